@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { env, parseEnv } from '@testausdeploy/service';
+
+export const managerConfigSchema = z.object({
+  MANAGER_HOST: env.host('127.0.0.1'),
+  MANAGER_PORT: env.port(3000),
+  MONGO_URL: z.string().startsWith('mongodb').default('mongodb://127.0.0.1:27017/testausdeploy'),
+  ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)'),
+  ALLOWED_ORGS: env.list('testausserveri'),
+  MANAGER_STATE_DIR: z.string().default('/var/lib/testausdeploy/manager'),
+  WORKER_URL: z.string().startsWith('wss://').default('wss://127.0.0.1:7443'),
+  WORKER_FINGERPRINT: env.fingerprint(),
+  GUARDIAN_URL: z.string().startsWith('wss://').default('wss://127.0.0.1:7444'),
+  GUARDIAN_FINGERPRINT: env.fingerprint(),
+  DEPLOY_TIMEOUT_MS: z.coerce.number().int().positive().default(15 * 60_000),
+  LOG_LEVEL: env.logLevel(),
+});
+
+/** The Manager's validated settings; injected by type. Defaults are documented in the README. */
+export interface ManagerConfig extends z.infer<typeof managerConfigSchema> {}
+export abstract class ManagerConfig {}
+
+export function loadManagerConfig(source: NodeJS.ProcessEnv = process.env): ManagerConfig {
+  return parseEnv(managerConfigSchema, source);
+}

@@ -1,0 +1,12 @@
+import { Command } from '@nestjs/cqrs';
+import { DeploymentSourceProps } from '@testausdeploy/domain';
+
+/** A member asks for a branch of a repository to be deployed with the given compose file. */
+export class RequestDeploymentCommand extends Command<{ deploymentId: string }> {
+  constructor(
+    readonly source: DeploymentSourceProps,
+    readonly actor: string,
+  ) {
+    super();
+  }
+}

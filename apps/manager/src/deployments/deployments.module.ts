@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { RequestDeploymentHandler } from './commands/request-deployment.handler';
+import { RunDeploymentHandler } from './commands/run-deployment.handler';
+import { DeploymentRepository } from './deployment.repository';
+import { DeploymentsController } from './deployments.controller';
+import { DeploymentsProjection } from './projections/deployments.projection';
+import { GetDeploymentHandler } from './queries/get-deployment.handler';
+import { ListDeploymentsHandler } from './queries/list-deployments.handler';
+import { DeploymentSaga } from './sagas/deployment.saga';
+
+@Module({
+  controllers: [DeploymentsController],
+  providers: [
+    DeploymentRepository,
+    DeploymentsProjection,
+    RequestDeploymentHandler,
+    RunDeploymentHandler,
+    GetDeploymentHandler,
+    ListDeploymentsHandler,
+    DeploymentSaga,
+  ],
+})
+export class DeploymentsModule {}

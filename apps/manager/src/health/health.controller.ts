@@ -1,0 +1,15 @@
+import { Controller, Get } from '@nestjs/common';
+import { Public } from '../auth/public.decorator';
+import { NodeConnections } from '../nodes/node-connections';
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly nodes: NodeConnections) {}
+
+  /** Liveness for scripts and load balancers; says whether the Manager's ICP sessions are up. */
+  @Public()
+  @Get()
+  health() {
+    return { status: 'ok', worker: this.nodes.worker.connected, guardian: this.nodes.guardian.connected };
+  }
+}

@@ -1,0 +1,24 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '@testausdeploy/domain';
+import { ConcurrencyError } from '@testausdeploy/events';
+
+const STATUS: Record<DomainError['kind'], number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  forbidden: HttpStatus.FORBIDDEN,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+};
+
+/** The one place where domain refusals become HTTP answers: a status and the reason the user can act on. */
+@Catch(DomainError, ConcurrencyError)
+export class DomainErrorFilter implements ExceptionFilter {
+  catch(error: DomainError | ConcurrencyError, host: ArgumentsHost): void {
+    const status = error instanceof DomainError ? STATUS[error.kind] : HttpStatus.CONFLICT;
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(status)
+      .json({ statusCode: status, error: error.constructor.name, message: error.message });
+  }
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { loadOrCreateIdentity } from '@testausdeploy/icp';
+import { parseEnv } from '@testausdeploy/service';
+import { loadManagerConfig, managerConfigSchema } from './config/manager-config';
+import { ManagerModule } from './manager.module';
+
+async function main(command: string | undefined): Promise<void> {
+  if (command === 'fingerprint') {
+    // Needs only the state dir: it runs before the peers' fingerprints are known.
+    const { MANAGER_STATE_DIR } = parseEnv(managerConfigSchema.pick({ MANAGER_STATE_DIR: true }));
+    console.log((await loadOrCreateIdentity(MANAGER_STATE_DIR, 'testausdeploy-manager')).fingerprint);
+    return;
+  }
+  const config = loadManagerConfig();
+  const app = await NestFactory.create(ManagerModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.listen(config.MANAGER_PORT, config.MANAGER_HOST);
+  app.get(Logger).log(`Manager API listening on http://${config.MANAGER_HOST}:${config.MANAGER_PORT}`);
+}
+
+main(process.argv[2]).catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});

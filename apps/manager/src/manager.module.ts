@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { loggingModule } from '@testausdeploy/service';
+import { BearerTokenGuard } from './auth/bearer-token.guard';
+import { ManagerConfig } from './config/manager-config';
+import { DatabaseModule } from './database/database.module';
+import { DeploymentsModule } from './deployments/deployments.module';
+import { EventsModule } from './events/events.module';
+import { HealthController } from './health/health.controller';
+import { DomainErrorFilter } from './http/domain-error.filter';
+import { NodesModule } from './nodes/nodes.module';
+
+@Module({})
+export class ManagerModule {
+  /** The whole Manager for a given configuration; tests build it the same way `main.ts` does. */
+  static forRoot(config: ManagerConfig): DynamicModule {
+    return {
+      module: ManagerModule,
+      global: true,
+      imports: [
+        loggingModule(config.LOG_LEVEL),
+        CqrsModule.forRoot(),
+        DatabaseModule,
+        EventsModule,
+        NodesModule,
+        DeploymentsModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: ManagerConfig, useValue: config },
+        { provide: APP_GUARD, useClass: BearerTokenGuard },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+      ],
+      exports: [ManagerConfig],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { CommandContext, IcpData, IcpError, IcpResult } from '@testausdeploy/icp';
+import { WorkerConfig } from '../config/worker-config';
+import { ComposeCli, composeProjectName } from './compose-cli';
+import { resolveComposePath } from './compose-path';
+import { GitRepositories } from './git-repositories';
+import { ProjectContainers } from './project-containers';
+
+/** ICP `deploy`: bring the clone to the branch head, check the compose path, run compose, report containers. */
+@Injectable()
+export class DeployHandler {
+  private readonly allowedOrgs: Set<string>;
+
+  constructor(
+    config: WorkerConfig,
+    private readonly git: GitRepositories,
+    private readonly compose: ComposeCli,
+    private readonly containers: ProjectContainers,
+  ) {
+    this.allowedOrgs = new Set(config.ALLOWED_ORGS.map((org) => org.toLowerCase()));
+  }
+
+  async deploy(
+    { org, repo, branch, composePath }: IcpData<'deploy'>,
+    context: CommandContext,
+  ): Promise<IcpResult<'deploy'>> {
+    // The Manager checks the allow-list too; the Worker runs the code, so it does not take that on trust.
+    if (!this.allowedOrgs.has(org.toLowerCase())) {
+      throw new IcpError('forbidden', `organisation "${org}" is not on this Worker's allow-list`);
+    }
+    const { dir, commit } = await this.git.checkout(org, repo, branch);
+    context.progress(`checked out ${org}/${repo}@${branch} at ${commit}`);
+    const project = { name: composeProjectName(org, repo), file: await resolveComposePath(dir, composePath) };
+    await this.compose.up(project, (line) => context.progress(line));
+    return { commit, containers: await this.containers.list(project.name) };
+  }
+}

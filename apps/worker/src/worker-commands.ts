@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { IcpHandlers } from '@testausdeploy/icp';
+import { NodeCommands, SERVICE_VERSION } from '@testausdeploy/service';
+import { DeployHandler } from './deploy/deploy.handler';
+
+/** The ICP commands a Worker serves. */
+@Injectable()
+export class WorkerCommands extends NodeCommands {
+  constructor(private readonly deployHandler: DeployHandler) {
+    super();
+  }
+
+  handlers(): IcpHandlers {
+    return {
+      health: async () => ({ service: 'worker', version: SERVICE_VERSION }),
+      deploy: (data, context) => this.deployHandler.deploy(data, context),
+    };
+  }
+}

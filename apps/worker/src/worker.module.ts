@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { icpNodeProviders, loggingModule, NodeCommands, NodeServiceConfig } from '@testausdeploy/service';
+import { loadWorkerConfig, WorkerConfig } from './config/worker-config';
+import { DeployModule } from './deploy/deploy.module';
+import { WorkerCommands } from './worker-commands';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(node: NodeServiceConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      global: true,
+      imports: [loggingModule(node.logLevel), DeployModule],
+      providers: [
+        { provide: WorkerConfig, useValue: loadWorkerConfig(node) },
+        { provide: NodeCommands, useClass: WorkerCommands },
+        ...icpNodeProviders(node, 'testausdeploy-worker'),
+      ],
+      exports: [WorkerConfig],
+    };
+  }
+}

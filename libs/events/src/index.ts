@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './event-store';
+export * from './stored-event';

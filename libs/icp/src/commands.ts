@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * Every ICP command with the schema of its `data` and of its reply. Both ends validate against this one table,
+ * so a command cannot drift between Manager and Worker/Guardian.
+ */
+const gitName = z.string().min(1).max(100);
+
+export const containerView = z.object({
+  name: z.string(),
+  service: z.string(),
+  state: z.string(),
+  status: z.string(),
+  ports: z.array(
+    z.object({
+      ip: z.string().optional(),
+      privatePort: z.number().int(),
+      publicPort: z.number().int().optional(),
+      protocol: z.string(),
+    }),
+  ),
+});
+export type ContainerView = z.infer<typeof containerView>;
+
+export const icpCommands = {
+  health: {
+    data: z.object({}).strict(),
+    result: z.object({ service: z.string(), version: z.string() }),
+  },
+  deploy: {
+    data: z
+      .object({
+        deploymentId: z.string().uuid(),
+        org: gitName,
+        repo: gitName,
+        branch: z.string().min(1).max(255),
+        composePath: z.string().min(1).max(4096),
+      })
+      .strict(),
+    result: z.object({ commit: z.string().regex(/^[0-9a-f]{40,64}$/), containers: z.array(containerView) }),
+  },
+} as const;
+
+export type IcpCommand = keyof typeof icpCommands;
+export type IcpData<C extends IcpCommand> = z.infer<(typeof icpCommands)[C]['data']>;
+export type IcpResult<C extends IcpCommand> = z.infer<(typeof icpCommands)[C]['result']>;
+
+export function isIcpCommand(name: string): name is IcpCommand {
+  return Object.prototype.hasOwnProperty.call(icpCommands, name);
+}

@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * A service's own TLS identity: private key, self-signed certificate and the public-key fingerprint peers pin.
+ * The abstract class doubles as the dependency-injection token.
+ */
+export interface Identity {
+  key: string;
+  cert: string;
+  fingerprint: string;
+}
+export abstract class Identity {}
+
+/** SHA-256 over the DER SubjectPublicKeyInfo: survives certificate renewal as long as the key stays. */
+export function publicKeyFingerprint(cert: X509Certificate | string | Buffer): string {
+  const x509 = cert instanceof X509Certificate ? cert : new X509Certificate(cert);
+  const spki = x509.publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('hex');
+}
+
+/**
+ * Loads the identity kept in `dir`, creating it on first start. Key and certificate are written with mode 0600
+ * into a 0700 directory, and only renamed into place once both exist, so a crash never leaves half an identity.
+ */
+export async function loadOrCreateIdentity(dir: string, commonName: string): Promise<Identity> {
+  const keyFile = join(dir, 'icp-key.pem');
+  const certFile = join(dir, 'icp-cert.pem');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    const [key, cert] = await Promise.all([readFile(keyFile, 'utf8'), readFile(certFile, 'utf8')]);
+    return { key, cert, fingerprint: publicKeyFingerprint(cert) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const tmpKey = `${keyFile}.${process.pid}.tmp`;
+  const tmpCert = `${certFile}.${process.pid}.tmp`;
+  try {
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      tmpKey,
+      '-out',
+      tmpCert,
+      '-days',
+      '3650',
+      '-subj',
+      `/CN=${commonName}`,
+    ]);
+    await Promise.all([chmod(tmpKey, 0o600), chmod(tmpCert, 0o600)]);
+    await rename(tmpCert, certFile);
+    await rename(tmpKey, keyFile);
+  } finally {
+    await Promise.all([rm(tmpKey, { force: true }), rm(tmpCert, { force: true })]);
+  }
+  return loadOrCreateIdentity(dir, commonName);
+}
+
+/** Reads a trust file: one pinned fingerprint (64 hex digits), surrounding whitespace ignored. */
+export async function readTrustFile(file: string): Promise<string> {
+  const fingerprint = (await readFile(file, 'utf8')).trim().toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(fingerprint)) {
+    throw new Error(`trust file ${file} does not hold a SHA-256 public-key fingerprint`);
+  }
+  return fingerprint;
+}

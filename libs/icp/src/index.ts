@@ -1,0 +1,6 @@
+export * from './commands';
+export * from './frames';
+export * from './identity';
+export * from './icp-client';
+export * from './icp-server';
+export * from './icp-host';

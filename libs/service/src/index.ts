@@ -1,0 +1,6 @@
+export * from './env';
+export * from './logging';
+export * from './node-service';
+export * from './node-main';
+export * from './icp-node.providers';
+export * from './version';
