@@ -1,4 +1,9 @@
 import { main } from '@testausdeploy/service';
 import { GuardianModule } from './guardian.module';
 
-main({ prefix: 'GUARDIAN', defaultPort: 7444, commonName: 'testausdeploy-guardian', module: GuardianModule.forRoot });
+main({
+  prefix: 'GUARDIAN',
+  defaultPort: 7444,
+  commonName: 'testausdeploy-guardian',
+  module: GuardianModule.forRoot,
+});

@@ -1,4 +1,9 @@
 import { main } from '@testausdeploy/service';
 import { WorkerModule } from './worker.module';
 
-main({ prefix: 'WORKER', defaultPort: 7443, commonName: 'testausdeploy-worker', module: WorkerModule.forRoot });
+main({
+  prefix: 'WORKER',
+  defaultPort: 7443,
+  commonName: 'testausdeploy-worker',
+  module: WorkerModule.forRoot,
+});

@@ -26,7 +26,8 @@ export const IcpErrorCode = {
   UnknownCommand: 'unknown_command',
   InvalidData: 'invalid_data',
   CommandFailed: 'command_failed',
-  Internal: 'internal',
+  /** The node refuses the request by its own policy. */
+  Forbidden: 'forbidden',
   /** Client side only: the peer was not connected, went away, or did not answer in time. */
   Unavailable: 'unavailable',
   ConnectionLost: 'connection_lost',

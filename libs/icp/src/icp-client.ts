@@ -4,7 +4,17 @@ import { TLSSocket } from 'node:tls';
 import type { LoggerService } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import { icpCommands, IcpCommand, IcpData, IcpResult } from './commands';
-import { ERROR, errorData, frame, IcpError, IcpErrorCode, MAX_FRAME_BYTES, PROGRESS, progressData, REPLY } from './frames';
+import {
+  ERROR,
+  errorData,
+  frame,
+  IcpError,
+  IcpErrorCode,
+  MAX_FRAME_BYTES,
+  PROGRESS,
+  progressData,
+  REPLY,
+} from './frames';
 import { Identity } from './identity';
 import { peerFingerprint, tlsOptions } from './tls';
 
@@ -60,7 +70,11 @@ export class IcpClient {
     this.failPending(new IcpError(IcpErrorCode.ConnectionLost, 'client stopped'));
   }
 
-  request<C extends IcpCommand>(command: C, data: IcpData<C>, options: RequestOptions): Promise<IcpResult<C>> {
+  request<C extends IcpCommand>(
+    command: C,
+    data: IcpData<C>,
+    options: RequestOptions,
+  ): Promise<IcpResult<C>> {
     const ws = this.ws;
     if (!ws || !this.open) {
       return Promise.reject(new IcpError(IcpErrorCode.Unavailable, `not connected to ${this.options.url}`));
@@ -69,7 +83,9 @@ export class IcpClient {
     return new Promise<IcpResult<C>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new IcpError(IcpErrorCode.Timeout, `"${command}" got no answer within ${options.timeoutMs} ms`));
+        reject(
+          new IcpError(IcpErrorCode.Timeout, `"${command}" got no answer within ${options.timeoutMs} ms`),
+        );
       }, options.timeoutMs);
       this.pending.set(id, {
         command,
@@ -84,12 +100,18 @@ export class IcpClient {
 
   private dial(): void {
     const { url, identity, serverFingerprint, logger } = this.options;
-    const ws = new WebSocket(url, { ...tlsOptions(identity), maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
+    const ws = new WebSocket(url, {
+      ...tlsOptions(identity),
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: 10_000,
+    });
     this.ws = ws;
     ws.on('upgrade', (response: IncomingMessage) => {
       const presented = peerFingerprint(response.socket as TLSSocket);
       if (presented !== serverFingerprint) {
-        logger.error(`ICP server at ${url} presented key ${presented ?? 'none'}, expected the pinned one: refused`);
+        logger.error(
+          `ICP server at ${url} presented key ${presented ?? 'none'}, expected the pinned one: refused`,
+        );
         ws.terminate();
       }
     });
@@ -143,7 +165,10 @@ export class IcpClient {
     if (command === REPLY) {
       const result = icpCommands[pending.command].result.safeParse(data);
       if (result.success) pending.resolve(result.data);
-      else pending.reject(new IcpError(IcpErrorCode.MalformedFrame, `reply to "${pending.command}" breaks its schema`));
+      else
+        pending.reject(
+          new IcpError(IcpErrorCode.MalformedFrame, `reply to "${pending.command}" breaks its schema`),
+        );
     } else {
       const error = errorData.safeParse(data);
       pending.reject(

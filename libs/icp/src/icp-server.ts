@@ -5,7 +5,17 @@ import { AddressInfo } from 'node:net';
 import type { LoggerService } from '@nestjs/common';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { icpCommands, IcpCommand, IcpData, IcpResult, isIcpCommand } from './commands';
-import { ERROR, Frame, frame, IcpCloseCode, IcpError, IcpErrorCode, MAX_FRAME_BYTES, PROGRESS, REPLY } from './frames';
+import {
+  ERROR,
+  Frame,
+  frame,
+  IcpCloseCode,
+  IcpError,
+  IcpErrorCode,
+  MAX_FRAME_BYTES,
+  PROGRESS,
+  REPLY,
+} from './frames';
 import { Identity } from './identity';
 import { peerFingerprint, tlsOptions } from './tls';
 
@@ -49,6 +59,11 @@ export class IcpServer {
         },
       );
     });
+  }
+
+  /** Whether the Manager currently holds the session. */
+  get hasSession(): boolean {
+    return this.session !== null;
   }
 
   async listen(): Promise<AddressInfo> {
@@ -108,14 +123,17 @@ export class IcpServer {
 
   private async dispatch(request: Frame, progress: (line: string) => void): Promise<unknown> {
     const { command } = request;
-    if (!isIcpCommand(command)) throw new IcpError(IcpErrorCode.UnknownCommand, `unknown command "${command}"`);
+    if (!isIcpCommand(command))
+      throw new IcpError(IcpErrorCode.UnknownCommand, `unknown command "${command}"`);
     const handler = this.options.handlers[command] as
-      | ((data: unknown, context: CommandContext) => Promise<unknown>)
-      | undefined;
+      ((data: unknown, context: CommandContext) => Promise<unknown>) | undefined;
     if (!handler) throw new IcpError(IcpErrorCode.UnknownCommand, `this service does not serve "${command}"`);
     const data = icpCommands[command].data.safeParse(request.data);
     if (!data.success) {
-      throw new IcpError(IcpErrorCode.InvalidData, `invalid data for "${command}": ${data.error.issues[0]?.message}`);
+      throw new IcpError(
+        IcpErrorCode.InvalidData,
+        `invalid data for "${command}": ${data.error.issues[0]?.message}`,
+      );
     }
     return handler(data.data, { progress });
   }
@@ -131,7 +149,10 @@ function parseFrame(raw: RawData, isBinary: boolean): Frame | IcpError {
   }
   const parsed = frame.safeParse(json);
   if (!parsed.success || parsed.data.id === null) {
-    return new IcpError(IcpErrorCode.MalformedFrame, 'a request is { "id": string, "command": string, "data": any }');
+    return new IcpError(
+      IcpErrorCode.MalformedFrame,
+      'a request is { "id": string, "command": string, "data": any }',
+    );
   }
   return parsed.data;
 }

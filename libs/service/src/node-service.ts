@@ -25,12 +25,10 @@ export function nodeServiceSchema(prefix: 'WORKER' | 'GUARDIAN', defaultPort: nu
       trustFile: z.string().optional(),
       logLevel: env.logLevel(),
     })
-    .transform(
-      (values): NodeServiceConfig => ({
-        ...values,
-        trustFile: values.trustFile ?? join(values.stateDir, 'trusted-manager'),
-      }),
-    );
+    .transform((values): NodeServiceConfig => ({
+      ...values,
+      trustFile: values.trustFile ?? join(values.stateDir, 'trusted-manager'),
+    }));
 }
 
 /** Picks a node's variables out of the environment under the names `nodeServiceSchema` documents. */

@@ -12,7 +12,11 @@ export const managerConfigSchema = z.object({
   WORKER_FINGERPRINT: env.fingerprint(),
   GUARDIAN_URL: z.string().startsWith('wss://').default('wss://127.0.0.1:7444'),
   GUARDIAN_FINGERPRINT: env.fingerprint(),
-  DEPLOY_TIMEOUT_MS: z.coerce.number().int().positive().default(15 * 60_000),
+  DEPLOY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60_000),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -1,9 +1,23 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Actor } from '../auth/actor.decorator';
 import { ZodBody } from '../http/zod-body.pipe';
 import { RequestDeploymentCommand } from './commands/request-deployment.command';
-import { listDeploymentsQuery, RequestDeploymentBody, requestDeploymentBody } from './dto/request-deployment.dto';
+import {
+  listDeploymentsQuery,
+  RequestDeploymentBody,
+  requestDeploymentBody,
+} from './dto/request-deployment.dto';
 import { GetDeploymentQuery } from './queries/get-deployment.query';
 import { ListDeploymentsQuery } from './queries/list-deployments.query';
 

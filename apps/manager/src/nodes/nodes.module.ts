@@ -9,7 +9,8 @@ import { NodeConnections } from './node-connections';
     {
       provide: Identity,
       inject: [ManagerConfig],
-      useFactory: (config: ManagerConfig) => loadOrCreateIdentity(config.MANAGER_STATE_DIR, 'testausdeploy-manager'),
+      useFactory: (config: ManagerConfig) =>
+        loadOrCreateIdentity(config.MANAGER_STATE_DIR, 'testausdeploy-manager'),
     },
     NodeConnections,
   ],

@@ -4,7 +4,12 @@ import { env, NodeServiceConfig, parseEnv } from '@testausdeploy/service';
 export const workerConfigSchema = z.object({
   REPOS_DIR: z.string().default('/var/lib/testausdeploy/repos'),
   GIT_BASE_URL: z.string().url().default('https://github.com'),
-  GIT_ORG_BASE_URLS: env.map(),
+  // Organisations are matched in lower case, the way the Manager records them.
+  GIT_ORG_BASE_URLS: env
+    .map()
+    .transform((urls) =>
+      Object.fromEntries(Object.entries(urls).map(([org, url]) => [org.toLowerCase(), url])),
+    ),
   ALLOWED_ORGS: env.list('testausserveri'),
 });
 
@@ -14,6 +19,9 @@ export interface WorkerConfig extends z.infer<typeof workerConfigSchema> {
 }
 export abstract class WorkerConfig {}
 
-export function loadWorkerConfig(node: NodeServiceConfig, source: NodeJS.ProcessEnv = process.env): WorkerConfig {
+export function loadWorkerConfig(
+  node: NodeServiceConfig,
+  source: NodeJS.ProcessEnv = process.env,
+): WorkerConfig {
   return { node, ...parseEnv(workerConfigSchema, source) };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CommandContext, IcpData, IcpError, IcpResult } from '@testausdeploy/icp';
+import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { WorkerConfig } from '../config/worker-config';
 import { ComposeCli, composeProjectName } from './compose-cli';
 import { resolveComposePath } from './compose-path';
@@ -26,7 +26,7 @@ export class DeployHandler {
   ): Promise<IcpResult<'deploy'>> {
     // The Manager checks the allow-list too; the Worker runs the code, so it does not take that on trust.
     if (!this.allowedOrgs.has(org.toLowerCase())) {
-      throw new IcpError('forbidden', `organisation "${org}" is not on this Worker's allow-list`);
+      throw new IcpError(IcpErrorCode.Forbidden, `organisation "${org}" is not on this Worker's allow-list`);
     }
     const { dir, commit } = await this.git.checkout(org, repo, branch);
     context.progress(`checked out ${org}/${repo}@${branch} at ${commit}`);

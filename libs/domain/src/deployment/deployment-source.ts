@@ -1,11 +1,5 @@
 import { InvalidInput } from '../errors';
-
-// GitHub's own rules: organisations are alphanumeric with single inner hyphens, at most 39 characters;
-// repositories are letters, digits, '.', '-' and '_', at most 100.
-const ORG = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-// The safe subset of git's ref rules: no leading '-' (option injection), no '..', no control characters.
-const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)(?!.*\/$)(?!.*@\{)[A-Za-z0-9._\/-]{1,255}$/;
+import { branchNameProblem, orgNameProblem, repoNameProblem } from './git-names';
 
 export interface DeploymentSourceProps {
   org: string;
@@ -19,13 +13,12 @@ export class DeploymentSource {
   private constructor(readonly props: Readonly<DeploymentSourceProps>) {}
 
   static create(props: DeploymentSourceProps): DeploymentSource {
-    if (!ORG.test(props.org)) throw new InvalidInput(`"${props.org}" is not a valid GitHub organisation name`);
-    if (!REPO.test(props.repo) || props.repo === '.' || props.repo === '..' || props.repo.endsWith('.git')) {
-      throw new InvalidInput(`"${props.repo}" is not a valid repository name`);
-    }
-    if (!BRANCH.test(props.branch)) throw new InvalidInput(`"${props.branch}" is not a valid branch name`);
+    const problem =
+      orgNameProblem(props.org) ?? repoNameProblem(props.repo) ?? branchNameProblem(props.branch);
+    if (problem) throw new InvalidInput(problem);
     DeploymentSource.checkComposePath(props.composePath);
-    return new DeploymentSource({ ...props });
+    // GitHub organisation names are case-insensitive: one spelling keeps one clone and one allow-list entry.
+    return new DeploymentSource({ ...props, org: props.org.toLowerCase() });
   }
 
   /**

@@ -28,7 +28,10 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
 
   request(source: DeploymentSource, requestedBy: string): void {
     if (this.state) throw new Conflict(`deployment ${this.id} was already requested`);
-    this.record({ type: 'DeploymentRequested', data: { deploymentId: this.id, ...source.props, requestedBy } });
+    this.record({
+      type: 'DeploymentRequested',
+      data: { deploymentId: this.id, ...source.props, requestedBy },
+    });
   }
 
   succeed(commit: string, containers: DeployedContainer[]): void {

@@ -17,7 +17,14 @@ export interface DeployedContainer {
 
 export type DeploymentRequested = DomainEvent<
   'DeploymentRequested',
-  { deploymentId: string; org: string; repo: string; branch: string; composePath: string; requestedBy: string }
+  {
+    deploymentId: string;
+    org: string;
+    repo: string;
+    branch: string;
+    composePath: string;
+    requestedBy: string;
+  }
 >;
 
 export type DeploymentSucceeded = DomainEvent<

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+import Dockerode from 'dockerode';
+import { ComposeCli, ComposeError, composeProjectName, type ComposeProject } from './compose-cli';
+import { ProjectContainers } from './project-containers';
+
+const BASE_IMAGE = 'testausdeploy/busybox:latest';
+// Stands for a secret in the worker's environment that a user's compose file tries to interpolate.
+const WORKER_SECRET = 'TD_INT_WORKER_SECRET';
+process.env[WORKER_SECRET] = 'leaked';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function fetchWhenUp(url: string, deadlineMs = 15_000): Promise<string> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return await res.text();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer with 200 in time`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('ComposeCli and ProjectContainers against dockerd', () => {
+  const docker = new Dockerode();
+  const cli = new ComposeCli();
+  const containers = new ProjectContainers(docker);
+  const suffix = randomBytes(4).toString('hex');
+  const image = `td-int-web-${suffix}:latest`;
+  const body = `hello from ${suffix}\n`;
+  let root: string;
+  let port: number;
+  let web: ComposeProject;
+  let broken: ComposeProject;
+
+  before(
+    async () => {
+      await docker.ping().catch((err: unknown) => {
+        throw new Error(`dockerd is not reachable (${String(err)}): start it before the integration suite`);
+      });
+      await docker
+        .getImage(BASE_IMAGE)
+        .inspect()
+        .catch(() => {
+          throw new Error(
+            `base image ${BASE_IMAGE} is missing: docker import a busybox rootfs under that name`,
+          );
+        });
+
+      root = await fs.mkdtemp(path.join(os.tmpdir(), 'td-compose-'));
+      port = await freePort();
+
+      const webDir = path.join(root, 'web', 'deploy');
+      await fs.mkdir(webDir, { recursive: true });
+      await fs.writeFile(path.join(webDir, 'index.html'), body);
+      await fs.writeFile(
+        path.join(webDir, 'Dockerfile'),
+        `FROM ${BASE_IMAGE}\nCOPY index.html /www/index.html\nCMD ["httpd","-f","-p","8080","-h","/www"]\n`,
+      );
+      // deploy.resources is what compose v1 drops without --compatibility: the memory check below relies on it.
+      await fs.writeFile(
+        path.join(webDir, 'compose.yml'),
+        [
+          'services:',
+          '  web:',
+          '    build: .',
+          `    image: ${image}`,
+          '    ports:',
+          `      - "127.0.0.1:${port}:8080"`,
+          '    environment:',
+          `      - SEEN=\${${WORKER_SECRET}:-nothing}`,
+          '    deploy:',
+          '      resources:',
+          '        limits:',
+          '          memory: 64M',
+          '',
+        ].join('\n'),
+      );
+      web = { name: composeProjectName('int', `web-${suffix}`), file: path.join(webDir, 'compose.yml') };
+
+      const brokenDir = path.join(root, 'broken');
+      await fs.mkdir(brokenDir);
+      await fs.writeFile(
+        path.join(brokenDir, 'compose.yml'),
+        [
+          'services:',
+          '  app:',
+          '    build: ./missing-context',
+          `    image: td-int-broken-${suffix}:latest`,
+          '',
+        ].join('\n'),
+      );
+      broken = {
+        name: composeProjectName('int', `broken-${suffix}`),
+        file: path.join(brokenDir, 'compose.yml'),
+      };
+    },
+    { timeout: 30_000 },
+  );
+
+  after(
+    async () => {
+      for (const project of [web, broken]) {
+        if (project) await cli.down(project).catch(() => undefined);
+      }
+      await docker
+        .getImage(image)
+        .remove({ force: true })
+        .catch(() => undefined);
+      if (root) await fs.rm(root, { recursive: true, force: true });
+      delete process.env[WORKER_SECRET];
+    },
+    { timeout: 60_000 },
+  );
+
+  it('picks docker compose v2 when it works, else docker-compose', async () => {
+    const v2 = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
+    assert.deepEqual(await cli.command(), v2 ? ['docker', 'compose'] : ['docker-compose']);
+  });
+
+  it('brings a project up, lists its container and serves the page', { timeout: 180_000 }, async () => {
+    const lines: string[] = [];
+    await cli.up(web, (line) => lines.push(line));
+    assert.ok(lines.length > 0, 'compose printed no output');
+
+    const list = await containers.list(web.name);
+    assert.equal(list.length, 1);
+    assert.equal(list[0].service, 'web');
+    assert.equal(list[0].state, 'running');
+    assert.ok(list[0].name.includes('web'), `container name ${list[0].name} does not contain "web"`);
+    const published = { ip: '127.0.0.1', privatePort: 8080, publicPort: port, protocol: 'tcp' };
+    assert.ok(
+      list[0].ports.some((p) => isDeepStrictEqual(p, published)),
+      `ports ${JSON.stringify(list[0].ports)} lack ${JSON.stringify(published)}`,
+    );
+
+    assert.equal(await fetchWhenUp(`http://127.0.0.1:${port}/`), body);
+
+    const inspect = await docker.getContainer(list[0].id).inspect();
+    assert.equal(inspect.HostConfig.Memory, 64 * 1024 * 1024);
+    assert.ok(
+      inspect.Config.Env.includes('SEEN=nothing'),
+      `env ${JSON.stringify(inspect.Config.Env)} lacks SEEN=nothing`,
+    );
+  });
+
+  it('lists nothing for an unknown project', async () => {
+    assert.deepEqual(await containers.list(`td_int_none-${suffix}`), []);
+  });
+
+  it('rejects a broken project with a ComposeError naming the problem', { timeout: 60_000 }, async () => {
+    const err: unknown = await cli.up(broken).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof ComposeError, `expected a ComposeError, got ${String(err)}`);
+    assert.ok(
+      err.reason.includes('missing-context'),
+      `reason ${JSON.stringify(err.reason)} does not name missing-context`,
+    );
+    assert.notEqual(err.exitCode, 0);
+    assert.ok(err.output.length > 0, 'the error carries no compose output');
+    assert.deepEqual(await containers.list(broken.name), []);
+  });
+
+  it('rejects a compose file that does not exist', async () => {
+    const err: unknown = await cli
+      .up({ name: broken.name, file: path.join(root, 'nope', 'compose.yml') })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    assert.ok(err instanceof ComposeError, `expected a ComposeError, got ${String(err)}`);
+    assert.match(err.reason, /compose file .*nope.* does not exist/);
+  });
+
+  it('takes the project down, leaving no containers', { timeout: 60_000 }, async () => {
+    await cli.down(web);
+    assert.deepEqual(await containers.list(web.name), []);
+  });
+});

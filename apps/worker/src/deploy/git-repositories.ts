@@ -1,0 +1,226 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { branchNameProblem, orgNameProblem, repoNameProblem } from '@testausdeploy/domain';
+
+/** A repository, branch or clone could not be used; `reason` is safe to show the user (no credentials). */
+export class GitSourceError extends Error {
+  override readonly name = 'GitSourceError';
+
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+export interface GitRepositoriesOptions {
+  /** One folder per org/repo is kept below this directory. */
+  reposDir: string;
+  /** e.g. `https://github.com`; repositories are `${baseUrl}/${org}/${repo}.git`. */
+  baseUrl: string;
+  /** Per-organisation base URL, e.g. one carrying that org's access token. */
+  orgBaseUrls?: Record<string, string>;
+  /** A git command silent for this long is killed; defaults to 10 minutes. */
+  timeoutMs?: number;
+}
+
+export interface Checkout {
+  dir: string;
+  commit: string;
+}
+
+function assertValid(problem: string | undefined): void {
+  if (problem) throw new GitSourceError(problem);
+}
+
+/** Base URLs may carry tokens (`https://x:TOKEN@host`): never let them reach a message. */
+function redact(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+}
+
+/** The line of git's output that explains the failure, for appending to a reason. */
+function gitDetail(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const line = lines.find((l) => l.startsWith('fatal:')) ?? lines[lines.length - 1] ?? 'unknown error';
+  return redact(line).slice(0, 300);
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof Error && /block timeout reached/.test(err.message);
+}
+
+// simple-git refuses to pass on (or strips) GIT_* and editor/pager variables unless allowed one by one,
+// so the environment is rebuilt without them and only the one we need is allowed through.
+const GUARDED_ENV = new Set(['editor', 'pager', 'prefix', 'ssh_askpass', 'visual']);
+
+function gitEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    const k = key.toLowerCase();
+    if (value !== undefined && !k.startsWith('git_') && !GUARDED_ENV.has(k)) env[key] = value;
+  }
+  // A repository that needs credentials we lack must fail, not wait forever for someone to type a password.
+  env.GIT_TERMINAL_PROMPT = '0';
+  env.GCM_INTERACTIVE = 'never';
+  return env;
+}
+
+/** Clones and updates deployed repositories in one central directory, one folder per org/repo. */
+export class GitRepositories {
+  private readonly reposDir: string;
+  private readonly baseUrl: string;
+  private readonly orgBaseUrls: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly env = gitEnvironment();
+  /** Serialises work on one clone: two git processes in the same work tree trip over its index lock. */
+  private readonly busy = new Map<string, Promise<unknown>>();
+
+  constructor(options: GitRepositoriesOptions) {
+    this.reposDir = path.resolve(options.reposDir);
+    this.baseUrl = options.baseUrl;
+    this.orgBaseUrls = options.orgBaseUrls ?? {};
+    this.timeoutMs = options.timeoutMs ?? 10 * 60_000;
+  }
+
+  repositoryUrl(org: string, repo: string): string {
+    assertValid(orgNameProblem(org));
+    assertValid(repoNameProblem(repo));
+    // hasOwn: an org named "constructor" must not pick up Object.prototype.constructor as its base URL.
+    const base = Object.hasOwn(this.orgBaseUrls, org) ? this.orgBaseUrls[org] : this.baseUrl;
+    return `${base.replace(/\/+$/, '')}/${org}/${repo}.git`;
+  }
+
+  /** Brings `${reposDir}/${org}/${repo}` to the head of `branch` and returns that commit. */
+  async checkout(org: string, repo: string, branch: string): Promise<Checkout> {
+    const url = this.repositoryUrl(org, repo);
+    assertValid(branchNameProblem(branch));
+    const dir = path.join(this.reposDir, org, repo);
+    return this.exclusive(dir, async () => {
+      if (await this.cloneExists(dir)) {
+        await this.update(dir, url, org, repo, branch);
+      } else if (!(await this.cloneFresh(dir, url, org, repo, branch))) {
+        // Someone else put a clone in place while we were cloning: update that one instead.
+        await this.update(dir, url, org, repo, branch);
+      }
+      const commit = (await this.git(dir).revparse(['HEAD'])).trim();
+      return { dir, commit };
+    });
+  }
+
+  private git(baseDir: string): SimpleGit {
+    return simpleGit({
+      baseDir,
+      allowEnvironment: ['GIT_TERMINAL_PROMPT'],
+      timeout: { block: this.timeoutMs },
+    }).env(this.env);
+  }
+
+  private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.busy.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.busy.set(key, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.busy.get(key) === settled) this.busy.delete(key);
+    }
+  }
+
+  private async cloneExists(dir: string): Promise<boolean> {
+    try {
+      await fs.lstat(dir);
+    } catch {
+      return false;
+    }
+    try {
+      await fs.lstat(path.join(dir, '.git'));
+      return true;
+    } catch {
+      throw new GitSourceError(
+        `${dir} exists but is not a git clone: move it away so it can be cloned afresh`,
+      );
+    }
+  }
+
+  /** Clones beside the target and renames into place, so a failed clone never leaves a half-made folder. */
+  private async cloneFresh(
+    dir: string,
+    url: string,
+    org: string,
+    repo: string,
+    branch: string,
+  ): Promise<boolean> {
+    const parent = path.dirname(dir);
+    await fs.mkdir(parent, { recursive: true });
+    // "~" cannot occur in a repository name, so the temporary folder never collides with a real clone.
+    const tmp = path.join(parent, `.${repo}~clone-${randomBytes(6).toString('hex')}`);
+    try {
+      try {
+        await this.git(parent).clone(url, tmp, ['--branch', branch, '--single-branch', '--no-tags']);
+      } catch (err) {
+        throw this.remoteFailure(err, org, repo, url, branch);
+      }
+      try {
+        await fs.rename(tmp, dir);
+        return true;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+        throw err;
+      }
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  private async update(dir: string, url: string, org: string, repo: string, branch: string): Promise<void> {
+    const git = this.git(dir);
+    try {
+      // The base URL (and its token) may have changed in config since the clone was made.
+      await git.remote(['set-url', 'origin', url]);
+    } catch (err) {
+      throw new GitSourceError(`could not update the clone of ${org}/${repo} in ${dir}: ${gitDetail(err)}`);
+    }
+    try {
+      // refs/heads/ so a tag of the same name is never picked instead of the branch.
+      await git.raw(['fetch', '--no-tags', 'origin', `refs/heads/${branch}`]);
+    } catch (err) {
+      throw this.remoteFailure(err, org, repo, url, branch);
+    }
+    try {
+      // No `git clean`: files a service keeps in its clone (uploads, sqlite, ...) must survive a redeploy.
+      await git.raw(['reset', '--hard', 'FETCH_HEAD']);
+    } catch (err) {
+      throw new GitSourceError(`could not update the clone of ${org}/${repo} in ${dir}: ${gitDetail(err)}`);
+    }
+  }
+
+  private remoteFailure(
+    err: unknown,
+    org: string,
+    repo: string,
+    url: string,
+    branch: string,
+  ): GitSourceError {
+    const detail = gitDetail(err);
+    if (isTimeout(err)) {
+      return new GitSourceError(
+        `git gave no sign of progress for ${Math.round(this.timeoutMs / 1000)} s while fetching ${org}/${repo} from ${redact(url)}`,
+      );
+    }
+    if (/Remote branch .* not found|couldn't find remote ref/i.test(detail)) {
+      return new GitSourceError(`branch ${branch} not found in ${org}/${repo}`);
+    }
+    return new GitSourceError(
+      `repository ${org}/${repo} not found or not reachable at ${redact(url)} (${detail})`,
+    );
+  }
+}

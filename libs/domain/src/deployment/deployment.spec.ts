@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Conflict, InvalidInput } from '../errors';
+import { DeploymentSource } from './deployment-source';
+import { Deployment } from './deployment.aggregate';
+import { DeploymentEvent } from './deployment.events';
+
+const source = {
+  org: 'testausserveri',
+  repo: 'web.site_2',
+  branch: 'feature/x',
+  composePath: 'deploy/compose.yml',
+};
+
+describe('DeploymentSource', () => {
+  it('accepts GitHub-shaped names and a relative compose path', () => {
+    assert.deepEqual(DeploymentSource.create(source).props, source);
+  });
+
+  it('spells organisations in lower case, as GitHub treats them', () => {
+    assert.equal(DeploymentSource.create({ ...source, org: 'TestausServeri' }).props.org, 'testausserveri');
+  });
+
+  for (const [field, value] of [
+    ['org', '-lead'],
+    ['org', 'a'.repeat(40)],
+    ['org', 'has space'],
+    ['repo', '..'],
+    ['repo', 'x.git'],
+    ['repo', 'a/b'],
+    ['branch', '--upload-pack=evil'],
+    ['branch', 'a..b'],
+    ['branch', 'x.lock'],
+    ['composePath', '../outside.yml'],
+    ['composePath', 'a/../../outside.yml'],
+    ['composePath', '/etc/passwd'],
+    ['composePath', ''],
+  ] as const) {
+    it(`refuses ${field} "${value}" with a reason`, () => {
+      assert.throws(() => DeploymentSource.create({ ...source, [field]: value }), InvalidInput);
+    });
+  }
+});
+
+describe('Deployment', () => {
+  it('records a request, then exactly one outcome', () => {
+    const deployment = new Deployment('d1');
+    deployment.request(DeploymentSource.create(source), 'admin');
+    deployment.succeed('c'.repeat(40), []);
+    assert.deepEqual(
+      deployment.commit().map((event) => event.type),
+      ['DeploymentRequested', 'DeploymentSucceeded'],
+    );
+    assert.equal(deployment.version, 2);
+    assert.throws(() => deployment.fail('late'), Conflict);
+  });
+
+  it('rebuilds its state from history', () => {
+    const history: DeploymentEvent[] = [
+      { type: 'DeploymentRequested', data: { deploymentId: 'd2', requestedBy: 'admin', ...source } },
+      { type: 'DeploymentFailed', data: { deploymentId: 'd2', reason: 'compose failed' } },
+    ];
+    const deployment = new Deployment('d2');
+    deployment.loadFromHistory(history);
+    assert.equal(deployment.status, 'failed');
+    assert.deepEqual(deployment.source, source);
+    assert.equal(deployment.version, 2);
+    assert.throws(() => deployment.request(DeploymentSource.create(source), 'admin'), Conflict);
+  });
+});

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Stop what scripts/up.sh started: Manager, Worker, Guardian and the demo git daemon, found by their pid
+# files in /run/testausdeploy (a pid is only signalled if its command line still matches).
+# --all also stops the dockerd and FerretDB instances whose pid files these scripts wrote; a dockerd or
+# database that was already running before is never touched.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+all=no
+for arg in "$@"; do
+  case "$arg" in
+    --all) all=yes ;;
+    -h | --help)
+      echo "usage: $0 [--all]"
+      exit 0
+      ;;
+    *) die "unknown argument: $arg (usage: $0 [--all])" ;;
+  esac
+done
+
+for app in manager worker guardian; do
+  stop_pidfile "$TD_RUN_DIR/$app.pid" "dist/apps/$app/src/main.js" 20
+done
+stop_pidfile "$TD_RUN_DIR/git-daemon.pid" git-daemon 10
+
+if [[ "$all" == yes ]]; then
+  shopt -s nullglob
+  for pidfile in "$TD_RUN_DIR"/ferretdb-*.pid; do
+    stop_pidfile "$pidfile" ferretdb 20
+  done
+  stop_pidfile "$TD_RUN_DIR/dockerd.pid" dockerd 60
+fi
+log "stopped"

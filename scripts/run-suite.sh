@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs compiled test files (dist/) with Node's test runner, by suite:
+#   unit         *.spec.ts beside the code, Node and local files only
+#   integration  *.int.spec.ts beside the code, one real outside system each (FerretDB, dockerd, git)
+#   e2e          test/*.e2e-spec.ts, the built apps as separate processes
+#   all          every suite (the default)
+# Integration and e2e need what scripts/test.sh starts (TEST_MONGO_URL, dockerd, the base image).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+files() {
+  case "$1" in
+    unit) find dist/apps dist/libs -name '*.spec.js' ! -name '*.int.spec.js' ;;
+    integration) find dist/apps dist/libs -name '*.int.spec.js' ;;
+    e2e) find dist/test -name '*.e2e-spec.js' ;;
+    all) files unit; files integration; files e2e ;;
+    *) echo "unknown suite '$1' (unit, integration, e2e, all)" >&2; return 2 ;;
+  esac
+}
+
+mapfile -t tests < <(files "${1:-all}" | sort)
+if [[ ${#tests[@]} -eq 0 ]]; then
+  echo "no test files found for suite '${1:-all}': run npm run build first" >&2
+  exit 1
+fi
+exec node --test --enable-source-maps --test-concurrency=2 --test-timeout=600000 "${tests[@]}"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# What `npm test` runs: provision the shared test infrastructure (idempotent), then lint, build and
+# run the test suites. An optional argument picks one suite: `npm test -- unit` (see run-suite.sh).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$TD_REPO_ROOT"
+
+# LXD and nftables are installed for the suites that need them; LXD is not started here.
+ensure_packages docker.io docker-compose lxd lxd-client dnsmasq-base nftables busybox-static iproute2 \
+  git openssl ca-certificates
+ensure_node_modules
+ensure_dockerd
+ensure_ferretdb 27117 "$TD_LIB_DIR/test-ferretdb"
+ensure_base_image
+
+# Tests pick their own database names on this server.
+export TEST_MONGO_URL=mongodb://127.0.0.1:27117
+
+log "npm run lint"
+npm run lint
+log "npm run build"
+npm run build
+log "tests: ${1:-all}"
+exec bash scripts/run-suite.sh "${1:-all}"

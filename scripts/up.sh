@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# Quick start: bring up the whole system on this machine (FerretDB, dockerd, a demo git host, Guardian,
+# Worker, Manager). Idempotent: run it again and it only starts what is not running.
+# Stop with scripts/down.sh (add --all to also stop the dockerd/FerretDB it started).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$TD_REPO_ROOT"
+
+ETC_DIR="${TD_ETC_DIR:-/etc/testausdeploy}"
+APPS=(guardian worker manager)
+DEMO_GIT_DIR="$TD_LIB_DIR/demo-git"
+DEMO_GIT_PORT=9418
+
+# env_get FILE KEY: the value KEY gets when FILE is sourced.
+env_get() {
+  (
+    set +u -a
+    # shellcheck disable=SC1090
+    . "$1"
+    printf '%s' "${!2:-}"
+  )
+}
+
+# env_set FILE KEY VALUE: replace (or append) the KEY= line, keeping the file 0600.
+env_set() {
+  local file="$1" key="$2" value="$3" tmp
+  [[ "$(grep -c "^$key=" "$file" || true)" == 1 && "$(env_get "$file" "$key")" == "$value" ]] && return 0
+  tmp="$(mktemp "$file.XXXXXX")"
+  # the first KEY= line is replaced in place (else one is appended), any further ones dropped
+  KEY="$key" VALUE="$value" awk '
+    index($0, ENVIRON["KEY"] "=") == 1 { if (!done) print ENVIRON["KEY"] "=" ENVIRON["VALUE"]; done = 1; next }
+    { print }
+    END { if (!done) print ENVIRON["KEY"] "=" ENVIRON["VALUE"] }
+  ' "$file" >"$tmp"
+  chmod 0600 "$tmp"
+  mv "$tmp" "$file"
+  log "set $key in $file"
+}
+
+# write_if_missing FILE: FILE (0600) from stdin, unless it exists.
+write_if_missing() {
+  local file="$1"
+  if [[ -e "$file" ]]; then
+    cat >/dev/null
+    return 0
+  fi
+  (
+    umask 077
+    cat >"$file.tmp"
+  )
+  mv "$file.tmp" "$file"
+  log "wrote $file"
+}
+
+# fingerprint APP: generate APP's key/certificate if needed and print its fingerprint.
+fingerprint() {
+  local app="$1" out fp
+  out="$(
+    set -a
+    # shellcheck disable=SC1090
+    . "$ETC_DIR/$app.env"
+    set +a
+    node "dist/apps/$app/src/main.js" fingerprint </dev/null
+  )" || die "node dist/apps/$app/src/main.js fingerprint failed"
+  fp="$(printf '%s\n' "$out" | sed '/^[[:space:]]*$/d' | tail -n 1 | tr -d '[:space:]')"
+  [[ -n "$fp" && "$fp" != \{* ]] || die "$app printed no fingerprint (output: $out)"
+  printf '%s' "$fp"
+}
+
+# write_trust APP FINGERPRINT: the Manager's fingerprint into APP's trust file.
+write_trust() {
+  local app="$1" fp="$2" file
+  file="$(env_get "$ETC_DIR/$app.env" TRUST_FILE)"
+  [[ -n "$file" ]] || file="$(env_get "$ETC_DIR/$app.env" "${app^^}_STATE_DIR")/trusted-manager"
+  if [[ -f "$file" && "$(tr -d '[:space:]' <"$file")" == "$fp" ]]; then
+    return 0
+  fi
+  mkdir -p "$(dirname "$file")"
+  (
+    umask 077
+    printf '%s\n' "$fp" >"$file.tmp"
+  )
+  mv "$file.tmp" "$file"
+  log "wrote the Manager's fingerprint to $file"
+  if pid_alive "$TD_RUN_DIR/$app.pid" "dist/apps/$app/src/main.js"; then
+    log "note: $app is running with the old trust file; restart it: scripts/down.sh && scripts/up.sh"
+  fi
+}
+
+# --- 1. packages, build, infrastructure ---------------------------------------------------------------
+ensure_packages docker.io docker-compose nftables busybox-static iproute2 git openssl ca-certificates curl
+ensure_node_modules
+log "npm run build"
+npm run build >&2
+for app in "${APPS[@]}"; do
+  [[ -f "dist/apps/$app/src/main.js" ]] || die "dist/apps/$app/src/main.js is missing after npm run build"
+done
+ensure_dockerd
+ensure_ferretdb 27017 "$TD_LIB_DIR/ferretdb"
+ensure_base_image
+
+# --- 2. env files (created once, never overwritten) ---------------------------------------------------
+mkdir -p "$ETC_DIR"
+chmod 0755 "$ETC_DIR"
+write_if_missing "$ETC_DIR/manager.env" <<EOF
+MANAGER_HOST=127.0.0.1
+MANAGER_PORT=3000
+MONGO_URL=mongodb://127.0.0.1:27017/testausdeploy
+ADMIN_TOKEN=$(openssl rand -hex 32)
+ALLOWED_ORGS=testausserveri,demo
+MANAGER_STATE_DIR=$TD_LIB_DIR/manager
+WORKER_URL=wss://127.0.0.1:7443
+WORKER_FINGERPRINT=
+GUARDIAN_URL=wss://127.0.0.1:7444
+GUARDIAN_FINGERPRINT=
+LOG_LEVEL=info
+EOF
+write_if_missing "$ETC_DIR/worker.env" <<EOF
+WORKER_HOST=127.0.0.1
+WORKER_PORT=7443
+WORKER_STATE_DIR=$TD_LIB_DIR/worker
+TRUST_FILE=$TD_LIB_DIR/worker/trusted-manager
+REPOS_DIR=$TD_LIB_DIR/repos
+GIT_BASE_URL=https://github.com
+GIT_ORG_BASE_URLS=demo=git://127.0.0.1:$DEMO_GIT_PORT
+ALLOWED_ORGS=testausserveri,demo
+LOG_LEVEL=info
+EOF
+write_if_missing "$ETC_DIR/guardian.env" <<EOF
+GUARDIAN_HOST=127.0.0.1
+GUARDIAN_PORT=7444
+GUARDIAN_STATE_DIR=$TD_LIB_DIR/guardian
+TRUST_FILE=$TD_LIB_DIR/guardian/trusted-manager
+LOG_LEVEL=info
+EOF
+chmod 0600 "$ETC_DIR"/{manager,worker,guardian}.env
+for app in "${APPS[@]}"; do
+  dir="$(env_get "$ETC_DIR/$app.env" "${app^^}_STATE_DIR")"
+  if [[ -n "$dir" ]]; then mkdir -p "$dir" && chmod 0700 "$dir"; fi
+done
+mkdir -p "$(env_get "$ETC_DIR/worker.env" REPOS_DIR)"
+
+# --- 3. fingerprints and pinning -----------------------------------------------------------------------
+worker_fp="$(fingerprint worker)"
+guardian_fp="$(fingerprint guardian)"
+manager_was_running=no
+pid_alive "$TD_RUN_DIR/manager.pid" dist/apps/manager/src/main.js && manager_was_running=yes
+old_pins="$(env_get "$ETC_DIR/manager.env" WORKER_FINGERPRINT) $(env_get "$ETC_DIR/manager.env" GUARDIAN_FINGERPRINT)"
+env_set "$ETC_DIR/manager.env" WORKER_FINGERPRINT "$worker_fp"
+env_set "$ETC_DIR/manager.env" GUARDIAN_FINGERPRINT "$guardian_fp"
+if [[ "$manager_was_running" == yes && "$old_pins" != "$worker_fp $guardian_fp" ]]; then
+  log "note: the Manager is running with old pins; restart it: scripts/down.sh && scripts/up.sh"
+fi
+manager_fp="$(fingerprint manager)"
+write_trust worker "$manager_fp"
+write_trust guardian "$manager_fp"
+
+# --- 4. demo git host ----------------------------------------------------------------------------------
+bare="$DEMO_GIT_DIR/demo/hello.git"
+if [[ ! -d "$bare" ]]; then
+  mkdir -p "$(dirname "$bare")"
+  git init -q --bare --initial-branch=main "$bare"
+fi
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+git clone -q "$bare" "$scratch/hello" 2>/dev/null
+(
+  cd "$scratch/hello"
+  if git rev-parse -q --verify origin/main >/dev/null; then
+    git checkout -q -B main origin/main
+  else
+    git symbolic-ref HEAD refs/heads/main
+  fi
+  find . -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} +
+  cp -a "$TD_REPO_ROOT/examples/hello/." .
+  git add -A
+  if [[ -n "$(git status --porcelain)" ]]; then
+    git -c user.name=Testausdeploy -c user.email=testausdeploy@localhost commit -q \
+      -m "Demo: examples/hello from the Testausdeploy working tree"
+    git push -q origin main
+    log "demo repository updated: $bare"
+  fi
+)
+git_daemon_pid="$TD_RUN_DIR/git-daemon.pid"
+if pid_alive "$git_daemon_pid" git-daemon; then
+  :
+elif port_open 127.0.0.1 "$DEMO_GIT_PORT"; then
+  log "127.0.0.1:$DEMO_GIT_PORT is already taken (not by up.sh); assuming it is a git daemon"
+else
+  log "serving $DEMO_GIT_DIR on git://127.0.0.1:$DEMO_GIT_PORT"
+  start_detached "$git_daemon_pid" "$TD_LOG_DIR/git-daemon.log" - "$(git --exec-path)/git-daemon" \
+    --reuseaddr --base-path="$DEMO_GIT_DIR" --export-all --listen=127.0.0.1 --port="$DEMO_GIT_PORT" \
+    "$DEMO_GIT_DIR"
+  wait_for_port 127.0.0.1 "$DEMO_GIT_PORT" 10 || die "git daemon did not start (see $TD_LOG_DIR/git-daemon.log)"
+fi
+
+# --- 5. services ---------------------------------------------------------------------------------------
+for app in "${APPS[@]}"; do
+  pidfile="$TD_RUN_DIR/$app.pid"
+  if pid_alive "$pidfile" "dist/apps/$app/src/main.js"; then
+    log "$app is already running (pid $(cat "$pidfile")); to restart: scripts/down.sh && scripts/up.sh"
+    continue
+  fi
+  log "starting $app (log $TD_LOG_DIR/$app.log)"
+  start_detached "$pidfile" "$TD_LOG_DIR/$app.log" "$ETC_DIR/$app.env" node "dist/apps/$app/src/main.js"
+done
+
+host="$(env_get "$ETC_DIR/manager.env" MANAGER_HOST)"
+port="$(env_get "$ETC_DIR/manager.env" MANAGER_PORT)"
+api="http://${host:-127.0.0.1}:${port:-3000}"
+healthy=no
+for ((i = 0; i < 60; i++)); do
+  if curl -fsS -o /dev/null --max-time 2 "$api/health" 2>/dev/null; then
+    healthy=yes
+    break
+  fi
+  pid_alive "$TD_RUN_DIR/manager.pid" dist/apps/manager/src/main.js || break
+  sleep 0.5
+done
+if [[ "$healthy" != yes ]]; then
+  for app in "${APPS[@]}"; do
+    printf '\n==> %s/%s.log (last 30 lines) <==\n' "$TD_LOG_DIR" "$app" >&2
+    tail -n 30 "$TD_LOG_DIR/$app.log" >&2 || true
+  done
+  if pid_alive "$TD_RUN_DIR/manager.pid" dist/apps/manager/src/main.js; then
+    die "the Manager did not answer $api/health within 30s"
+  fi
+  die "the Manager exited (see $TD_LOG_DIR/manager.log)"
+fi
+
+# --- 6. how to use it ----------------------------------------------------------------------------------
+token="$(env_get "$ETC_DIR/manager.env" ADMIN_TOKEN)"
+cat <<EOF
+
+Testausdeploy is up.
+  API:          $api
+  Admin token:  $token   (in $ETC_DIR/manager.env)
+  Logs:         $TD_LOG_DIR/{manager,worker,guardian}.log
+  Stop:         scripts/down.sh
+
+Deploy the demo (served from $DEMO_GIT_DIR by git daemon):
+  curl -sS -X POST $api/deployments -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"org":"demo","repo":"hello","branch":"main","composePath":"docker-compose.yml"}'
+Show it:
+  curl -sS $api/deployments -H "Authorization: Bearer $token"
+Then open the page:
+  curl http://127.0.0.1:8080/
+EOF

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { GitHost } from './support/git-host';
+import { eventually, freePort } from './support/ports';
+import { System } from './support/system';
+
+const run = promisify(execFile);
+const ORG = 'e2e-org';
+
+interface DeploymentView {
+  id: string;
+  status: 'requested' | 'succeeded' | 'failed';
+  commit: string | null;
+  reason: string | null;
+  containers: {
+    name: string;
+    state: string;
+    ports: { ip?: string; privatePort: number; publicPort?: number }[];
+  }[];
+}
+
+/** A compose project whose web service is built FROM the local busybox base image and serves `page`. */
+function webProject(port: number, page: string): Record<string, string> {
+  return {
+    'deploy/docker-compose.yml': [
+      'services:',
+      '  web:',
+      '    build: ./web',
+      `    ports: ["127.0.0.1:${port}:8080"]`,
+      '    mem_limit: 64m',
+      '',
+    ].join('\n'),
+    'deploy/web/Dockerfile': [
+      'FROM testausdeploy/busybox:latest',
+      'COPY index.html /www/index.html',
+      'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
+      '',
+    ].join('\n'),
+    'deploy/web/index.html': page,
+  };
+}
+
+describe('end to end: the three apps deploy a compose project from a git host on 127.0.0.1', () => {
+  let git: GitHost;
+  let system: System;
+  const repo = `site-${randomBytes(3).toString('hex')}`;
+
+  before(async () => {
+    git = await GitHost.start();
+    system = await System.start({ allowedOrgs: ORG, gitBaseUrl: git.baseUrl });
+  });
+
+  after(async () => {
+    await system?.stop();
+    await git?.stop();
+    await run('docker-compose', ['-p', `td_${ORG}_${repo}`, 'down', '--rmi', 'local', '--volumes']).catch(
+      () => undefined,
+    );
+  });
+
+  async function deployAndWait(body: object): Promise<DeploymentView> {
+    const accepted = await system.call<{ deploymentId: string }>('POST', '/deployments', body);
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    return eventually(async () => {
+      const { body: view } = await system.call<DeploymentView>(
+        'GET',
+        `/deployments/${accepted.body.deploymentId}`,
+      );
+      return view.status === 'requested' ? undefined : view;
+    }, 180_000);
+  }
+
+  it('deploys the branch head and serves the page on the published port', async () => {
+    const port = await freePort();
+    const page = `hello from ${repo}`;
+    const commit = await git.push(ORG, repo, webProject(port, page));
+
+    const view = await deployAndWait({
+      org: ORG,
+      repo,
+      branch: 'main',
+      composePath: 'deploy/docker-compose.yml',
+    });
+    assert.equal(view.status, 'succeeded', `${view.reason}\n${await system.logs()}`);
+    assert.equal(view.commit, commit);
+    assert.equal(view.containers.length, 1);
+    assert.equal(view.containers[0].state, 'running');
+    assert.deepEqual(
+      view.containers[0].ports.map(({ ip, publicPort, privatePort }) => ({ ip, publicPort, privatePort })),
+      [{ ip: '127.0.0.1', publicPort: port, privatePort: 8080 }],
+    );
+
+    const served = await eventually(async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      return res.ok ? res.text() : undefined;
+    }, 15_000);
+    assert.equal(served, page);
+
+    const { body: list } = await system.call<DeploymentView[]>('GET', '/deployments');
+    assert.ok(list.some((item) => item.id === view.id && item.status === 'succeeded'));
+  });
+
+  it('refuses an organisation that is not allowed with 403 and the reason', async () => {
+    const res = await system.call<{ message: string }>('POST', '/deployments', { org: 'other-org', repo });
+    assert.equal(res.status, 403);
+    assert.match(res.body.message, /not on the allow-list/);
+  });
+
+  it('refuses a compose path with ../ with 400 before anything runs', async () => {
+    const res = await system.call<{ message: string }>('POST', '/deployments', {
+      org: ORG,
+      repo,
+      composePath: 'deploy/../../../etc/compose.yml',
+    });
+    assert.equal(res.status, 400);
+    assert.match(res.body.message, /\.\./);
+  });
+
+  it('records DeploymentFailed when the compose file is a symlink out of the clone', async () => {
+    const escape = `escape-${randomBytes(3).toString('hex')}`;
+    // git stores the symlink itself; the Worker must refuse to follow it out of the clone.
+    await git.push(ORG, escape, { 'compose.yml': { symlink: '/etc/hostname' } });
+    const view = await deployAndWait({ org: ORG, repo: escape, composePath: 'compose.yml' });
+    assert.equal(view.status, 'failed');
+    assert.match(view.reason ?? '', /outside|escapes/i);
+  });
+
+  it('records DeploymentFailed with a clear reason for a repository that does not exist', async () => {
+    const view = await deployAndWait({ org: ORG, repo: 'no-such-repo' });
+    assert.equal(view.status, 'failed');
+    assert.match(view.reason ?? '', /not found/);
+  });
+});

@@ -1,0 +1,121 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { testDatabaseUrl } from './database';
+import { eventually, freePort } from './ports';
+
+const run = promisify(execFile);
+const DIST = resolve(__dirname, '..', '..', 'apps');
+type App = 'manager' | 'worker' | 'guardian';
+
+/**
+ * Manager, Worker and Guardian as separate processes from the build, each with its own state directory and
+ * freshly generated identity, pinned to each other the way scripts/up.sh enrols them.
+ */
+export class System {
+  private constructor(
+    readonly dir: string,
+    readonly api: string,
+    readonly token: string,
+    private readonly processes: ChildProcess[],
+  ) {}
+
+  static async start(options: { allowedOrgs: string; gitBaseUrl: string }): Promise<System> {
+    const dir = await mkdtemp(join(tmpdir(), 'system-'));
+    const token = randomBytes(24).toString('hex');
+    const [apiPort, workerPort, guardianPort] = [await freePort(), await freePort(), await freePort()];
+    const env: Record<App, Record<string, string>> = {
+      manager: {
+        MANAGER_PORT: String(apiPort),
+        MANAGER_STATE_DIR: join(dir, 'manager'),
+        MONGO_URL: testDatabaseUrl('e2e'),
+        ADMIN_TOKEN: token,
+        ALLOWED_ORGS: options.allowedOrgs,
+        WORKER_URL: `wss://127.0.0.1:${workerPort}`,
+        GUARDIAN_URL: `wss://127.0.0.1:${guardianPort}`,
+      },
+      worker: {
+        WORKER_PORT: String(workerPort),
+        WORKER_STATE_DIR: join(dir, 'worker'),
+        REPOS_DIR: join(dir, 'repos'),
+        GIT_BASE_URL: options.gitBaseUrl,
+        ALLOWED_ORGS: options.allowedOrgs,
+      },
+      guardian: { GUARDIAN_PORT: String(guardianPort), GUARDIAN_STATE_DIR: join(dir, 'guardian') },
+    };
+    const fingerprint = async (app: App) =>
+      (await run('node', [main(app), 'fingerprint'], { env: { ...process.env, ...env[app] } })).stdout.trim();
+    const manager = await fingerprint('manager');
+    env.manager.WORKER_FINGERPRINT = await fingerprint('worker');
+    env.manager.GUARDIAN_FINGERPRINT = await fingerprint('guardian');
+    for (const node of ['worker', 'guardian'] as const) {
+      await writeFile(join(dir, node, 'trusted-manager'), `${manager}\n`, { mode: 0o600 });
+    }
+    const processes = (['guardian', 'worker', 'manager'] as const).map((app) => {
+      const child = spawn('node', [main(app)], {
+        env: { ...process.env, LOG_LEVEL: 'debug', ...env[app] },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const log = createWriteStream(join(dir, `${app}.log`));
+      child.stdout.pipe(log);
+      child.stderr.pipe(log);
+      return child;
+    });
+    const system = new System(dir, `http://127.0.0.1:${apiPort}`, token, processes);
+    await eventually(async () => {
+      const health = (await (await fetch(`${system.api}/health`)).json()) as {
+        worker: boolean;
+        guardian: boolean;
+      };
+      return health.worker && health.guardian ? true : undefined;
+    }, 30_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await system.logs()}`);
+    });
+    return system;
+  }
+
+  /** Calls the Manager's REST API as the admin. */
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: object,
+  ): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.api}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  async logs(): Promise<string> {
+    const parts = await Promise.all(
+      (['manager', 'worker', 'guardian'] as const).map(
+        async (app) => `--- ${app}\n${await readFile(join(this.dir, `${app}.log`), 'utf8').catch(() => '')}`,
+      ),
+    );
+    return parts.join('\n');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.processes.map(
+        (child) =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+function main(app: App): string {
+  return join(DIST, app, 'src', 'main.js');
+}
