@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { GitHost } from './support/git-host';
@@ -54,11 +55,19 @@ describe('end to end: the three apps deploy a compose project from a git host on
   });
 
   after(async () => {
-    await system?.stop();
-    await git?.stop();
-    await run('docker-compose', ['-p', `td_${ORG}_${repo}`, 'down', '--rmi', 'local', '--volumes']).catch(
-      () => undefined,
-    );
+    const composeFile = join(system.reposDir, ORG, repo, 'deploy', 'docker-compose.yml');
+    await run('docker-compose', [
+      '-p',
+      `td_${ORG}_${repo}`,
+      '-f',
+      composeFile,
+      'down',
+      '--rmi',
+      'local',
+      '-v',
+    ]);
+    await system.stop();
+    await git.stop();
   });
 
   async function deployAndWait(body: object): Promise<DeploymentView> {

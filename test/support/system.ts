@@ -11,6 +11,7 @@ import { eventually, freePort } from './ports';
 const run = promisify(execFile);
 const DIST = resolve(__dirname, '..', '..', 'apps');
 type App = 'manager' | 'worker' | 'guardian';
+const REPOS = 'repos';
 
 /**
  * Manager, Worker and Guardian as separate processes from the build, each with its own state directory and
@@ -41,7 +42,7 @@ export class System {
       worker: {
         WORKER_PORT: String(workerPort),
         WORKER_STATE_DIR: join(dir, 'worker'),
-        REPOS_DIR: join(dir, 'repos'),
+        REPOS_DIR: join(dir, REPOS),
         GIT_BASE_URL: options.gitBaseUrl,
         ALLOWED_ORGS: options.allowedOrgs,
       },
@@ -76,6 +77,11 @@ export class System {
       throw new Error(`${error.message}\n${await system.logs()}`);
     });
     return system;
+  }
+
+  /** The Worker's central directory of clones. */
+  get reposDir(): string {
+    return join(this.dir, REPOS);
   }
 
   /** Calls the Manager's REST API as the admin. */
