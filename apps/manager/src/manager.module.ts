@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { loggingModule } from '@testausdeploy/service';
+import { AdminModule } from './admin/admin.module';
+import { AuditModule } from './audit/audit.module';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
 import { ManagerConfig } from './config/manager-config';
 import { DatabaseModule } from './database/database.module';
@@ -10,6 +12,7 @@ import { EventsModule } from './events/events.module';
 import { HealthController } from './health/health.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { NodesModule } from './nodes/nodes.module';
+import { StatsModule } from './stats/stats.module';
 
 @Module({})
 export class ManagerModule {
@@ -24,7 +27,10 @@ export class ManagerModule {
         DatabaseModule,
         EventsModule,
         NodesModule,
+        AuditModule,
         DeploymentsModule,
+        StatsModule,
+        AdminModule,
       ],
       controllers: [HealthController],
       providers: [

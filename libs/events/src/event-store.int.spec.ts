@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import mongoose, { Connection } from 'mongoose';
+import { Db, MongoClient } from 'mongodb';
 import { testDatabaseUrl } from '../../../test/support/database';
 import { ConcurrencyError } from './errors';
 import { EventStore } from './event-store';
@@ -8,58 +8,160 @@ import { EventStore } from './event-store';
 const cause = { actor: 'tester', correlationId: 'c1', causationId: null };
 
 describe('EventStore on the real database', () => {
-  let connection: Connection;
+  let client: MongoClient;
+  let db: Db;
   let store: EventStore;
 
   before(async () => {
-    connection = await mongoose.createConnection(testDatabaseUrl('events')).asPromise();
-    store = new EventStore(connection);
+    client = await MongoClient.connect(testDatabaseUrl('events'));
+    db = client.db();
+    store = new EventStore(db, { source: 'test' });
     await store.init();
   });
 
   after(async () => {
-    await connection.dropDatabase();
-    await connection.close();
+    await db.dropDatabase();
+    await client.close();
   });
 
-  it('appends to a stream and reads it back in order with global positions', async () => {
+  it('appends to a stream and reads it forwards and backwards, with gapless global positions', async () => {
+    const before = await store.headPosition();
     await store.append('s-1', 0, [{ type: 'A', data: { n: 1 } }], cause);
     await store.append(
       's-1',
       1,
       [
         { type: 'B', data: { n: 2 } },
-        { type: 'C', data: { n: 3 } },
+        { type: 'C', data: { n: 3, skip: undefined } },
       ],
       cause,
     );
     const events = await store.readStream('s-1');
     assert.deepEqual(
-      events.map((event) => [event.version, event.type, event.data]),
+      events.map((event) => [event.version, event.position, event.type, event.data]),
       [
-        [1, 'A', { n: 1 }],
-        [2, 'B', { n: 2 }],
-        [3, 'C', { n: 3 }],
+        [1, before + 1, 'A', { n: 1 }],
+        [2, before + 2, 'B', { n: 2 }],
+        [3, before + 3, 'C', { n: 3 }],
       ],
     );
-    const positions = events.map((event) => event.position);
+    const { metadata } = events[0];
     assert.deepEqual(
-      positions,
-      [...positions].sort((a, b) => a - b),
+      { ...metadata, time: undefined },
+      {
+        actor: 'tester',
+        correlationId: 'c1',
+        causationId: null,
+        commandId: null,
+        source: 'test',
+        time: undefined,
+      },
     );
-    assert.equal(new Set(positions).size, 3);
-    assert.equal(events[0].metadata.actor, 'tester');
+    assert.deepEqual(
+      (await store.readStream('s-1', { backwards: true, fromVersion: 2 })).map((event) => event.version),
+      [2, 1],
+    );
+    assert.deepEqual(
+      (await store.readAll(before + 1, 10)).map((event) => event.position),
+      [before + 2, before + 3],
+    );
   });
 
-  it('lets exactly one of two writers at the same expected version win, writing nothing for the loser', async () => {
+  it('lets exactly one of two writers at the same expected version win, and writes nothing for the loser', async () => {
     await store.append('s-2', 0, [{ type: 'A', data: {} }], cause);
+    const head = await store.headPosition();
     const results = await Promise.allSettled([
-      store.append('s-2', 1, [{ type: 'Winner1', data: {} }], cause),
-      store.append('s-2', 1, [{ type: 'Winner2', data: {} }], cause),
+      store.append(
+        's-2',
+        1,
+        [
+          { type: 'First', data: {} },
+          { type: 'First', data: {} },
+        ],
+        cause,
+      ),
+      store.append(
+        's-2',
+        1,
+        [
+          { type: 'Second', data: {} },
+          { type: 'Second', data: {} },
+        ],
+        cause,
+      ),
     ]);
-    const rejected = results.filter((result) => result.status === 'rejected');
+    const rejected = results.filter((result) => result.status === 'rejected') as PromiseRejectedResult[];
     assert.equal(rejected.length, 1);
-    assert.ok((rejected[0] as PromiseRejectedResult).reason instanceof ConcurrencyError);
-    assert.equal((await store.readStream('s-2')).length, 2);
+    assert.ok(rejected[0].reason instanceof ConcurrencyError);
+    assert.match(rejected[0].reason.message, /is at version 3, not 1/);
+    const types = (await store.readStream('s-2')).map((event) => event.type);
+    assert.ok(types.join() === 'A,First,First' || types.join() === 'A,Second,Second', types.join());
+    assert.equal(await store.headPosition(), head + 2);
+  });
+
+  it('refuses an expected version ahead of the stream, so no stream gets a gap', async () => {
+    await assert.rejects(store.append('s-3', 5, [{ type: 'A', data: {} }], cause), ConcurrencyError);
+    assert.deepEqual(await store.readStream('s-3'), []);
+  });
+
+  it('answers a repeated command id with the events recorded the first time', async () => {
+    const first = await store.append('s-4', 0, [{ type: 'Created', data: { id: 1 } }], {
+      ...cause,
+      commandId: 'k-1',
+    });
+    const again = await store.append('s-4', 0, [{ type: 'Created', data: { id: 2 } }], {
+      ...cause,
+      commandId: 'k-1',
+    });
+    assert.equal(first.duplicate, false);
+    assert.equal(again.duplicate, true);
+    assert.deepEqual(again.events, first.events);
+    const racing = await Promise.all(
+      [1, 2, 3].map((n) =>
+        store.append(`s-5-${n}`, 0, [{ type: 'Created', data: { n } }], { ...cause, commandId: 'k-2' }),
+      ),
+    );
+    assert.equal(racing.filter((result) => !result.duplicate).length, 1);
+    assert.equal(new Set(racing.map((result) => result.events[0].position)).size, 1);
+  });
+
+  it('upcasts old schema versions on read and never rewrites the stored event', async () => {
+    await store.append('s-6', 0, [{ type: 'Renamed', data: { name: 'old' } }], cause);
+    const upcasting = new EventStore(db, {
+      source: 'test',
+      upcasters: [
+        {
+          type: 'Renamed',
+          fromVersion: 1,
+          upcast: (data) => ({ ...(data as object), title: 'added in v2' }),
+        },
+      ],
+    });
+    const [event] = await upcasting.readStream('s-6');
+    assert.equal(event.schemaVersion, 2);
+    assert.deepEqual(event.data, { name: 'old', title: 'added in v2' });
+    const raw = await db.collection('events').findOne({ streamId: 's-6' });
+    assert.equal(raw?.schemaVersion, 1);
+    assert.deepEqual(raw?.data, { name: 'old' });
+  });
+
+  it('verifies the hash chain and reports the first broken link after tampering', async () => {
+    assert.deepEqual((await store.verify()).firstBreak, null);
+    const target = (await store.readStream('s-1'))[1];
+    await db.collection('events').updateOne({ position: target.position }, { $set: { 'data.n': 999 } });
+    const tampered = await store.verify();
+    assert.equal(tampered.ok, false);
+    assert.deepEqual(tampered.firstBreak, {
+      position: target.position,
+      reason: 'content or link does not match the recorded hash',
+    });
+    await db.collection('events').updateOne({ position: target.position }, { $set: { 'data.n': 2 } });
+    assert.equal((await store.verify()).ok, true);
+    const removed = await db.collection('events').findOneAndDelete({ position: target.position });
+    const missing = await store.verify();
+    assert.equal(missing.firstBreak?.position, target.position);
+    assert.match(missing.firstBreak?.reason ?? '', /missing/);
+    await db.collection('events').insertOne(removed as object);
+    assert.equal((await store.verify()).ok, true);
   });
 });

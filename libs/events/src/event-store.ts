@@ -1,83 +1,337 @@
-import { Collection, Connection, Model, Schema } from 'mongoose';
-import { ConcurrencyError } from './errors';
-import { EventMetadata, NewEvent, StoredEvent } from './stored-event';
+import { EventEmitter } from 'node:events';
+import { Collection, Db, MongoBulkWriteError } from 'mongodb';
+import { plainJson } from './canonical-json';
+import { ConcurrencyError, WriterBusyError } from './errors';
+import { eventHash, GENESIS_HASH } from './event-hash';
+import { ensureIndexes } from './indexes';
+import { completePrefix, readTail } from './log-tail';
+import { AppendMetadata, NewEvent, StoredEvent } from './stored-event';
+import { Upcaster, Upcasters } from './upcasters';
+
+export interface EventStoreOptions {
+  /** Written into every event's metadata.source. */
+  source: string;
+  upcasters?: Upcaster[];
+  /** Most events one insert carries when concurrent appends are grouped. */
+  maxBatch?: number;
+  /** How long an append may wait for other writers before giving up. */
+  waitMs?: number;
+  /** An unfinished append older than this is a dead writer's, and is removed so the log can go on. */
+  abandonedAfterMs?: number;
+}
+
+export interface AppendResult {
+  events: StoredEvent[];
+  /** True when the command id was seen before: `events` are the ones recorded then, nothing new was written. */
+  duplicate: boolean;
+}
+
+export interface ChainBreak {
+  position: number;
+  reason: string;
+}
+
+interface PendingAppend {
+  streamId: string;
+  expectedVersion: number;
+  events: NewEvent[];
+  metadata: AppendMetadata;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
 
 const DUPLICATE_KEY = 11000;
 
-const eventSchema = new Schema<StoredEvent>(
-  {
-    streamId: { type: String, required: true },
-    version: { type: Number, required: true },
-    position: { type: Number, required: true },
-    type: { type: String, required: true },
-    schemaVersion: { type: Number, required: true },
-    data: { type: Schema.Types.Mixed, required: true },
-    metadata: {
-      actor: { type: String, required: true },
-      correlationId: { type: String, required: true },
-      causationId: { type: String, default: null },
-      time: { type: Date, required: true },
-    },
-  },
-  { versionKey: false, minimize: false },
-);
-// (streamId, version) unique is the optimistic concurrency check; position unique keeps the global order total.
-eventSchema.index({ streamId: 1, version: 1 }, { unique: true });
-eventSchema.index({ position: 1 }, { unique: true });
-
-/** Append-only event log on MongoDB: one document per event, streams keyed by id, one global order. */
+/**
+ * Append-only event log on MongoDB: one document per event, streams with optimistic concurrency, one gapless
+ * global order with a hash chain over it, and appends that readers see whole or not at all. Concurrent appends
+ * of this process are grouped into one insert (group commit). Writers of different processes are ordered by
+ * the unique index on `position` alone, since FerretDB's conditional updates are not atomic: see docs/events.md.
+ */
 export class EventStore {
-  private readonly events: Model<StoredEvent>;
-  private readonly counters: Collection<{ _id: string; value: number }>;
+  readonly events: Collection<StoredEvent>;
+  private readonly upcasters: Upcasters;
+  private readonly queue: PendingAppend[] = [];
+  private flushing = false;
+  private readonly appended = new EventEmitter();
 
-  constructor(connection: Connection) {
-    this.events = connection.model<StoredEvent>('Event', eventSchema, 'events');
-    this.counters = connection.collection<{ _id: string; value: number }>('event_counters');
+  constructor(
+    db: Db,
+    private readonly options: EventStoreOptions,
+  ) {
+    this.events = db.collection<StoredEvent>('events');
+    this.upcasters = new Upcasters(options.upcasters);
+    this.appended.setMaxListeners(0);
   }
 
   async init(): Promise<void> {
-    await this.events.createIndexes();
+    await ensureIndexes(this.events, [
+      { key: { position: 1 }, name: 'position', unique: true },
+      // (streamId, version) unique: the optimistic concurrency check's last line of defence.
+      { key: { streamId: 1, version: 1 }, name: 'stream_version', unique: true },
+      { key: { 'metadata.commandId': 1 }, name: 'command_id', sparse: true },
+    ]);
   }
 
   /**
-   * Appends `events` to a stream that must be exactly at `expectedVersion`. A concurrent writer that got there
-   * first makes this fail with ConcurrencyError, and nothing of this batch is kept.
+   * Appends `events` to a stream that must be exactly at `expectedVersion` (0 for a new stream). Resolves once
+   * the events are committed (visible to readers), or rejects with ConcurrencyError having written nothing.
+   * An append whose `metadata.commandId` was recorded before resolves with the earlier events instead.
    */
-  async append(
+  append(
     streamId: string,
     expectedVersion: number,
     events: NewEvent[],
-    metadata: Omit<EventMetadata, 'time'>,
-  ): Promise<StoredEvent[]> {
-    if (events.length === 0) return [];
-    const last = await this.counters.findOneAndUpdate(
-      { _id: 'position' },
-      { $inc: { value: events.length } },
-      { upsert: true, returnDocument: 'after' },
-    );
-    const first = (last?.value ?? events.length) - events.length + 1;
-    const time = new Date();
-    const stored: StoredEvent[] = events.map((event, index) => ({
-      streamId,
-      version: expectedVersion + index + 1,
-      position: first + index,
-      type: event.type,
-      schemaVersion: 1,
-      data: event.data,
-      metadata: { ...metadata, time },
-    }));
-    try {
-      await this.events.insertMany(stored, { ordered: true });
-    } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) {
-        throw new ConcurrencyError(streamId, expectedVersion);
-      }
-      throw error;
-    }
-    return stored;
+    metadata: AppendMetadata,
+  ): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ streamId, expectedVersion, events, metadata, resolve, reject });
+      void this.flush();
+    });
   }
 
-  async readStream(streamId: string): Promise<StoredEvent[]> {
-    return this.events.find({ streamId }, { _id: 0 }).sort({ version: 1 }).lean<StoredEvent[]>();
+  /** The last committed position. */
+  async headPosition(): Promise<number> {
+    return (await readTail(this.events)).end.position;
+  }
+
+  async readStream(streamId: string, options: { backwards?: boolean; fromVersion?: number } = {}) {
+    const head = await this.headPosition();
+    const version = options.backwards
+      ? { $lte: options.fromVersion ?? Infinity }
+      : { $gte: options.fromVersion ?? 1 };
+    const events = await this.events
+      .find({ streamId, version, position: { $lte: head } }, { projection: { _id: 0 } })
+      .sort({ version: options.backwards ? -1 : 1 })
+      .toArray();
+    return events.map((event) => this.upcasters.apply(event));
+  }
+
+  /** Committed events after `afterPosition` (up to `untilPosition`), oldest first, at most `limit`. */
+  async readAll(afterPosition: number, limit: number, untilPosition = Infinity): Promise<StoredEvent[]> {
+    if (untilPosition <= afterPosition) return [];
+    const events = await this.events
+      .find({ position: { $gt: afterPosition, $lte: untilPosition } }, { projection: { _id: 0 } })
+      .sort({ position: 1 })
+      .limit(limit)
+      .toArray();
+    // An append still being written is left for the next read; the limit may also cut one, likewise.
+    const complete = completePrefix(events, afterPosition);
+    const whole = complete.length > 0 || events.length === 0 ? complete : await this.wholeAppend(events[0]);
+    return whole.map((event) => this.upcasters.apply(event));
+  }
+
+  /** Calls `listener` whenever this process commits; other processes' commits are found by polling. */
+  onAppend(listener: (position: number) => void): () => void {
+    this.appended.on('position', listener);
+    return () => this.appended.off('position', listener);
+  }
+
+  /** Walks the whole log, recomputing the hash chain; reports the first broken link, if any. */
+  async verify(): Promise<{ ok: boolean; checked: number; head: number; firstBreak: ChainBreak | null }> {
+    const head = await this.headPosition();
+    let previous = GENESIS_HASH;
+    let expected = 1;
+    const broken = (reason: string) => ({
+      ok: false,
+      checked: expected - 1,
+      head,
+      firstBreak: { position: expected, reason },
+    });
+    const events = this.events
+      .find({ position: { $lte: head } }, { projection: { _id: 0 } })
+      .sort({ position: 1 });
+    for await (const event of events) {
+      if (event.position !== expected)
+        return broken(`expected position ${expected}, found ${event.position}: an event is missing`);
+      if (eventHash(event, previous) !== event.hash)
+        return broken('content or link does not match the recorded hash');
+      previous = event.hash;
+      expected++;
+    }
+    if (expected - 1 !== head)
+      return broken(`the log ends at ${expected - 1} but was committed up to ${head}`);
+    return { ok: true, checked: head, head, firstBreak: null };
+  }
+
+  private async wholeAppend(first: StoredEvent): Promise<StoredEvent[]> {
+    const events = await this.events
+      .find({ position: { $gte: first.batch.first, $lte: first.batch.last } }, { projection: { _id: 0 } })
+      .sort({ position: 1 })
+      .toArray();
+    return completePrefix(events, first.batch.first - 1);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.takeBatch();
+        await this.commitBatch(batch).catch((error) => batch.forEach((append) => append.reject(error)));
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private takeBatch(): PendingAppend[] {
+    const max = this.options.maxBatch ?? 1000;
+    let size = 0;
+    let count = 0;
+    while (count < this.queue.length && (count === 0 || size + this.queue[count].events.length <= max)) {
+      size += this.queue[count++].events.length;
+    }
+    return this.queue.splice(0, count);
+  }
+
+  /** Writes one group of appends, retrying from a fresh look at the log whenever another writer got there first. */
+  private async commitBatch(batch: PendingAppend[]): Promise<void> {
+    const deadline = Date.now() + (this.options.waitMs ?? 10_000);
+    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+      const tail = await readTail(this.events);
+      if (tail.state === 'writing') {
+        if (Date.now() - tail.since.getTime() > (this.options.abandonedAfterMs ?? 60_000)) {
+          // Its writer died mid-insert: nobody has seen these events, and they can never be completed.
+          await this.events.deleteMany({ position: { $gte: tail.first } });
+          continue;
+        }
+      } else {
+        const outcome = await this.tryCommit(batch, tail.end.position, tail.end.hash);
+        if (outcome === 'committed') return;
+      }
+      if (Date.now() > deadline) throw new WriterBusyError(this.options.waitMs ?? 10_000);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  private async tryCommit(
+    batch: PendingAppend[],
+    end: number,
+    endHash: string,
+  ): Promise<'committed' | 'raced'> {
+    const [versions, earlier] = await Promise.all([
+      this.streamVersions(batch, end),
+      this.earlierCommands(batch, end),
+    ]);
+    const settled: (() => void)[] = [];
+    const inBatch = new Map<string, StoredEvent[]>();
+    const planned: { append: PendingAppend; events: NewEvent[]; from: number }[] = [];
+    for (const append of batch) {
+      const commandId = append.metadata.commandId;
+      const previous = commandId ? (earlier.get(commandId) ?? inBatch.get(commandId)) : undefined;
+      if (previous) {
+        // A retry, possibly of an append in this same group: answered with what the first try recorded.
+        settled.push(() => append.resolve({ events: previous, duplicate: true }));
+        continue;
+      }
+      const actual = versions.get(append.streamId) ?? 0;
+      if (actual !== append.expectedVersion) {
+        settled.push(() =>
+          append.reject(new ConcurrencyError(append.streamId, append.expectedVersion, actual)),
+        );
+        continue;
+      }
+      versions.set(append.streamId, actual + append.events.length);
+      planned.push({ append, events: append.events, from: actual });
+      if (commandId) inBatch.set(commandId, []);
+    }
+    const documents = this.documents(planned, end, endHash);
+    for (const { append, stored } of documents.perAppend) {
+      if (append.metadata.commandId) inBatch.get(append.metadata.commandId)?.push(...stored);
+    }
+    if (documents.all.length > 0 && !(await this.insert(documents.all))) return 'raced';
+    for (const { append, stored } of documents.perAppend)
+      append.resolve({ events: stored, duplicate: false });
+    settled.forEach((settle) => settle());
+    if (documents.all.length > 0)
+      this.appended.emit('position', documents.all[documents.all.length - 1].position);
+    return 'committed';
+  }
+
+  private documents(
+    planned: { append: PendingAppend; events: NewEvent[]; from: number }[],
+    end: number,
+    endHash: string,
+  ) {
+    const total = planned.reduce((sum, plan) => sum + plan.events.length, 0);
+    const batch = { first: end + 1, last: end + total };
+    const time = new Date();
+    let position = end;
+    let hash = endHash;
+    const perAppend = planned.map(({ append, events, from }) => ({
+      append,
+      stored: events.map((event, index) => {
+        const unhashed = {
+          streamId: append.streamId,
+          version: from + index + 1,
+          position: ++position,
+          batch,
+          type: event.type,
+          schemaVersion: this.upcasters.currentVersion(event.type),
+          data: plainJson(event.data),
+          metadata: { commandId: null, ...append.metadata, source: this.options.source, time },
+        };
+        hash = eventHash(unhashed, hash);
+        return { ...unhashed, hash };
+      }),
+    }));
+    return { perAppend, all: perAppend.flatMap(({ stored }) => stored) };
+  }
+
+  /**
+   * Inserts one group in position order. Whoever inserts the first position owns the whole range: a writer
+   * that loses the race fails on its first document and has written nothing.
+   */
+  private async insert(documents: StoredEvent[]): Promise<boolean> {
+    try {
+      // The driver adds _id to what it inserts: give it copies.
+      await this.events.insertMany(
+        documents.map((document) => ({ ...document })),
+        { ordered: true },
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError) || error.code !== DUPLICATE_KEY) throw error;
+      const inserted = error.insertedCount;
+      if (inserted > 0) {
+        // Ours from the first position, then a clash further on: take our unfinished append back out.
+        await this.events.deleteMany({
+          position: { $gte: documents[0].position, $lt: documents[0].position + inserted },
+        });
+      }
+      return false;
+    }
+  }
+
+  /** Current version of each stream in the group, as of the committed end: one indexed look-up per stream. */
+  private async streamVersions(batch: PendingAppend[], end: number): Promise<Map<string, number>> {
+    const streamIds = [...new Set(batch.map((append) => append.streamId))];
+    const versions = await Promise.all(
+      streamIds.map(async (streamId) => {
+        const last = await this.events
+          .find({ streamId, position: { $lte: end } }, { projection: { version: 1 } })
+          .sort({ version: -1 })
+          .limit(1)
+          .next();
+        return [streamId, last?.version ?? 0] as const;
+      }),
+    );
+    return new Map(versions);
+  }
+
+  private async earlierCommands(batch: PendingAppend[], end: number): Promise<Map<string, StoredEvent[]>> {
+    const ids = batch.map((append) => append.metadata.commandId).filter((id): id is string => !!id);
+    const found = new Map<string, StoredEvent[]>();
+    if (ids.length === 0) return found;
+    const events = await this.events
+      .find({ 'metadata.commandId': { $in: ids }, position: { $lte: end } }, { projection: { _id: 0 } })
+      .sort({ position: 1 })
+      .toArray();
+    for (const event of events) {
+      const id = event.metadata.commandId as string;
+      found.set(id, [...(found.get(id) ?? []), this.upcasters.apply(event)]);
+    }
+    return found;
   }
 }

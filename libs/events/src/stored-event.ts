@@ -3,6 +3,10 @@ export interface EventMetadata {
   actor: string;
   correlationId: string;
   causationId: string | null;
+  /** The client's idempotency key: a command seen before is answered from the log instead of run again. */
+  commandId: string | null;
+  /** Which service recorded the event (e.g. `manager`). */
+  source: string;
   time: Date;
 }
 
@@ -10,14 +14,26 @@ export interface EventMetadata {
 export interface StoredEvent<T extends string = string, D = unknown> {
   streamId: string;
   version: number;
+  /** Strictly increasing over the whole log, without gaps. */
   position: number;
   type: T;
   schemaVersion: number;
   data: D;
   metadata: EventMetadata;
+  /**
+   * The positions of the append this event was written in. Readers deliver an append only once its last event
+   * is present, so nobody ever sees half of one.
+   */
+  batch: { first: number; last: number };
+  /** SHA-256 over the previous event's hash and this event's canonical content. */
+  hash: string;
 }
 
 export interface NewEvent {
   type: string;
   data: unknown;
 }
+
+export type AppendMetadata = Omit<EventMetadata, 'time' | 'commandId' | 'source'> & {
+  commandId?: string | null;
+};

@@ -37,7 +37,12 @@ export const icpCommands = {
         composePath: z.string().min(1).max(4096),
       })
       .strict(),
-    result: z.object({ commit: z.string().regex(/^[0-9a-f]{40,64}$/), containers: z.array(containerView) }),
+    result: z.object({
+      commit: z.string().regex(/^[0-9a-f]{40,64}$/),
+      /** `sha256:<hex>` of the compose file as it ran. */
+      composeDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+      containers: z.array(containerView),
+    }),
   },
 } as const;
 

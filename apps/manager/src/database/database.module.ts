@@ -1,4 +1,5 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Db } from 'mongodb';
 import mongoose, { Connection } from 'mongoose';
 import { EventStore } from '@testausdeploy/events';
 import { ManagerConfig } from '../config/manager-config';
@@ -15,17 +16,18 @@ export const DATABASE = Symbol('DATABASE');
       useFactory: async (config: ManagerConfig) =>
         mongoose.createConnection(config.MONGO_URL, { serverSelectionTimeoutMS: 10_000 }).asPromise(),
     },
+    { provide: Db, inject: [DATABASE], useFactory: (connection: Connection) => connection.db },
     {
       provide: EventStore,
-      inject: [DATABASE],
-      useFactory: async (connection: Connection) => {
-        const store = new EventStore(connection);
+      inject: [Db],
+      useFactory: async (db: Db) => {
+        const store = new EventStore(db, { source: 'manager' });
         await store.init();
         return store;
       },
     },
   ],
-  exports: [DATABASE, EventStore],
+  exports: [DATABASE, Db, EventStore],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DATABASE) private readonly connection: Connection) {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Deployment, DeploymentEvent, NotFound } from '@testausdeploy/domain';
-import { EventStore } from '@testausdeploy/events';
+import { AppendResult, EventStore } from '@testausdeploy/events';
 import { Cause, EventRecorder } from '../events/event-recorder';
 
 /** Loads a Deployment from its stream and saves what it decided. */
@@ -19,7 +19,7 @@ export class DeploymentRepository {
     return deployment;
   }
 
-  async save(deployment: Deployment, cause: Cause): Promise<void> {
-    await this.recorder.save(Deployment.streamId(deployment.id), deployment, cause);
+  save(deployment: Deployment, cause: Cause): Promise<AppendResult> {
+    return this.recorder.save(Deployment.streamId(deployment.id), deployment, cause);
   }
 }

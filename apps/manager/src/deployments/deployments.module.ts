@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { RequestDeploymentHandler } from './commands/request-deployment.handler';
 import { RunDeploymentHandler } from './commands/run-deployment.handler';
 import { DeploymentRepository } from './deployment.repository';
@@ -9,6 +10,7 @@ import { ListDeploymentsHandler } from './queries/list-deployments.handler';
 import { DeploymentSaga } from './sagas/deployment.saga';
 
 @Module({
+  imports: [AuditModule],
   controllers: [DeploymentsController],
   providers: [
     DeploymentRepository,

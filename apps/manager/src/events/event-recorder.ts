@@ -1,37 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { AggregateRoot, DomainEvent } from '@testausdeploy/domain';
-import { EventMetadata, EventStore, StoredEvent } from '@testausdeploy/events';
+import { AppendMetadata, AppendResult, EventStore } from '@testausdeploy/events';
 import { EventRecorded } from './event-recorded.event';
-import { Projection } from './projection';
+import { ReadModels } from './read-models';
 
-export type Cause = Omit<EventMetadata, 'time'>;
+/** Who asked, in answer to what, and (for retried requests) the client's idempotency key. */
+export type Cause = AppendMetadata;
 
 /**
- * Persists what an aggregate decided, brings the read models up to date, then lets sagas react. Queries issued
- * after a command returns therefore already see its effect.
+ * Persists what an aggregate decided, waits until the read models have applied it (so a query issued after a
+ * command returns sees its effect), then lets sagas react.
  */
 @Injectable()
 export class EventRecorder {
-  private readonly projections: Projection[] = [];
-
   constructor(
     private readonly store: EventStore,
+    private readonly readModels: ReadModels,
     private readonly bus: EventBus,
   ) {}
 
-  register(projection: Projection): void {
-    this.projections.push(projection);
-  }
-
-  async save(streamId: string, aggregate: AggregateRoot<DomainEvent>, cause: Cause): Promise<StoredEvent[]> {
-    const expectedVersion = aggregate.version;
-    const stored = await this.store.append(streamId, expectedVersion, [...aggregate.pendingEvents], cause);
+  async save(streamId: string, aggregate: AggregateRoot<DomainEvent>, cause: Cause): Promise<AppendResult> {
+    const result = await this.store.append(streamId, aggregate.version, [...aggregate.pendingEvents], cause);
     aggregate.commit();
-    for (const event of stored) {
-      await Promise.all(this.projections.map((projection) => projection.project(event)));
-    }
-    this.bus.publishAll(stored.map((event) => new EventRecorded(event)));
-    return stored;
+    const last = result.events[result.events.length - 1];
+    if (last) await this.readModels.waitFor(last.position);
+    if (!result.duplicate) this.bus.publishAll(result.events.map((event) => new EventRecorded(event)));
+    return result;
   }
 }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '@testausdeploy/domain';
-import { ConcurrencyError } from '@testausdeploy/events';
+import { ConcurrencyError, RebuildInProgressError, WriterBusyError } from '@testausdeploy/events';
 
 const STATUS: Record<DomainError['kind'], number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -10,10 +10,13 @@ const STATUS: Record<DomainError['kind'], number> = {
   conflict: HttpStatus.CONFLICT,
 };
 
+/** Errors of the event log that mean "try again", not "the server broke". */
+const RETRYABLE = [ConcurrencyError, RebuildInProgressError, WriterBusyError];
+
 /** The one place where domain refusals become HTTP answers: a status and the reason the user can act on. */
-@Catch(DomainError, ConcurrencyError)
+@Catch(DomainError, ...RETRYABLE)
 export class DomainErrorFilter implements ExceptionFilter {
-  catch(error: DomainError | ConcurrencyError, host: ArgumentsHost): void {
+  catch(error: Error, host: ArgumentsHost): void {
     const status = error instanceof DomainError ? STATUS[error.kind] : HttpStatus.CONFLICT;
     host
       .switchToHttp()

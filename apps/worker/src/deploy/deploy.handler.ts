@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { WorkerConfig } from '../config/worker-config';
@@ -31,7 +33,10 @@ export class DeployHandler {
     const { dir, commit } = await this.git.checkout(org, repo, branch);
     context.progress(`checked out ${org}/${repo}@${branch} at ${commit}`);
     const project = { name: composeProjectName(org, repo), file: await resolveComposePath(dir, composePath) };
+    const composeDigest = `sha256:${createHash('sha256')
+      .update(await readFile(project.file))
+      .digest('hex')}`;
     await this.compose.up(project, (line) => context.progress(line));
-    return { commit, containers: await this.containers.list(project.name) };
+    return { commit, composeDigest, containers: await this.containers.list(project.name) };
   }
 }

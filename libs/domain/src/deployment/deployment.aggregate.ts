@@ -34,9 +34,13 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
     });
   }
 
-  succeed(commit: string, containers: DeployedContainer[]): void {
+  /** The commit and the compose file's digest are what a later rollback restores exactly. */
+  succeed(commit: string, composeDigest: string, containers: DeployedContainer[]): void {
     this.ensureInProgress();
-    this.record({ type: 'DeploymentSucceeded', data: { deploymentId: this.id, commit, containers } });
+    this.record({
+      type: 'DeploymentSucceeded',
+      data: { deploymentId: this.id, commit, composeDigest, containers },
+    });
   }
 
   fail(reason: string): void {

@@ -29,7 +29,7 @@ export type DeploymentRequested = DomainEvent<
 
 export type DeploymentSucceeded = DomainEvent<
   'DeploymentSucceeded',
-  { deploymentId: string; commit: string; containers: DeployedContainer[] }
+  { deploymentId: string; commit: string; composeDigest: string; containers: DeployedContainer[] }
 >;
 
 export type DeploymentFailed = DomainEvent<'DeploymentFailed', { deploymentId: string; reason: string }>;

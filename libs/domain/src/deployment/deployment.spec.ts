@@ -46,7 +46,7 @@ describe('Deployment', () => {
   it('records a request, then exactly one outcome', () => {
     const deployment = new Deployment('d1');
     deployment.request(DeploymentSource.create(source), 'admin');
-    deployment.succeed('c'.repeat(40), []);
+    deployment.succeed('c'.repeat(40), `sha256:${'d'.repeat(64)}`, []);
     assert.deepEqual(
       deployment.commit().map((event) => event.type),
       ['DeploymentRequested', 'DeploymentSucceeded'],

@@ -6,6 +6,8 @@ export class RequestDeploymentCommand extends Command<{ deploymentId: string }> 
   constructor(
     readonly source: DeploymentSourceProps,
     readonly actor: string,
+    /** The client's Idempotency-Key: repeating the request answers with the deployment it created. */
+    readonly commandId: string | null,
   ) {
     super();
   }

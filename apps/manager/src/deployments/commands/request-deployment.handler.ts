@@ -17,14 +17,20 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
     this.allowedOrgs = new Set(config.ALLOWED_ORGS.map((org) => org.toLowerCase()));
   }
 
-  async execute({ source, actor }: RequestDeploymentCommand): Promise<{ deploymentId: string }> {
+  async execute({ source, actor, commandId }: RequestDeploymentCommand): Promise<{ deploymentId: string }> {
     const validated = DeploymentSource.create(source);
     if (!this.allowedOrgs.has(validated.props.org.toLowerCase())) {
       throw new Forbidden(`organisation "${validated.props.org}" is not on the allow-list`);
     }
     const deployment = new Deployment(randomUUID());
     deployment.request(validated, actor);
-    await this.repository.save(deployment, { actor, correlationId: deployment.id, causationId: null });
-    return { deploymentId: deployment.id };
+    const { events } = await this.repository.save(deployment, {
+      actor,
+      correlationId: deployment.id,
+      causationId: null,
+      commandId,
+    });
+    // On a repeated command id, the first event is the one the original request recorded.
+    return { deploymentId: (events[0].data as { deploymentId: string }).deploymentId };
   }
 }

@@ -27,7 +27,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
           onProgress: (line) => this.logger.debug({ deploymentId, line }),
         },
       );
-      deployment.succeed(result.commit, result.containers);
+      deployment.succeed(result.commit, result.composeDigest, result.containers);
     } catch (error) {
       deployment.fail(error instanceof Error ? error.message : String(error));
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { asOfParameter } from '../../http/as-of';
 
 /** Body of `POST /deployments`; field rules beyond shape live in the domain's DeploymentSource. */
 export const requestDeploymentBody = z
@@ -11,4 +12,16 @@ export const requestDeploymentBody = z
   .strict();
 export type RequestDeploymentBody = z.infer<typeof requestDeploymentBody>;
 
-export const listDeploymentsQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const listDeploymentsQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    asOf: asOfParameter.optional(),
+  })
+  .strict();
+export type ListDeploymentsParams = z.infer<typeof listDeploymentsQuery>;
+
+/** `Idempotency-Key`: any printable token up to 200 characters. */
+export const idempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 printable characters without spaces')
+  .optional();

@@ -1,72 +1,81 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { Connection, Model } from 'mongoose';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { DeploymentEvent } from '@testausdeploy/domain';
-import { StoredEvent } from '@testausdeploy/events';
-import { DATABASE } from '../../database/database.module';
-import { EventRecorder } from '../../events/event-recorder';
-import { Projection } from '../../events/projection';
-import { DeploymentView, deploymentViewSchema } from './deployment-view';
+import { ensureIndexes, Projection, StoredEvent } from '@testausdeploy/events';
+import { ReadModels } from '../../events/read-models';
+import { DeploymentView } from './deployment-view';
+
+export const DEPLOYMENTS = 'deployments';
 
 @Injectable()
-export class DeploymentsProjection implements Projection, OnModuleInit {
-  readonly views: Model<DeploymentView>;
+export class DeploymentsProjection implements Projection<DeploymentView>, OnModuleInit {
+  readonly name = DEPLOYMENTS;
 
-  constructor(
-    @Inject(DATABASE) connection: Connection,
-    private readonly recorder: EventRecorder,
-  ) {
-    this.views = connection.model<DeploymentView>('DeploymentView', deploymentViewSchema, 'deployments');
+  constructor(private readonly readModels: ReadModels) {}
+
+  onModuleInit(): void {
+    this.readModels.register(this);
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.views.createIndexes();
-    this.recorder.register(this);
+  async prepare(target: Collection<DeploymentView>): Promise<void> {
+    await ensureIndexes(target, [{ key: { id: 1 }, unique: true }, { key: { requestedAt: -1 } }]);
   }
 
-  async project(stored: StoredEvent): Promise<void> {
-    const event = stored as unknown as DeploymentEvent & StoredEvent;
+  async apply(target: Collection<DeploymentView>, events: StoredEvent[]): Promise<void> {
+    const operations = events.flatMap((event) => this.operation(event));
+    if (operations.length > 0) await target.bulkWrite(operations, { ordered: true });
+  }
+
+  private operation(stored: StoredEvent): AnyBulkWriteOperation<DeploymentView>[] {
+    const event = stored as unknown as DeploymentEvent;
+    const { position } = stored;
     const at = stored.metadata.time;
     switch (event.type) {
       case 'DeploymentRequested': {
         const { deploymentId, requestedBy, ...source } = event.data;
-        await this.views.updateOne(
-          { id: deploymentId },
-          {
-            $setOnInsert: {
-              ...source,
-              id: deploymentId,
-              status: 'requested',
-              commit: null,
-              reason: null,
-              containers: [],
-              requestedBy,
-              requestedAt: at,
-              updatedAt: at,
-              position: stored.position,
-            },
-          },
-          { upsert: true },
-        );
-        return;
+        const view: DeploymentView = {
+          ...source,
+          id: deploymentId,
+          status: 'requested',
+          commit: null,
+          composeDigest: null,
+          reason: null,
+          containers: [],
+          requestedBy,
+          requestedAt: at,
+          updatedAt: at,
+          position,
+        };
+        return [
+          { updateOne: { filter: { id: deploymentId }, update: { $setOnInsert: view }, upsert: true } },
+        ];
       }
-      case 'DeploymentSucceeded':
-        return this.advance(event.data.deploymentId, stored.position, {
-          status: 'succeeded',
-          commit: event.data.commit,
-          containers: event.data.containers,
-          updatedAt: at,
-        });
+      case 'DeploymentSucceeded': {
+        const { deploymentId, commit, composeDigest, containers } = event.data;
+        const change = { status: 'succeeded' as const, commit, composeDigest, containers, updatedAt: at };
+        return [advance(deploymentId, position, change)];
+      }
       case 'DeploymentFailed':
-        return this.advance(event.data.deploymentId, stored.position, {
-          status: 'failed',
-          reason: event.data.reason,
-          updatedAt: at,
-        });
+        return [
+          advance(event.data.deploymentId, position, {
+            status: 'failed',
+            reason: event.data.reason,
+            updatedAt: at,
+          }),
+        ];
+      default:
+        return [];
     }
   }
+}
 
-  /** Applies a change only if this event is newer than the last one applied to the view. */
-  private async advance(id: string, position: number, change: Partial<DeploymentView>): Promise<void> {
-    await this.views.updateOne({ id, position: { $lt: position } }, { $set: { ...change, position } });
-  }
+/** Applies a change only if this event is newer than the last one applied to the view. */
+function advance(
+  id: string,
+  position: number,
+  change: Partial<DeploymentView>,
+): AnyBulkWriteOperation<DeploymentView> {
+  return {
+    updateOne: { filter: { id, position: { $lt: position } }, update: { $set: { ...change, position } } },
+  };
 }

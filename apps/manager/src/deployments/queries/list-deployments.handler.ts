@@ -1,18 +1,24 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { Collection } from 'mongodb';
+import { ReadModels } from '../../events/read-models';
 import { DeploymentView } from '../projections/deployment-view';
-import { DeploymentsProjection } from '../projections/deployments.projection';
+import { DEPLOYMENTS } from '../projections/deployments.projection';
 import { ListDeploymentsQuery } from './list-deployments.query';
 
 @QueryHandler(ListDeploymentsQuery)
 export class ListDeploymentsHandler implements IQueryHandler<ListDeploymentsQuery> {
-  constructor(private readonly projection: DeploymentsProjection) {}
+  constructor(private readonly readModels: ReadModels) {}
 
-  execute({ limit }: ListDeploymentsQuery): Promise<DeploymentView[]> {
-    return this.projection.views
-      .find({}, { _id: 0 })
-      .sort({ requestedAt: -1 })
-      .limit(limit)
-      .lean<DeploymentView[]>()
-      .exec();
+  execute({ limit, asOfPosition }: ListDeploymentsQuery): Promise<DeploymentView[]> {
+    const list = (views: Collection<DeploymentView>) =>
+      views
+        .find({}, { projection: { _id: 0 } })
+        .sort({ requestedAt: -1, id: 1 })
+        .limit(limit)
+        .toArray();
+    if (asOfPosition === undefined) return list(this.readModels.collection<DeploymentView>(DEPLOYMENTS));
+    return this.readModels.asOf(DEPLOYMENTS, asOfPosition, (views) =>
+      list(views as unknown as Collection<DeploymentView>),
+    );
   }
 }

@@ -1,9 +1,12 @@
 import { Query } from '@nestjs/cqrs';
 import { DeploymentView } from '../projections/deployment-view';
 
-/** Newest first. */
+/** Newest first; with `asOfPosition`, as the deployments stood once the log reached that position. */
 export class ListDeploymentsQuery extends Query<DeploymentView[]> {
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    readonly asOfPosition?: number,
+  ) {
     super();
   }
 }

@@ -1,0 +1,55 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Collection } from 'mongodb';
+import { ensureIndexes, Projection, StoredEvent } from '@testausdeploy/events';
+import { ReadModels } from '../events/read-models';
+import { AuditEntry } from './audit-entry';
+
+export const AUDIT = 'audit';
+
+/** Every event as an audit entry, indexed for the filters of `GET /audit`. */
+@Injectable()
+export class AuditProjection implements Projection<AuditEntry>, OnModuleInit {
+  readonly name = AUDIT;
+
+  constructor(private readonly readModels: ReadModels) {}
+
+  onModuleInit(): void {
+    this.readModels.register(this);
+  }
+
+  async prepare(target: Collection<AuditEntry>): Promise<void> {
+    await ensureIndexes(target, [
+      { key: { position: 1 }, unique: true },
+      { key: { time: 1, position: 1 } },
+      { key: { actor: 1, position: 1 } },
+      { key: { streamId: 1, position: 1 } },
+      { key: { type: 1, position: 1 } },
+      { key: { correlationId: 1, position: 1 } },
+    ]);
+  }
+
+  async apply(target: Collection<AuditEntry>, events: StoredEvent[]): Promise<void> {
+    await target.bulkWrite(
+      events.map((event) => {
+        const { actor, correlationId, causationId, commandId, source, time } = event.metadata;
+        const entry: AuditEntry = {
+          position: event.position,
+          time,
+          actor,
+          type: event.type,
+          streamId: event.streamId,
+          version: event.version,
+          correlationId,
+          causationId,
+          commandId,
+          source,
+          data: event.data,
+        };
+        return {
+          updateOne: { filter: { position: event.position }, update: { $setOnInsert: entry }, upsert: true },
+        };
+      }),
+      { ordered: false },
+    );
+  }
+}

@@ -1,0 +1,18 @@
+import { Query } from '@nestjs/cqrs';
+import { AuditEntry } from '../audit-entry';
+import { AuditFilters } from '../audit.dto';
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Pass as `cursor` for the next page; null on the last one. */
+  next: number | null;
+}
+
+export class SearchAuditQuery extends Query<AuditPage> {
+  constructor(
+    readonly filters: Omit<AuditFilters, 'asOf'>,
+    readonly untilPosition: number | undefined,
+  ) {
+    super();
+  }
+}

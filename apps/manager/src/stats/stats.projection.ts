@@ -1,0 +1,93 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AnyBulkWriteOperation, Collection } from 'mongodb';
+import { DeploymentEvent } from '@testausdeploy/domain';
+import { ensureIndexes, Projection, StoredEvent } from '@testausdeploy/events';
+import { ReadModels } from '../events/read-models';
+import { DeploymentRecord, StatsRecord } from './stats-records';
+
+export const STATS = 'stats';
+
+@Injectable()
+export class StatsProjection implements Projection<StatsRecord>, OnModuleInit {
+  readonly name = STATS;
+
+  constructor(private readonly readModels: ReadModels) {}
+
+  onModuleInit(): void {
+    this.readModels.register(this);
+  }
+
+  async prepare(target: Collection<StatsRecord>): Promise<void> {
+    await ensureIndexes(target, [{ key: { kind: 1, day: 1 } }, { key: { kind: 1, org: 1 } }]);
+  }
+
+  async apply(target: Collection<StatsRecord>, stored: StoredEvent[]): Promise<void> {
+    const events = stored as unknown as (DeploymentEvent & StoredEvent)[];
+    const requested = await this.requestsOf(target, events);
+    const operations: AnyBulkWriteOperation<StatsRecord>[] = [];
+    for (const event of events) {
+      const at = event.metadata.time;
+      if (event.type === 'DeploymentRequested') {
+        const record = requested.get(event.data.deploymentId) as DeploymentRecord;
+        operations.push({
+          updateOne: { filter: { _id: record._id }, update: { $setOnInsert: record }, upsert: true },
+        });
+        continue;
+      }
+      if (event.type !== 'DeploymentSucceeded' && event.type !== 'DeploymentFailed') continue;
+      const request = requested.get(event.data.deploymentId);
+      if (!request) continue;
+      const succeeded = event.type === 'DeploymentSucceeded';
+      const durationMs = at.getTime() - request.requestedAt.getTime();
+      operations.push({
+        updateOne: {
+          filter: { _id: request._id },
+          update: { $set: { succeeded: succeeded ? 1 : 0, failed: succeeded ? 0 : 1, durationMs } },
+        },
+      });
+      if (event.type === 'DeploymentSucceeded') {
+        const repository = `repository:${request.org}/${request.repo}`;
+        const running = event.data.containers.filter((container) => container.state === 'running').length;
+        operations.push({
+          updateOne: {
+            filter: {
+              _id: repository,
+              $or: [{ position: { $lt: event.position } }, { position: { $exists: false } }],
+            },
+            update: { $set: { kind: 'repository', org: request.org, running, position: event.position } },
+            upsert: true,
+          },
+        });
+      }
+    }
+    if (operations.length > 0) await target.bulkWrite(operations, { ordered: true });
+  }
+
+  /** The request records the batch's outcomes refer to: from this batch, else from earlier ones. */
+  private async requestsOf(target: Collection<StatsRecord>, events: DeploymentEvent[]) {
+    const records = new Map<string, DeploymentRecord>();
+    for (const event of events as (DeploymentEvent & StoredEvent)[]) {
+      if (event.type !== 'DeploymentRequested') continue;
+      const at = event.metadata.time;
+      records.set(event.data.deploymentId, {
+        _id: event.data.deploymentId,
+        kind: 'deployment',
+        org: event.data.org,
+        repo: event.data.repo,
+        day: at.toISOString().slice(0, 10),
+        requestedAt: at,
+        succeeded: 0,
+        failed: 0,
+        durationMs: 0,
+      });
+    }
+    const missing = events
+      .filter((event) => event.type !== 'DeploymentRequested' && !records.has(event.data.deploymentId))
+      .map((event) => event.data.deploymentId);
+    if (missing.length > 0) {
+      const found = await target.find({ _id: { $in: missing }, kind: 'deployment' }).toArray();
+      for (const record of found as DeploymentRecord[]) records.set(record._id, record);
+    }
+    return records;
+  }
+}

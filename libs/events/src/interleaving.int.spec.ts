@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Db, MongoClient } from 'mongodb';
+import { testDatabaseUrl } from '../../../test/support/database';
+import { eventHash } from './event-hash';
+import { EventStore } from './event-store';
+import { StoredEvent } from './stored-event';
+
+const cause = { actor: 'tester', correlationId: 'c', causationId: null };
+
+/**
+ * Two stores on one database stand for two Manager processes. The classic "late commit" gap (a reader passes
+ * position p+1 while p is still being written, and never comes back for p) must not happen to readers.
+ */
+describe('event log under interleaved writers', () => {
+  let client: MongoClient;
+  let db: Db;
+  let first: EventStore;
+  let second: EventStore;
+
+  before(async () => {
+    client = await MongoClient.connect(testDatabaseUrl('interleaving'));
+    db = client.db();
+    first = new EventStore(db, { source: 'first' });
+    second = new EventStore(db, { source: 'second', abandonedAfterMs: 1000 });
+    await first.init();
+    await second.init();
+  });
+
+  after(async () => {
+    await db.dropDatabase();
+    await client.close();
+  });
+
+  /** Documents of a three-event append by a writer that is still inserting, chained to the committed end. */
+  async function appendInProgress(): Promise<StoredEvent[]> {
+    const head = await first.headPosition();
+    const [end] = await first.readAll(head - 1, 1);
+    const batch = { first: head + 1, last: head + 3 };
+    let previous = end.hash;
+    return [1, 2, 3].map((version) => {
+      const unhashed = {
+        streamId: `stalled-${head}`,
+        version,
+        position: head + version,
+        batch,
+        type: 'Stalled',
+        schemaVersion: 1,
+        data: { version },
+        metadata: { ...cause, commandId: null, source: 'stalled', time: new Date() },
+      };
+      previous = eventHash(unhashed, previous);
+      return { ...unhashed, hash: previous };
+    });
+  }
+
+  it('shows readers an append only once it is whole, and never skips one that finishes late', async () => {
+    await first.append('a', 0, [{ type: 'One', data: {} }], cause);
+    const head = await first.headPosition();
+    const slow = await appendInProgress();
+    await db.collection('events').insertMany(slow.slice(0, 2).map((event) => ({ ...event })));
+
+    assert.deepEqual(await first.readAll(head, 10), [], 'a reader saw half an append');
+    assert.equal(await first.headPosition(), head);
+    assert.deepEqual(await first.readStream(slow[0].streamId), []);
+
+    await db.collection('events').insertOne({ ...slow[2] });
+    assert.deepEqual(
+      (await first.readAll(head, 10)).map((event) => event.position),
+      [head + 1, head + 2, head + 3],
+    );
+    assert.equal((await first.verify()).ok, true);
+  });
+
+  it('waits behind an unfinished append, and removes it once its writer is clearly dead', async () => {
+    const head = await first.headPosition();
+    const dead = await appendInProgress();
+    await db.collection('events').insertMany(dead.slice(0, 2).map((event) => ({ ...event })));
+
+    const started = Date.now();
+    const { events } = await second.append('b', 0, [{ type: 'Two', data: {} }], cause);
+    assert.ok(Date.now() - started >= 900, 'the writer did not wait for the unfinished append');
+    assert.equal(events[0].position, head + 1);
+    assert.deepEqual(
+      (await first.readAll(head, 10)).map((event) => [event.position, event.type]),
+      [[head + 1, 'Two']],
+    );
+    assert.equal((await first.verify()).ok, true);
+  });
+
+  it('delivers every event exactly once and in order to a reader while two processes write at once', async () => {
+    const from = await first.headPosition();
+    const writers = [first, second].flatMap((store, process) =>
+      Array.from({ length: 8 }, async (_, writer) => {
+        for (let n = 0; n < 25; n++) {
+          const stream = `p${process}-w${writer}-s${n % 5}`;
+          await store.append(stream, Math.floor(n / 5), [{ type: 'Tick', data: { n } }], cause);
+        }
+      }),
+    );
+    const seen: number[] = [];
+    let writing = true;
+    const reader = (async () => {
+      let position = from;
+      while (writing || position < (await first.headPosition())) {
+        const batch = await first.readAll(position, 37);
+        for (const event of batch) seen.push(event.position);
+        if (batch.length > 0) position = batch[batch.length - 1].position;
+        else await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    await Promise.all(writers);
+    writing = false;
+    await reader;
+    const total = 2 * 8 * 25;
+    assert.deepEqual(
+      seen,
+      Array.from({ length: total }, (_, index) => from + index + 1),
+    );
+    assert.equal((await first.verify()).ok, true);
+  });
+});

@@ -1,0 +1,246 @@
+import { Logger } from '@nestjs/common';
+import { Collection, Db, Document } from 'mongodb';
+import { RebuildInProgressError } from '../errors';
+import { EventStore } from '../event-store';
+import { Projection } from './projection';
+
+/** Where a projection's live collection is and how far it has read: one document per projection. */
+interface ProjectionState {
+  _id: string;
+  collection: string;
+  position: number;
+}
+
+export interface RunnerOptions {
+  /** Events read and applied per step; the next step waits until this one is applied (back-pressure). */
+  batchSize?: number;
+  /** How often to look for events committed by other processes. */
+  pollMs?: number;
+}
+
+export interface RebuildResult {
+  name: string;
+  collection: string;
+  position: number;
+  events: number;
+  durationMs: number;
+}
+
+class Worker {
+  private running = false;
+  private stopped: Promise<void> = Promise.resolve();
+  private wake: (() => void) | null = null;
+
+  constructor(
+    readonly projection: Projection,
+    public target: Collection,
+    public position: number,
+    private readonly step: (worker: Worker) => Promise<number>,
+    private readonly pollMs: number,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.stopped = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.stopped;
+  }
+
+  nudge(): void {
+    this.wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const applied = await this.step(this).catch((error: Error) => {
+        new Logger('ProjectionRunner').error(`${this.projection.name}: ${error.message}`);
+        return 0;
+      });
+      if (applied === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.pollMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+    }
+  }
+}
+
+/**
+ * Keeps every registered projection up to date from the event log, each with its own checkpoint, and rebuilds
+ * one from position 0 into a fresh collection that is swapped in when it has caught up, so queries keep being
+ * answered from the old collection meanwhile.
+ */
+export class ProjectionRunner {
+  private readonly states: Collection<ProjectionState>;
+  private readonly workers = new Map<string, Worker>();
+  private readonly waiters = new Set<() => void>();
+  private readonly rebuilding = new Set<string>();
+  private unsubscribe: (() => void) | null = null;
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: EventStore,
+    private readonly projections: Projection[],
+    options: RunnerOptions = {},
+  ) {
+    this.states = db.collection<ProjectionState>('projections');
+    this.batchSize = options.batchSize ?? 500;
+    this.pollMs = options.pollMs ?? 500;
+  }
+
+  async start(): Promise<void> {
+    for (const projection of this.projections) {
+      const state = await this.stateOf(projection);
+      const worker = new Worker(
+        projection,
+        this.db.collection(state.collection),
+        state.position,
+        (w) => this.liveStep(w),
+        this.pollMs,
+      );
+      this.workers.set(projection.name, worker);
+      worker.start();
+    }
+    this.unsubscribe = this.store.onAppend(() => this.workers.forEach((worker) => worker.nudge()));
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+  }
+
+  names(): string[] {
+    return this.projections.map((projection) => projection.name);
+  }
+
+  /** The collection queries of `name` read from right now. */
+  collection<D extends Document>(name: string): Collection<D> {
+    const worker = this.workers.get(name);
+    if (!worker) throw new Error(`projection ${name} is not running`);
+    return worker.target as unknown as Collection<D>;
+  }
+
+  /** Resolves once every projection has applied events up to `position`, or after `timeoutMs`. */
+  async waitFor(position: number, timeoutMs = 10_000): Promise<boolean> {
+    const done = () => [...this.workers.values()].every((worker) => worker.position >= position);
+    if (done()) return true;
+    return new Promise<boolean>((resolve) => {
+      const check = () => {
+        if (!done()) return;
+        finish(true);
+      };
+      const finish = (result: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(result);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  /** Replays the whole log into a fresh collection for `name` and swaps it in. */
+  async rebuild(name: string): Promise<RebuildResult> {
+    const live = this.workers.get(name);
+    if (!live) throw new Error(`projection ${name} is not running`);
+    if (this.rebuilding.has(name)) throw new RebuildInProgressError(name);
+    this.rebuilding.add(name);
+    try {
+      return await this.rebuildInto(live);
+    } finally {
+      this.rebuilding.delete(name);
+    }
+  }
+
+  private async rebuildInto(live: Worker): Promise<RebuildResult> {
+    const started = Date.now();
+    const name = live.projection.name;
+    const fresh = this.db.collection(`${name}_${Date.now().toString(36)}`);
+    const { position, events } = await this.replay(live.projection, fresh);
+    // Stop the live worker between batches, let the fresh copy catch up on what arrived meanwhile, swap.
+    await live.stop();
+    const rest = await this.replay(live.projection, fresh, position, undefined, false);
+    const old = live.target;
+    await this.states.updateOne(
+      { _id: name },
+      { $set: { collection: fresh.collectionName, position: rest.position } },
+    );
+    live.target = fresh;
+    live.position = rest.position;
+    live.start();
+    await old.drop().catch(() => undefined);
+    return {
+      name,
+      collection: fresh.collectionName,
+      position: rest.position,
+      events: events + rest.events,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  /**
+   * Builds `name` as it was at `position` into a temporary collection, hands it to `use`, then drops it: the
+   * state of the system before an incident, from the same projection code as the live read model.
+   */
+  async asOf<T>(name: string, position: number, use: (collection: Collection) => Promise<T>): Promise<T> {
+    const projection = this.projections.find((candidate) => candidate.name === name);
+    if (!projection) throw new Error(`unknown projection ${name}`);
+    const temporary = this.db.collection(`${name}_asof_${Date.now().toString(36)}_${position}`);
+    try {
+      await this.replay(projection, temporary, 0, position);
+      return await use(temporary);
+    } finally {
+      await temporary.drop().catch(() => undefined);
+    }
+  }
+
+  private async replay(
+    projection: Projection,
+    target: Collection,
+    from = 0,
+    until?: number,
+    prepare = true,
+  ): Promise<{ position: number; events: number }> {
+    if (prepare) await projection.prepare(target);
+    let position = from;
+    let count = 0;
+    for (;;) {
+      const batch = await this.store.readAll(position, this.batchSize, until);
+      if (batch.length === 0) return { position, events: count };
+      await projection.apply(target, batch);
+      position = batch[batch.length - 1].position;
+      count += batch.length;
+    }
+  }
+
+  private async liveStep(worker: Worker): Promise<number> {
+    const batch = await this.store.readAll(worker.position, this.batchSize);
+    if (batch.length === 0) return 0;
+    await worker.projection.apply(worker.target, batch);
+    const position = batch[batch.length - 1].position;
+    await this.states.updateOne({ _id: worker.projection.name }, { $set: { position } });
+    worker.position = position;
+    this.waiters.forEach((check) => check());
+    return batch.length;
+  }
+
+  private async stateOf(projection: Projection): Promise<ProjectionState> {
+    const existing = await this.states.findOne({ _id: projection.name });
+    if (existing) return existing;
+    const state = { _id: projection.name, collection: projection.name, position: 0 };
+    await projection.prepare(this.db.collection(state.collection));
+    await this.states.updateOne({ _id: projection.name }, { $setOnInsert: state }, { upsert: true });
+    return (await this.states.findOne({ _id: projection.name })) as ProjectionState;
+  }
+}
