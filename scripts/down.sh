@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stop what scripts/up.sh started: Manager, Worker, Guardian and the demo git daemon, found by their pid
 # files in /run/testausdeploy (a pid is only signalled if its command line still matches).
-# --all also stops the dockerd and FerretDB instances whose pid files these scripts wrote; a dockerd or
+# --all also stops the dockerd and database instances whose pid files these scripts wrote; a dockerd or
 # database that was already running before is never touched.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -26,8 +26,8 @@ stop_pidfile "$TD_RUN_DIR/git-daemon.pid" git-daemon 10
 
 if [[ "$all" == yes ]]; then
   shopt -s nullglob
-  for pidfile in "$TD_RUN_DIR"/ferretdb-*.pid; do
-    stop_pidfile "$pidfile" ferretdb 20
+  for pidfile in "$TD_RUN_DIR"/mongo-*.pid; do
+    stop_pidfile "$pidfile" MongoWireServer 20
   done
   stop_pidfile "$TD_RUN_DIR/dockerd.pid" dockerd 60
 fi

@@ -8,8 +8,7 @@ TD_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TD_LIB_DIR="${TD_LIB_DIR:-/var/lib/testausdeploy}"
 TD_LOG_DIR="${TD_LOG_DIR:-/var/log/testausdeploy}"
 TD_RUN_DIR="${TD_RUN_DIR:-/run/testausdeploy}"
-TD_BIN_DIR="${TD_BIN_DIR:-/opt/testausdeploy/bin}"
-TD_FERRETDB_VERSION=v1.24.2
+TD_MONGO_SERVER_DIR="${TD_MONGO_SERVER_DIR:-/opt/testausdeploy/mongo-server}"
 TD_BASE_IMAGE=testausdeploy/busybox:latest
 export TD_REPO_ROOT
 
@@ -163,35 +162,30 @@ mongo_ping() {
   ' "$1" "$2")
 }
 
-build_ferretdb() {
-  local bin="$TD_BIN_DIR/ferretdb"
-  [[ -x "$bin" ]] && return 0
-  [[ -x /usr/local/go/bin/go && ":$PATH:" != *:/usr/local/go/bin:* ]] && export PATH="$PATH:/usr/local/go/bin"
-  command -v go >/dev/null || die "go is not installed (expected /usr/local/go/bin/go)"
-  [[ -n "${HOME:-}" ]] || export HOME=/root # go needs it for its module and build caches
-  log "building FerretDB $TD_FERRETDB_VERSION into $bin (a few minutes, once)"
-  local src tmp
-  src="$(go mod download -json "github.com/FerretDB/FerretDB@$TD_FERRETDB_VERSION" |
-    sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
-  [[ -n "$src" && -d "$src" ]] || die "go mod download of FerretDB $TD_FERRETDB_VERSION failed"
-  tmp="$(mktemp -d)"
-  cp -r "$src/." "$tmp/"
-  chmod -R u+w "$tmp"
-  echo "$TD_FERRETDB_VERSION" >"$tmp/build/version/version.txt"
-  mkdir -p "$TD_BIN_DIR"
-  if ! (cd "$tmp" && go build -trimpath -o "$bin.tmp" ./cmd/ferretdb >&2); then
-    rm -rf "$tmp"
-    die "go build of FerretDB failed"
-  fi
-  rm -rf "$tmp"
-  mv "$bin.tmp" "$bin"
+# build_mongo_server: compile tools/mongo-server (mongo-java-server from Maven Central plus a small main) into
+# $TD_MONGO_SERVER_DIR, once per version of its pom and source.
+build_mongo_server() {
+  local src="$TD_REPO_ROOT/tools/mongo-server" stamp
+  stamp="$(cat "$src/pom.xml" "$src/MongoWireServer.java" | sha256sum | cut -c1-16)"
+  [[ -f "$TD_MONGO_SERVER_DIR/$stamp.built" ]] && return 0
+  command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch mongo-java-server"
+  command -v javac >/dev/null || die "a JDK (javac) is needed to build the database server"
+  log "building the MongoDB-wire server (mongo-java-server) into $TD_MONGO_SERVER_DIR"
+  rm -rf "$TD_MONGO_SERVER_DIR"
+  mkdir -p "$TD_MONGO_SERVER_DIR/classes"
+  mvn -q -B -f "$src/pom.xml" dependency:copy-dependencies -DoutputDirectory="$TD_MONGO_SERVER_DIR/lib" >&2 ||
+    die "mvn could not fetch mongo-java-server"
+  javac -d "$TD_MONGO_SERVER_DIR/classes" -cp "$TD_MONGO_SERVER_DIR/lib/*" "$src/MongoWireServer.java" >&2 ||
+    die "javac failed on MongoWireServer.java"
+  touch "$TD_MONGO_SERVER_DIR/$stamp.built"
 }
 
-# ensure_ferretdb PORT DATADIR: a FerretDB (SQLite backend) on 127.0.0.1:PORT, or whatever MongoDB-wire
-# server already listens there.
-ensure_ferretdb() {
-  local port="$1" data="$2"
-  local pidfile="$TD_RUN_DIR/ferretdb-$port.pid" logfile="$TD_LOG_DIR/ferretdb-$port.log"
+# ensure_mongo_server PORT BACKEND [FILE]: a MongoDB-wire server on 127.0.0.1:PORT: mongo-java-server with the
+# memory backend (tests) or the H2 backend in FILE (the quick start). Reuses whatever MongoDB-wire server
+# already answers there.
+ensure_mongo_server() {
+  local port="$1" backend="$2" file="${3:-}"
+  local pidfile="$TD_RUN_DIR/mongo-$port.pid" logfile="$TD_LOG_DIR/mongo-$port.log"
   ensure_dirs
   if port_open 127.0.0.1 "$port"; then
     mongo_ping 127.0.0.1 "$port" || die "127.0.0.1:$port is taken by something that is not a MongoDB-wire server"
@@ -199,19 +193,21 @@ ensure_ferretdb() {
   fi
   (
     flock 9
-    build_ferretdb
-  ) 9>"$TD_RUN_DIR/ferretdb-build.lock"
-  if ! pid_alive "$pidfile" ferretdb; then
-    mkdir -p "$data/state"
-    log "starting FerretDB on 127.0.0.1:$port (data $data, log $logfile)"
-    start_detached "$pidfile" "$logfile" - "$TD_BIN_DIR/ferretdb" \
-      --handler=sqlite --sqlite-url="file:$data/" \
-      --listen-addr="127.0.0.1:$port" --state-dir="$data/state" \
-      --telemetry=disable --debug-addr=- --log-level=WARN
+    build_mongo_server
+  ) 9>"$TD_RUN_DIR/mongo-server-build.lock"
+  if ! pid_alive "$pidfile" MongoWireServer; then
+    local args=(--backend="$backend" --port="$port")
+    if [[ -n "$file" ]]; then
+      mkdir -p "$(dirname "$file")"
+      args+=(--file="$file")
+    fi
+    log "starting the database on 127.0.0.1:$port ($backend backend, log $logfile)"
+    start_detached "$pidfile" "$logfile" - java -Xmx1g -XX:+UseSerialGC \
+      -cp "$TD_MONGO_SERVER_DIR/lib/*:$TD_MONGO_SERVER_DIR/classes" MongoWireServer "${args[@]}"
   fi
   if ! wait_for_port 127.0.0.1 "$port" 30 || ! mongo_ping 127.0.0.1 "$port"; then
     tail -n 30 "$logfile" >&2 || true
-    die "FerretDB did not come up on 127.0.0.1:$port"
+    die "the database did not come up on 127.0.0.1:$port"
   fi
 }
 

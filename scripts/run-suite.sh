@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs compiled test files (dist/) with Node's test runner, by suite:
 #   unit         *.spec.ts beside the code, Node and local files only
-#   integration  *.int.spec.ts beside the code, one real outside system each (FerretDB, dockerd, git)
+#   integration  *.int.spec.ts beside the code, one real outside system each (the database, dockerd, git)
 #   e2e          test/*.e2e-spec.ts, the built apps as separate processes
 #   all          every suite (the default)
 # Integration and e2e need what scripts/test.sh starts (TEST_MONGO_URL, dockerd, the base image).

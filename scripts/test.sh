@@ -7,11 +7,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$TD_REPO_ROOT"
 
 # LXD and nftables are installed for the suites that need them; LXD is not started here.
-ensure_packages docker.io docker-compose lxd lxd-client dnsmasq-base nftables busybox-static iproute2 \
+ensure_packages docker.io docker-compose lxd lxd-client dnsmasq-base nftables busybox-static iproute2 maven openjdk-17-jdk-headless \
   git openssl ca-certificates
 ensure_node_modules
 ensure_dockerd
-ensure_ferretdb 27117 "$TD_LIB_DIR/test-ferretdb"
+ensure_mongo_server 27117 memory
 ensure_base_image
 
 # Tests pick their own database names on this server.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Quick start: bring up the whole system on this machine (FerretDB, dockerd, a demo git host, Guardian,
+# Quick start: bring up the whole system on this machine (the database, dockerd, a demo git host, Guardian,
 # Worker, Manager). Idempotent: run it again and it only starts what is not running.
-# Stop with scripts/down.sh (add --all to also stop the dockerd/FerretDB it started).
+# Stop with scripts/down.sh (add --all to also stop the dockerd and database it started).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -89,7 +89,8 @@ write_trust() {
 }
 
 # --- 1. packages, build, infrastructure ---------------------------------------------------------------
-ensure_packages docker.io docker-compose nftables busybox-static iproute2 git openssl ca-certificates curl
+ensure_packages docker.io docker-compose nftables busybox-static iproute2 git openssl ca-certificates curl \
+  maven openjdk-17-jdk-headless
 ensure_node_modules
 log "npm run build"
 npm run build >&2
@@ -97,7 +98,7 @@ for app in "${APPS[@]}"; do
   [[ -f "dist/apps/$app/src/main.js" ]] || die "dist/apps/$app/src/main.js is missing after npm run build"
 done
 ensure_dockerd
-ensure_ferretdb 27017 "$TD_LIB_DIR/ferretdb"
+ensure_mongo_server 27017 h2 "$TD_LIB_DIR/mongo/testausdeploy.mv"
 ensure_base_image
 
 # --- 2. env files (created once, never overwritten) ---------------------------------------------------

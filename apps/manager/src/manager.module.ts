@@ -12,6 +12,7 @@ import { EventsModule } from './events/events.module';
 import { HealthController } from './health/health.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { NodesModule } from './nodes/nodes.module';
+import { OpenApiController } from './openapi/openapi.controller';
 import { StatsModule } from './stats/stats.module';
 
 @Module({})
@@ -32,7 +33,7 @@ export class ManagerModule {
         StatsModule,
         AdminModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, OpenApiController],
       providers: [
         { provide: ManagerConfig, useValue: config },
         { provide: APP_GUARD, useClass: BearerTokenGuard },

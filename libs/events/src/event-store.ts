@@ -117,7 +117,10 @@ export class EventStore {
       .toArray();
     // An append still being written is left for the next read; the limit may also cut one, likewise.
     const complete = completePrefix(events, afterPosition);
-    const whole = complete.length > 0 || events.length === 0 ? complete : await this.wholeAppend(events[0]);
+    const whole =
+      complete.length > 0 || events.length === 0 || events[0].batch.last > untilPosition
+        ? complete
+        : await this.wholeAppend(events[0]);
     return whole.map((event) => this.upcasters.apply(event));
   }
 
@@ -188,6 +191,7 @@ export class EventStore {
   /** Writes one group of appends, retrying from a fresh look at the log whenever another writer got there first. */
   private async commitBatch(batch: PendingAppend[]): Promise<void> {
     const deadline = Date.now() + (this.options.waitMs ?? 10_000);
+    let pending = batch;
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       const tail = await readTail(this.events);
       if (tail.state === 'writing') {
@@ -197,29 +201,26 @@ export class EventStore {
           continue;
         }
       } else {
-        const outcome = await this.tryCommit(batch, tail.end.position, tail.end.hash);
-        if (outcome === 'committed') return;
+        pending = await this.tryCommit(pending, tail.end.position, tail.end.hash);
+        if (pending.length === 0) return;
       }
       if (Date.now() > deadline) throw new WriterBusyError(this.options.waitMs ?? 10_000);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 
-  private async tryCommit(
-    batch: PendingAppend[],
-    end: number,
-    endHash: string,
-  ): Promise<'committed' | 'raced'> {
+  /** Settles what it can of the group after the committed `end`; returns the appends still to be written. */
+  private async tryCommit(batch: PendingAppend[], end: number, endHash: string): Promise<PendingAppend[]> {
     const [versions, earlier] = await Promise.all([
       this.streamVersions(batch, end),
       this.earlierCommands(batch, end),
     ]);
     const settled: (() => void)[] = [];
-    const inBatch = new Map<string, StoredEvent[]>();
-    const planned: { append: PendingAppend; events: NewEvent[]; from: number }[] = [];
+    const inGroup = new Map<string, StoredEvent[]>();
+    const planned: { append: PendingAppend; from: number }[] = [];
     for (const append of batch) {
       const commandId = append.metadata.commandId;
-      const previous = commandId ? (earlier.get(commandId) ?? inBatch.get(commandId)) : undefined;
+      const previous = commandId ? (earlier.get(commandId) ?? inGroup.get(commandId)) : undefined;
       if (previous) {
         // A retry, possibly of an append in this same group: answered with what the first try recorded.
         settled.push(() => append.resolve({ events: previous, duplicate: true }));
@@ -233,35 +234,43 @@ export class EventStore {
         continue;
       }
       versions.set(append.streamId, actual + append.events.length);
-      planned.push({ append, events: append.events, from: actual });
-      if (commandId) inBatch.set(commandId, []);
+      planned.push({ append, from: actual });
+      if (commandId) inGroup.set(commandId, []);
     }
-    const documents = this.documents(planned, end, endHash);
-    for (const { append, stored } of documents.perAppend) {
-      if (append.metadata.commandId) inBatch.get(append.metadata.commandId)?.push(...stored);
+    const written = this.documents(planned, end, endHash);
+    for (const { append, stored } of written) {
+      if (append.metadata.commandId) inGroup.get(append.metadata.commandId)?.push(...stored);
     }
-    if (documents.all.length > 0 && !(await this.insert(documents.all))) return 'raced';
-    for (const { append, stored } of documents.perAppend)
-      append.resolve({ events: stored, duplicate: false });
+    const all = written.flatMap(({ stored }) => stored);
+    const inserted = all.length > 0 ? await this.insert(all) : 0;
+    if (inserted < all.length) {
+      // Another writer took a position first. The appends wholly inserted before it are committed; the rest
+      // of the group is decided again from the new end of the log.
+      const committed = written.filter(
+        ({ stored }) => stored[stored.length - 1].position < all[0].position + inserted,
+      );
+      committed.forEach(({ append, stored }) => append.resolve({ events: stored, duplicate: false }));
+      this.announce(committed.flatMap(({ stored }) => stored));
+      return batch.filter((append) => !committed.some((done) => done.append === append));
+    }
+    written.forEach(({ append, stored }) => append.resolve({ events: stored, duplicate: false }));
     settled.forEach((settle) => settle());
-    if (documents.all.length > 0)
-      this.appended.emit('position', documents.all[documents.all.length - 1].position);
-    return 'committed';
+    this.announce(all);
+    return [];
   }
 
-  private documents(
-    planned: { append: PendingAppend; events: NewEvent[]; from: number }[],
-    end: number,
-    endHash: string,
-  ) {
-    const total = planned.reduce((sum, plan) => sum + plan.events.length, 0);
-    const batch = { first: end + 1, last: end + total };
+  private announce(events: StoredEvent[]): void {
+    if (events.length > 0) this.appended.emit('position', events[events.length - 1].position);
+  }
+
+  /** The group's documents, each append marked with its own first and last position, the chain continued. */
+  private documents(planned: { append: PendingAppend; from: number }[], end: number, endHash: string) {
     const time = new Date();
     let position = end;
     let hash = endHash;
-    const perAppend = planned.map(({ append, events, from }) => ({
-      append,
-      stored: events.map((event, index) => {
+    return planned.map(({ append, from }) => {
+      const batch = { first: position + 1, last: position + append.events.length };
+      const stored = append.events.map((event, index) => {
         const unhashed = {
           streamId: append.streamId,
           version: from + index + 1,
@@ -274,33 +283,38 @@ export class EventStore {
         };
         hash = eventHash(unhashed, hash);
         return { ...unhashed, hash };
-      }),
-    }));
-    return { perAppend, all: perAppend.flatMap(({ stored }) => stored) };
+      });
+      return { append, stored };
+    });
   }
 
   /**
-   * Inserts one group in position order. Whoever inserts the first position owns the whole range: a writer
-   * that loses the race fails on its first document and has written nothing.
+   * Inserts a group in position order and returns how many documents went in. Whoever inserts a position
+   * first owns it: a writer that loses a race stops at that document. The unfinished append it was writing is
+   * taken back out (nobody has seen it); appends before it stand.
    */
-  private async insert(documents: StoredEvent[]): Promise<boolean> {
+  private async insert(documents: StoredEvent[]): Promise<number> {
     try {
       // The driver adds _id to what it inserts: give it copies.
       await this.events.insertMany(
         documents.map((document) => ({ ...document })),
         { ordered: true },
       );
-      return true;
+      return documents.length;
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError) || error.code !== DUPLICATE_KEY) throw error;
-      const inserted = error.insertedCount;
-      if (inserted > 0) {
-        // Ours from the first position, then a clash further on: take our unfinished append back out.
+      // In an ordered insert the failing document's index is how many went in before it (some servers
+      // miscount insertedCount).
+      const [failed] = ([] as { index: number }[]).concat(error.writeErrors);
+      const inserted = failed?.index ?? 0;
+      const partial = documents[inserted]?.batch;
+      if (partial && partial.first < documents[inserted].position) {
         await this.events.deleteMany({
-          position: { $gte: documents[0].position, $lt: documents[0].position + inserted },
+          position: { $gte: partial.first, $lt: documents[inserted].position },
         });
+        return partial.first - documents[0].position;
       }
-      return false;
+      return inserted;
     }
   }
 

@@ -21,8 +21,8 @@ export interface StoredEvent<T extends string = string, D = unknown> {
   data: D;
   metadata: EventMetadata;
   /**
-   * The positions of the append this event was written in. Readers deliver an append only once its last event
-   * is present, so nobody ever sees half of one.
+   * First and last position of the append (one call of `append`) this event was written in. Readers deliver
+   * an append only once its last event is present, so nobody ever sees half of one.
    */
   batch: { first: number; last: number };
   /** SHA-256 over the previous event's hash and this event's canonical content. */

@@ -1,57 +1,23 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Connection } from 'mongoose';
-import request from 'supertest';
-import { testDatabaseUrl } from '../../../../test/support/database';
-import { loadManagerConfig } from '../config/manager-config';
-import { DATABASE } from '../database/database.module';
-import { ManagerModule } from '../manager.module';
-
-const TOKEN = 'test-admin-token-0123456789abcdef0123';
+import { auth, ManagerApp } from '../../../../test/support/manager-app';
 
 describe('Manager REST: deployments (real database, no Worker reachable)', () => {
-  let app: INestApplication;
-  let stateDir: string;
-  const auth = { Authorization: `Bearer ${TOKEN}` };
+  let manager: ManagerApp;
 
   before(async () => {
-    stateDir = await mkdtemp(join(tmpdir(), 'manager-'));
-    const config = loadManagerConfig({
-      MONGO_URL: testDatabaseUrl('manager-rest'),
-      ADMIN_TOKEN: TOKEN,
-      ALLOWED_ORGS: 'testausserveri, Example-Org',
-      MANAGER_STATE_DIR: stateDir,
-      // Port 9 (discard) has no listener here: every dial fails, so deployments fail with a reason.
-      WORKER_URL: 'wss://127.0.0.1:9',
-      WORKER_FINGERPRINT: 'a'.repeat(64),
-      GUARDIAN_URL: 'wss://127.0.0.1:9',
-      GUARDIAN_FINGERPRINT: 'b'.repeat(64),
-      LOG_LEVEL: 'silent',
-    });
-    app = await NestFactory.create(ManagerModule.forRoot(config), { logger: false });
-    await app.init();
+    manager = await ManagerApp.start('manager-rest', { ALLOWED_ORGS: 'testausserveri, Example-Org' });
   });
 
-  after(async () => {
-    await app.get<Connection>(DATABASE).dropDatabase();
-    await app.close();
-    await rm(stateDir, { recursive: true, force: true });
-  });
+  after(() => manager.stop());
 
   const post = (body: object, headers: Record<string, string> = auth) =>
-    request(app.getHttpServer()).post('/deployments').set(headers).send(body);
+    manager.http().post('/deployments').set(headers).send(body);
 
   it('requires a valid bearer token everywhere but /health', async () => {
-    await request(app.getHttpServer()).get('/health').expect(200);
-    await request(app.getHttpServer()).get('/deployments').expect(401);
-    const wrong = await request(app.getHttpServer())
-      .get('/deployments')
-      .set({ Authorization: 'Bearer nope' });
+    await manager.http().get('/health').expect(200);
+    await manager.http().get('/deployments').expect(401);
+    const wrong = await manager.http().get('/deployments').set({ Authorization: 'Bearer nope' });
     assert.equal(wrong.status, 401);
     assert.match(wrong.body.message, /not valid/);
   });
@@ -73,7 +39,7 @@ describe('Manager REST: deployments (real database, no Worker reachable)', () =>
     assert.match(escape.body.message, /must not contain "\.\." segments/);
     const branch = await post({ org: 'testausserveri', repo: 'x', branch: '--upload-pack=touch /tmp/x' });
     assert.equal(branch.status, 400);
-    const badId = await request(app.getHttpServer()).get('/deployments/not-a-uuid').set(auth);
+    const badId = await manager.http().get('/deployments/not-a-uuid').set(auth);
     assert.equal(badId.status, 400);
   });
 
@@ -85,16 +51,29 @@ describe('Manager REST: deployments (real database, no Worker reachable)', () =>
 
     let view: { status: string; reason: string | null; requestedBy: string } | undefined;
     for (let tries = 0; tries < 50 && view?.status !== 'failed'; tries++) {
-      view = (await request(app.getHttpServer()).get(`/deployments/${deploymentId}`).set(auth).expect(200))
-        .body;
+      view = (await manager.http().get(`/deployments/${deploymentId}`).set(auth).expect(200)).body;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.equal(view?.status, 'failed');
     assert.match(view?.reason ?? '', /not connected/);
     assert.equal(view?.requestedBy, 'admin');
 
-    const list = await request(app.getHttpServer()).get('/deployments').set(auth).expect(200);
+    const list = await manager.http().get('/deployments').set(auth).expect(200);
     assert.ok(list.body.some((item: { id: string }) => item.id === deploymentId));
-    await request(app.getHttpServer()).get(`/deployments/${crypto.randomUUID()}`).set(auth).expect(404);
+    await manager.http().get(`/deployments/${crypto.randomUUID()}`).set(auth).expect(404);
+  });
+
+  it('answers a repeated Idempotency-Key with the deployment the first request created', async () => {
+    const body = { org: 'testausserveri', repo: 'retried' };
+    const key = { ...auth, 'Idempotency-Key': 'retry-7f3a' };
+    const first = await post(body, key);
+    const again = await post(body, key);
+    assert.equal(first.status, 202);
+    assert.equal(again.status, 202);
+    assert.equal(again.body.deploymentId, first.body.deploymentId);
+    const list = await manager.http().get('/deployments').set(auth).expect(200);
+    assert.equal(list.body.filter((view: { repo: string }) => view.repo === 'retried').length, 1);
+    const bad = await post(body, { ...auth, 'Idempotency-Key': 'has spaces in it' });
+    assert.equal(bad.status, 400);
   });
 });

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { openApiDocument } from './openapi.document';
+
+describe('OpenAPI document', () => {
+  const document = openApiDocument('test');
+
+  it('documents the audit filters from the schema that validates them', () => {
+    const names = document.paths['/audit'].get.parameters.map((parameter) => parameter.name);
+    assert.deepEqual(names, [
+      'actor',
+      'streamId',
+      'type',
+      'correlationId',
+      'from',
+      'to',
+      'asOf',
+      'order',
+      'cursor',
+      'limit',
+    ]);
+    const order = document.paths['/audit'].get.parameters.find((parameter) => parameter.name === 'order');
+    assert.deepEqual((order?.schema as { enum: string[] }).enum, ['newest', 'oldest']);
+  });
+
+  it('documents the deployment request body with its required fields', () => {
+    const body = document.paths['/deployments'].post.requestBody.content['application/json'].schema as {
+      required: string[];
+      additionalProperties: boolean;
+    };
+    assert.deepEqual(body.required, ['org', 'repo']);
+    assert.equal(body.additionalProperties, false);
+  });
+
+  it('requires the bearer token except on /health', () => {
+    assert.deepEqual(document.security, [{ bearer: [] }]);
+    assert.deepEqual(document.paths['/health'].get.security, []);
+  });
+});

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { auditFilters } from '../audit/audit.dto';
+import { listDeploymentsQuery, requestDeploymentBody } from '../deployments/dto/request-deployment.dto';
+
+type Schema = Record<string, unknown>;
+
+/** JSON Schema of what a client sends (before defaults and transforms apply). */
+function schema(type: z.ZodType): Schema {
+  return z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Schema;
+}
+
+function queryParameters(query: z.ZodObject) {
+  return Object.entries(query.shape).map(([name, field]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: schema(field as z.ZodType),
+  }));
+}
+
+const problem = { description: 'refused, with the reason in `message`', content: { 'application/json': {} } };
+const json = (description: string) => ({ description, content: { 'application/json': {} } });
+
+/**
+ * The Manager's OpenAPI 3.1 description, served at `GET /openapi.json`. Request schemas come from the same zod
+ * schemas that validate the requests, so the document cannot drift from what the API accepts.
+ */
+export function openApiDocument(version: string) {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Testausdeploy Manager', version },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/health': {
+        get: { summary: 'Liveness and ICP session state', security: [], responses: { 200: json('ok') } },
+      },
+      '/deployments': {
+        post: {
+          summary: 'Request a deployment of a repository branch with a compose file',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'Repeating a request with the same key answers with the deployment the first one created',
+              schema: { type: 'string', maxLength: 200 },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schema(requestDeploymentBody) } },
+          },
+          responses: { 202: json('accepted: `{ deploymentId }`'), 400: problem, 401: problem, 403: problem },
+        },
+        get: {
+          summary: 'Deployments, newest first; `asOf` shows them as they stood at a log position or time',
+          parameters: queryParameters(listDeploymentsQuery),
+          responses: { 200: json('deployment views'), 400: problem },
+        },
+      },
+      '/deployments/{id}': {
+        get: {
+          summary: 'One deployment: status, commit, compose digest, containers',
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          ],
+          responses: { 200: json('deployment view'), 400: problem, 404: problem },
+        },
+      },
+      '/audit': {
+        get: {
+          summary:
+            'The audit log: every event with actor, correlation and causation, filtered and paged by cursor',
+          parameters: queryParameters(auditFilters),
+          responses: {
+            200: json('`{ entries, next }`: pass `next` as `cursor` for the next page'),
+            400: problem,
+          },
+        },
+      },
+      '/audit/verify': {
+        get: {
+          summary: "Recompute the event log's hash chain",
+          responses: { 200: json('`{ ok, checked, head, firstBreak: { position, reason } | null }`') },
+        },
+      },
+      '/stats': {
+        get: {
+          summary: 'Deploys per day and per organisation, success rate, mean deploy time',
+          responses: { 200: json('stats') },
+        },
+      },
+      '/admin/projections': {
+        get: {
+          summary: 'The read models that can be rebuilt',
+          responses: { 200: json('`{ projections }`') },
+        },
+      },
+      '/admin/projections/{name}/rebuild': {
+        post: {
+          summary: 'Replay the log into a fresh collection for one read model and swap it in',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            201: json('`{ name, collection, position, events, durationMs }`'),
+            404: problem,
+            409: problem,
+          },
+        },
+      },
+    },
+  };
+}

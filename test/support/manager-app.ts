@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Connection } from 'mongoose';
+import request from 'supertest';
+import { loadManagerConfig } from '../../apps/manager/src/config/manager-config';
+import { DATABASE } from '../../apps/manager/src/database/database.module';
+import { ManagerModule } from '../../apps/manager/src/manager.module';
+import { testDatabaseUrl } from './database';
+
+export const TEST_TOKEN = 'test-admin-token-0123456789abcdef0123';
+
+/**
+ * The Manager as a Nest app in this process, on its own fresh database, with no Worker or Guardian
+ * reachable (port 9 has no listener, so every deployment fails with a reason). Drive it with `http()`.
+ */
+export class ManagerApp {
+  private constructor(
+    readonly app: INestApplication,
+    private readonly stateDir: string,
+  ) {}
+
+  static async start(purpose: string, env: Record<string, string> = {}): Promise<ManagerApp> {
+    const stateDir = await mkdtemp(join(tmpdir(), 'manager-'));
+    const config = loadManagerConfig({
+      MONGO_URL: testDatabaseUrl(purpose),
+      ADMIN_TOKEN: TEST_TOKEN,
+      MANAGER_STATE_DIR: stateDir,
+      WORKER_URL: 'wss://127.0.0.1:9',
+      WORKER_FINGERPRINT: 'a'.repeat(64),
+      GUARDIAN_URL: 'wss://127.0.0.1:9',
+      GUARDIAN_FINGERPRINT: 'b'.repeat(64),
+      LOG_LEVEL: 'silent',
+      ...env,
+    });
+    const app = await NestFactory.create(ManagerModule.forRoot(config), { logger: false });
+    await app.init();
+    return new ManagerApp(app, stateDir);
+  }
+
+  /** supertest against the app; add `.set(auth)` for the admin. */
+  http() {
+    return request(this.app.getHttpServer());
+  }
+
+  get<T>(token: { new (...args: never[]): T } | symbol | string): T {
+    return this.app.get<T>(token as never);
+  }
+
+  async stop(): Promise<void> {
+    await this.app.get<Connection>(DATABASE).dropDatabase();
+    await this.app.close();
+    await rm(this.stateDir, { recursive: true, force: true });
+  }
+}
+
+export const auth = { Authorization: `Bearer ${TEST_TOKEN}` };
