@@ -4,7 +4,7 @@ import { plainJson } from './canonical-json';
 import { ConcurrencyError, WriterBusyError } from './errors';
 import { eventHash, GENESIS_HASH } from './event-hash';
 import { ensureIndexes } from './indexes';
-import { completePrefix, readTail } from './log-tail';
+import { CommittedEnd, completePrefix, readTail } from './log-tail';
 import { AppendMetadata, NewEvent, StoredEvent } from './stored-event';
 import { Upcaster, Upcasters } from './upcasters';
 
@@ -54,6 +54,11 @@ export class EventStore {
   private readonly queue: PendingAppend[] = [];
   private flushing = false;
   private readonly appended = new EventEmitter();
+  /**
+   * The end of the log as this process last committed it, with the versions of the streams it wrote. Good until
+   * another process appends, which this process notices when its next insert finds the position taken.
+   */
+  private known: { end: CommittedEnd; versions: Map<string, number> } | null = null;
 
   constructor(
     db: Db,
@@ -96,15 +101,31 @@ export class EventStore {
   }
 
   async readStream(streamId: string, options: { backwards?: boolean; fromVersion?: number } = {}) {
-    const head = await this.headPosition();
     const version = options.backwards
       ? { $lte: options.fromVersion ?? Infinity }
       : { $gte: options.fromVersion ?? 1 };
     const events = await this.events
-      .find({ streamId, version, position: { $lte: head } }, { projection: { _id: 0 } })
+      .find({ streamId, version }, { projection: { _id: 0 } })
       .sort({ version: options.backwards ? -1 : 1 })
       .toArray();
-    return events.map((event) => this.upcasters.apply(event));
+    const unfinished = await this.unfinishedAppend(events);
+    return events
+      .filter((event) => event.batch.first !== unfinished)
+      .map((event) => this.upcasters.apply(event));
+  }
+
+  /**
+   * An append belongs to one stream, so only the stream's newest append can still be being written. Returns its
+   * first position if its last event is missing.
+   */
+  private async unfinishedAppend(events: StoredEvent[]): Promise<number | undefined> {
+    const newest = events.reduce<StoredEvent | undefined>(
+      (max, event) => (max && max.version > event.version ? max : event),
+      undefined,
+    );
+    if (!newest || events.some((event) => event.position === newest.batch.last)) return undefined;
+    const last = await this.events.findOne({ position: newest.batch.last }, { projection: { position: 1 } });
+    return last ? undefined : newest.batch.first;
   }
 
   /** Committed events after `afterPosition` (up to `untilPosition`), oldest first, at most `limit`. */
@@ -124,10 +145,13 @@ export class EventStore {
     return whole.map((event) => this.upcasters.apply(event));
   }
 
-  /** Calls `listener` whenever this process commits; other processes' commits are found by polling. */
-  onAppend(listener: (position: number) => void): () => void {
-    this.appended.on('position', listener);
-    return () => this.appended.off('position', listener);
+  /**
+   * Calls `listener` with the events of each append this process commits, in position order; other processes'
+   * commits are found by polling.
+   */
+  onAppend(listener: (events: StoredEvent[]) => void): () => void {
+    this.appended.on('appended', listener);
+    return () => this.appended.off('appended', listener);
   }
 
   /** Walks the whole log, recomputing the hash chain; reports the first broken link, if any. */
@@ -193,7 +217,9 @@ export class EventStore {
     const deadline = Date.now() + (this.options.waitMs ?? 10_000);
     let pending = batch;
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
-      const tail = await readTail(this.events);
+      const tail = this.known
+        ? { state: 'committed' as const, end: this.known.end }
+        : await readTail(this.events);
       if (tail.state === 'writing') {
         if (Date.now() - tail.since.getTime() > (this.options.abandonedAfterMs ?? 60_000)) {
           // Its writer died mid-insert: nobody has seen these events, and they can never be completed.
@@ -201,7 +227,10 @@ export class EventStore {
           continue;
         }
       } else {
-        pending = await this.tryCommit(pending, tail.end.position, tail.end.hash);
+        pending = await this.tryCommit(pending, tail.end).catch((error) => {
+          this.known = null;
+          throw error;
+        });
         if (pending.length === 0) return;
       }
       if (Date.now() > deadline) throw new WriterBusyError(this.options.waitMs ?? 10_000);
@@ -210,7 +239,8 @@ export class EventStore {
   }
 
   /** Settles what it can of the group after the committed `end`; returns the appends still to be written. */
-  private async tryCommit(batch: PendingAppend[], end: number, endHash: string): Promise<PendingAppend[]> {
+  private async tryCommit(batch: PendingAppend[], from: CommittedEnd): Promise<PendingAppend[]> {
+    const end = from.position;
     const [versions, earlier] = await Promise.all([
       this.streamVersions(batch, end),
       this.earlierCommands(batch, end),
@@ -237,11 +267,20 @@ export class EventStore {
       planned.push({ append, from: actual });
       if (commandId) inGroup.set(commandId, []);
     }
-    const written = this.documents(planned, end, endHash);
+    const written = this.documents(planned, end, from.hash);
     for (const { append, stored } of written) {
       if (append.metadata.commandId) inGroup.get(append.metadata.commandId)?.push(...stored);
     }
     const all = written.flatMap(({ stored }) => stored);
+    if (
+      all.length === 0 &&
+      this.known &&
+      (await this.events.findOne({ position: end + 1 }, { projection: { _id: 1 } }))
+    ) {
+      // Nothing to insert, so no insert proved the remembered end current; and another process has moved it.
+      this.known = null;
+      return batch;
+    }
     const inserted = all.length > 0 ? await this.insert(all) : 0;
     if (inserted < all.length) {
       // Another writer took a position first. The appends wholly inserted before it are committed; the rest
@@ -251,16 +290,26 @@ export class EventStore {
       );
       committed.forEach(({ append, stored }) => append.resolve({ events: stored, duplicate: false }));
       this.announce(committed.flatMap(({ stored }) => stored));
+      this.known = null;
       return batch.filter((append) => !committed.some((done) => done.append === append));
     }
     written.forEach(({ append, stored }) => append.resolve({ events: stored, duplicate: false }));
     settled.forEach((settle) => settle());
     this.announce(all);
+    this.remember(from, all, versions);
     return [];
   }
 
+  /** Keeps the new end and the stream versions as of it, so the next append of this process needs no reads. */
+  private remember(from: CommittedEnd, written: StoredEvent[], versions: Map<string, number>): void {
+    const last = written[written.length - 1];
+    const end = last ? { position: last.position, hash: last.hash } : from;
+    // Bounded: a long-running Manager touches many streams, and forgetting one costs only a query.
+    this.known = { end, versions: versions.size > 10_000 ? new Map() : versions };
+  }
+
   private announce(events: StoredEvent[]): void {
-    if (events.length > 0) this.appended.emit('position', events[events.length - 1].position);
+    if (events.length > 0) this.appended.emit('appended', events);
   }
 
   /** The group's documents, each append marked with its own first and last position, the chain continued. */
@@ -320,7 +369,8 @@ export class EventStore {
 
   /** Current version of each stream in the group, as of the committed end: one indexed look-up per stream. */
   private async streamVersions(batch: PendingAppend[], end: number): Promise<Map<string, number>> {
-    const streamIds = [...new Set(batch.map((append) => append.streamId))];
+    const cached = this.known?.end.position === end ? this.known.versions : new Map<string, number>();
+    const streamIds = [...new Set(batch.map((append) => append.streamId))].filter((id) => !cached.has(id));
     const versions = await Promise.all(
       streamIds.map(async (streamId) => {
         const last = await this.events
@@ -331,7 +381,7 @@ export class EventStore {
         return [streamId, last?.version ?? 0] as const;
       }),
     );
-    return new Map(versions);
+    return new Map([...cached, ...versions]);
   }
 
   private async earlierCommands(batch: PendingAppend[], end: number): Promise<Map<string, StoredEvent[]>> {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Db, MongoClient } from 'mongodb';
 import { testDatabaseUrl } from '../../../test/support/database';
 import { eventHash } from './event-hash';
+import { ConcurrencyError } from './errors';
 import { EventStore } from './event-store';
 import { StoredEvent } from './stored-event';
 
@@ -116,6 +117,20 @@ describe('event log under interleaved writers', () => {
     assert.deepEqual(
       seen,
       Array.from({ length: total }, (_, index) => from + index + 1),
+    );
+    assert.equal((await first.verify()).ok, true);
+  });
+
+  it('notices appends of another process although it remembers where the log ended', async () => {
+    await first.append('shared', 0, [{ type: 'ByFirst', data: {} }], cause);
+    await second.append('shared', 1, [{ type: 'BySecond', data: {} }], cause);
+    // `first` last saw the stream at version 1: the right expectation now is 2, and it must be accepted.
+    await first.append('shared', 2, [{ type: 'ByFirst', data: {} }], cause);
+    await second.append('other', 0, [{ type: 'BySecond', data: {} }], cause);
+    await assert.rejects(first.append('shared', 2, [{ type: 'Stale', data: {} }], cause), ConcurrencyError);
+    assert.deepEqual(
+      (await first.readStream('shared')).map((event) => event.type),
+      ['ByFirst', 'BySecond', 'ByFirst'],
     );
     assert.equal((await first.verify()).ok, true);
   });

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Collection, Db, Document } from 'mongodb';
 import { RebuildInProgressError } from '../errors';
 import { EventStore } from '../event-store';
+import { StoredEvent } from '../stored-event';
 import { Projection } from './projection';
 
 /** Where a projection's live collection is and how far it has read: one document per projection. */
@@ -27,6 +28,8 @@ export interface RebuildResult {
 }
 
 class Worker {
+  /** Events this process just committed, handed over directly so the follower need not read them back. */
+  private offered: StoredEvent[] = [];
   private running = false;
   private stopped: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
@@ -50,8 +53,21 @@ class Worker {
     await this.stopped;
   }
 
-  nudge(): void {
+  offer(events: StoredEvent[]): void {
+    const next = (this.offered[this.offered.length - 1]?.position ?? this.position) + 1;
+    // Only a run that continues exactly where this follower is can be used; anything else is read from the log.
+    this.offered = events[0]?.position === next ? [...this.offered, ...events] : [];
     this.wake?.();
+  }
+
+  /** Offered events that continue from the checkpoint, at most `limit`. */
+  takeOffered(limit: number): StoredEvent[] {
+    this.offered = this.offered.filter((event) => event.position > this.position);
+    if (this.offered[0]?.position !== this.position + 1) {
+      this.offered = [];
+      return [];
+    }
+    return this.offered.slice(0, limit);
   }
 
   private async loop(): Promise<void> {
@@ -112,7 +128,9 @@ export class ProjectionRunner {
       this.workers.set(projection.name, worker);
       worker.start();
     }
-    this.unsubscribe = this.store.onAppend(() => this.workers.forEach((worker) => worker.nudge()));
+    this.unsubscribe = this.store.onAppend((events) =>
+      this.workers.forEach((worker) => worker.offer(events)),
+    );
   }
 
   async stop(): Promise<void> {
@@ -225,7 +243,8 @@ export class ProjectionRunner {
   }
 
   private async liveStep(worker: Worker): Promise<number> {
-    const batch = await this.store.readAll(worker.position, this.batchSize);
+    const offered = worker.takeOffered(this.batchSize);
+    const batch = offered.length > 0 ? offered : await this.store.readAll(worker.position, this.batchSize);
     if (batch.length === 0) return 0;
     await worker.projection.apply(worker.target, batch);
     const position = batch[batch.length - 1].position;
