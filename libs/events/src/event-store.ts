@@ -146,6 +146,35 @@ export class EventStore {
   }
 
   /**
+   * Committed events after `afterPosition` up to `untilPosition`, in whole appends of about `chunk` events, from
+   * one sorted cursor: for replays, where repeated range queries would each scan the log again.
+   */
+  async *readRange(
+    afterPosition: number,
+    untilPosition = Infinity,
+    chunk = 1000,
+  ): AsyncGenerator<StoredEvent[]> {
+    const cursor = this.events
+      .find({ position: { $gt: afterPosition, $lte: untilPosition } }, { projection: { _id: 0 } })
+      .sort({ position: 1 })
+      .batchSize(chunk);
+    let buffer: StoredEvent[] = [];
+    let delivered = afterPosition;
+    for await (const event of cursor) {
+      if (event.position !== delivered + buffer.length + 1) break; // a hole: an append still being written
+      buffer.push(event);
+      if (buffer.length >= chunk && event.position === event.batch.last) {
+        yield buffer.map((stored) => this.upcasters.apply(stored));
+        delivered = event.position;
+        buffer = [];
+      }
+    }
+    await cursor.close();
+    const complete = completePrefix(buffer, delivered);
+    if (complete.length > 0) yield complete.map((stored) => this.upcasters.apply(stored));
+  }
+
+  /**
    * Calls `listener` with the events of each append this process commits, in position order; other processes'
    * commits are found by polling.
    */

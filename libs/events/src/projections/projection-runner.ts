@@ -233,13 +233,12 @@ export class ProjectionRunner {
     if (prepare) await projection.prepare(target);
     let position = from;
     let count = 0;
-    for (;;) {
-      const batch = await this.store.readAll(position, this.batchSize, until);
-      if (batch.length === 0) return { position, events: count };
+    for await (const batch of this.store.readRange(from, until, this.batchSize)) {
       await projection.apply(target, batch);
       position = batch[batch.length - 1].position;
       count += batch.length;
     }
+    return { position, events: count };
   }
 
   private async liveStep(worker: Worker): Promise<number> {
