@@ -33,6 +33,8 @@ class Worker {
   private running = false;
   private stopped: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
+  /** Set by an offer that arrives while a step runs, so the loop does not then sleep past it. */
+  private signalled = false;
 
   constructor(
     readonly projection: Projection,
@@ -57,6 +59,7 @@ class Worker {
     const next = (this.offered[this.offered.length - 1]?.position ?? this.position) + 1;
     // Only a run that continues exactly where this follower is can be used; anything else is read from the log.
     this.offered = events[0]?.position === next ? [...this.offered, ...events] : [];
+    this.signalled = true;
     this.wake?.();
   }
 
@@ -72,11 +75,12 @@ class Worker {
 
   private async loop(): Promise<void> {
     while (this.running) {
+      this.signalled = false;
       const applied = await this.step(this).catch((error: Error) => {
         new Logger('ProjectionRunner').error(`${this.projection.name}: ${error.message}`);
         return 0;
       });
-      if (applied === 0 && this.running) {
+      if (applied === 0 && this.running && !this.signalled) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.pollMs);
           this.wake = () => {
