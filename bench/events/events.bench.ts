@@ -1,0 +1,157 @@
+/**
+ * EventStore benchmark: append throughput and latency, batch appends, and rebuilding the Manager's three read
+ * models from a large log, each against a raw-driver baseline measured in the same run on the same server.
+ * Sizes come from the environment (see config.ts); `npm run bench:events` runs it. Figures go to
+ * docs/performance.md.
+ */
+import { Db, MongoClient } from 'mongodb';
+import { EventStore } from '@testausdeploy/events';
+import { rawBatches, rawCollection, rawSingles, Run, storeBatches, storeSingles } from './appends';
+import { Config, config } from './config';
+import { met, percentile, Row, table, timed } from './measure';
+import { fill, rawScan, rebuildAll } from './replay';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const perSecond = (run: { events: number; ms: number }) => run.events / (run.ms / 1000);
+
+async function run(client: MongoClient, prefix: string, cfg: Config, dropped: string[]) {
+  const fresh = async (name: string) => {
+    const db = client.db(`${prefix}_${name}`);
+    dropped.push(db.databaseName);
+    const store = new EventStore(db, { source: 'bench' });
+    await store.init();
+    return { db, store, raw: await rawCollection(db, 'raw_events') };
+  };
+  // mongo-java-server keeps everything on its heap (-Xmx1g in scripts/lib.sh): free each run's data before the
+  // next, or the replay measures the server's garbage collector.
+  const done = async ({ db }: { db: Db }) => {
+    await db.dropDatabase();
+    dropped.splice(dropped.indexOf(db.databaseName), 1);
+  };
+
+  log(`  single appends: ${cfg.appends} from ${cfg.writers} writers over ${cfg.streams} streams`);
+  const singles = await fresh('singles');
+  const rawSingle = await rawSingles(cfg, singles.raw);
+  const storeSingle = await storeSingles(cfg, singles.store);
+  await done(singles);
+
+  const batch: Record<string, { store: Run; raw: Run }> = {};
+  for (const writers of [1, cfg.writers]) {
+    log(`  batch appends: ${cfg.batchAppends} x ${cfg.batchSize} events, ${writers} writer(s)`);
+    const target = await fresh(`batch${writers}`);
+    const raw = await rawBatches(cfg, target.raw, writers);
+    batch[writers] = { raw, store: await storeBatches(cfg, target.store, writers) };
+    await done(target);
+  }
+
+  log(`  replay: filling ${cfg.events} events`);
+  const replay = await fresh('replay');
+  await replay.raw.drop();
+  const fillMs = await fill(replay.store, cfg.events, cfg.fillChunk, cfg.fillPerAppend);
+  log(`  replay: filled in ${(fillMs / 1000).toFixed(1)} s; raw scans`);
+  const scan = await rawScan(replay.db);
+  log(`  replay: rebuilding deployments, audit, stats`);
+  const rebuilt = await rebuildAll(replay.db, replay.store, cfg);
+  return { storeSingle, rawSingle, batch, fillMs, scan, rebuilt };
+}
+
+function report(cfg: Config, r: Awaited<ReturnType<typeof run>>): { rows: Row[]; notes: string[] } {
+  const rebuildMs = r.rebuilt.reduce((sum, one) => sum + one.ms, 0);
+  const rows: Row[] = [
+    {
+      figure: `1. single-event appends, ${cfg.writers} writers, ${cfg.streams} streams (vs insertOne)`,
+      store: perSecond(r.storeSingle),
+      baseline: perSecond(r.rawSingle),
+      unit: 'events/s',
+      better: 'higher',
+      goal: 0.7,
+    },
+    ...[1, cfg.writers].map((writers): Row => ({
+      figure: `2. appends of ${cfg.batchSize}, ${writers} writer(s) (vs insertMany)`,
+      store: perSecond(r.batch[writers].store),
+      baseline: perSecond(r.batch[writers].raw),
+      unit: 'events/s',
+      better: 'higher',
+      goal: 0.7,
+    })),
+    ...[50, 99].map((p): Row => ({
+      figure: `3. single-append latency p${p} (vs insertOne)`,
+      store: percentile(r.storeSingle.latencies, p),
+      baseline: percentile(r.rawSingle.latencies, p),
+      unit: 'ms',
+      better: 'lower',
+    })),
+    {
+      figure: `4. rebuild 3 read models from ${cfg.events} events (vs one sorted scan)`,
+      store: cfg.events / (rebuildMs / 1000),
+      baseline: perSecond(r.scan),
+      unit: 'events/s',
+      better: 'higher',
+      goal: 0.5,
+    },
+    {
+      figure: '4. rebuild 3 read models, total time (limit 60 s)',
+      store: rebuildMs / 1000,
+      baseline: r.scan.ms / 1000,
+      unit: 's',
+      better: 'lower',
+      limit: 60,
+    },
+    ...r.rebuilt.map((one): Row => ({
+      figure: `4. rebuild ${one.name} alone (vs one sorted scan)`,
+      store: one.events / (one.ms / 1000),
+      baseline: perSecond(r.scan),
+      unit: 'events/s',
+      better: 'higher',
+    })),
+  ];
+  const notes = [
+    `fill: ${cfg.events} events in ${(r.fillMs / 1000).toFixed(1)} s (${Math.round(cfg.events / (r.fillMs / 1000))} events/s, rounds of ${cfg.fillChunk} requests + outcomes, ${cfg.fillPerAppend} events per append)`,
+    `raw sorted scan: ${r.scan.events} events in ${(r.scan.ms / 1000).toFixed(2)} s`,
+    ...r.rebuilt.map(
+      (one) =>
+        `rebuild ${one.name}: ${(one.ms / 1000).toFixed(2)} s for ${one.events} events; reading ${(one.readMs / 1000).toFixed(2)} s (${one.reads} batches of ~${cfg.replayBatch}), apply ${(one.applyMs / 1000).toFixed(2)} s, other (prepare, swap, drop) ${((one.ms - one.readMs - one.applyMs) / 1000).toFixed(2)} s`,
+    ),
+  ];
+  return { rows, notes };
+}
+
+async function main(): Promise<void> {
+  const client = new MongoClient(config.url, { serverSelectionTimeoutMS: 5000 });
+  await client.connect();
+  const prefix = `bench_events_${Date.now().toString(36)}`;
+  const dropped: string[] = [];
+  try {
+    const d = config.warmupDivisor;
+    const warm: Config = {
+      ...config,
+      appends: Math.max(config.writers, Math.ceil(config.appends / d)),
+      batchAppends: Math.max(config.writers, Math.ceil(config.batchAppends / d)),
+      events: Math.max(100, Math.ceil(config.events / d)),
+    };
+    log(`warm-up (sizes / ${d}) on ${config.url}`);
+    await run(client, `${prefix}_warmup`, warm, dropped);
+    for (const name of dropped.splice(0)) await client.db(name).dropDatabase();
+    log('measuring');
+    const { ms, result } = await timed(() => run(client, prefix, config, dropped));
+    const { rows, notes } = report(config, result);
+    console.log(`\nEventStore bench (${config.url}, measured part ${(ms / 1000).toFixed(1)} s)\n`);
+    console.log(table(rows));
+    console.log('');
+    for (const note of notes) console.log(`- ${note}`);
+    const missed = rows.filter((row) => met(row) === false).length;
+    console.log(`\n${missed === 0 ? 'all goals met' : `${missed} goal(s) missed`}`);
+  } finally {
+    for (const name of dropped)
+      await client
+        .db(name)
+        .dropDatabase()
+        .catch(() => undefined);
+    await client.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
