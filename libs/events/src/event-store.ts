@@ -396,34 +396,67 @@ export class EventStore {
     }
   }
 
-  /** Current version of each stream in the group, as of the committed end: one indexed look-up per stream. */
+  /**
+   * The version each stream of the group is at, as far as the group's expectations go. Every look-up is by an
+   * exact index key (stream and version, command id, position): mongo-java-server scans the whole collection for
+   * anything else, and these run on every append.
+   */
   private async streamVersions(batch: PendingAppend[], end: number): Promise<Map<string, number>> {
     const cached = this.known?.end.position === end ? this.known.versions : new Map<string, number>();
-    const streamIds = [...new Set(batch.map((append) => append.streamId))].filter((id) => !cached.has(id));
+    const expected = new Map<string, number>();
+    for (const append of batch) {
+      if (!cached.has(append.streamId) && !expected.has(append.streamId)) {
+        expected.set(append.streamId, append.expectedVersion);
+      }
+    }
     const versions = await Promise.all(
-      streamIds.map(async (streamId) => {
-        const last = await this.events
-          .find({ streamId, position: { $lte: end } }, { projection: { version: 1 } })
-          .sort({ version: -1 })
-          .limit(1)
-          .next();
-        return [streamId, last?.version ?? 0] as const;
-      }),
+      [...expected].map(
+        async ([streamId, version]) => [streamId, await this.versionIfAt(streamId, version)] as const,
+      ),
     );
     return new Map([...cached, ...versions]);
   }
 
+  /** `version` if the stream is exactly there; otherwise its real version, found the slow way (a conflict). */
+  private async versionIfAt(streamId: string, version: number): Promise<number> {
+    const [at, next] = await Promise.all([
+      version === 0 ? true : this.events.findOne({ streamId, version }, { projection: { _id: 1 } }),
+      this.events.findOne({ streamId, version: version + 1 }, { projection: { _id: 1 } }),
+    ]);
+    if (at && !next) return version;
+    const last = await this.events
+      .find({ streamId }, { projection: { version: 1 } })
+      .sort({ version: -1 })
+      .limit(1)
+      .next();
+    return last?.version ?? 0;
+  }
+
+  /** Earlier committed appends of the group's command ids, by id. */
   private async earlierCommands(batch: PendingAppend[], end: number): Promise<Map<string, StoredEvent[]>> {
-    const ids = batch.map((append) => append.metadata.commandId).filter((id): id is string => !!id);
+    const ids = [
+      ...new Set(batch.map((append) => append.metadata.commandId).filter((id): id is string => !!id)),
+    ];
+    const firsts = await Promise.all(
+      ids.map((commandId) =>
+        this.events.findOne({ 'metadata.commandId': commandId }, { projection: { _id: 0 } }),
+      ),
+    );
     const found = new Map<string, StoredEvent[]>();
-    if (ids.length === 0) return found;
-    const events = await this.events
-      .find({ 'metadata.commandId': { $in: ids }, position: { $lte: end } }, { projection: { _id: 0 } })
-      .sort({ position: 1 })
-      .toArray();
-    for (const event of events) {
-      const id = event.metadata.commandId as string;
-      found.set(id, [...(found.get(id) ?? []), this.upcasters.apply(event)]);
+    for (const first of firsts) {
+      // One beyond the committed end is another writer's, still in flight: the insert will meet it and retry.
+      if (!first || first.batch.last > end) continue;
+      const positions = Array.from(
+        { length: first.batch.last - first.batch.first + 1 },
+        (_, i) => first.batch.first + i,
+      );
+      const events = await Promise.all(
+        positions.map((position) => this.events.findOne({ position }, { projection: { _id: 0 } })),
+      );
+      found.set(
+        first.metadata.commandId as string,
+        events.map((event) => this.upcasters.apply(event as StoredEvent)),
+      );
     }
     return found;
   }

@@ -22,7 +22,6 @@ export interface RepositoryRecord {
   org: string;
   /** Running containers as of the repository's latest successful deployment. */
   running: number;
-  position: number;
 }
 
 export type StatsRecord = DeploymentRecord | RepositoryRecord;

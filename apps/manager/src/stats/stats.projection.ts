@@ -50,11 +50,9 @@ export class StatsProjection implements Projection<StatsRecord>, OnModuleInit {
         const running = event.data.containers.filter((container) => container.state === 'running').length;
         operations.push({
           updateOne: {
-            filter: {
-              _id: repository,
-              $or: [{ position: { $lt: event.position } }, { position: { $exists: false } }],
-            },
-            update: { $set: { kind: 'repository', org: request.org, running, position: event.position } },
+            // The latest success wins: events arrive in log order (see docs/events.md).
+            filter: { _id: repository },
+            update: { $set: { kind: 'repository', org: request.org, running } },
             upsert: true,
           },
         });
@@ -84,10 +82,9 @@ export class StatsProjection implements Projection<StatsRecord>, OnModuleInit {
     const missing = events
       .filter((event) => event.type !== 'DeploymentRequested' && !records.has(event.data.deploymentId))
       .map((event) => event.data.deploymentId);
-    if (missing.length > 0) {
-      const found = await target.find({ _id: { $in: missing }, kind: 'deployment' }).toArray();
-      for (const record of found as DeploymentRecord[]) records.set(record._id, record);
-    }
+    // One look-up by key each: a filter on more than the key scans the collection on some servers.
+    const found = await Promise.all([...new Set(missing)].map((id) => target.findOne({ _id: id })));
+    for (const record of found) if (record?.kind === 'deployment') records.set(record._id, record);
     return records;
   }
 }

@@ -69,13 +69,15 @@ export class DeploymentsProjection implements Projection<DeploymentView>, OnModu
   }
 }
 
-/** Applies a change only if this event is newer than the last one applied to the view. */
+/**
+ * Filters on the indexed key alone (any further condition makes some servers scan the collection). Events arrive
+ * in log order, and a batch delivered again after a crash is the same suffix in the same order, so the view
+ * ends in the same state without a "newer than" guard.
+ */
 function advance(
   id: string,
   position: number,
   change: Partial<DeploymentView>,
 ): AnyBulkWriteOperation<DeploymentView> {
-  return {
-    updateOne: { filter: { id, position: { $lt: position } }, update: { $set: { ...change, position } } },
-  };
+  return { updateOne: { filter: { id }, update: { $set: { ...change, position } } } };
 }
