@@ -74,7 +74,9 @@ export class EventStore {
       { key: { position: 1 }, name: 'position', unique: true },
       // (streamId, version) unique: the optimistic concurrency check's last line of defence.
       { key: { streamId: 1, version: 1 }, name: 'stream_version', unique: true },
-      { key: { 'metadata.commandId': 1 }, name: 'command_id', sparse: true },
+      // Unique, so two processes can never both record one command; sparse, since only the first event of an
+      // append with a command id carries the key. (Servers like mongo-java-server use only unique indexes.)
+      { key: { commandKey: 1 }, name: 'command_key', unique: true, sparse: true },
     ]);
   }
 
@@ -360,7 +362,8 @@ export class EventStore {
           metadata: { commandId: null, ...append.metadata, source: this.options.source, time },
         };
         hash = eventHash(unhashed, hash);
-        return { ...unhashed, hash };
+        const commandKey = index === 0 ? (append.metadata.commandId ?? undefined) : undefined;
+        return { ...unhashed, hash, ...(commandKey && { commandKey }) };
       });
       return { append, stored };
     });
@@ -438,9 +441,7 @@ export class EventStore {
       ...new Set(batch.map((append) => append.metadata.commandId).filter((id): id is string => !!id)),
     ];
     const firsts = await Promise.all(
-      ids.map((commandId) =>
-        this.events.findOne({ 'metadata.commandId': commandId }, { projection: { _id: 0 } }),
-      ),
+      ids.map((commandId) => this.events.findOne({ commandKey: commandId }, { projection: { _id: 0 } })),
     );
     const found = new Map<string, StoredEvent[]>();
     for (const first of firsts) {

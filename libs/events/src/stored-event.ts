@@ -27,6 +27,8 @@ export interface StoredEvent<T extends string = string, D = unknown> {
   batch: { first: number; last: number };
   /** SHA-256 over the previous event's hash and this event's canonical content. */
   hash: string;
+  /** `metadata.commandId`, on the first event of its append only: the unique key that makes commands idempotent. */
+  commandKey?: string;
 }
 
 export interface NewEvent {
