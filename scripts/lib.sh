@@ -173,7 +173,7 @@ build_mongo_server() {
   log "building the MongoDB-wire server (mongo-java-server) into $TD_MONGO_SERVER_DIR"
   rm -rf "$TD_MONGO_SERVER_DIR"
   mkdir -p "$TD_MONGO_SERVER_DIR/classes"
-  mvn -q -B -f "$src/pom.xml" dependency:copy-dependencies -DoutputDirectory="$TD_MONGO_SERVER_DIR/lib" >&2 ||
+  mvn -q -B -Dstyle.color=never -f "$src/pom.xml" dependency:copy-dependencies -DoutputDirectory="$TD_MONGO_SERVER_DIR/lib" >&2 ||
     die "mvn could not fetch mongo-java-server"
   javac -d "$TD_MONGO_SERVER_DIR/classes" -cp "$TD_MONGO_SERVER_DIR/lib/*" "$src/MongoWireServer.java" >&2 ||
     die "javac failed on MongoWireServer.java"
