@@ -23,4 +23,6 @@ if [[ ${#tests[@]} -eq 0 ]]; then
   echo "no test files found for suite '${1:-all}': run npm run build first" >&2
   exit 1
 fi
-exec node --test --enable-source-maps --test-concurrency=2 --test-timeout=600000 "${tests[@]}"
+# --test-force-exit: a failed set-up can leave handles open (a database connection, a redialling client);
+# the run must still end and report.
+exec node --test --enable-source-maps --test-force-exit --test-concurrency=2 --test-timeout=600000 "${tests[@]}"

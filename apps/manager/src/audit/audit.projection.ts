@@ -1,21 +1,15 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Collection } from 'mongodb';
-import { ensureIndexes, Projection, StoredEvent } from '@testausdeploy/events';
-import { ReadModels } from '../events/read-models';
+import { ensureIndexes, StoredEvent } from '@testausdeploy/events';
+import { RegisteredProjection } from '../events/registered-projection';
 import { AuditEntry } from './audit-entry';
 
 export const AUDIT = 'audit';
 
 /** Every event as an audit entry, indexed for the filters of `GET /audit`. */
 @Injectable()
-export class AuditProjection implements Projection<AuditEntry>, OnModuleInit {
+export class AuditProjection extends RegisteredProjection<AuditEntry> {
   readonly name = AUDIT;
-
-  constructor(private readonly readModels: ReadModels) {}
-
-  onModuleInit(): void {
-    this.readModels.register(this);
-  }
 
   async prepare(target: Collection<AuditEntry>): Promise<void> {
     await ensureIndexes(target, [

@@ -1,21 +1,15 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { DeploymentEvent } from '@testausdeploy/domain';
-import { ensureIndexes, Projection, StoredEvent } from '@testausdeploy/events';
-import { ReadModels } from '../events/read-models';
+import { ensureIndexes, StoredEvent } from '@testausdeploy/events';
+import { RegisteredProjection } from '../events/registered-projection';
 import { DeploymentRecord, StatsRecord } from './stats-records';
 
 export const STATS = 'stats';
 
 @Injectable()
-export class StatsProjection implements Projection<StatsRecord>, OnModuleInit {
+export class StatsProjection extends RegisteredProjection<StatsRecord> {
   readonly name = STATS;
-
-  constructor(private readonly readModels: ReadModels) {}
-
-  onModuleInit(): void {
-    this.readModels.register(this);
-  }
 
   async prepare(target: Collection<StatsRecord>): Promise<void> {
     await ensureIndexes(target, [{ key: { kind: 1, day: 1 } }, { key: { kind: 1, org: 1 } }]);

@@ -1,21 +1,15 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { DeploymentEvent } from '@testausdeploy/domain';
-import { ensureIndexes, Projection, StoredEvent } from '@testausdeploy/events';
-import { ReadModels } from '../../events/read-models';
+import { ensureIndexes, StoredEvent } from '@testausdeploy/events';
+import { RegisteredProjection } from '../../events/registered-projection';
 import { DeploymentView } from './deployment-view';
 
 export const DEPLOYMENTS = 'deployments';
 
 @Injectable()
-export class DeploymentsProjection implements Projection<DeploymentView>, OnModuleInit {
+export class DeploymentsProjection extends RegisteredProjection<DeploymentView> {
   readonly name = DEPLOYMENTS;
-
-  constructor(private readonly readModels: ReadModels) {}
-
-  onModuleInit(): void {
-    this.readModels.register(this);
-  }
 
   async prepare(target: Collection<DeploymentView>): Promise<void> {
     await ensureIndexes(target, [{ key: { id: 1 }, unique: true }, { key: { requestedAt: -1 } }]);
