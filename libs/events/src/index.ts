@@ -7,4 +7,5 @@ export * from './upcasters';
 export * from './projections/projection';
 export * from './projections/projection-runner';
 export * from './indexes';
+export * from './insert-new';
 export * from './log-tail';

@@ -1,4 +1,10 @@
-import { Collection, Document, IndexDescription } from 'mongodb';
+import {
+  Collection,
+  Document,
+  IndexDescription,
+  MongoBulkWriteError,
+  OptionalUnlessRequiredId,
+} from 'mongodb';
 
 /**
  * Creates indexes one call each. FerretDB 1.24 drops the connection (a server-side panic) when one

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Collection } from 'mongodb';
-import { ensureIndexes, StoredEvent } from '@testausdeploy/events';
+import { ensureIndexes, insertNew, StoredEvent } from '@testausdeploy/events';
 import { RegisteredProjection } from '../events/registered-projection';
 import { AuditEntry } from './audit-entry';
 
@@ -23,10 +23,11 @@ export class AuditProjection extends RegisteredProjection<AuditEntry> {
   }
 
   async apply(target: Collection<AuditEntry>, events: StoredEvent[]): Promise<void> {
-    await target.bulkWrite(
+    await insertNew(
+      target,
       events.map((event) => {
         const { actor, correlationId, causationId, commandId, source, time } = event.metadata;
-        const entry: AuditEntry = {
+        return {
           position: event.position,
           time,
           actor,
@@ -39,11 +40,7 @@ export class AuditProjection extends RegisteredProjection<AuditEntry> {
           source,
           data: event.data,
         };
-        return {
-          updateOne: { filter: { position: event.position }, update: { $setOnInsert: entry }, upsert: true },
-        };
       }),
-      { ordered: false },
     );
   }
 }
