@@ -1,10 +1,4 @@
-import {
-  Collection,
-  Document,
-  IndexDescription,
-  MongoBulkWriteError,
-  OptionalUnlessRequiredId,
-} from 'mongodb';
+import { Collection, Document, IndexDescription } from 'mongodb';
 
 /**
  * Creates indexes one call each. FerretDB 1.24 drops the connection (a server-side panic) when one
