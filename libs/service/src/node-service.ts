@@ -16,7 +16,7 @@ export interface NodeServiceConfig {
  * Settings every ICP-serving node (Worker, Guardian) has, read from `<PREFIX>_HOST`, `<PREFIX>_PORT`,
  * `<PREFIX>_STATE_DIR`, `TRUST_FILE` and `LOG_LEVEL`.
  */
-export function nodeServiceSchema(prefix: 'WORKER' | 'GUARDIAN', defaultPort: number) {
+function nodeServiceSchema(prefix: 'WORKER' | 'GUARDIAN', defaultPort: number) {
   return z
     .object({
       host: env.host('127.0.0.1'),
@@ -32,7 +32,7 @@ export function nodeServiceSchema(prefix: 'WORKER' | 'GUARDIAN', defaultPort: nu
 }
 
 /** Picks a node's variables out of the environment under the names `nodeServiceSchema` documents. */
-export function nodeServiceEnv(prefix: 'WORKER' | 'GUARDIAN', source: NodeJS.ProcessEnv = process.env) {
+function nodeServiceEnv(prefix: 'WORKER' | 'GUARDIAN', source: NodeJS.ProcessEnv = process.env) {
   return {
     host: source[`${prefix}_HOST`],
     port: source[`${prefix}_PORT`],
