@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ReadModels } from '../events/read-models';
-import { RebuildProjectionCommand } from './rebuild-projection.command';
+import { RebuildProjectionsCommand } from './rebuild-projections.command';
 
 @Controller('admin/projections')
 export class AdminController {
@@ -15,9 +15,16 @@ export class AdminController {
     return { projections: this.readModels.names() };
   }
 
+  /** All read models from one pass over the log; answers once they are swapped in. */
+  @Post('rebuild')
+  async rebuildAll() {
+    return { rebuilt: await this.commands.execute(new RebuildProjectionsCommand([])) };
+  }
+
   /** Answers when the rebuilt read model has been swapped in; queries use the old one until then. */
   @Post(':name/rebuild')
-  rebuild(@Param('name') name: string) {
-    return this.commands.execute(new RebuildProjectionCommand(name));
+  async rebuild(@Param('name') name: string) {
+    const [result] = await this.commands.execute(new RebuildProjectionsCommand([name]));
+    return result;
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminController } from './admin.controller';
-import { RebuildProjectionHandler } from './rebuild-projection.handler';
+import { RebuildProjectionsHandler } from './rebuild-projections.handler';
 
-@Module({ controllers: [AdminController], providers: [RebuildProjectionHandler] })
+@Module({ controllers: [AdminController], providers: [RebuildProjectionsHandler] })
 export class AdminModule {}

@@ -41,8 +41,9 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
     return this.started().waitFor(position);
   }
 
-  rebuild(name: string): Promise<RebuildResult> {
-    return this.started().rebuild(name);
+  /** Rebuilds the named read models (all when none are named) from one pass over the log. */
+  rebuild(names: string[]): Promise<RebuildResult[]> {
+    return this.started().rebuild(names);
   }
 
   asOf<T>(name: string, position: number, use: (collection: Collection) => Promise<T>): Promise<T> {

@@ -100,6 +100,15 @@ export function openApiDocument(version: string) {
           responses: { 200: json('`{ projections }`') },
         },
       },
+      '/admin/projections/rebuild': {
+        post: {
+          summary: 'Replay the log once into fresh collections for every read model and swap them in',
+          responses: {
+            201: json('`{ rebuilt: [{ name, collection, position, events, durationMs }] }`'),
+            409: problem,
+          },
+        },
+      },
       '/admin/projections/{name}/rebuild': {
         post: {
           summary: 'Replay the log into a fresh collection for one read model and swap it in',

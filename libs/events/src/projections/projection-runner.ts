@@ -172,43 +172,56 @@ export class ProjectionRunner {
     });
   }
 
-  /** Replays the whole log into a fresh collection for `name` and swaps it in. */
-  async rebuild(name: string): Promise<RebuildResult> {
-    const live = this.workers.get(name);
-    if (!live) throw new Error(`projection ${name} is not running`);
-    if (this.rebuilding.has(name)) throw new RebuildInProgressError(name);
-    this.rebuilding.add(name);
+  /**
+   * Replays the whole log, in one pass, into a fresh collection for each of `names` (all read models when
+   * empty) and swaps them in.
+   */
+  async rebuild(names: string[] = []): Promise<RebuildResult[]> {
+    const chosen = names.length > 0 ? names : [...this.workers.keys()];
+    const live = chosen.map((name) => {
+      const worker = this.workers.get(name);
+      if (!worker) throw new Error(`projection ${name} is not running`);
+      if (this.rebuilding.has(name)) throw new RebuildInProgressError(name);
+      return worker;
+    });
+    chosen.forEach((name) => this.rebuilding.add(name));
     try {
       return await this.rebuildInto(live);
     } finally {
-      this.rebuilding.delete(name);
+      chosen.forEach((name) => this.rebuilding.delete(name));
     }
   }
 
-  private async rebuildInto(live: Worker): Promise<RebuildResult> {
+  private async rebuildInto(live: Worker[]): Promise<RebuildResult[]> {
     const started = Date.now();
-    const name = live.projection.name;
-    const fresh = this.db.collection(`${name}_${Date.now().toString(36)}`);
-    const { position, events } = await this.replay(live.projection, fresh);
-    // Stop the live worker between batches, let the fresh copy catch up on what arrived meanwhile, swap.
-    await live.stop();
-    const rest = await this.replay(live.projection, fresh, position, undefined, false);
-    const old = live.target;
-    await this.states.updateOne(
-      { _id: name },
-      { $set: { collection: fresh.collectionName, position: rest.position } },
+    const suffix = Date.now().toString(36);
+    const projections = live.map((worker) => worker.projection);
+    const fresh = projections.map((projection) => this.db.collection(`${projection.name}_${suffix}`));
+    await Promise.all(projections.map((projection, index) => projection.prepare(fresh[index])));
+    const { position, events } = await this.replay(projections, fresh, 0);
+    // Stop the live followers between batches, let the fresh copies catch up on what arrived meanwhile, swap.
+    await Promise.all(live.map((worker) => worker.stop()));
+    const rest = await this.replay(projections, fresh, position);
+    return Promise.all(
+      live.map(async (worker, index) => {
+        const old = worker.target;
+        await this.states.updateOne(
+          { _id: worker.projection.name },
+          { $set: { collection: fresh[index].collectionName, position: rest.position } },
+        );
+        worker.target = fresh[index];
+        worker.position = rest.position;
+        worker.start();
+        await old.drop().catch(() => undefined);
+        return {
+          name: worker.projection.name,
+          collection: fresh[index].collectionName,
+          position: rest.position,
+          events: events + rest.events,
+          durationMs: Date.now() - started,
+        };
+      }),
     );
-    live.target = fresh;
-    live.position = rest.position;
-    live.start();
-    await old.drop().catch(() => undefined);
-    return {
-      name,
-      collection: fresh.collectionName,
-      position: rest.position,
-      events: events + rest.events,
-      durationMs: Date.now() - started,
-    };
   }
 
   /**
@@ -220,25 +233,25 @@ export class ProjectionRunner {
     if (!projection) throw new Error(`unknown projection ${name}`);
     const temporary = this.db.collection(`${name}_asof_${Date.now().toString(36)}_${position}`);
     try {
-      await this.replay(projection, temporary, 0, position);
+      await projection.prepare(temporary);
+      await this.replay([projection], [temporary], 0, position);
       return await use(temporary);
     } finally {
       await temporary.drop().catch(() => undefined);
     }
   }
 
+  /** Applies the log from `from` (to `until`) to each projection's target, reading it once for all. */
   private async replay(
-    projection: Projection,
-    target: Collection,
-    from = 0,
+    projections: Projection[],
+    targets: Collection[],
+    from: number,
     until?: number,
-    prepare = true,
   ): Promise<{ position: number; events: number }> {
-    if (prepare) await projection.prepare(target);
     let position = from;
     let count = 0;
     for await (const batch of this.store.readRange(from, until, this.batchSize)) {
-      await projection.apply(target, batch);
+      await Promise.all(projections.map((projection, index) => projection.apply(targets[index], batch)));
       position = batch[batch.length - 1].position;
       count += batch.length;
     }
