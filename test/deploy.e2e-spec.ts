@@ -142,4 +142,14 @@ describe('end to end: the three apps deploy a compose project from a git host on
     assert.equal(view.status, 'failed');
     assert.match(view.reason ?? '', /not found/);
   });
+
+  it('rebuilds the read models from the command line, through the running Manager', async () => {
+    const before = await system.call<DeploymentView[]>('GET', '/deployments');
+    const output = JSON.parse(await system.cli('manager', 'rebuild')) as { rebuilt: { name: string }[] };
+    assert.deepEqual(output.rebuilt.map((result) => result.name).sort(), ['audit', 'deployments', 'stats']);
+    const one = JSON.parse(await system.cli('manager', 'rebuild', 'deployments')) as { name: string };
+    assert.equal(one.name, 'deployments');
+    assert.deepEqual((await system.call<DeploymentView[]>('GET', '/deployments')).body, before.body);
+    await assert.rejects(system.cli('manager', 'rebuild', 'nope'), /404/);
+  });
 });

@@ -23,6 +23,7 @@ export class System {
     readonly api: string,
     readonly token: string,
     private readonly processes: ChildProcess[],
+    private readonly env: Record<App, Record<string, string>>,
   ) {}
 
   static async start(options: { allowedOrgs: string; gitBaseUrl: string }): Promise<System> {
@@ -66,7 +67,7 @@ export class System {
       child.stderr.pipe(log);
       return child;
     });
-    const system = new System(dir, `http://127.0.0.1:${apiPort}`, token, processes);
+    const system = new System(dir, `http://127.0.0.1:${apiPort}`, token, processes, env);
     await eventually(async () => {
       const health = (await (await fetch(`${system.api}/health`)).json()) as {
         worker: boolean;
@@ -82,6 +83,11 @@ export class System {
   /** The Worker's central directory of clones. */
   get reposDir(): string {
     return join(this.dir, REPOS);
+  }
+
+  /** Runs an app's command line (`main.js <args>`) with that app's environment; resolves with its output. */
+  async cli(app: App, ...args: string[]): Promise<string> {
+    return (await run('node', [main(app), ...args], { env: { ...process.env, ...this.env[app] } })).stdout;
   }
 
   /** Calls the Manager's REST API as the admin. */
