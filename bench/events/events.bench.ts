@@ -82,7 +82,7 @@ function report(cfg: Config, r: Awaited<ReturnType<typeof run>>): { rows: Row[];
       better: 'lower',
     })),
     {
-      figure: `4. rebuild 3 read models in one pass from ${cfg.events} events (vs one sorted scan)`,
+      figure: `4. rebuild 3 read models from ${cfg.events} events (vs one sorted scan)`,
       store: cfg.events / (rebuildMs / 1000),
       baseline: perSecond(r.scan),
       unit: 'events/s',

@@ -15,7 +15,7 @@ export class AdminController {
     return { projections: this.readModels.names() };
   }
 
-  /** All read models from one pass over the log; answers once they are swapped in. */
+  /** Every read model, one after the other; answers once all are swapped in. */
   @Post('rebuild')
   async rebuildAll() {
     return { rebuilt: await this.commands.execute(new RebuildProjectionsCommand([])) };

@@ -1,9 +1,8 @@
 import { ManagerConfig } from '../config/manager-config';
 
 /**
- * `main.js rebuild [read model]`: asks the running Manager to rebuild one read model, or all of them in one
- * pass, the same as `POST /admin/projections[/:name]/rebuild`, so the live process does the swap and keeps
- * serving meanwhile.
+ * `main.js rebuild [read model]`: asks the running Manager to rebuild one read model, or all of them, the same
+ * as `POST /admin/projections[/:name]/rebuild`, so the live process does the swap and keeps serving meanwhile.
  */
 export async function rebuildCommand(config: ManagerConfig, name: string | undefined): Promise<void> {
   const host = config.MANAGER_HOST === '0.0.0.0' ? '127.0.0.1' : config.MANAGER_HOST;

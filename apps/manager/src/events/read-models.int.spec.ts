@@ -95,7 +95,7 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
     });
   }
 
-  it('rebuilds every read model from one pass over the log', async () => {
+  it('rebuilds every read model on one request', async () => {
     const live = await Promise.all(readModels.names().map((name) => snapshot(readModels, name)));
     const res = await manager.http().post('/admin/projections/rebuild').set(auth);
     assert.equal(res.status, 201, JSON.stringify(res.body));

@@ -41,7 +41,7 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
     return this.started().waitFor(position);
   }
 
-  /** Rebuilds the named read models (all when none are named) from one pass over the log. */
+  /** Rebuilds the named read models (all when none are named) from the log, one after the other. */
   rebuild(names: string[]): Promise<RebuildResult[]> {
     return this.started().rebuild(names);
   }

@@ -102,7 +102,7 @@ export function openApiDocument(version: string) {
       },
       '/admin/projections/rebuild': {
         post: {
-          summary: 'Replay the log once into fresh collections for every read model and swap them in',
+          summary: 'Replay the log into a fresh collection for every read model and swap each in',
           responses: {
             201: json('`{ rebuilt: [{ name, collection, position, events, durationMs }] }`'),
             409: problem,

@@ -173,8 +173,9 @@ export class ProjectionRunner {
   }
 
   /**
-   * Replays the whole log, in one pass, into a fresh collection for each of `names` (all read models when
-   * empty) and swaps them in.
+   * Replays the whole log into a fresh collection for each of `names` (all read models when empty), one read
+   * model after the other, and swaps each in as soon as it has caught up. (One pass feeding all of them was
+   * measured three times slower on mongo-java-server: see docs/performance.md.)
    */
   async rebuild(names: string[] = []): Promise<RebuildResult[]> {
     const chosen = names.length > 0 ? names : [...this.workers.keys()];
@@ -186,42 +187,39 @@ export class ProjectionRunner {
     });
     chosen.forEach((name) => this.rebuilding.add(name));
     try {
-      return await this.rebuildInto(live);
+      const results: RebuildResult[] = [];
+      for (const worker of live) results.push(await this.rebuildInto(worker));
+      return results;
     } finally {
       chosen.forEach((name) => this.rebuilding.delete(name));
     }
   }
 
-  private async rebuildInto(live: Worker[]): Promise<RebuildResult[]> {
+  private async rebuildInto(live: Worker): Promise<RebuildResult> {
     const started = Date.now();
-    const suffix = Date.now().toString(36);
-    const projections = live.map((worker) => worker.projection);
-    const fresh = projections.map((projection) => this.db.collection(`${projection.name}_${suffix}`));
-    await Promise.all(projections.map((projection, index) => projection.prepare(fresh[index])));
-    const { position, events } = await this.replay(projections, fresh, 0);
-    // Stop the live followers between batches, let the fresh copies catch up on what arrived meanwhile, swap.
-    await Promise.all(live.map((worker) => worker.stop()));
-    const rest = await this.replay(projections, fresh, position);
-    return Promise.all(
-      live.map(async (worker, index) => {
-        const old = worker.target;
-        await this.states.updateOne(
-          { _id: worker.projection.name },
-          { $set: { collection: fresh[index].collectionName, position: rest.position } },
-        );
-        worker.target = fresh[index];
-        worker.position = rest.position;
-        worker.start();
-        await old.drop().catch(() => undefined);
-        return {
-          name: worker.projection.name,
-          collection: fresh[index].collectionName,
-          position: rest.position,
-          events: events + rest.events,
-          durationMs: Date.now() - started,
-        };
-      }),
+    const { projection } = live;
+    const fresh = this.db.collection(`${projection.name}_${Date.now().toString(36)}`);
+    await projection.prepare(fresh);
+    const { position, events } = await this.replay(projection, fresh, 0);
+    // Stop the live follower between batches, let the fresh copy catch up on what arrived meanwhile, swap.
+    await live.stop();
+    const rest = await this.replay(projection, fresh, position);
+    const old = live.target;
+    await this.states.updateOne(
+      { _id: projection.name },
+      { $set: { collection: fresh.collectionName, position: rest.position } },
     );
+    live.target = fresh;
+    live.position = rest.position;
+    live.start();
+    await old.drop().catch(() => undefined);
+    return {
+      name: projection.name,
+      collection: fresh.collectionName,
+      position: rest.position,
+      events: events + rest.events,
+      durationMs: Date.now() - started,
+    };
   }
 
   /**
@@ -234,24 +232,24 @@ export class ProjectionRunner {
     const temporary = this.db.collection(`${name}_asof_${Date.now().toString(36)}_${position}`);
     try {
       await projection.prepare(temporary);
-      await this.replay([projection], [temporary], 0, position);
+      await this.replay(projection, temporary, 0, position);
       return await use(temporary);
     } finally {
       await temporary.drop().catch(() => undefined);
     }
   }
 
-  /** Applies the log from `from` (to `until`) to each projection's target, reading it once for all. */
+  /** Applies the log from `from` (to `until`) to a projection's target. */
   private async replay(
-    projections: Projection[],
-    targets: Collection[],
+    projection: Projection,
+    target: Collection,
     from: number,
     until?: number,
   ): Promise<{ position: number; events: number }> {
     let position = from;
     let count = 0;
     for await (const batch of this.store.readRange(from, until, this.batchSize)) {
-      await Promise.all(projections.map((projection, index) => projection.apply(targets[index], batch)));
+      await projection.apply(target, batch);
       position = batch[batch.length - 1].position;
       count += batch.length;
     }
