@@ -202,7 +202,7 @@ ensure_mongo_server() {
       args+=(--file="$file")
     fi
     log "starting the database on 127.0.0.1:$port ($backend backend, log $logfile)"
-    start_detached "$pidfile" "$logfile" - java -Xmx2g -XX:+UseSerialGC \
+    start_detached "$pidfile" "$logfile" - java -Xmx4g -XX:+UseSerialGC \
       -cp "$TD_MONGO_SERVER_DIR/lib/*:$TD_MONGO_SERVER_DIR/classes" MongoWireServer "${args[@]}"
   fi
   if ! wait_for_port 127.0.0.1 "$port" 30 || ! mongo_ping 127.0.0.1 "$port"; then
