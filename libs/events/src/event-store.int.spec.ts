@@ -164,4 +164,26 @@ describe('EventStore on the real database', () => {
     await db.collection('events').insertOne(removed as object);
     assert.equal((await store.verify()).ok, true);
   });
+
+  it('never hands out part of an append, even when a read limit or chunk falls inside it', async () => {
+    const from = await store.headPosition();
+    const five = [1, 2, 3, 4, 5].map((n) => ({ type: 'Part', data: { n } }));
+    await store.append('s-7', 0, five, cause);
+    await store.append('s-8', 0, [{ type: 'After', data: {} }], cause);
+    const limited = await store.readAll(from, 2);
+    assert.deepEqual(
+      limited.map((event) => event.version),
+      [1, 2, 3, 4, 5],
+    );
+    const chunks: number[][] = [];
+    for await (const chunk of store.readRange(from, Infinity, 2))
+      chunks.push(chunk.map((event) => event.position));
+    assert.deepEqual(
+      chunks.flat(),
+      [1, 2, 3, 4, 5, 6].map((n) => from + n),
+    );
+    assert.ok(chunks.every((chunk) => chunk.length >= 1));
+    const asOf = await store.readAll(from, 10, from + 3);
+    assert.deepEqual(asOf, [], 'a position inside an append must not show part of it');
+  });
 });
