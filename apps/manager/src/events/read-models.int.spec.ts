@@ -6,7 +6,7 @@ import { EventStore } from '@testausdeploy/events';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
 import { ReadModels } from './read-models';
 
-const DEPLOYMENTS = 600;
+const DEPLOYMENTS = 1500;
 
 /** Every document of a read model in a stable order, without storage-generated ids (string ids carry meaning). */
 async function snapshot(readModels: ReadModels, name: string): Promise<Document[]> {
