@@ -8,4 +8,3 @@ export * from './projections/projection';
 export * from './projections/projection-runner';
 export * from './indexes';
 export * from './insert-new';
-export * from './log-tail';

@@ -142,10 +142,6 @@ export class ProjectionRunner {
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
   }
 
-  names(): string[] {
-    return this.projections.map((projection) => projection.name);
-  }
-
   /** The collection queries of `name` read from right now. */
   collection<D extends Document>(name: string): Collection<D> {
     const worker = this.workers.get(name);

@@ -15,6 +15,6 @@ export interface DeploymentView {
   requestedBy: string;
   requestedAt: Date;
   updatedAt: Date;
-  /** Global position of the last event applied: makes re-delivery harmless. */
+  /** Global position of the last event applied to this view: where to look in the audit log. */
   position: number;
 }
