@@ -27,6 +27,8 @@ export const config = {
   fillPerAppend: int('BENCH_FILL_PER_APPEND', 100),
   /** The ProjectionRunner's batchSize during the replay. */
   replayBatch: int('BENCH_REPLAY_BATCH', 500),
+  /** The ProjectionRunner's flushEvery: changed documents per read model collected before a bulk write. */
+  flushEvery: int('BENCH_FLUSH_EVERY', 10_000),
   /** Warm-up sizes are the measured sizes divided by this. */
   warmupDivisor: int('BENCH_WARMUP_DIVISOR', 10),
 };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * A fresh database on the shared test server (FerretDB, started by scripts/test.sh) for one test file.
+ * A fresh database on the shared test server (mongo-java-server, started by scripts/test.sh) for one test file.
  */
 export function testDatabaseUrl(purpose: string): string {
   const server = process.env.TEST_MONGO_URL;

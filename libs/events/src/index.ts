@@ -7,4 +7,4 @@ export * from './upcasters';
 export * from './projections/projection';
 export * from './projections/projection-runner';
 export * from './indexes';
-export * from './insert-new';
+export * from './projections/view-buffer';

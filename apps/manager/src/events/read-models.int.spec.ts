@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Document } from 'mongodb';
+import { Db, Document } from 'mongodb';
 import { EventStore } from '@testausdeploy/events';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
 import { ReadModels } from './read-models';
@@ -106,6 +106,23 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
     ]);
     const rebuilt = await Promise.all(readModels.names().map((name) => snapshot(readModels, name)));
     assert.deepEqual(rebuilt, live);
+  });
+
+  it('ends each read model as if once when a restart gets events again', async () => {
+    const live = await Promise.all(readModels.names().map((name) => snapshot(readModels, name)));
+    const head = await store.headPosition();
+    // A Manager that wrote its read models but died before recording how far: the checkpoints lag behind.
+    for (const checkpoint of [head - 1000, 0]) {
+      await readModels.onApplicationShutdown();
+      await manager
+        .get(Db)
+        .collection('projections')
+        .updateMany({}, { $set: { position: checkpoint } });
+      await readModels.onApplicationBootstrap();
+      assert.ok(await readModels.waitFor(head), 'the restarted read models did not catch up');
+      const again = await Promise.all(readModels.names().map((name) => snapshot(readModels, name)));
+      assert.deepEqual(again, live, `from checkpoint ${checkpoint}`);
+    }
   });
 
   it('refuses to rebuild a read model that does not exist', async () => {

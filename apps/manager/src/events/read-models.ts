@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Collection, Db, Document } from 'mongodb';
-import { EventStore, Projection, ProjectionRunner, RebuildResult } from '@testausdeploy/events';
+import { EventStore, Projection, ProjectionRunner, RebuildResult, View } from '@testausdeploy/events';
 
 /**
  * The Manager's read models. Capability modules register their projections while the app initialises; the
@@ -16,7 +16,7 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly store: EventStore,
   ) {}
 
-  register<D extends Document>(projection: Projection<D>): void {
+  register<D extends View>(projection: Projection<D>): void {
     this.projections.push(projection as unknown as Projection);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Collection, Document } from 'mongodb';
-import { Projection, StoredEvent } from '@testausdeploy/events';
+import { IndexDescription } from 'mongodb';
+import { Projection, StoredEvent, View, Views } from '@testausdeploy/events';
 import { ReadModels } from './read-models';
 
 /**
@@ -8,8 +8,9 @@ import { ReadModels } from './read-models';
  * so that its constructor's parameter types are recorded: subclasses without a constructor inherit them.
  */
 @Injectable()
-export abstract class RegisteredProjection<D extends Document> implements Projection<D>, OnModuleInit {
+export abstract class RegisteredProjection<D extends View> implements Projection<D>, OnModuleInit {
   abstract readonly name: string;
+  abstract readonly indexes: IndexDescription[];
 
   constructor(private readonly readModels: ReadModels) {}
 
@@ -17,7 +18,5 @@ export abstract class RegisteredProjection<D extends Document> implements Projec
     this.readModels.register(this);
   }
 
-  abstract prepare(target: Collection<D>): Promise<void>;
-
-  abstract apply(target: Collection<D>, events: StoredEvent[]): Promise<void>;
+  abstract apply(event: StoredEvent, views: Views<D>): Promise<void>;
 }

@@ -1,27 +1,48 @@
 /**
- * The stats read model keeps facts, not counters: one record per deployment and one per repository, each
- * written with `$set`, so applying an event twice changes nothing. Totals are summed when asked for.
+ * The stats read model keeps running totals, one record per day and per organisation, and the latest
+ * container count per repository. Each record carries the position of the last event counted in it, so an
+ * event delivered again after a crash is not counted twice.
  */
-export interface DeploymentRecord {
-  _id: string;
-  kind: 'deployment';
-  org: string;
-  repo: string;
-  /** UTC day of the request, `YYYY-MM-DD`. */
-  day: string;
-  requestedAt: Date;
-  succeeded: 0 | 1;
-  failed: 0 | 1;
-  /** Request to outcome, in ms; 0 until there is an outcome. */
+export interface Totals {
+  requested: number;
+  succeeded: number;
+  failed: number;
+  /** Summed request-to-outcome times of the finished deployments, in ms. */
   durationMs: number;
 }
 
+export interface DayRecord extends Totals {
+  _id: `day:${string}`;
+  kind: 'day';
+  /** UTC day of the requests counted, `YYYY-MM-DD`. */
+  day: string;
+  position: number;
+}
+
+export interface OrgRecord extends Totals {
+  _id: `org:${string}`;
+  kind: 'org';
+  org: string;
+  position: number;
+}
+
+/** A request without an outcome yet: what its outcome is counted against. Deleted by the outcome. */
+export interface PendingRecord {
+  _id: `pending:${string}`;
+  kind: 'pending';
+  org: string;
+  repo: string;
+  day: string;
+  requestedAt: Date;
+}
+
 export interface RepositoryRecord {
-  _id: string;
+  _id: `repository:${string}`;
   kind: 'repository';
   org: string;
   /** Running containers as of the repository's latest successful deployment. */
   running: number;
+  position: number;
 }
 
-export type StatsRecord = DeploymentRecord | RepositoryRecord;
+export type StatsRecord = DayRecord | OrgRecord | PendingRecord | RepositoryRecord;

@@ -35,3 +35,14 @@ export type DeploymentSucceeded = DomainEvent<
 export type DeploymentFailed = DomainEvent<'DeploymentFailed', { deploymentId: string; reason: string }>;
 
 export type DeploymentEvent = DeploymentRequested | DeploymentSucceeded | DeploymentFailed;
+
+const DEPLOYMENT_EVENT_TYPES: ReadonlySet<string> = new Set<DeploymentEvent['type']>([
+  'DeploymentRequested',
+  'DeploymentSucceeded',
+  'DeploymentFailed',
+]);
+
+/** Narrows an event read from the log (of any stream) to a deployment's. */
+export function isDeploymentEvent<E extends { type: string }>(event: E): event is E & DeploymentEvent {
+  return DEPLOYMENT_EVENT_TYPES.has(event.type);
+}

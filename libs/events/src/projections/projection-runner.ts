@@ -1,9 +1,11 @@
-import { Logger } from '@nestjs/common';
 import { Collection, Db, Document } from 'mongodb';
 import { RebuildInProgressError } from '../errors';
+import { ensureIndexes } from '../indexes';
 import { EventStore } from '../event-store';
-import { StoredEvent } from '../stored-event';
-import { Projection } from './projection';
+import { Follower } from './follower';
+import { Projection, View } from './projection';
+import { readAhead } from './read-ahead';
+import { ViewBuffer } from './view-buffer';
 
 /** Where a projection's live collection is and how far it has read: one document per projection. */
 interface ProjectionState {
@@ -13,10 +15,14 @@ interface ProjectionState {
 }
 
 export interface RunnerOptions {
-  /** Events read and applied per step; the next step waits until this one is applied (back-pressure). */
+  /** Events read and applied per step; the next step waits until this one is written (back-pressure). */
   batchSize?: number;
   /** How often to look for events committed by other processes. */
   pollMs?: number;
+  /** During a replay, changed documents a read model collects before they are written in bulk. */
+  flushEvery?: number;
+  /** Clean documents each read model keeps in memory (see ViewBuffer). */
+  cacheLimit?: number;
 }
 
 export interface RebuildResult {
@@ -27,86 +33,18 @@ export interface RebuildResult {
   durationMs: number;
 }
 
-class Worker {
-  /** Events this process just committed, handed over directly so the follower need not read them back. */
-  private offered: StoredEvent[] = [];
-  private running = false;
-  private stopped: Promise<void> = Promise.resolve();
-  private wake: (() => void) | null = null;
-  /** Set by an offer that arrives while a step runs, so the loop does not then sleep past it. */
-  private signalled = false;
-
-  constructor(
-    readonly projection: Projection,
-    public target: Collection,
-    public position: number,
-    private readonly step: (worker: Worker) => Promise<number>,
-    private readonly pollMs: number,
-  ) {}
-
-  start(): void {
-    this.running = true;
-    this.stopped = this.loop();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.stopped;
-  }
-
-  offer(events: StoredEvent[]): void {
-    const next = (this.offered[this.offered.length - 1]?.position ?? this.position) + 1;
-    // Only a run that continues exactly where this follower is can be used; anything else is read from the log.
-    this.offered = events[0]?.position === next ? [...this.offered, ...events] : [];
-    this.signalled = true;
-    this.wake?.();
-  }
-
-  /** Offered events that continue from the checkpoint, at most `limit`. */
-  takeOffered(limit: number): StoredEvent[] {
-    this.offered = this.offered.filter((event) => event.position > this.position);
-    if (this.offered[0]?.position !== this.position + 1) {
-      this.offered = [];
-      return [];
-    }
-    return this.offered.slice(0, limit);
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      this.signalled = false;
-      const applied = await this.step(this).catch((error: Error) => {
-        new Logger('ProjectionRunner').error(`${this.projection.name}: ${error.message}`);
-        return 0;
-      });
-      if (applied === 0 && this.running && !this.signalled) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.pollMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = null;
-      }
-    }
-  }
-}
-
 /**
  * Keeps every registered projection up to date from the event log, each with its own checkpoint, and rebuilds
- * one from position 0 into a fresh collection that is swapped in when it has caught up, so queries keep being
- * answered from the old collection meanwhile.
+ * read models from position 0 into fresh collections that are swapped in when they have caught up, so queries
+ * keep being answered from the old collections meanwhile.
  */
 export class ProjectionRunner {
   private readonly states: Collection<ProjectionState>;
-  private readonly workers = new Map<string, Worker>();
+  private readonly followers = new Map<string, Follower>();
   private readonly waiters = new Set<() => void>();
   private readonly rebuilding = new Set<string>();
   private unsubscribe: (() => void) | null = null;
-  private readonly batchSize: number;
-  private readonly pollMs: number;
+  private readonly options: Required<RunnerOptions>;
 
   constructor(
     private readonly db: Db,
@@ -115,43 +53,39 @@ export class ProjectionRunner {
     options: RunnerOptions = {},
   ) {
     this.states = db.collection<ProjectionState>('projections');
-    this.batchSize = options.batchSize ?? 500;
-    this.pollMs = options.pollMs ?? 500;
+    this.options = { batchSize: 500, pollMs: 500, flushEvery: 10_000, cacheLimit: 100_000, ...options };
   }
 
   async start(): Promise<void> {
     for (const projection of this.projections) {
       const state = await this.stateOf(projection);
-      const worker = new Worker(
-        projection,
-        this.db.collection(state.collection),
+      const follower = new Follower(
+        this.buffer(projection, this.db.collection(state.collection), false),
         state.position,
-        (w) => this.liveStep(w),
-        this.pollMs,
+        (f) => this.liveStep(f),
+        this.options.pollMs,
       );
-      this.workers.set(projection.name, worker);
-      worker.start();
+      this.followers.set(projection.name, follower);
+      follower.start();
     }
     this.unsubscribe = this.store.onAppend((events) =>
-      this.workers.forEach((worker) => worker.offer(events)),
+      this.followers.forEach((follower) => follower.offer(events)),
     );
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
-    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    await Promise.all([...this.followers.values()].map((follower) => follower.stop()));
   }
 
   /** The collection queries of `name` read from right now. */
   collection<D extends Document>(name: string): Collection<D> {
-    const worker = this.workers.get(name);
-    if (!worker) throw new Error(`projection ${name} is not running`);
-    return worker.target as unknown as Collection<D>;
+    return this.follower(name).buffer.target as unknown as Collection<D>;
   }
 
   /** Resolves once every projection has applied events up to `position`, or after `timeoutMs`. */
   async waitFor(position: number, timeoutMs = 10_000): Promise<boolean> {
-    const done = () => [...this.workers.values()].every((worker) => worker.position >= position);
+    const done = () => [...this.followers.values()].every((follower) => follower.position >= position);
     if (done()) return true;
     return new Promise<boolean>((resolve) => {
       const check = () => {
@@ -169,53 +103,51 @@ export class ProjectionRunner {
   }
 
   /**
-   * Replays the whole log into a fresh collection for each of `names` (all read models when empty), one read
-   * model after the other, and swaps each in as soon as it has caught up. (One pass feeding all of them was
-   * measured three times slower on mongo-java-server: see docs/performance.md.)
+   * Replays the whole log once into a fresh collection for each of `names` (all read models when empty), then
+   * stops their followers between two steps, lets the fresh copies catch up on what arrived meanwhile, and
+   * swaps them in. A failure leaves the live read models as they were.
    */
   async rebuild(names: string[] = []): Promise<RebuildResult[]> {
-    const chosen = names.length > 0 ? names : [...this.workers.keys()];
+    const chosen = names.length > 0 ? names : [...this.followers.keys()];
     const live = chosen.map((name) => {
-      const worker = this.workers.get(name);
-      if (!worker) throw new Error(`projection ${name} is not running`);
+      const follower = this.follower(name);
       if (this.rebuilding.has(name)) throw new RebuildInProgressError(name);
-      return worker;
+      return follower;
     });
     chosen.forEach((name) => this.rebuilding.add(name));
+    const started = Date.now();
+    const fresh: ViewBuffer<View>[] = [];
+    let swapped = 0;
     try {
-      const results: RebuildResult[] = [];
-      for (const worker of live) results.push(await this.rebuildInto(worker));
-      return results;
+      for (const { buffer } of live) {
+        fresh.push(await this.freshBuffer(buffer.projection, Date.now().toString(36)));
+      }
+      const replayed = await this.replay(fresh, 0);
+      await Promise.all(live.map((follower) => follower.stop()));
+      try {
+        const caughtUp = await this.replay(fresh, replayed.position);
+        const results: RebuildResult[] = [];
+        for (; swapped < live.length; swapped++) {
+          const { target } = fresh[swapped];
+          await this.swap(live[swapped], target, caughtUp.position);
+          results.push({
+            name: live[swapped].name,
+            collection: target.collectionName,
+            position: caughtUp.position,
+            events: replayed.events + caughtUp.events,
+            durationMs: Date.now() - started,
+          });
+        }
+        return results;
+      } finally {
+        live.slice(swapped).forEach((follower) => follower.start());
+      }
+    } catch (error) {
+      await Promise.all(fresh.slice(swapped).map(({ target }) => target.drop().catch(() => undefined)));
+      throw error;
     } finally {
       chosen.forEach((name) => this.rebuilding.delete(name));
     }
-  }
-
-  private async rebuildInto(live: Worker): Promise<RebuildResult> {
-    const started = Date.now();
-    const { projection } = live;
-    const fresh = this.db.collection(`${projection.name}_${Date.now().toString(36)}`);
-    await projection.prepare(fresh);
-    const { position, events } = await this.replay(projection, fresh, 0);
-    // Stop the live follower between batches, let the fresh copy catch up on what arrived meanwhile, swap.
-    await live.stop();
-    const rest = await this.replay(projection, fresh, position);
-    const old = live.target;
-    await this.states.updateOne(
-      { _id: projection.name },
-      { $set: { collection: fresh.collectionName, position: rest.position } },
-    );
-    live.target = fresh;
-    live.position = rest.position;
-    live.start();
-    await old.drop().catch(() => undefined);
-    return {
-      name: projection.name,
-      collection: fresh.collectionName,
-      position: rest.position,
-      events: events + rest.events,
-      durationMs: Date.now() - started,
-    };
   }
 
   /**
@@ -225,50 +157,99 @@ export class ProjectionRunner {
   async asOf<T>(name: string, position: number, use: (collection: Collection) => Promise<T>): Promise<T> {
     const projection = this.projections.find((candidate) => candidate.name === name);
     if (!projection) throw new Error(`unknown projection ${name}`);
-    const temporary = this.db.collection(`${name}_asof_${Date.now().toString(36)}_${position}`);
+    const temporary = await this.freshBuffer(projection, `asof_${Date.now().toString(36)}_${position}`);
     try {
-      await projection.prepare(temporary);
-      await this.replay(projection, temporary, 0, position);
-      return await use(temporary);
+      await this.replay([temporary], 0, position);
+      return await use(temporary.target as unknown as Collection);
     } finally {
-      await temporary.drop().catch(() => undefined);
+      await temporary.target.drop().catch(() => undefined);
     }
   }
 
-  /** Applies the log from `from` (to `until`) to a projection's target. */
+  /** Points a stopped follower at its rebuilt collection, restarts it, and drops the old one. */
+  private async swap(follower: Follower, target: Collection<View>, position: number): Promise<void> {
+    const old = follower.buffer.target;
+    await this.states.updateOne(
+      { _id: follower.name },
+      { $set: { collection: target.collectionName, position } },
+    );
+    follower.buffer = this.buffer(follower.buffer.projection, target, false);
+    follower.position = position;
+    follower.start();
+    await old.drop().catch(() => undefined);
+  }
+
+  /**
+   * Folds the log from `from` (to `until`) into `buffers`, reading the next batch and writing the last
+   * collected changes while the current batch is folded.
+   */
   private async replay(
-    projection: Projection,
-    target: Collection,
+    buffers: ViewBuffer<View>[],
     from: number,
     until?: number,
   ): Promise<{ position: number; events: number }> {
     let position = from;
-    let count = 0;
-    for await (const batch of this.store.readRange(from, until, this.batchSize)) {
-      await projection.apply(target, batch);
-      position = batch[batch.length - 1].position;
-      count += batch.length;
+    let events = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    try {
+      for await (const batch of readAhead(this.store.readRange(from, until, this.options.batchSize))) {
+        for (const buffer of buffers) await buffer.apply(batch);
+        position = batch[batch.length - 1].position;
+        events += batch.length;
+        if (buffers.some((buffer) => buffer.changes >= this.options.flushEvery)) {
+          await writing;
+          writing = Promise.all(buffers.map((buffer) => buffer.flush()));
+        }
+      }
+    } catch (error) {
+      await writing.catch(() => undefined);
+      throw error;
     }
-    return { position, events: count };
+    await writing;
+    await Promise.all(buffers.map((buffer) => buffer.flush()));
+    return { position, events };
   }
 
-  private async liveStep(worker: Worker): Promise<number> {
-    const offered = worker.takeOffered(this.batchSize);
-    const batch = offered.length > 0 ? offered : await this.store.readAll(worker.position, this.batchSize);
+  private async liveStep(follower: Follower): Promise<number> {
+    const offered = follower.takeOffered(this.options.batchSize);
+    const batch =
+      offered.length > 0 ? offered : await this.store.readAll(follower.position, this.options.batchSize);
     if (batch.length === 0) return 0;
-    await worker.projection.apply(worker.target, batch);
+    try {
+      await follower.buffer.apply(batch);
+      await follower.buffer.flush();
+    } catch (error) {
+      follower.buffer.reset();
+      throw error;
+    }
     const position = batch[batch.length - 1].position;
-    await this.states.updateOne({ _id: worker.projection.name }, { $set: { position } });
-    worker.position = position;
+    await this.states.updateOne({ _id: follower.name }, { $set: { position } });
+    follower.position = position;
     this.waiters.forEach((check) => check());
     return batch.length;
+  }
+
+  private follower(name: string): Follower {
+    const follower = this.followers.get(name);
+    if (!follower) throw new Error(`projection ${name} is not running`);
+    return follower;
+  }
+
+  private buffer(projection: Projection, target: Collection<View>, createdEmpty: boolean): ViewBuffer<View> {
+    return new ViewBuffer(projection, target, createdEmpty, this.options.cacheLimit);
+  }
+
+  private async freshBuffer(projection: Projection, suffix: string): Promise<ViewBuffer<View>> {
+    const target = this.db.collection<View>(`${projection.name}_${suffix}`);
+    await ensureIndexes(target, projection.indexes);
+    return this.buffer(projection, target, true);
   }
 
   private async stateOf(projection: Projection): Promise<ProjectionState> {
     const existing = await this.states.findOne({ _id: projection.name });
     if (existing) return existing;
     const state = { _id: projection.name, collection: projection.name, position: 0 };
-    await projection.prepare(this.db.collection(state.collection));
+    await ensureIndexes(this.db.collection(state.collection), projection.indexes);
     await this.states.updateOne({ _id: projection.name }, { $setOnInsert: state }, { upsert: true });
     return (await this.states.findOne({ _id: projection.name })) as ProjectionState;
   }

@@ -1,15 +1,30 @@
-import { Collection, Document } from 'mongodb';
+import { IndexDescription } from 'mongodb';
 import { StoredEvent } from '../stored-event';
 
+/** A read model document: `_id` is its key, the only field the runner reads or writes by. */
+export interface View {
+  _id: string | number;
+}
+
+/** The documents of one read model as a projection sees them while it folds events in. */
+export interface Views<D extends View> {
+  /** The current document, or undefined. Never mutate it: `put` a new object instead. */
+  get(id: D['_id']): Promise<D | undefined>;
+  put(document: D): void;
+  delete(id: D['_id']): void;
+}
+
 /**
- * A read model fed from the event log into one collection. `apply` must be idempotent and deterministic (it
- * takes times from the events, never from the clock): the same events may arrive twice, and a rebuild from
- * position 0 must produce the same documents as the live run.
+ * A read model fed from the event log into one collection. The projection only folds events into documents;
+ * the runner decides where they live meanwhile and when they are written, so a live follower and a rebuild
+ * run the same code. `apply` must be deterministic (times come from the events, never from the clock) and
+ * idempotent per document: after a crash the events since the checkpoint arrive again, and each document
+ * must end as if they had arrived once (keep the position of the last event folded into a document that
+ * counts, and skip what is not newer).
  */
-export interface Projection<D extends Document = Document> {
+export interface Projection<D extends View = View> {
   readonly name: string;
-  /** Indexes for a fresh collection; called before the first event is applied to it. */
-  prepare(target: Collection<D>): Promise<void>;
-  /** Applies a batch of events, in position order. */
-  apply(target: Collection<D>, events: StoredEvent[]): Promise<void>;
+  /** Indexes the queries need besides `_id`; created on every fresh collection. */
+  readonly indexes: IndexDescription[];
+  apply(event: StoredEvent, views: Views<D>): Promise<void>;
 }

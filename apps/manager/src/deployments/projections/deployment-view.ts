@@ -2,6 +2,8 @@ import { DeployedContainer, DeploymentStatus } from '@testausdeploy/domain';
 
 /** The deployments read model: one document per deployment, what `GET /deployments` returns. */
 export interface DeploymentView {
+  /** The deployment id: the read model's key. */
+  _id: string;
   id: string;
   org: string;
   repo: string;

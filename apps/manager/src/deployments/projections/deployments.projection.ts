@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AnyBulkWriteOperation, Collection } from 'mongodb';
-import { DeploymentEvent } from '@testausdeploy/domain';
-import { ensureIndexes, StoredEvent } from '@testausdeploy/events';
+import { isDeploymentEvent } from '@testausdeploy/domain';
+import { StoredEvent, Views } from '@testausdeploy/events';
 import { RegisteredProjection } from '../../events/registered-projection';
 import { DeploymentView } from './deployment-view';
 
@@ -10,68 +9,39 @@ export const DEPLOYMENTS = 'deployments';
 @Injectable()
 export class DeploymentsProjection extends RegisteredProjection<DeploymentView> {
   readonly name = DEPLOYMENTS;
+  readonly indexes = [{ key: { requestedAt: -1 } }];
 
-  async prepare(target: Collection<DeploymentView>): Promise<void> {
-    await ensureIndexes(target, [{ key: { id: 1 }, unique: true }, { key: { requestedAt: -1 } }]);
-  }
-
-  async apply(target: Collection<DeploymentView>, events: StoredEvent[]): Promise<void> {
-    const operations = events.flatMap((event) => this.operation(event));
-    if (operations.length > 0) await target.bulkWrite(operations, { ordered: true });
-  }
-
-  private operation(stored: StoredEvent): AnyBulkWriteOperation<DeploymentView>[] {
-    const event = stored as unknown as DeploymentEvent;
-    const { position } = stored;
-    const at = stored.metadata.time;
-    switch (event.type) {
-      case 'DeploymentRequested': {
-        const { deploymentId, requestedBy, ...source } = event.data;
-        const view: DeploymentView = {
-          ...source,
-          id: deploymentId,
-          status: 'requested',
-          commit: null,
-          composeDigest: null,
-          reason: null,
-          containers: [],
-          requestedBy,
-          requestedAt: at,
-          updatedAt: at,
-          position,
-        };
-        return [
-          { updateOne: { filter: { id: deploymentId }, update: { $setOnInsert: view }, upsert: true } },
-        ];
-      }
-      case 'DeploymentSucceeded': {
-        const { deploymentId, commit, composeDigest, containers } = event.data;
-        const change = { status: 'succeeded' as const, commit, composeDigest, containers, updatedAt: at };
-        return [advance(deploymentId, position, change)];
-      }
-      case 'DeploymentFailed':
-        return [
-          advance(event.data.deploymentId, position, {
-            status: 'failed',
-            reason: event.data.reason,
-            updatedAt: at,
-          }),
-        ];
-      default:
-        return [];
+  async apply(event: StoredEvent, views: Views<DeploymentView>): Promise<void> {
+    if (!isDeploymentEvent(event)) return;
+    const { position } = event;
+    const at = event.metadata.time;
+    const view = await views.get(event.data.deploymentId);
+    if (event.type === 'DeploymentRequested') {
+      if (view) return;
+      const { deploymentId, requestedBy, ...source } = event.data;
+      views.put({
+        _id: deploymentId,
+        ...source,
+        id: deploymentId,
+        status: 'requested',
+        commit: null,
+        composeDigest: null,
+        reason: null,
+        containers: [],
+        requestedBy,
+        requestedAt: at,
+        updatedAt: at,
+        position,
+      });
+      return;
+    }
+    // An outcome seen again after a crash is not newer than what the view already shows.
+    if (!view || view.position >= position) return;
+    if (event.type === 'DeploymentSucceeded') {
+      const { commit, composeDigest, containers } = event.data;
+      views.put({ ...view, status: 'succeeded', commit, composeDigest, containers, updatedAt: at, position });
+    } else if (event.type === 'DeploymentFailed') {
+      views.put({ ...view, status: 'failed', reason: event.data.reason, updatedAt: at, position });
     }
   }
-}
-
-/**
- * Filters on the indexed key alone (any further condition makes some servers scan the collection). Events arrive
- * in log order, and a batch delivered again after a crash is the same suffix in the same order, so the view
- * ends in the same state without a "newer than" guard.
- */
-function advance(
-  id: string,
-  position: number,
-  change: Partial<DeploymentView>,
-): AnyBulkWriteOperation<DeploymentView> {
-  return { updateOne: { filter: { id }, update: { $set: { ...change, position } } } };
 }

@@ -12,7 +12,7 @@ export class GetDeploymentHandler implements IQueryHandler<GetDeploymentQuery> {
   async execute({ deploymentId }: GetDeploymentQuery): Promise<DeploymentView> {
     const view = await this.readModels
       .collection<DeploymentView>(DEPLOYMENTS)
-      .findOne({ id: deploymentId }, { projection: { _id: 0 } });
+      .findOne({ _id: deploymentId }, { projection: { _id: 0 } });
     if (!view) throw new NotFound(`deployment ${deploymentId} does not exist`);
     return view;
   }

@@ -1,73 +1,49 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ReadModels } from '../../events/read-models';
-import { StatsRecord } from '../stats-records';
+import { DayRecord, OrgRecord, RepositoryRecord, StatsRecord, Totals } from '../stats-records';
 import { STATS } from '../stats.projection';
 import { DeployTotals, GetStatsQuery, Stats } from './get-stats.query';
-
-interface Sums {
-  _id: string | null;
-  requested: number;
-  succeeded: number;
-  failed: number;
-  durationMs: number;
-}
 
 @QueryHandler(GetStatsQuery)
 export class GetStatsHandler implements IQueryHandler<GetStatsQuery> {
   constructor(private readonly readModels: ReadModels) {}
 
   async execute(): Promise<Stats> {
-    const [overall, perDay, perOrg, running] = await Promise.all([
-      this.sumDeployments(null),
-      this.sumDeployments('$day'),
-      this.sumDeployments('$org'),
-      this.stats()
-        .aggregate<{ _id: string; running: number }>([
-          { $match: { kind: 'repository' } },
-          { $group: { _id: '$org', running: { $sum: '$running' } } },
-        ])
-        .toArray(),
+    const [days, orgs, repositories] = await Promise.all([
+      this.records<DayRecord>('day'),
+      this.records<OrgRecord>('org'),
+      this.records<RepositoryRecord>('repository'),
     ]);
-    const runningByOrg = new Map(running.map((row) => [row._id, row.running]));
+    const running = new Map<string, number>();
+    for (const { org, running: count } of repositories) running.set(org, (running.get(org) ?? 0) + count);
     return {
-      overall: totals(overall[0]),
-      perDay: perDay
-        .map((sums) => ({ day: String(sums._id), ...totals(sums) }))
+      overall: totals(days),
+      perDay: days
+        .map((record) => ({ day: record.day, ...totals([record]) }))
         .sort((a, b) => a.day.localeCompare(b.day)),
-      perOrg: perOrg
-        .map((sums) => ({
-          org: String(sums._id),
-          ...totals(sums),
-          runningContainers: runningByOrg.get(String(sums._id)) ?? 0,
+      perOrg: orgs
+        .map((record) => ({
+          org: record.org,
+          ...totals([record]),
+          runningContainers: running.get(record.org) ?? 0,
         }))
         .sort((a, b) => a.org.localeCompare(b.org)),
     };
   }
 
-  private stats() {
-    return this.readModels.collection<StatsRecord>(STATS);
-  }
-
-  private sumDeployments(by: string | null): Promise<Sums[]> {
-    return this.stats()
-      .aggregate<Sums>([
-        { $match: { kind: 'deployment' } },
-        {
-          $group: {
-            _id: by,
-            requested: { $sum: 1 },
-            succeeded: { $sum: '$succeeded' },
-            failed: { $sum: '$failed' },
-            durationMs: { $sum: '$durationMs' },
-          },
-        },
-      ])
-      .toArray();
+  private records<R extends StatsRecord>(kind: R['kind']): Promise<R[]> {
+    return this.readModels.collection<StatsRecord>(STATS).find({ kind }).toArray() as Promise<R[]>;
   }
 }
 
-function totals(sums: Sums | undefined): DeployTotals {
-  const { requested = 0, succeeded = 0, failed = 0, durationMs = 0 } = sums ?? {};
+function totals(records: Totals[]): DeployTotals {
+  const sum = (field: keyof Totals) => records.reduce((total, record) => total + record[field], 0);
+  const [requested, succeeded, failed, durationMs] = [
+    sum('requested'),
+    sum('succeeded'),
+    sum('failed'),
+    sum('durationMs'),
+  ];
   const finished = succeeded + failed;
   return {
     requested,
