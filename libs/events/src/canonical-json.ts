@@ -1,24 +1,25 @@
 /**
  * JSON with object keys sorted at every level and Dates as ISO strings: the same value always gives the same
- * text, whatever order its keys were built in or how it round-tripped through BSON.
+ * text, whatever order its keys were built in or how it round-tripped through BSON. Written out directly (no
+ * sorted copy of the value first): it runs over every event appended and every event verified.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(normalise(value));
+  return write(value) ?? 'null';
 }
 
-function normalise(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(normalise);
-  if (value !== null && typeof value === 'object') {
-    const source = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(source)
-        .filter((key) => source[key] !== undefined)
-        .sort()
-        .map((key) => [key, normalise(source[key])]),
-    );
+/** The text of `value`, or undefined where JSON.stringify would leave it out (undefined, functions). */
+function write(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((item) => write(item) ?? 'null').join(',')}]`;
+  const source = value as Record<string, unknown>;
+  const members: string[] = [];
+  for (const key of Object.keys(source).sort()) {
+    const text = write(source[key]);
+    if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
   }
-  return value;
+  return `{${members.join(',')}}`;
 }
 
 /** A plain-JSON copy of event data: what is stored is exactly what is hashed (no undefined, no class instances). */
