@@ -53,7 +53,7 @@ export class ProjectionRunner {
     options: RunnerOptions = {},
   ) {
     this.states = db.collection<ProjectionState>('projections');
-    this.options = { batchSize: 500, pollMs: 500, flushEvery: 10_000, cacheLimit: 100_000, ...options };
+    this.options = { batchSize: 500, pollMs: 500, flushEvery: 10_000, cacheLimit: 20_000, ...options };
   }
 
   async start(): Promise<void> {

@@ -23,7 +23,7 @@ export class ViewBuffer<D extends View> implements Views<D> {
     readonly target: Collection<D>,
     createdEmpty: boolean,
     /** Clean documents kept past a flush; beyond it they are dropped and read back when needed. */
-    private readonly cacheLimit = 100_000,
+    private readonly cacheLimit = 20_000,
   ) {
     this.written = createdEmpty ? new Set() : null;
   }
