@@ -3,11 +3,17 @@ import { IncomingMessage } from 'node:http';
 import { TLSSocket } from 'node:tls';
 import type { LoggerService } from '@nestjs/common';
 import { WebSocket } from 'ws';
+import { signChallenge } from './authentication';
 import { icpCommands, IcpCommand, IcpData, IcpResult } from './commands';
 import {
+  AUTHENTICATE,
+  authenticatedData,
+  CHALLENGE,
+  challengeData,
   ERROR,
   errorData,
   frame,
+  IcpCloseCode,
   IcpError,
   IcpErrorCode,
   MAX_FRAME_BYTES,
@@ -15,8 +21,10 @@ import {
   progressData,
   REPLY,
 } from './frames';
+import { Heartbeat } from './heartbeat';
 import { Identity } from './identity';
-import { peerFingerprint, tlsOptions } from './tls';
+import { tlsOptions } from './tls';
+import { certificateProblem, peerCertificate } from './trust';
 
 export interface IcpClientOptions {
   url: string;
@@ -25,6 +33,8 @@ export interface IcpClientOptions {
   serverFingerprint: string;
   logger: Pick<LoggerService, 'log' | 'warn' | 'error'>;
   backoff?: { initialMs: number; maxMs: number };
+  /** How often the client pings the server; a server that misses a ping is redialled. */
+  heartbeatMs?: number;
 }
 
 export interface RequestOptions {
@@ -34,6 +44,8 @@ export interface RequestOptions {
 
 interface Pending {
   command: IcpCommand;
+  /** The request frame, sent again with the same id on every new session until answered. */
+  text: string;
   resolve(result: unknown): void;
   reject(error: IcpError): void;
   onProgress?: (line: string) => void;
@@ -42,11 +54,13 @@ interface Pending {
 
 /**
  * The Manager's end of ICP: dials a Worker or Guardian over mutual TLS, checks the server's key against the pin
- * before the session opens, and redials with exponential backoff and jitter whenever the session ends.
+ * before the session opens, proves its own key by signing the server's challenge, and redials with exponential
+ * backoff and jitter whenever the session ends. Requests in flight when a session ends are sent again, with the
+ * same id, on the next one: the server runs each id at most once and answers a repeat with the outcome.
  */
 export class IcpClient {
   private ws: WebSocket | null = null;
-  private open = false;
+  private authenticated = false;
   private stopped = true;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -54,8 +68,9 @@ export class IcpClient {
 
   constructor(private readonly options: IcpClientOptions) {}
 
+  /** Whether a session is open and authenticated. */
   get connected(): boolean {
-    return this.open;
+    return this.authenticated;
   }
 
   start(): void {
@@ -67,19 +82,29 @@ export class IcpClient {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.ws?.close(1000, 'client stopping');
-    this.failPending(new IcpError(IcpErrorCode.ConnectionLost, 'client stopped'));
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(new IcpError(IcpErrorCode.ConnectionLost, 'client stopped'));
+    }
+    this.pending.clear();
   }
 
+  /**
+   * Sends a request and resolves with its validated reply. Fails at once with `unavailable` when no session is
+   * open; survives the session ending meanwhile (sent again on the next one); fails with `timeout` after
+   * `timeoutMs` in all.
+   */
   request<C extends IcpCommand>(
     command: C,
     data: IcpData<C>,
     options: RequestOptions,
   ): Promise<IcpResult<C>> {
     const ws = this.ws;
-    if (!ws || !this.open) {
+    if (!ws || !this.authenticated) {
       return Promise.reject(new IcpError(IcpErrorCode.Unavailable, `not connected to ${this.options.url}`));
     }
     const id = randomUUID();
+    const text = JSON.stringify({ id, command, data });
     return new Promise<IcpResult<C>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
@@ -89,12 +114,13 @@ export class IcpClient {
       }, options.timeoutMs);
       this.pending.set(id, {
         command,
+        text,
         resolve: resolve as (result: unknown) => void,
         reject,
         onProgress: options.onProgress,
         timer,
       });
-      ws.send(JSON.stringify({ id, command, data }));
+      ws.send(text);
     });
   }
 
@@ -106,50 +132,79 @@ export class IcpClient {
       handshakeTimeout: 10_000,
     });
     this.ws = ws;
+    let tls: TLSSocket | null = null;
     ws.on('upgrade', (response: IncomingMessage) => {
-      const presented = peerFingerprint(response.socket as TLSSocket);
-      if (presented !== serverFingerprint) {
-        logger.error(
-          `ICP server at ${url} presented key ${presented ?? 'none'}, expected the pinned one: refused`,
-        );
+      tls = response.socket as TLSSocket;
+      const certificate = peerCertificate(tls);
+      const problem =
+        certificate?.fingerprint !== serverFingerprint
+          ? `presented key ${certificate?.fingerprint ?? 'none'}, not the pinned one`
+          : certificateProblem(certificate.x509);
+      if (problem) {
+        logger.error(`ICP server at ${url} refused: ${problem}`);
         ws.terminate();
       }
     });
-    ws.on('open', () => {
-      this.open = true;
-      this.attempt = 0;
-      logger.log(`ICP session to ${url} open`);
+    ws.on('message', (raw) => {
+      if (this.authenticated) this.receive(raw.toString());
+      else if (tls) this.answerChallenge(ws, tls, raw.toString());
     });
-    ws.on('message', (raw) => this.receive(raw.toString()));
     ws.on('error', (error) => logger.warn(`ICP connection to ${url}: ${error.message}`));
     ws.on('close', (code, reason) => {
-      if (this.open) logger.warn(`ICP session to ${url} closed (${code} ${reason.toString()})`);
-      this.open = false;
-      this.failPending(new IcpError(IcpErrorCode.ConnectionLost, `connection to ${url} lost`));
-      this.scheduleRedial();
+      if (this.ws !== ws) return;
+      if (this.authenticated) logger.warn(`ICP session to ${url} closed (${code} ${reason.toString()})`);
+      this.authenticated = false;
+      if (code === IcpCloseCode.Replaced) {
+        // Another process holding this Manager's key took the session: do not fight it for the session.
+        logger.error(`ICP session to ${url} was taken over by another Manager with the same key`);
+      }
+      this.scheduleRedial(code === IcpCloseCode.Replaced);
     });
   }
 
-  private scheduleRedial(): void {
+  /** The session's first frames: the server's challenge, then its answer to our signature. */
+  private answerChallenge(ws: WebSocket, tls: TLSSocket, text: string): void {
+    const parsed = parse(text);
+    const challenge = parsed?.command === CHALLENGE ? challengeData.safeParse(parsed.data) : null;
+    if (challenge?.success) {
+      const signature = signChallenge(this.options.identity.key, tls, challenge.data.nonce);
+      ws.send(
+        JSON.stringify({ id: `authenticate-${randomUUID()}`, command: AUTHENTICATE, data: { signature } }),
+      );
+      return;
+    }
+    const accepted = parsed?.command === REPLY ? authenticatedData.safeParse(parsed.data) : null;
+    if (!accepted?.success) {
+      this.options.logger.error(
+        `ICP server at ${this.options.url} refused the session: ${text.slice(0, 200)}`,
+      );
+      ws.close();
+      return;
+    }
+    this.authenticated = true;
+    this.attempt = 0;
+    new Heartbeat(ws, this.options.heartbeatMs ?? accepted.data.heartbeatMs, () =>
+      this.options.logger.warn(`ICP server at ${this.options.url} missed a heartbeat: redialling`),
+    );
+    this.options.logger.log(`ICP session to ${this.options.url} open`);
+    for (const pending of this.pending.values()) ws.send(pending.text);
+  }
+
+  private scheduleRedial(slowly: boolean): void {
     if (this.stopped) return;
     const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 200, maxMs: 15_000 };
     const ceiling = Math.min(maxMs, initialMs * 2 ** this.attempt++);
     // Full jitter: spreads the redials of many Managers (or restarts) instead of having them arrive in step.
-    this.retryTimer = setTimeout(() => this.dial(), Math.random() * ceiling);
+    this.retryTimer = setTimeout(() => this.dial(), slowly ? maxMs : Math.random() * ceiling);
   }
 
   private receive(text: string): void {
-    let parsed;
-    try {
-      parsed = frame.safeParse(JSON.parse(text));
-    } catch {
-      parsed = null;
-    }
-    if (!parsed?.success) {
+    const parsed = parse(text);
+    if (!parsed) {
       this.options.logger.warn(`ICP server at ${this.options.url} sent a malformed frame`);
       return;
     }
-    const { id, command, data } = parsed.data;
+    const { id, command, data } = parsed;
     const pending = id === null ? undefined : this.pending.get(id);
     if (!pending) {
       if (command === ERROR) this.options.logger.warn(`ICP server reported: ${JSON.stringify(data)}`);
@@ -178,12 +233,13 @@ export class IcpClient {
       );
     }
   }
+}
 
-  private failPending(error: IcpError): void {
-    for (const pending of this.pending.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(error);
-    }
-    this.pending.clear();
+function parse(text: string) {
+  try {
+    const parsed = frame.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 }

@@ -66,12 +66,3 @@ export async function loadOrCreateIdentity(dir: string, commonName: string): Pro
   }
   return loadOrCreateIdentity(dir, commonName);
 }
-
-/** Reads a trust file: one pinned fingerprint (64 hex digits), surrounding whitespace ignored. */
-export async function readTrustFile(file: string): Promise<string> {
-  const fingerprint = (await readFile(file, 'utf8')).trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(fingerprint)) {
-    throw new Error(`trust file ${file} does not hold a SHA-256 public-key fingerprint`);
-  }
-  return fingerprint;
-}

@@ -1,5 +1,4 @@
-import { TLSSocket } from 'node:tls';
-import { Identity, publicKeyFingerprint } from './identity';
+import { Identity } from './identity';
 
 /** TLS 1.3 only, both directions; certificates are self-signed, so trust comes from pinning, not from a CA. */
 export function tlsOptions(identity: Identity) {
@@ -9,10 +8,4 @@ export function tlsOptions(identity: Identity) {
     minVersion: 'TLSv1.3' as const,
     rejectUnauthorized: false,
   };
-}
-
-/** The pinned fingerprint of the peer at the other end of a TLS socket, or null if it sent no certificate. */
-export function peerFingerprint(socket: TLSSocket): string | null {
-  const peer = socket.getPeerX509Certificate();
-  return peer ? publicKeyFingerprint(peer) : null;
 }

@@ -19,7 +19,7 @@ export function icpNodeProviders(node: NodeServiceConfig, commonName: string): P
           host: node.host,
           port: node.port,
           identity,
-          trustedFingerprint: () => readTrustFile(node.trustFile),
+          trustedFingerprints: () => readTrustFile(node.trustFile),
           handlers: commands.handlers(),
         }),
     },
