@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Collection, Db } from 'mongodb';
 import { EventStore, StoredEvent } from '@testausdeploy/events';
 import { Config } from './config';
-import { concurrently, now } from './measure';
+import { concurrently, now } from '../measure';
 import { Append, bigAppend, nextEvent, rawDocuments } from './workload';
 
 /** A collection with the EventStore's three indexes, for the raw-driver baselines. */

@@ -8,7 +8,7 @@ import { Db, MongoClient } from 'mongodb';
 import { EventStore } from '@testausdeploy/events';
 import { rawBatches, rawCollection, rawSingles, Run, storeBatches, storeSingles } from './appends';
 import { Config, config } from './config';
-import { met, percentile, Row, table, timed } from './measure';
+import { met, percentile, Row, table, timed } from '../measure';
 import { fill, rawScan, rebuildAll } from './replay';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     const { ms, result } = await timed(() => run(client, prefix, config, dropped));
     const { rows, notes } = report(config, result);
     console.log(`\nEventStore bench (${config.url}, measured part ${(ms / 1000).toFixed(1)} s)\n`);
-    console.log(table(rows));
+    console.log(table(rows, 'EventStore'));
     console.log('');
     for (const note of notes) console.log(`- ${note}`);
     const missed = rows.filter((row) => met(row) === false).length;

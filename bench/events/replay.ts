@@ -7,7 +7,7 @@ import { AuditProjection } from '../../apps/manager/src/audit/audit.projection';
 import { StatsProjection } from '../../apps/manager/src/stats/stats.projection';
 import { ReadModels } from '../../apps/manager/src/events/read-models';
 import { Config } from './config';
-import { now, timed } from './measure';
+import { now, timed } from '../measure';
 import { Append, outcome, requested } from './workload';
 
 /**

@@ -1,6 +1,6 @@
 import { RawData, WebSocket } from 'ws';
 import { icpCommands, IcpCommand, IcpData, IcpResult, isIcpCommand } from './commands';
-import { ERROR, Frame, frame, IcpError, IcpErrorCode, PROGRESS, REPLY } from './frames';
+import { asFrame, ERROR, Frame, IcpError, IcpErrorCode, PROGRESS, REPLY } from './frames';
 import { RecentOutcomes } from './recent-outcomes';
 
 export interface CommandContext {
@@ -73,14 +73,14 @@ export function parseFrame(raw: RawData, isBinary: boolean): Frame | IcpError {
   } catch {
     return new IcpError(IcpErrorCode.MalformedFrame, 'frame is not valid JSON');
   }
-  const parsed = frame.safeParse(json);
-  if (!parsed.success || parsed.data.id === null) {
+  const parsed = asFrame(json);
+  if (!parsed || parsed.id === null) {
     return new IcpError(
       IcpErrorCode.MalformedFrame,
       'a request is { "id": string, "command": string, "data": any }',
     );
   }
-  return parsed.data;
+  return parsed;
 }
 
 export function errorOf(error: IcpError) {

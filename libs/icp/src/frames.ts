@@ -14,12 +14,26 @@ export const AUTHENTICATE = 'authenticate';
 
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
-export const frame = z.object({
-  id: z.string().min(1).max(64).nullable(),
-  command: z.string().min(1).max(64),
-  data: z.unknown(),
-});
-export type Frame = z.infer<typeof frame>;
+export interface Frame {
+  /** 1-64 characters; null only on frames that answer no request. */
+  id: string | null;
+  /** 1-64 characters. */
+  command: string;
+  data?: unknown;
+}
+
+const isName = (value: unknown) => typeof value === 'string' && value.length > 0 && value.length <= 64;
+
+/**
+ * Checks the envelope of every frame, both ways. Hand-written rather than a schema: it runs on every frame of
+ * every session, and the command's own schema then checks `data`.
+ */
+export function asFrame(json: unknown): Frame | null {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
+  const { id, command } = json as Record<string, unknown>;
+  if (!(id === null || isName(id)) || !isName(command)) return null;
+  return json as Frame;
+}
 
 export const errorData = z.object({ code: z.string(), message: z.string() });
 export const progressData = z.object({ line: z.string() });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { TLSSocket } from 'node:tls';
 import type { LoggerService } from '@nestjs/common';
@@ -6,13 +6,13 @@ import { WebSocket } from 'ws';
 import { signChallenge } from './authentication';
 import { icpCommands, IcpCommand, IcpData, IcpResult } from './commands';
 import {
+  asFrame,
   AUTHENTICATE,
   authenticatedData,
   CHALLENGE,
   challengeData,
   ERROR,
   errorData,
-  frame,
   IcpCloseCode,
   IcpError,
   IcpErrorCode,
@@ -65,6 +65,12 @@ export class IcpClient {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly pending = new Map<string, Pending>();
+  /**
+   * Request ids are this client's random prefix and a counter: unique across Manager restarts (a node keeps
+   * recent ids to answer retries, so an id must never come back for another request), and cheap to make.
+   */
+  private readonly idPrefix = `${randomBytes(9).toString('base64url')}-`;
+  private requests = 0;
 
   constructor(private readonly options: IcpClientOptions) {}
 
@@ -103,7 +109,7 @@ export class IcpClient {
     if (!ws || !this.authenticated) {
       return Promise.reject(new IcpError(IcpErrorCode.Unavailable, `not connected to ${this.options.url}`));
     }
-    const id = randomUUID();
+    const id = `${this.idPrefix}${++this.requests}`;
     const text = JSON.stringify({ id, command, data });
     return new Promise<IcpResult<C>>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -169,7 +175,7 @@ export class IcpClient {
     if (challenge?.success) {
       const signature = signChallenge(this.options.identity.key, tls, challenge.data.nonce);
       ws.send(
-        JSON.stringify({ id: `authenticate-${randomUUID()}`, command: AUTHENTICATE, data: { signature } }),
+        JSON.stringify({ id: `${this.idPrefix}authenticate`, command: AUTHENTICATE, data: { signature } }),
       );
       return;
     }
@@ -237,8 +243,7 @@ export class IcpClient {
 
 function parse(text: string) {
   try {
-    const parsed = frame.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
+    return asFrame(JSON.parse(text));
   } catch {
     return null;
   }

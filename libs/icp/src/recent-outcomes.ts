@@ -5,7 +5,7 @@ export type Outcome = { ok: true; result: unknown } | { ok: false; error: IcpErr
 interface Entry {
   command: string;
   outcome: Promise<Outcome>;
-  done: boolean;
+  /** When the command finished (for the TTL). */
   at: number;
   /** Where progress of the running command goes: every connection that asked for it. */
   listeners: Set<(line: string) => void>;
@@ -14,11 +14,13 @@ interface Entry {
 /**
  * The outcomes of recent commands by request id, for at-most-once execution: a request whose id was seen
  * before (the Manager retrying after a lost connection) gets the recorded outcome, or waits for the running
- * command, instead of running it again. Kept in memory, the newest `limit` for `ttlMs`: a restarted node has
- * forgotten them (see docs/icp.md).
+ * command, instead of running it again. Kept in memory: every running command, and the newest `limit`
+ * finished ones for `ttlMs`. A restarted node has forgotten them (see docs/icp.md).
  */
 export class RecentOutcomes {
-  private readonly entries = new Map<string, Entry>();
+  private readonly running = new Map<string, Entry>();
+  /** Oldest first, so trimming takes from the front. */
+  private readonly finished = new Map<string, Entry>();
 
   constructor(
     private readonly limit = 1000,
@@ -35,48 +37,38 @@ export class RecentOutcomes {
     progress: (line: string) => void,
     run: (progress: (line: string) => void) => Promise<unknown>,
   ): Promise<Outcome> {
-    const seen = this.entries.get(id);
-    if (seen && Date.now() - seen.at <= this.ttlMs) {
+    this.trim();
+    const seen = this.running.get(id) ?? this.finished.get(id);
+    if (seen) {
       if (seen.command !== command) {
         const error = new IcpError(IcpErrorCode.DuplicateId, `id ${id} was used for "${seen.command}"`);
         return Promise.resolve({ ok: false, error });
       }
-      if (!seen.done) seen.listeners.add(progress);
+      if (this.running.has(id)) seen.listeners.add(progress);
       return seen.outcome;
     }
     const listeners = new Set([progress]);
-    const entry: Entry = {
-      command,
-      at: Date.now(),
-      done: false,
-      listeners,
-      outcome: run((line) => listeners.forEach((listener) => listener(line))).then(
-        (result): Outcome => ({ ok: true, result }),
-        (error: unknown): Outcome => ({ ok: false, error: asIcpError(error) }),
-      ),
-    };
-    this.entries.delete(id);
-    this.entries.set(id, entry);
-    void entry.outcome.then(() => {
-      entry.done = true;
+    const outcome = run((line) => listeners.forEach((listener) => listener(line))).then(
+      (result): Outcome => ({ ok: true, result }),
+      (error: unknown): Outcome => ({ ok: false, error: asIcpError(error) }),
+    );
+    const entry: Entry = { command, outcome, at: 0, listeners };
+    this.running.set(id, entry);
+    void outcome.then(() => {
+      this.running.delete(id);
+      entry.at = Date.now();
       listeners.clear();
-      this.trim();
+      this.finished.set(id, entry);
     });
-    return entry.outcome;
+    return outcome;
   }
 
-  /** Drops the oldest finished outcomes beyond the limit and any older than the TTL. */
+  /** Drops the oldest finished outcomes beyond the limit or past the TTL: about one per call. */
   private trim(): void {
     const now = Date.now();
-    let excess = this.entries.size - this.limit;
-    for (const [id, entry] of this.entries) {
-      if (!entry.done) continue;
-      if (excess > 0) {
-        this.entries.delete(id);
-        excess--;
-      } else if (now - entry.at > this.ttlMs) {
-        this.entries.delete(id);
-      }
+    for (const [id, entry] of this.finished) {
+      if (this.finished.size <= this.limit && now - entry.at <= this.ttlMs) return;
+      this.finished.delete(id);
     }
   }
 }

@@ -65,8 +65,9 @@ function format(value: number): string {
   return value.toFixed(2);
 }
 
-export function table(rows: Row[]): string {
-  const header = ['figure', 'EventStore', 'baseline', 'unit', 'ratio', 'goal', 'met'];
+/** The figures as a Markdown table; `subject` names the column of what is measured against the baseline. */
+export function table(rows: Row[], subject: string): string {
+  const header = ['figure', subject, 'baseline', 'unit', 'ratio', 'goal', 'met'];
   const lines = rows.map((row) => {
     const ok = met(row);
     const goal = [
