@@ -22,20 +22,18 @@ env_get() {
   )
 }
 
-# env_set FILE KEY VALUE: replace (or append) the KEY= line, keeping the file 0600.
-env_set() {
-  local file="$1" key="$2" value="$3" tmp
-  [[ "$(grep -c "^$key=" "$file" || true)" == 1 && "$(env_get "$file" "$key")" == "$value" ]] && return 0
-  tmp="$(mktemp "$file.XXXXXX")"
-  # the first KEY= line is replaced in place (else one is appended), any further ones dropped
-  KEY="$key" VALUE="$value" awk '
-    index($0, ENVIRON["KEY"] "=") == 1 { if (!done) print ENVIRON["KEY"] "=" ENVIRON["VALUE"]; done = 1; next }
-    { print }
-    END { if (!done) print ENVIRON["KEY"] "=" ENVIRON["VALUE"] }
-  ' "$file" >"$tmp"
-  chmod 0600 "$tmp"
-  mv "$tmp" "$file"
-  log "set $key in $file"
+# env_drop FILE KEY...: remove settings an older version wrote and this one no longer reads.
+env_drop() {
+  local file="$1" key tmp
+  shift
+  for key in "$@"; do
+    grep -q "^$key=" "$file" || continue
+    tmp="$(mktemp "$file.XXXXXX")"
+    grep -v "^$key=" "$file" >"$tmp" || true
+    chmod 0600 "$tmp"
+    mv "$tmp" "$file"
+    log "removed $key from $file (nodes are enrolled through the API now)"
+  done
 }
 
 # write_if_missing FILE: FILE (0600) from stdin, unless it exists.
@@ -53,27 +51,35 @@ write_if_missing() {
   log "wrote $file"
 }
 
-# fingerprint APP: generate APP's key/certificate if needed and print its fingerprint.
-fingerprint() {
-  local app="$1" out fp
-  out="$(
+# app_cli APP ARGS...: run APP's command line (main.js ARGS) with APP's environment.
+app_cli() {
+  local app="$1"
+  shift
+  (
     set -a
     # shellcheck disable=SC1090
     . "$ETC_DIR/$app.env"
     set +a
-    node "dist/apps/$app/src/main.js" fingerprint </dev/null
-  )" || die "node dist/apps/$app/src/main.js fingerprint failed"
+    node "dist/apps/$app/src/main.js" "$@" </dev/null
+  )
+}
+
+# fingerprint APP: generate APP's key/certificate if needed and print its fingerprint.
+fingerprint() {
+  local app="$1" out fp
+  out="$(app_cli "$app" fingerprint)" || die "node dist/apps/$app/src/main.js fingerprint failed"
   fp="$(printf '%s\n' "$out" | sed '/^[[:space:]]*$/d' | tail -n 1 | tr -d '[:space:]')"
   [[ -n "$fp" && "$fp" != \{* ]] || die "$app printed no fingerprint (output: $out)"
   printf '%s' "$fp"
 }
 
-# write_trust APP FINGERPRINT: the Manager's fingerprint into APP's trust file.
+# write_trust APP FINGERPRINT: make APP's trust file hold the Manager's fingerprint. A file that already lists
+# it is left alone (it may list a second one while the Manager's key is being rotated).
 write_trust() {
   local app="$1" fp="$2" file
   file="$(env_get "$ETC_DIR/$app.env" TRUST_FILE)"
   [[ -n "$file" ]] || file="$(env_get "$ETC_DIR/$app.env" "${app^^}_STATE_DIR")/trusted-manager"
-  if [[ -f "$file" && "$(tr -d '[:space:]' <"$file")" == "$fp" ]]; then
+  if [[ -f "$file" ]] && grep -qix "[[:space:]]*${fp}[[:space:]]*" "$file"; then
     return 0
   fi
   mkdir -p "$(dirname "$file")"
@@ -111,10 +117,6 @@ MONGO_URL=mongodb://127.0.0.1:27017/testausdeploy
 ADMIN_TOKEN=$(openssl rand -hex 32)
 ALLOWED_ORGS=testausserveri,demo
 MANAGER_STATE_DIR=$TD_LIB_DIR/manager
-WORKER_URL=wss://127.0.0.1:7443
-WORKER_FINGERPRINT=
-GUARDIAN_URL=wss://127.0.0.1:7444
-GUARDIAN_FINGERPRINT=
 LOG_LEVEL=info
 EOF
 write_if_missing "$ETC_DIR/worker.env" <<EOF
@@ -143,16 +145,9 @@ done
 mkdir -p "$(env_get "$ETC_DIR/worker.env" REPOS_DIR)"
 
 # --- 3. fingerprints and pinning -----------------------------------------------------------------------
+env_drop "$ETC_DIR/manager.env" WORKER_URL WORKER_FINGERPRINT GUARDIAN_URL GUARDIAN_FINGERPRINT
 worker_fp="$(fingerprint worker)"
 guardian_fp="$(fingerprint guardian)"
-manager_was_running=no
-pid_alive "$TD_RUN_DIR/manager.pid" dist/apps/manager/src/main.js && manager_was_running=yes
-old_pins="$(env_get "$ETC_DIR/manager.env" WORKER_FINGERPRINT) $(env_get "$ETC_DIR/manager.env" GUARDIAN_FINGERPRINT)"
-env_set "$ETC_DIR/manager.env" WORKER_FINGERPRINT "$worker_fp"
-env_set "$ETC_DIR/manager.env" GUARDIAN_FINGERPRINT "$guardian_fp"
-if [[ "$manager_was_running" == yes && "$old_pins" != "$worker_fp $guardian_fp" ]]; then
-  log "note: the Manager is running with old pins; restart it: scripts/down.sh && scripts/up.sh"
-fi
 manager_fp="$(fingerprint manager)"
 write_trust worker "$manager_fp"
 write_trust guardian "$manager_fp"
@@ -230,7 +225,26 @@ if [[ "$healthy" != yes ]]; then
   die "the Manager exited (see $TD_LOG_DIR/manager.log)"
 fi
 
-# --- 6. how to use it ----------------------------------------------------------------------------------
+# --- 6. enrol the nodes (recorded as events; a node enrolled the same way before is left alone) ------------
+node_url() {
+  local app="$1"
+  printf 'wss://%s:%s' "$(env_get "$ETC_DIR/$app.env" "${app^^}_HOST")" "$(env_get "$ETC_DIR/$app.env" "${app^^}_PORT")"
+}
+app_cli manager enrol guardian guardian "$(node_url guardian)" "$guardian_fp" >&2 ||
+  die "enrolling the Guardian failed (see above)"
+app_cli manager enrol worker worker "$(node_url worker)" "$worker_fp" guardian >&2 ||
+  die "enrolling the Worker failed (see above)"
+connected=no
+for ((i = 0; i < 40; i++)); do
+  if curl -fsS --max-time 2 "$api/health" 2>/dev/null | grep -q '"worker":true,"guardian":true'; then
+    connected=yes
+    break
+  fi
+  sleep 0.5
+done
+[[ "$connected" == yes ]] || log "warning: the Manager has no session to the Worker and Guardian yet (see $TD_LOG_DIR)"
+
+# --- 7. how to use it ----------------------------------------------------------------------------------
 token="$(env_get "$ETC_DIR/manager.env" ADMIN_TOKEN)"
 cat <<EOF
 

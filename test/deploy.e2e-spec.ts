@@ -143,10 +143,55 @@ describe('end to end: the three apps deploy a compose project from a git host on
     assert.match(view.reason ?? '', /not found/);
   });
 
+  it('lists the nodes it enrolled from the command line, with their sessions up, in the audit log too', async () => {
+    const nodes = await system.call<
+      {
+        name: string;
+        kind: string;
+        url: string;
+        fingerprint: string;
+        guardian: string | null;
+        connected: boolean;
+      }[]
+    >('GET', '/nodes');
+    assert.deepEqual(
+      nodes.body.map(({ name, kind, guardian, connected }) => ({ name, kind, guardian, connected })),
+      [
+        { name: 'guardian', kind: 'guardian', guardian: null, connected: true },
+        { name: 'worker', kind: 'worker', guardian: 'guardian', connected: true },
+      ],
+    );
+    const audit = await system.call<{ entries: { type: string; streamId: string }[] }>(
+      'GET',
+      '/audit?type=NodeEnrolled&order=oldest',
+    );
+    assert.deepEqual(
+      audit.body.entries.map((entry) => entry.streamId),
+      ['node-guardian', 'node-worker'],
+    );
+    // Enrolling again the same way is a no-op: the script that brings the system up can run twice.
+    assert.match(
+      await system.cli(
+        'manager',
+        'enrol',
+        'guardian',
+        'guardian',
+        nodes.body[0].url,
+        nodes.body[0].fingerprint,
+      ),
+      /already enrolled/,
+    );
+  });
+
   it('rebuilds the read models from the command line, through the running Manager', async () => {
     const before = await system.call<DeploymentView[]>('GET', '/deployments');
     const output = JSON.parse(await system.cli('manager', 'rebuild')) as { rebuilt: { name: string }[] };
-    assert.deepEqual(output.rebuilt.map((result) => result.name).sort(), ['audit', 'deployments', 'stats']);
+    assert.deepEqual(output.rebuilt.map((result) => result.name).sort(), [
+      'audit',
+      'deployments',
+      'nodes',
+      'stats',
+    ]);
     const one = JSON.parse(await system.cli('manager', 'rebuild', 'deployments')) as { name: string };
     assert.equal(one.name, 'deployments');
     assert.deepEqual((await system.call<DeploymentView[]>('GET', '/deployments')).body, before.body);

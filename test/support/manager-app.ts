@@ -13,8 +13,8 @@ import { testDatabaseUrl } from './database';
 export const TEST_TOKEN = 'test-admin-token-0123456789abcdef0123';
 
 /**
- * The Manager as a Nest app in this process, on its own fresh database, with no Worker or Guardian
- * reachable (port 9 has no listener, so every deployment fails with a reason). Drive it with `http()`.
+ * The Manager as a Nest app in this process, on its own fresh database, with no node enrolled (so every
+ * deployment fails with a reason, unless a test enrols one). Drive it with `http()`.
  */
 export class ManagerApp {
   private constructor(
@@ -28,10 +28,6 @@ export class ManagerApp {
       MONGO_URL: testDatabaseUrl(purpose),
       ADMIN_TOKEN: TEST_TOKEN,
       MANAGER_STATE_DIR: stateDir,
-      WORKER_URL: 'wss://127.0.0.1:9',
-      WORKER_FINGERPRINT: 'a'.repeat(64),
-      GUARDIAN_URL: 'wss://127.0.0.1:9',
-      GUARDIAN_FINGERPRINT: 'b'.repeat(64),
       LOG_LEVEL: 'silent',
       ...env,
     });

@@ -15,7 +15,8 @@ const REPOS = 'repos';
 
 /**
  * Manager, Worker and Guardian as separate processes from the build, each with its own state directory and
- * freshly generated identity, pinned to each other the way scripts/up.sh enrols them.
+ * freshly generated identity, pinned to each other the way scripts/up.sh does it: the nodes trust the
+ * Manager's key through their trust files, the Manager enrols them (`main.js enrol`, the API's POST /nodes).
  */
 export class System {
   private constructor(
@@ -37,8 +38,6 @@ export class System {
         MONGO_URL: testDatabaseUrl('e2e'),
         ADMIN_TOKEN: token,
         ALLOWED_ORGS: options.allowedOrgs,
-        WORKER_URL: `wss://127.0.0.1:${workerPort}`,
-        GUARDIAN_URL: `wss://127.0.0.1:${guardianPort}`,
       },
       worker: {
         WORKER_PORT: String(workerPort),
@@ -51,9 +50,11 @@ export class System {
     };
     const fingerprint = async (app: App) =>
       (await run('node', [main(app), 'fingerprint'], { env: { ...process.env, ...env[app] } })).stdout.trim();
-    const manager = await fingerprint('manager');
-    env.manager.WORKER_FINGERPRINT = await fingerprint('worker');
-    env.manager.GUARDIAN_FINGERPRINT = await fingerprint('guardian');
+    const [manager, worker, guardian] = [
+      await fingerprint('manager'),
+      await fingerprint('worker'),
+      await fingerprint('guardian'),
+    ];
     for (const node of ['worker', 'guardian'] as const) {
       await writeFile(join(dir, node, 'trusted-manager'), `${manager}\n`, { mode: 0o600 });
     }
@@ -68,6 +69,22 @@ export class System {
       return child;
     });
     const system = new System(dir, `http://127.0.0.1:${apiPort}`, token, processes, env);
+    await eventually(async () => ((await fetch(`${system.api}/health`)).ok ? true : undefined), 30_000).catch(
+      async (error: Error) => {
+        throw new Error(`${error.message}\n${await system.logs()}`);
+      },
+    );
+    // Enrolled the way an admin (and scripts/up.sh) does it: through the Manager's command line and API.
+    await system.cli('manager', 'enrol', 'guardian', 'guardian', `wss://127.0.0.1:${guardianPort}`, guardian);
+    await system.cli(
+      'manager',
+      'enrol',
+      'worker',
+      'worker',
+      `wss://127.0.0.1:${workerPort}`,
+      worker,
+      'guardian',
+    );
     await eventually(async () => {
       const health = (await (await fetch(`${system.api}/health`)).json()) as {
         worker: boolean;

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadOrCreateIdentity } from '@testausdeploy/icp';
 import { parseEnv } from '@testausdeploy/service';
+import { enrolCommand } from './cli/enrol';
 import { rebuildCommand } from './cli/rebuild';
 import { loadManagerConfig, managerConfigSchema } from './config/manager-config';
 import { ManagerModule } from './manager.module';
@@ -16,6 +17,7 @@ async function main(command: string | undefined): Promise<void> {
   }
   const config = loadManagerConfig();
   if (command === 'rebuild') return rebuildCommand(config, process.argv[3]);
+  if (command === 'enrol') return enrolCommand(config, process.argv.slice(3));
   const app = await NestFactory.create(ManagerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

@@ -4,3 +4,6 @@ export * from './deployment/deployment-source';
 export * from './deployment/deployment.aggregate';
 export * from './deployment/deployment.events';
 export * from './deployment/git-names';
+export * from './node/node-enrolment';
+export * from './node/node.events';
+export * from './node/registered-node.aggregate';

@@ -48,9 +48,4 @@ export const env = {
         }
         return entries;
       }),
-  fingerprint: () =>
-    z
-      .string()
-      .transform((value) => value.trim().toLowerCase())
-      .pipe(z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 public-key fingerprint (64 hex digits)')),
 };

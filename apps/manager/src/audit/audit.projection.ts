@@ -10,6 +10,7 @@ export const AUDIT = 'audit';
 @Injectable()
 export class AuditProjection extends RegisteredProjection<AuditEntry> {
   readonly name = AUDIT;
+  readonly version = 2;
   readonly indexes: IndexDescription[] = [
     { key: { time: 1, position: 1 } },
     { key: { actor: 1, position: 1 } },

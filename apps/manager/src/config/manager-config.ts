@@ -8,10 +8,6 @@ export const managerConfigSchema = z.object({
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)'),
   ALLOWED_ORGS: env.list('testausserveri'),
   MANAGER_STATE_DIR: z.string().default('/var/lib/testausdeploy/manager'),
-  WORKER_URL: z.string().startsWith('wss://').default('wss://127.0.0.1:7443'),
-  WORKER_FINGERPRINT: env.fingerprint(),
-  GUARDIAN_URL: z.string().startsWith('wss://').default('wss://127.0.0.1:7444'),
-  GUARDIAN_FINGERPRINT: env.fingerprint(),
   DEPLOY_TIMEOUT_MS: z.coerce
     .number()
     .int()

@@ -55,7 +55,7 @@ describe('Manager REST: deployments (real database, no Worker reachable)', () =>
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.equal(view?.status, 'failed');
-    assert.match(view?.reason ?? '', /not connected/);
+    assert.match(view?.reason ?? '', /no Worker is enrolled/);
     assert.equal(view?.requestedBy, 'admin');
 
     const list = await manager.http().get('/deployments').set(auth).expect(200);

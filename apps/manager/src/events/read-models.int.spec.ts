@@ -102,6 +102,7 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
     assert.deepEqual(res.body.rebuilt.map((result: { name: string }) => result.name).sort(), [
       'audit',
       'deployments',
+      'nodes',
       'stats',
     ]);
     const rebuilt = await Promise.all(readModels.names().map((name) => snapshot(readModels, name)));
@@ -123,6 +124,25 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
       const again = await Promise.all(readModels.names().map((name) => snapshot(readModels, name)));
       assert.deepEqual(again, live, `from checkpoint ${checkpoint}`);
     }
+  });
+
+  it('rebuilds a read model built by another version of its projection when it starts', async () => {
+    const live = await snapshot(readModels, 'deployments');
+    await readModels.onApplicationShutdown();
+    const db = manager.get(Db);
+    const state = await db
+      .collection<{ _id: string; collection: string }>('projections')
+      .findOne({ _id: 'deployments' });
+    // What an older Manager left: its own document shape, and no version recorded.
+    await db.collection(state!.collection).insertOne({ id: 'from-an-older-version', status: 'requested' });
+    await db
+      .collection('projections')
+      .updateOne({ _id: 'deployments' } as never, { $unset: { version: '' } });
+    await readModels.onApplicationBootstrap();
+    assert.deepEqual(await snapshot(readModels, 'deployments'), live);
+    const after = await db.collection('projections').findOne({ _id: 'deployments' } as never);
+    assert.equal(after?.version, 2);
+    assert.notEqual(after?.collection, state!.collection);
   });
 
   it('refuses to rebuild a read model that does not exist', async () => {

@@ -10,6 +10,9 @@ import { EventStore, Projection, ProjectionRunner, RebuildResult, View } from '@
 export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly projections: Projection[] = [];
   private runner: ProjectionRunner | null = null;
+  private markStarted: () => void = () => undefined;
+  /** Resolves once the runner is up: for whoever reads a read model while the app is still starting. */
+  readonly started: Promise<void> = new Promise((resolve) => (this.markStarted = resolve));
 
   constructor(
     private readonly db: Db,
@@ -23,6 +26,7 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationBootstrap(): Promise<void> {
     this.runner = new ProjectionRunner(this.db, this.store, this.projections);
     await this.runner.start();
+    this.markStarted();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -34,23 +38,23 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   collection<D extends Document>(name: string): Collection<D> {
-    return this.started().collection<D>(name);
+    return this.runnerOf().collection<D>(name);
   }
 
   waitFor(position: number): Promise<boolean> {
-    return this.started().waitFor(position);
+    return this.runnerOf().waitFor(position);
   }
 
   /** Rebuilds the named read models (all when none are named) from the log, one after the other. */
   rebuild(names: string[]): Promise<RebuildResult[]> {
-    return this.started().rebuild(names);
+    return this.runnerOf().rebuild(names);
   }
 
   asOf<T>(name: string, position: number, use: (collection: Collection) => Promise<T>): Promise<T> {
-    return this.started().asOf(name, position, use);
+    return this.runnerOf().asOf(name, position, use);
   }
 
-  private started(): ProjectionRunner {
+  private runnerOf(): ProjectionRunner {
     if (!this.runner) throw new Error('read models are not started yet');
     return this.runner;
   }

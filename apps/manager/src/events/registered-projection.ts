@@ -10,6 +10,7 @@ import { ReadModels } from './read-models';
 @Injectable()
 export abstract class RegisteredProjection<D extends View> implements Projection<D>, OnModuleInit {
   abstract readonly name: string;
+  abstract readonly version: number;
   abstract readonly indexes: IndexDescription[];
 
   constructor(private readonly readModels: ReadModels) {}

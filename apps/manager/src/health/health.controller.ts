@@ -6,10 +6,14 @@ import { NodeConnections } from '../nodes/node-connections';
 export class HealthController {
   constructor(private readonly nodes: NodeConnections) {}
 
-  /** Liveness for scripts and load balancers; says whether the Manager's ICP sessions are up. */
+  /** Liveness for scripts and load balancers; says whether some Worker's and some Guardian's session is up. */
   @Public()
   @Get()
   health() {
-    return { status: 'ok', worker: this.nodes.worker.connected, guardian: this.nodes.guardian.connected };
+    return {
+      status: 'ok',
+      worker: this.nodes.anyConnected('worker'),
+      guardian: this.nodes.anyConnected('guardian'),
+    };
   }
 }

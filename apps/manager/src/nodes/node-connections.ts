@@ -1,38 +1,91 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Conflict, NodeKind } from '@testausdeploy/domain';
 import { IcpClient, Identity } from '@testausdeploy/icp';
-import { ManagerConfig } from '../config/manager-config';
+import { NodeDirectory } from './node-directory';
+import { NodeView } from './projections/node-view';
+
+interface Session {
+  view: NodeView;
+  client: IcpClient;
+}
 
 /**
- * The Manager's sessions to its Worker and Guardian. The Manager always dials out; a node never connects in.
- * (The node registry issue replaces the two configured nodes with enrolled ones.)
+ * The Manager's ICP sessions, one per enrolled node, kept in line with the registry: a node enrolled gets
+ * dialled, a re-keyed one redialled with its new pin, a removed one hung up on. The Manager always dials out;
+ * a node never connects in.
  */
 @Injectable()
 export class NodeConnections implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly worker: IcpClient;
-  readonly guardian: IcpClient;
+  private readonly sessions = new Map<string, Session>();
+  private reconciled: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private readonly logger = new Logger(NodeConnections.name);
 
-  constructor(config: ManagerConfig, identity: Identity) {
-    this.worker = new IcpClient({
-      url: config.WORKER_URL,
-      identity,
-      serverFingerprint: config.WORKER_FINGERPRINT,
-      logger: new Logger('WorkerConnection'),
-    });
-    this.guardian = new IcpClient({
-      url: config.GUARDIAN_URL,
-      identity,
-      serverFingerprint: config.GUARDIAN_FINGERPRINT,
-      logger: new Logger('GuardianConnection'),
-    });
-  }
+  constructor(
+    private readonly directory: NodeDirectory,
+    private readonly identity: Identity,
+  ) {}
 
+  /** Not awaited: the registry is a read model, which starts with the app (see ReadModels.started). */
   onApplicationBootstrap(): void {
-    this.worker.start();
-    this.guardian.start();
+    void this.reconcile().catch((error: Error) =>
+      this.logger.error(`reading the node registry: ${error.message}`),
+    );
   }
 
   onApplicationShutdown(): void {
-    this.worker.stop();
-    this.guardian.stop();
+    this.stopped = true;
+    this.sessions.forEach(({ client }) => client.stop());
+    this.sessions.clear();
+  }
+
+  /** Brings the sessions in line with the registry; calls run one after the other. */
+  reconcile(): Promise<void> {
+    this.reconciled = this.reconciled.catch(() => undefined).then(() => this.apply());
+    return this.reconciled;
+  }
+
+  connected(name: string): boolean {
+    return this.sessions.get(name)?.client.connected ?? false;
+  }
+
+  /** Whether at least one node of `kind` has its session up. */
+  anyConnected(kind: NodeKind): boolean {
+    return [...this.sessions.values()].some(({ view, client }) => view.kind === kind && client.connected);
+  }
+
+  /**
+   * The Worker a deployment runs on: the first by name whose session is up, else the first enrolled (the
+   * request then fails as unavailable, with the reason recorded).
+   */
+  worker(): IcpClient {
+    const workers = [...this.sessions.values()]
+      .filter(({ view }) => view.kind === 'worker')
+      .sort((a, b) => a.view.name.localeCompare(b.view.name));
+    const chosen = workers.find(({ client }) => client.connected) ?? workers[0];
+    if (!chosen) throw new Conflict('no Worker is enrolled: enrol one with POST /nodes');
+    return chosen.client;
+  }
+
+  private async apply(): Promise<void> {
+    if (this.stopped) return;
+    const views = new Map((await this.directory.all()).map((view) => [view.name, view]));
+    for (const [name, session] of this.sessions) {
+      const view = views.get(name);
+      if (view?.url === session.view.url && view.fingerprint === session.view.fingerprint) continue;
+      session.client.stop();
+      this.sessions.delete(name);
+    }
+    for (const [name, view] of views) {
+      if (this.sessions.has(name)) continue;
+      const client = new IcpClient({
+        url: view.url,
+        identity: this.identity,
+        serverFingerprint: view.fingerprint,
+        logger: new Logger(`Node ${name}`),
+      });
+      this.sessions.set(name, { view, client });
+      client.start();
+    }
   }
 }

@@ -1,10 +1,22 @@
 import { Global, Module } from '@nestjs/common';
 import { Identity, loadOrCreateIdentity } from '@testausdeploy/icp';
 import { ManagerConfig } from '../config/manager-config';
+import { EnrolNodeHandler } from './commands/enrol-node.handler';
+import { RemoveNodeHandler } from './commands/remove-node.handler';
+import { RotateNodeKeyHandler } from './commands/rotate-node-key.handler';
 import { NodeConnections } from './node-connections';
+import { NodeDirectory } from './node-directory';
+import { NodeRegistryListener } from './node-registry.listener';
+import { NodeRepository } from './node.repository';
+import { NodesController } from './nodes.controller';
+import { NodesProjection } from './projections/nodes.projection';
+import { GetNodeHandler } from './queries/get-node.handler';
+import { ListNodesHandler } from './queries/list-nodes.handler';
 
+/** The registry of Workers and Guardians and the Manager's ICP sessions to them. */
 @Global()
 @Module({
+  controllers: [NodesController],
   providers: [
     {
       provide: Identity,
@@ -13,6 +25,15 @@ import { NodeConnections } from './node-connections';
         loadOrCreateIdentity(config.MANAGER_STATE_DIR, 'testausdeploy-manager'),
     },
     NodeConnections,
+    NodeDirectory,
+    NodeRepository,
+    NodesProjection,
+    NodeRegistryListener,
+    EnrolNodeHandler,
+    RotateNodeKeyHandler,
+    RemoveNodeHandler,
+    ListNodesHandler,
+    GetNodeHandler,
   ],
   exports: [NodeConnections],
 })

@@ -11,6 +11,7 @@ const NONE: Totals = { requested: 0, succeeded: 0, failed: 0, durationMs: 0 };
 @Injectable()
 export class StatsProjection extends RegisteredProjection<StatsRecord> {
   readonly name = STATS;
+  readonly version = 2;
   readonly indexes = [{ key: { kind: 1 } }];
 
   async apply(event: StoredEvent, views: Views<StatsRecord>): Promise<void> {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Collection, Db, Document } from 'mongodb';
 import { RebuildInProgressError } from '../errors';
 import { ensureIndexes } from '../indexes';
@@ -12,6 +13,8 @@ interface ProjectionState {
   _id: string;
   collection: string;
   position: number;
+  /** The projection's version that built the collection; absent means 1. */
+  version?: number;
 }
 
 export interface RunnerOptions {
@@ -56,9 +59,12 @@ export class ProjectionRunner {
     this.options = { batchSize: 500, pollMs: 500, flushEvery: 10_000, cacheLimit: 20_000, ...options };
   }
 
+  /** Starts every follower; read models built by another version of their projection are rebuilt first. */
   async start(): Promise<void> {
+    const outdated: string[] = [];
     for (const projection of this.projections) {
       const state = await this.stateOf(projection);
+      if ((state.version ?? 1) !== projection.version) outdated.push(projection.name);
       const follower = new Follower(
         this.buffer(projection, this.db.collection(state.collection), false),
         state.position,
@@ -71,6 +77,12 @@ export class ProjectionRunner {
     this.unsubscribe = this.store.onAppend((events) =>
       this.followers.forEach((follower) => follower.offer(events)),
     );
+    if (outdated.length > 0) {
+      new Logger('ProjectionRunner').warn(
+        `read models built by another version, rebuilding: ${outdated.join(', ')}`,
+      );
+      await this.rebuild(outdated);
+    }
   }
 
   async stop(): Promise<void> {
@@ -169,9 +181,10 @@ export class ProjectionRunner {
   /** Points a stopped follower at its rebuilt collection, restarts it, and drops the old one. */
   private async swap(follower: Follower, target: Collection<View>, position: number): Promise<void> {
     const old = follower.buffer.target;
+    const { version } = follower.buffer.projection;
     await this.states.updateOne(
       { _id: follower.name },
-      { $set: { collection: target.collectionName, position } },
+      { $set: { collection: target.collectionName, position, version } },
     );
     follower.buffer = this.buffer(follower.buffer.projection, target, false);
     follower.position = position;
@@ -248,7 +261,12 @@ export class ProjectionRunner {
   private async stateOf(projection: Projection): Promise<ProjectionState> {
     const existing = await this.states.findOne({ _id: projection.name });
     if (existing) return existing;
-    const state = { _id: projection.name, collection: projection.name, position: 0 };
+    const state = {
+      _id: projection.name,
+      collection: projection.name,
+      position: 0,
+      version: projection.version,
+    };
     await ensureIndexes(this.db.collection(state.collection), projection.indexes);
     await this.states.updateOne({ _id: projection.name }, { $setOnInsert: state }, { upsert: true });
     return (await this.states.findOne({ _id: projection.name })) as ProjectionState;

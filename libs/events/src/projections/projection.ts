@@ -24,6 +24,11 @@ export interface Views<D extends View> {
  */
 export interface Projection<D extends View = View> {
   readonly name: string;
+  /**
+   * The shape of the documents `apply` writes. Raise it with any change to that shape: a runner that finds a
+   * read model built by another version rebuilds it from the log when it starts.
+   */
+  readonly version: number;
   /** Indexes the queries need besides `_id`; created on every fresh collection. */
   readonly indexes: IndexDescription[];
   apply(event: StoredEvent, views: Views<D>): Promise<void>;

@@ -16,6 +16,7 @@ interface Tally {
 /** Counts `Tallied` events per key, once each (position guard); `Dropped` deletes the key's tally. */
 const tallies: Projection<Tally> = {
   name: 'tallies',
+  version: 1,
   indexes: [],
   async apply(event: StoredEvent, views: Views<Tally>) {
     const { key, tag } = event.data as { key: string; tag?: string };

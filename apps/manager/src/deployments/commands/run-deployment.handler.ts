@@ -19,7 +19,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     const deployment = await this.repository.load(deploymentId);
     const source = deployment.source;
     try {
-      const result = await this.nodes.worker.request(
+      const result = await this.nodes.worker().request(
         'deploy',
         { deploymentId, ...source },
         {

@@ -9,6 +9,7 @@ export const DEPLOYMENTS = 'deployments';
 @Injectable()
 export class DeploymentsProjection extends RegisteredProjection<DeploymentView> {
   readonly name = DEPLOYMENTS;
+  readonly version = 2;
   readonly indexes = [{ key: { requestedAt: -1 } }];
 
   async apply(event: StoredEvent, views: Views<DeploymentView>): Promise<void> {

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { isNodeEvent } from '@testausdeploy/domain';
+import { StoredEvent, Views } from '@testausdeploy/events';
+import { RegisteredProjection } from '../../events/registered-projection';
+import { NodeView } from './node-view';
+
+export const NODES = 'nodes';
+
+@Injectable()
+export class NodesProjection extends RegisteredProjection<NodeView> {
+  readonly name = NODES;
+  readonly version = 1;
+  readonly indexes = [];
+
+  async apply(event: StoredEvent, views: Views<NodeView>): Promise<void> {
+    if (!isNodeEvent(event)) return;
+    const { position } = event;
+    const view = await views.get(event.data.name);
+    // An event seen again after a crash is not newer than what the view already shows.
+    if (view && view.position >= position) return;
+    switch (event.type) {
+      case 'NodeEnrolled':
+        views.put({
+          _id: event.data.name,
+          ...event.data,
+          enrolledBy: event.metadata.actor,
+          enrolledAt: event.metadata.time,
+          keyRotatedAt: null,
+          position,
+        });
+        break;
+      case 'NodeKeyRotated':
+        if (view) {
+          views.put({
+            ...view,
+            fingerprint: event.data.fingerprint,
+            keyRotatedAt: event.metadata.time,
+            position,
+          });
+        }
+        break;
+      case 'NodeRemoved':
+        views.delete(event.data.name);
+        break;
+    }
+  }
+}
