@@ -183,6 +183,27 @@ describe('end to end: the three apps deploy a compose project from a git host on
     );
   });
 
+  it("rotates the Worker's key: new pin through the API, reload by SIGHUP, session back without a restart", async () => {
+    const before = (await system.call<{ fingerprint: string; url: string }>('GET', '/nodes/worker')).body;
+    const fingerprint = (await system.cli('worker', 'rotate-key')).trim();
+    assert.match(fingerprint, /^[0-9a-f]{64}$/);
+    assert.notEqual(fingerprint, before.fingerprint);
+    system.signal('worker', 'SIGHUP');
+    assert.match(
+      await system.cli('manager', 'enrol', 'worker', 'worker', before.url, fingerprint, 'guardian'),
+      /now pinned/,
+    );
+    await eventually(async () => {
+      const node = await system.call<{ fingerprint: string; connected: boolean }>('GET', '/nodes/worker');
+      return node.body.connected && node.body.fingerprint === fingerprint ? true : undefined;
+    }, 20_000);
+    const rotations = await system.call<{ entries: { data: { previousFingerprint: string } }[] }>(
+      'GET',
+      '/audit?type=NodeKeyRotated',
+    );
+    assert.equal(rotations.body.entries[0].data.previousFingerprint, before.fingerprint);
+  });
+
   it('rebuilds the read models from the command line, through the running Manager', async () => {
     const before = await system.call<DeploymentView[]>('GET', '/deployments');
     const output = JSON.parse(await system.cli('manager', 'rebuild')) as { rebuilt: { name: string }[] };

@@ -11,6 +11,8 @@ import { eventually, freePort } from './ports';
 const run = promisify(execFile);
 const DIST = resolve(__dirname, '..', '..', 'apps');
 type App = 'manager' | 'worker' | 'guardian';
+/** In start order: the nodes listen before the Manager dials them. */
+const APPS: readonly App[] = ['guardian', 'worker', 'manager'];
 const REPOS = 'repos';
 
 /**
@@ -58,7 +60,7 @@ export class System {
     for (const node of ['worker', 'guardian'] as const) {
       await writeFile(join(dir, node, 'trusted-manager'), `${manager}\n`, { mode: 0o600 });
     }
-    const processes = (['guardian', 'worker', 'manager'] as const).map((app) => {
+    const processes = APPS.map((app) => {
       const child = spawn('node', [main(app)], {
         env: { ...process.env, LOG_LEVEL: 'debug', ...env[app] },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,6 +109,11 @@ export class System {
     return (await run('node', [main(app), ...args], { env: { ...process.env, ...this.env[app] } })).stdout;
   }
 
+  /** Sends a signal to one of the running apps (e.g. SIGHUP to reload a node's key). */
+  signal(app: App, signal: NodeJS.Signals): void {
+    this.processes[APPS.indexOf(app)].kill(signal);
+  }
+
   /** Calls the Manager's REST API as the admin. */
   async call<T = Record<string, unknown>>(
     method: string,
@@ -135,7 +142,7 @@ export class System {
       this.processes.map(
         (child) =>
           new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once('exit', () => done());
             child.kill('SIGTERM');
           }),

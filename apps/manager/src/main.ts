@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { loadOrCreateIdentity } from '@testausdeploy/icp';
+import { loadOrCreateIdentity, rotateIdentity } from '@testausdeploy/icp';
+import { MANAGER_COMMON_NAME } from './nodes/nodes.module';
 import { parseEnv } from '@testausdeploy/service';
 import { enrolCommand } from './cli/enrol';
 import { rebuildCommand } from './cli/rebuild';
@@ -9,10 +10,17 @@ import { loadManagerConfig, managerConfigSchema } from './config/manager-config'
 import { ManagerModule } from './manager.module';
 
 async function main(command: string | undefined): Promise<void> {
-  if (command === 'fingerprint') {
+  if (command === 'fingerprint' || command === 'rotate-key') {
     // Needs only the state dir: it runs before the peers' fingerprints are known.
     const { MANAGER_STATE_DIR } = parseEnv(managerConfigSchema.pick({ MANAGER_STATE_DIR: true }));
-    console.log((await loadOrCreateIdentity(MANAGER_STATE_DIR, 'testausdeploy-manager')).fingerprint);
+    const identity = command === 'fingerprint' ? loadOrCreateIdentity : rotateIdentity;
+    console.log((await identity(MANAGER_STATE_DIR, MANAGER_COMMON_NAME)).fingerprint);
+    if (command === 'rotate-key') {
+      console.error(
+        "New key written. Add its fingerprint to every node's trust file (one per line, beside the old one), " +
+          'restart the Manager, then remove the old line.',
+      );
+    }
     return;
   }
   const config = loadManagerConfig();

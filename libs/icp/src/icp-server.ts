@@ -82,6 +82,14 @@ export class IcpServer {
     });
   }
 
+  /**
+   * Presents `identity` to every connection from now on (after a key rotation); the open session stays on the
+   * TLS session it has. The Manager, told the new fingerprint, redials and replaces it.
+   */
+  useIdentity(identity: Identity): void {
+    this.https.setSecureContext(tlsOptions(identity));
+  }
+
   /** Whether an authenticated Manager currently holds the session. */
   get hasSession(): boolean {
     return this.session !== null;

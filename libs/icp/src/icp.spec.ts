@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IcpFixture, until } from '../../../test/support/icp';
 import { IcpCloseCode, IcpError, MAX_FRAME_BYTES } from './frames';
-import { Identity, loadOrCreateIdentity } from './identity';
+import { Identity, loadOrCreateIdentity, rotateIdentity } from './identity';
 import { IcpServer } from './icp-server';
 
 const source = { org: 'o', branch: 'main', composePath: 'compose.yml' };
@@ -40,6 +40,35 @@ describe('ICP over mutual TLS', () => {
     assert.equal(again.fingerprint, worker.fingerprint);
     assert.equal((await stat(join(icp.dir, 'worker', 'icp-key.pem'))).mode & 0o777, 0o600);
     assert.equal((await stat(join(icp.dir, 'worker'))).mode & 0o777, 0o700);
+  });
+
+  it('rotates a key: a new fingerprint, the old key gone, and a half-rotated pair refused with the reason', async () => {
+    const dir = join(icp.dir, 'rotating');
+    const first = await loadOrCreateIdentity(dir, 'rotating');
+    const second = await rotateIdentity(dir, 'rotating');
+    assert.notEqual(second.fingerprint, first.fingerprint);
+    assert.notEqual(second.key, first.key);
+    assert.equal((await stat(join(dir, 'icp-key.pem'))).mode & 0o777, 0o600);
+    assert.equal((await loadOrCreateIdentity(dir, 'rotating')).fingerprint, second.fingerprint);
+    await writeFile(join(dir, 'icp-cert.pem'), first.cert);
+    await assert.rejects(loadOrCreateIdentity(dir, 'rotating'), /is not the key of .* run rotate-key/);
+  });
+
+  it('presents a reloaded key to new connections: the new pin connects, the old one is refused', async () => {
+    const dir = join(icp.dir, 'reloading');
+    const before = await loadOrCreateIdentity(dir, 'reloading');
+    const { server: reloading, port: reloadingPort } = await icp.server(before, () => [manager.fingerprint], {
+      health: async () => ({ service: 'worker', version: 'test' }),
+    });
+    const rotated = await rotateIdentity(dir, 'reloading');
+    reloading.useIdentity(rotated);
+    const current = icp.client(reloadingPort, manager, rotated.fingerprint);
+    await until(() => current.connected);
+    current.stop();
+    const stale = icp.client(reloadingPort, manager, before.fingerprint);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(stale.connected, false);
+    stale.stop();
   });
 
   it('serves the pinned Manager: replies, progress and command errors', async () => {

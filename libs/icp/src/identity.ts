@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,17 +29,40 @@ export function publicKeyFingerprint(cert: X509Certificate | string | Buffer): s
  * into a 0700 directory, and only renamed into place once both exist, so a crash never leaves half an identity.
  */
 export async function loadOrCreateIdentity(dir: string, commonName: string): Promise<Identity> {
-  const keyFile = join(dir, 'icp-key.pem');
-  const certFile = join(dir, 'icp-cert.pem');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   try {
-    const [key, cert] = await Promise.all([readFile(keyFile, 'utf8'), readFile(certFile, 'utf8')]);
+    const [key, cert] = await Promise.all([readFile(keyFile(dir), 'utf8'), readFile(certFile(dir), 'utf8')]);
+    if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(key))) {
+      throw new Error(
+        `${keyFile(dir)} is not the key of ${certFile(dir)} (an interrupted rotation?): run rotate-key`,
+      );
+    }
     return { key, cert, fingerprint: publicKeyFingerprint(cert) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const tmpKey = `${keyFile}.${process.pid}.tmp`;
-  const tmpCert = `${certFile}.${process.pid}.tmp`;
+  await writeIdentity(dir, commonName);
+  return loadOrCreateIdentity(dir, commonName);
+}
+
+/**
+ * Replaces the identity in `dir` with a new key and certificate; the old private key is gone afterwards. A
+ * running service keeps using the old one until it reloads (SIGHUP) or restarts, so peers can be told the new
+ * fingerprint first (see docs/icp.md, "Rotating keys").
+ */
+export async function rotateIdentity(dir: string, commonName: string): Promise<Identity> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeIdentity(dir, commonName);
+  return loadOrCreateIdentity(dir, commonName);
+}
+
+const keyFile = (dir: string) => join(dir, 'icp-key.pem');
+const certFile = (dir: string) => join(dir, 'icp-cert.pem');
+
+/** A new EC P-256 key and self-signed certificate, moved into place certificate first, key last. */
+async function writeIdentity(dir: string, commonName: string): Promise<void> {
+  const tmpKey = `${keyFile(dir)}.${process.pid}.tmp`;
+  const tmpCert = `${certFile(dir)}.${process.pid}.tmp`;
   try {
     await run('openssl', [
       'req',
@@ -59,10 +82,9 @@ export async function loadOrCreateIdentity(dir: string, commonName: string): Pro
       `/CN=${commonName}`,
     ]);
     await Promise.all([chmod(tmpKey, 0o600), chmod(tmpCert, 0o600)]);
-    await rename(tmpCert, certFile);
-    await rename(tmpKey, keyFile);
+    await rename(tmpCert, certFile(dir));
+    await rename(tmpKey, keyFile(dir));
   } finally {
     await Promise.all([rm(tmpKey, { force: true }), rm(tmpCert, { force: true })]);
   }
-  return loadOrCreateIdentity(dir, commonName);
 }

@@ -20,6 +20,7 @@ export function icpNodeProviders(node: NodeServiceConfig, commonName: string): P
           port: node.port,
           identity,
           trustedFingerprints: () => readTrustFile(node.trustFile),
+          reloadIdentity: () => loadOrCreateIdentity(node.stateDir, commonName),
           handlers: commands.handlers(),
         }),
     },

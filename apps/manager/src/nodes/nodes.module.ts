@@ -13,6 +13,8 @@ import { NodesProjection } from './projections/nodes.projection';
 import { GetNodeHandler } from './queries/get-node.handler';
 import { ListNodesHandler } from './queries/list-nodes.handler';
 
+export const MANAGER_COMMON_NAME = 'testausdeploy-manager';
+
 /** The registry of Workers and Guardians and the Manager's ICP sessions to them. */
 @Global()
 @Module({
@@ -22,7 +24,7 @@ import { ListNodesHandler } from './queries/list-nodes.handler';
       provide: Identity,
       inject: [ManagerConfig],
       useFactory: (config: ManagerConfig) =>
-        loadOrCreateIdentity(config.MANAGER_STATE_DIR, 'testausdeploy-manager'),
+        loadOrCreateIdentity(config.MANAGER_STATE_DIR, MANAGER_COMMON_NAME),
     },
     NodeConnections,
     NodeDirectory,
