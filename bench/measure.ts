@@ -71,7 +71,7 @@ export function table(rows: Row[], subject: string): string {
   const lines = rows.map((row) => {
     const ok = met(row);
     const goal = [
-      row.goal === undefined ? '' : `>= ${row.goal}`,
+      row.goal === undefined ? '' : `>= ${Number(row.goal.toFixed(2))}`,
       row.limit === undefined ? '' : `store <= ${row.limit} ${row.unit}`,
     ]
       .filter(Boolean)

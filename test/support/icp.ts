@@ -15,6 +15,9 @@ import { Identity, loadOrCreateIdentity } from '../../libs/icp/src/identity';
 
 const run = promisify(execFile);
 
+/** A node that serves only `health`, answering as a Worker. */
+export const healthOnly: IcpHandlers = { health: async () => ({ service: 'worker', version: 'test' }) };
+
 export const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 export async function until(condition: () => boolean, ms = 5000): Promise<void> {
@@ -107,6 +110,10 @@ export class IcpFixture {
 
   identity(name: string): Promise<Identity> {
     return loadOrCreateIdentity(join(this.dir, name), name);
+  }
+
+  identities(...names: string[]): Promise<Identity[]> {
+    return Promise.all(names.map((name) => this.identity(name)));
   }
 
   /** A certificate for `identity`'s key that expired before it was issued (openssl -days -1). */

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { IcpFixture, until } from '../../../test/support/icp';
+import { healthOnly, IcpFixture, until } from '../../../test/support/icp';
 import { signChallenge } from './authentication';
 import { IcpCloseCode } from './frames';
 import { Identity } from './identity';
 import { IcpServer } from './icp-server';
-
-const health = { health: async () => ({ service: 'worker', version: 'test' }) };
 
 describe('ICP authentication: a signed nonce bound to the TLS session, on top of the pinned certificate', () => {
   let icp: IcpFixture;
@@ -18,10 +16,8 @@ describe('ICP authentication: a signed nonce bound to the TLS session, on top of
 
   before(async () => {
     icp = await IcpFixture.create();
-    [manager, worker, stranger] = await Promise.all(
-      ['manager', 'worker', 'stranger'].map((n) => icp.identity(n)),
-    );
-    ({ server, port } = await icp.server(worker, () => [manager.fingerprint], health, {
+    [manager, worker, stranger] = await icp.identities('manager', 'worker', 'stranger');
+    ({ server, port } = await icp.server(worker, () => [manager.fingerprint], healthOnly, {
       authenticationTimeoutMs: 300,
     }));
   });
@@ -111,7 +107,7 @@ describe('ICP authentication: a signed nonce bound to the TLS session, on top of
 
   it('has the client refuse a server whose certificate expired, even over the pinned key', async () => {
     const expired = await icp.expired(worker);
-    const { port: expiredPort } = await icp.server(expired, () => [manager.fingerprint], health);
+    const { port: expiredPort } = await icp.server(expired, () => [manager.fingerprint], healthOnly);
     const client = icp.client(expiredPort, manager, worker.fingerprint);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(client.connected, false);
@@ -120,7 +116,7 @@ describe('ICP authentication: a signed nonce bound to the TLS session, on top of
 
   it('reads the trust file on every connection: a Manager removed from it is refused at once', async () => {
     let trusted = [manager.fingerprint];
-    const { port: rotating } = await icp.server(worker, () => trusted, health);
+    const { port: rotating } = await icp.server(worker, () => trusted, healthOnly);
     const before = icp.raw(rotating, manager);
     assert.equal((await before.authenticate(manager.key)).command, 'reply');
     trusted = [stranger.fingerprint];

@@ -67,7 +67,7 @@ describe('ICP server under malformed input', () => {
 
   before(async () => {
     icp = await IcpFixture.create();
-    [manager, worker] = await Promise.all(['manager', 'worker'].map((n) => icp.identity(n)));
+    [manager, worker] = await icp.identities('manager', 'worker');
     ({ server, port } = await icp.server(
       worker,
       () => [manager.fingerprint],

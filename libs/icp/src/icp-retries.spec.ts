@@ -19,7 +19,7 @@ describe('ICP at-most-once: a retried request id gets the recorded outcome, neve
 
   before(async () => {
     icp = await IcpFixture.create();
-    [manager, worker] = await Promise.all(['manager', 'worker'].map((n) => icp.identity(n)));
+    [manager, worker] = await icp.identities('manager', 'worker');
     ({ server, port } = await icp.server(worker, () => [manager.fingerprint], {
       health: async () => ({ service: 'worker', version: 'test' }),
       deploy: async (data: IcpData<'deploy'>, context) => {

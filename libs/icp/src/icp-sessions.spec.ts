@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { IcpFixture, sleep, until } from '../../../test/support/icp';
+import { healthOnly, IcpFixture, sleep, until } from '../../../test/support/icp';
 import { IcpCloseCode } from './frames';
 import { Identity } from './identity';
 import { IcpServer } from './icp-server';
-
-const health = { health: async () => ({ service: 'worker', version: 'test' }) };
 
 describe('ICP sessions: one at a time, never locked out by a dead one, never displaced by an impostor', () => {
   let icp: IcpFixture;
@@ -18,13 +16,16 @@ describe('ICP sessions: one at a time, never locked out by a dead one, never dis
 
   before(async () => {
     icp = await IcpFixture.create();
-    [manager, rotated, worker] = await Promise.all(
-      ['manager', 'rotated', 'worker'].map((n) => icp.identity(n)),
-    );
-    ({ server, port } = await icp.server(worker, () => [manager.fingerprint, rotated.fingerprint], health, {
-      heartbeatMs: 300,
-      authenticationTimeoutMs: 300,
-    }));
+    [manager, rotated, worker] = await icp.identities('manager', 'rotated', 'worker');
+    ({ server, port } = await icp.server(
+      worker,
+      () => [manager.fingerprint, rotated.fingerprint],
+      healthOnly,
+      {
+        heartbeatMs: 300,
+        authenticationTimeoutMs: 300,
+      },
+    ));
   });
 
   beforeEach(() => until(() => !server.hasSession));

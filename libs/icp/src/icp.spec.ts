@@ -20,9 +20,7 @@ describe('ICP over mutual TLS', () => {
 
   before(async () => {
     icp = await IcpFixture.create();
-    [manager, worker, stranger] = await Promise.all(
-      ['manager', 'worker', 'stranger'].map((n) => icp.identity(n)),
-    );
+    [manager, worker, stranger] = await icp.identities('manager', 'worker', 'stranger');
     ({ server, port } = await icp.server(worker, () => [manager.fingerprint], {
       health: async () => ({ service: 'worker', version: 'test' }),
       deploy: async (data, context) => {

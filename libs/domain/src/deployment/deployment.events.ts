@@ -1,4 +1,5 @@
 import { DomainEvent } from '../aggregate-root';
+import { eventGuard } from '../event-guard';
 
 export interface PublishedPort {
   ip?: string;
@@ -36,13 +37,9 @@ export type DeploymentFailed = DomainEvent<'DeploymentFailed', { deploymentId: s
 
 export type DeploymentEvent = DeploymentRequested | DeploymentSucceeded | DeploymentFailed;
 
-const DEPLOYMENT_EVENT_TYPES: ReadonlySet<string> = new Set<DeploymentEvent['type']>([
+/** Narrows an event read from the log (of any stream) to a deployment's. */
+export const isDeploymentEvent = eventGuard<DeploymentEvent>([
   'DeploymentRequested',
   'DeploymentSucceeded',
   'DeploymentFailed',
 ]);
-
-/** Narrows an event read from the log (of any stream) to a deployment's. */
-export function isDeploymentEvent<E extends { type: string }>(event: E): event is E & DeploymentEvent {
-  return DEPLOYMENT_EVENT_TYPES.has(event.type);
-}

@@ -1,4 +1,5 @@
 import { DomainEvent } from '../aggregate-root';
+import { eventGuard } from '../event-guard';
 import { NodeEnrolmentProps } from './node-enrolment';
 
 /** An admin enrolled a Worker or Guardian: the Manager will dial it and pin its key. */
@@ -15,13 +16,5 @@ export type NodeRemoved = DomainEvent<'NodeRemoved', { name: string }>;
 
 export type NodeEvent = NodeEnrolled | NodeKeyRotated | NodeRemoved;
 
-const NODE_EVENT_TYPES: ReadonlySet<string> = new Set<NodeEvent['type']>([
-  'NodeEnrolled',
-  'NodeKeyRotated',
-  'NodeRemoved',
-]);
-
 /** Narrows an event read from the log (of any stream) to a node's. */
-export function isNodeEvent<E extends { type: string }>(event: E): event is E & NodeEvent {
-  return NODE_EVENT_TYPES.has(event.type);
-}
+export const isNodeEvent = eventGuard<NodeEvent>(['NodeEnrolled', 'NodeKeyRotated', 'NodeRemoved']);
