@@ -137,6 +137,29 @@ describe('end to end: the three apps deploy a compose project from a git host on
     assert.match(view.reason ?? '', /outside|escapes/i);
   });
 
+  it('refuses a compose file that breaks the deploy policy before anything runs, naming service and rule', async () => {
+    const hostile = `hostile-${randomBytes(3).toString('hex')}`;
+    await git.push(ORG, hostile, {
+      'docker-compose.yml': [
+        'services:',
+        '  miner:',
+        '    image: testausdeploy/busybox:latest',
+        '    volumes: ["/var/run/docker.sock:/var/run/docker.sock"]',
+        '',
+      ].join('\n'),
+    });
+    const view = await deployAndWait({ org: ORG, repo: hostile });
+    assert.equal(view.status, 'failed');
+    assert.match(view.reason ?? '', /service "miner": mounting the container engine's socket/);
+    const { stdout } = await run('docker', [
+      'ps',
+      '-aq',
+      '--filter',
+      `label=com.docker.compose.project=td_${ORG}_${hostile}`,
+    ]);
+    assert.equal(stdout.trim(), '', 'nothing of the refused project may exist');
+  });
+
   it('records DeploymentFailed with a clear reason for a repository that does not exist', async () => {
     const view = await deployAndWait({ org: ORG, repo: 'no-such-repo' });
     assert.equal(view.status, 'failed');

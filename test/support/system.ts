@@ -47,6 +47,8 @@ export class System {
         REPOS_DIR: join(dir, REPOS),
         GIT_BASE_URL: options.gitBaseUrl,
         ALLOWED_ORGS: options.allowedOrgs,
+        // The tests publish on free ports the kernel hands out, not in the default range.
+        PUBLISHED_PORTS: '1024-65535',
       },
       guardian: { GUARDIAN_PORT: String(guardianPort), GUARDIAN_STATE_DIR: join(dir, 'guardian') },
     };

@@ -91,6 +91,16 @@ export class ComposeCli {
     await this.run(project, ['up', '-d', '--build', '--remove-orphans'], onOutput);
   }
 
+  /**
+   * The project's compose file as compose itself reads it (`config`): interpolated, merged, env files read in,
+   * paths made absolute. Nothing is run. The deploy policy checks this, not the file as written.
+   */
+  async render(project: ComposeProject): Promise<string> {
+    const stdout: string[] = [];
+    await this.run(project, ['config'], undefined, stdout);
+    return stdout.join('');
+  }
+
   /** Stops and removes the project's containers and networks; named volumes are kept, they hold user data. */
   async down(project: ComposeProject, onOutput?: (line: string) => void): Promise<void> {
     await this.run(project, ['down', '--remove-orphans'], onOutput);
@@ -113,6 +123,8 @@ export class ComposeCli {
     project: ComposeProject,
     subcommand: string[],
     onOutput?: (line: string) => void,
+    /** Collects standard output as it is, instead of as lines of progress. */
+    stdout?: string[],
   ): Promise<void> {
     const [bin, ...prefix] = await this.command();
     const isV1 = path.basename(bin) === 'docker-compose';
@@ -150,7 +162,11 @@ export class ComposeCli {
         env: this.env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      for (const stream of [child.stdout, child.stderr]) {
+      if (stdout) {
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (chunk: string) => stdout.push(chunk));
+      }
+      for (const stream of stdout ? [child.stderr] : [child.stdout, child.stderr]) {
         let partial = '';
         stream.setEncoding('utf8');
         stream.on('data', (chunk: string) => {

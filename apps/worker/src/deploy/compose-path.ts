@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isInside } from './policy/clone-paths';
 
 /** The compose path a user gave cannot be used; `reason` says what to change. */
 export class ComposePathError extends Error {
@@ -8,13 +9,6 @@ export class ComposePathError extends Error {
   constructor(readonly reason: string) {
     super(reason);
   }
-}
-
-/** True for the root itself too; a directory is turned away later as "not a regular file". */
-function isInside(root: string, candidate: string): boolean {
-  const rel = path.relative(root, candidate);
-  // Comparing path segments rather than string prefixes keeps `/clone-evil` from passing as inside `/clone`.
-  return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 function errnoCode(err: unknown): string | undefined {

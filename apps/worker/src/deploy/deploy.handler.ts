@@ -6,9 +6,14 @@ import { WorkerConfig } from '../config/worker-config';
 import { ComposeCli, composeProjectName } from './compose-cli';
 import { resolveComposePath } from './compose-path';
 import { GitRepositories } from './git-repositories';
+import { ComposePolicyError, ComposeGate } from './policy/compose-gate';
+import { ComposeFileError } from './policy/compose-references';
 import { ProjectContainers } from './project-containers';
 
-/** ICP `deploy`: bring the clone to the branch head, check the compose path, run compose, report containers. */
+/**
+ * ICP `deploy`: bring the clone to the branch head, check the compose path and file against the deploy policy,
+ * run compose on the checked file, report containers.
+ */
 @Injectable()
 export class DeployHandler {
   private readonly allowedOrgs: Set<string>;
@@ -17,6 +22,7 @@ export class DeployHandler {
     config: WorkerConfig,
     private readonly git: GitRepositories,
     private readonly compose: ComposeCli,
+    private readonly gate: ComposeGate,
     private readonly containers: ProjectContainers,
   ) {
     this.allowedOrgs = new Set(config.ALLOWED_ORGS.map((org) => org.toLowerCase()));
@@ -36,7 +42,14 @@ export class DeployHandler {
     const composeDigest = `sha256:${createHash('sha256')
       .update(await readFile(project.file))
       .digest('hex')}`;
-    await this.compose.up(project, (line) => context.progress(line));
+    const checked = await this.gate.admit(project, dir).catch((error: Error) => {
+      if (error instanceof ComposePolicyError || error instanceof ComposeFileError) {
+        throw new IcpError(IcpErrorCode.Forbidden, error.message);
+      }
+      throw error;
+    });
+    context.progress(`compose file checked against the deploy policy`);
+    await this.compose.up(checked, (line) => context.progress(line));
     return { commit, composeDigest, containers: await this.containers.list(project.name) };
   }
 }

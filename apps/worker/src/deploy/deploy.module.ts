@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import Dockerode from 'dockerode';
 import { WorkerConfig } from '../config/worker-config';
+import { join } from 'node:path';
 import { ComposeCli } from './compose-cli';
+import { ComposeGate } from './policy/compose-gate';
 import { DeployHandler } from './deploy.handler';
 import { GitRepositories } from './git-repositories';
 import { ProjectContainers } from './project-containers';
@@ -19,6 +21,16 @@ import { ProjectContainers } from './project-containers';
         }),
     },
     { provide: ComposeCli, useFactory: () => new ComposeCli() },
+    {
+      provide: ComposeGate,
+      inject: [ComposeCli, WorkerConfig],
+      useFactory: (compose: ComposeCli, config: WorkerConfig) =>
+        new ComposeGate(compose, {
+          ports: config.PUBLISHED_PORTS,
+          limits: { memory: config.DEFAULT_MEMORY, cpus: config.DEFAULT_CPUS, pids: config.DEFAULT_PIDS },
+          dir: join(config.node.stateDir, 'projects'),
+        }),
+    },
     { provide: ProjectContainers, useFactory: () => new ProjectContainers(new Dockerode()) },
     DeployHandler,
   ],

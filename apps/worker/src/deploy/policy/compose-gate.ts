@@ -1,0 +1,63 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { ComposeCli, ComposeProject } from '../compose-cli';
+import { realTarget } from './clone-paths';
+import { ComposeFileError, referenceViolations } from './compose-references';
+import { policyViolations, RenderedCompose, Violation } from './compose-policy';
+import { DefaultLimits, withDefaultLimits } from './resource-limits';
+
+export interface GateOptions {
+  /** Host ports projects may publish, inclusive. */
+  ports: { from: number; to: number };
+  limits: DefaultLimits;
+  /** Where the checked files are written, one per project (0600, in a 0700 directory). */
+  dir: string;
+}
+
+/** The compose file breaks the deploy policy; the message names every service and rule. */
+export class ComposePolicyError extends Error {
+  override readonly name = 'ComposePolicyError';
+
+  constructor(readonly violations: Violation[]) {
+    super(
+      `the compose file breaks the deploy policy: ${violations
+        .map(({ service, rule }) => (service ? `service "${service}": ${rule}` : rule))
+        .join('; ')}`,
+    );
+  }
+}
+
+/**
+ * What stands between a member's compose file and dockerd: the file references are checked as written, then
+ * compose renders the file (nothing runs), the rendering is checked against the policy, default resource
+ * limits are added, and the result is written out. Compose then runs that file, so what runs is exactly what
+ * was checked: a `.env` or env file changed afterwards cannot slip anything in.
+ */
+export class ComposeGate {
+  constructor(
+    private readonly compose: ComposeCli,
+    private readonly options: GateOptions,
+  ) {}
+
+  /** The checked project to run, or ComposePolicyError / ComposeFileError with the reasons. */
+  async admit(project: ComposeProject, clone: string): Promise<ComposeProject> {
+    const realClone = await fs.realpath(clone);
+    const references = await referenceViolations(project.file, realClone);
+    if (references.length > 0) throw new ComposePolicyError(references);
+    const rendered = parse(await this.compose.render(project), { maxAliasCount: 100 }) as RenderedCompose;
+    if (typeof rendered !== 'object' || rendered === null) {
+      throw new ComposeFileError('compose rendered the file to nothing');
+    }
+    const violations = await policyViolations(
+      rendered,
+      { clone: realClone, ports: this.options.ports },
+      realTarget,
+    );
+    if (violations.length > 0) throw new ComposePolicyError(violations);
+    await fs.mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+    const file = path.join(this.options.dir, `${project.name}.yml`);
+    await fs.writeFile(file, stringify(withDefaultLimits(rendered, this.options.limits)), { mode: 0o600 });
+    return { name: project.name, file };
+  }
+}
