@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { EventStore } from '@testausdeploy/events';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
+import { ReadModels } from '../events/read-models';
+import { UnfinishedDeployments } from './sagas/unfinished-deployments';
 
 describe('Manager REST: deployments (real database, no Worker reachable)', () => {
   let manager: ManagerApp;
@@ -75,5 +78,59 @@ describe('Manager REST: deployments (real database, no Worker reachable)', () =>
     assert.equal(list.body.filter((view: { repo: string }) => view.repo === 'retried').length, 1);
     const bad = await post(body, { ...auth, 'Idempotency-Key': 'has spaces in it' });
     assert.equal(bad.status, 400);
+  });
+});
+
+describe('deployments left "requested" by a Manager that stopped', () => {
+  let manager: ManagerApp;
+
+  before(async () => {
+    manager = await ManagerApp.start('unfinished');
+  });
+
+  after(() => manager.stop());
+
+  it('are run again when the Manager starts, and end in a definite state', async () => {
+    const deploymentId = crypto.randomUUID();
+    // Recorded straight into the log, the way a Manager that died before its saga ran would have left it.
+    const { events } = await manager.get(EventStore).append(
+      `deployment-${deploymentId}`,
+      0,
+      [
+        {
+          type: 'DeploymentRequested',
+          data: {
+            deploymentId,
+            org: 'testausserveri',
+            repo: 'site',
+            branch: 'main',
+            composePath: 'compose.yml',
+            requestedBy: 'admin',
+          },
+        },
+      ],
+      { actor: 'admin', correlationId: deploymentId, causationId: null },
+    );
+    await manager.get(ReadModels).waitFor(events[0].position);
+    const before = await manager.http().get(`/deployments/${deploymentId}`).set(auth).expect(200);
+    assert.equal(before.body.status, 'requested');
+    await manager.get(UnfinishedDeployments).resume();
+    const after = await manager.http().get(`/deployments/${deploymentId}`).set(auth).expect(200);
+    assert.equal(after.body.status, 'failed');
+    assert.match(after.body.reason, /no Worker is enrolled/);
+    const audit = await manager
+      .http()
+      .get(`/audit?streamId=deployment-${deploymentId}&order=oldest`)
+      .set(auth);
+    assert.deepEqual(
+      audit.body.entries.map((entry: { type: string; causationId: string | null }) => [
+        entry.type,
+        entry.causationId,
+      ]),
+      [
+        ['DeploymentRequested', null],
+        ['DeploymentFailed', 'manager-restart'],
+      ],
+    );
   });
 });

@@ -8,6 +8,7 @@ import { DeploymentsProjection } from './projections/deployments.projection';
 import { GetDeploymentHandler } from './queries/get-deployment.handler';
 import { ListDeploymentsHandler } from './queries/list-deployments.handler';
 import { DeploymentSaga } from './sagas/deployment.saga';
+import { UnfinishedDeployments } from './sagas/unfinished-deployments';
 
 @Module({
   imports: [AuditModule],
@@ -20,6 +21,7 @@ import { DeploymentSaga } from './sagas/deployment.saga';
     GetDeploymentHandler,
     ListDeploymentsHandler,
     DeploymentSaga,
+    UnfinishedDeployments,
   ],
 })
 export class DeploymentsModule {}
