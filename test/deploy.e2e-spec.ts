@@ -234,6 +234,7 @@ describe('end to end: the three apps deploy a compose project from a git host on
       'audit',
       'deployments',
       'nodes',
+      'organisations',
       'stats',
     ]);
     const one = JSON.parse(await system.cli('manager', 'rebuild', 'deployments')) as { name: string };

@@ -13,6 +13,7 @@ import { HealthController } from './health/health.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { NodesModule } from './nodes/nodes.module';
 import { OpenApiController } from './openapi/openapi.controller';
+import { OrganisationsModule } from './organisations/organisations.module';
 import { StatsModule } from './stats/stats.module';
 
 @Module({})
@@ -28,6 +29,7 @@ export class ManagerModule {
         DatabaseModule,
         EventsModule,
         NodesModule,
+        OrganisationsModule,
         AuditModule,
         DeploymentsModule,
         StatsModule,

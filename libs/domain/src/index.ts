@@ -7,3 +7,5 @@ export * from './deployment/git-names';
 export * from './node/node-enrolment';
 export * from './node/node.events';
 export * from './node/registered-node.aggregate';
+export * from './organisation/allow-list.aggregate';
+export * from './organisation/allow-list.events';

@@ -36,11 +36,13 @@ describe('audit log API', () => {
     (await manager.http().get(`/audit${query}`).set(auth).expect(200)).body;
 
   it('lists every event newest first, with who, what, when and why', async () => {
+    // The allow-list seeded from ALLOWED_ORGS first, then three requests and their failures.
     const { entries } = await audit('');
-    assert.equal(entries.length, 6);
+    assert.equal(entries.length, 7);
+    assert.equal(entries[entries.length - 1].type, 'OrganisationAllowed');
     assert.deepEqual(
       entries.map((entry) => entry.position),
-      [6, 5, 4, 3, 2, 1].map((n) => entries[entries.length - 1].position + n - 1),
+      [7, 6, 5, 4, 3, 2, 1].map((n) => entries[entries.length - 1].position + n - 1),
     );
     const request = entries.find((entry) => entry.type === 'DeploymentRequested');
     assert.equal(request?.actor, 'admin');
@@ -78,8 +80,8 @@ describe('audit log API', () => {
         if (page.next === null) break;
         cursor = `&cursor=${page.next}`;
       }
-      assert.equal(seen.length, 6);
-      assert.equal(new Set(seen).size, 6);
+      assert.equal(seen.length, 7);
+      assert.equal(new Set(seen).size, 7);
     }
   });
 

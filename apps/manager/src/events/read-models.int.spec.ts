@@ -103,6 +103,7 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
       'audit',
       'deployments',
       'nodes',
+      'organisations',
       'stats',
     ]);
     const rebuilt = await Promise.all(readModels.names().map((name) => snapshot(readModels, name)));

@@ -32,6 +32,14 @@ describe('OpenAPI document', () => {
     assert.equal(body.additionalProperties, false);
   });
 
+  it('documents the node enrolment body from the schema that validates it', () => {
+    const body = document.paths['/nodes'].post.requestBody.content['application/json'].schema as {
+      required: string[];
+    };
+    assert.deepEqual(body.required, ['name', 'kind', 'url', 'fingerprint']);
+    assert.ok(document.paths['/organisations/{org}'].delete);
+  });
+
   it('requires the bearer token except on /health', () => {
     assert.deepEqual(document.security, [{ bearer: [] }]);
     assert.deepEqual(document.paths['/health'].get.security, []);

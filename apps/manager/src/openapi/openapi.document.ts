@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { auditFilters } from '../audit/audit.dto';
 import { listDeploymentsQuery, requestDeploymentBody } from '../deployments/dto/request-deployment.dto';
+import { enrolNodeBody, rotateNodeKeyBody } from '../nodes/dto/node.dto';
+import { allowOrganisationBody } from '../organisations/dto/allow-organisation.dto';
 
 type Schema = Record<string, unknown>;
 
@@ -92,6 +94,62 @@ export function openApiDocument(version: string) {
         get: {
           summary: 'Deploys per day and per organisation, success rate, mean deploy time',
           responses: { 200: json('stats') },
+        },
+      },
+      '/nodes': {
+        post: {
+          summary:
+            "Enrol a Worker or Guardian: name, kind, wss:// address, key fingerprint, a Worker's Guardian",
+          requestBody: { required: true, content: { 'application/json': { schema: schema(enrolNodeBody) } } },
+          responses: { 201: json('the node'), 400: problem, 409: problem },
+        },
+        get: {
+          summary: 'The enrolled nodes, with whether their ICP session is up',
+          responses: { 200: json('nodes') },
+        },
+      },
+      '/nodes/{name}': {
+        get: {
+          summary: 'One enrolled node',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: json('the node'), 404: problem },
+        },
+        delete: {
+          summary: 'Remove a node (a Guardian only once no Worker names it)',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 204: { description: 'removed' }, 404: problem, 409: problem },
+        },
+      },
+      '/nodes/{name}/fingerprint': {
+        put: {
+          summary: "Pin a node's new key after `main.js rotate-key` on it",
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schema(rotateNodeKeyBody) } },
+          },
+          responses: { 200: json('the node'), 400: problem, 404: problem, 409: problem },
+        },
+      },
+      '/organisations': {
+        get: {
+          summary: 'The allow-list: organisations whose repositories may be deployed',
+          responses: { 200: json('organisations') },
+        },
+        post: {
+          summary: 'Allow an organisation',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schema(allowOrganisationBody) } },
+          },
+          responses: { 201: json('`{ org }`'), 400: problem, 409: problem },
+        },
+      },
+      '/organisations/{org}': {
+        delete: {
+          summary: 'Disallow an organisation: new deployments from it are refused',
+          parameters: [{ name: 'org', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 204: { description: 'disallowed' }, 404: problem },
         },
       },
       '/admin/projections': {

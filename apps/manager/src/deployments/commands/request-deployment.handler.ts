@@ -1,25 +1,20 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { Deployment, DeploymentSource, Forbidden } from '@testausdeploy/domain';
-import { ManagerConfig } from '../../config/manager-config';
+import { OrganisationDirectory } from '../../organisations/organisation-directory';
 import { DeploymentRepository } from '../deployment.repository';
 import { RequestDeploymentCommand } from './request-deployment.command';
 
 @CommandHandler(RequestDeploymentCommand)
 export class RequestDeploymentHandler implements ICommandHandler<RequestDeploymentCommand> {
-  private readonly allowedOrgs: Set<string>;
-
   constructor(
     private readonly repository: DeploymentRepository,
-    config: ManagerConfig,
-  ) {
-    // GitHub organisation names are case-insensitive.
-    this.allowedOrgs = new Set(config.ALLOWED_ORGS.map((org) => org.toLowerCase()));
-  }
+    private readonly organisations: OrganisationDirectory,
+  ) {}
 
   async execute({ source, actor, commandId }: RequestDeploymentCommand): Promise<{ deploymentId: string }> {
     const validated = DeploymentSource.create(source);
-    if (!this.allowedOrgs.has(validated.props.org.toLowerCase())) {
+    if (!(await this.organisations.isAllowed(validated.props.org))) {
       throw new Forbidden(`organisation "${validated.props.org}" is not on the allow-list`);
     }
     const deployment = new Deployment(randomUUID());

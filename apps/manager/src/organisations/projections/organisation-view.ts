@@ -1,0 +1,9 @@
+/** The organisations read model: one document per allowed organisation, what `GET /organisations` lists. */
+export interface OrganisationView {
+  /** The organisation's name in lower case: the read model's key. */
+  _id: string;
+  org: string;
+  allowedBy: string;
+  allowedAt: Date;
+  position: number;
+}
