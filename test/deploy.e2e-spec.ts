@@ -48,6 +48,8 @@ describe('end to end: the three apps deploy a compose project from a git host on
   let git: GitHost;
   let system: System;
   const repo = `site-${randomBytes(3).toString('hex')}`;
+  /** The first test's deployment, which the lifecycle test acts on. */
+  let deployed: { id: string; port: number };
 
   before(async () => {
     git = await GitHost.start();
@@ -110,6 +112,49 @@ describe('end to end: the three apps deploy a compose project from a git host on
 
     const { body: list } = await system.call<DeploymentView[]>('GET', '/deployments');
     assert.ok(list.some((item) => item.id === view.id && item.status === 'succeeded'));
+    deployed = { id: view.id, port };
+  });
+
+  it('stops, starts, restarts and removes the deployed project, each recorded with who asked', async () => {
+    const { id, port } = deployed;
+    const serves = async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => null))?.ok === true;
+    const act = (method: string, path: string) =>
+      system.call<DeploymentView>(method, `/deployments/${id}${path}`);
+
+    const stopped = await act('POST', '/stop');
+    assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
+    assert.equal(stopped.body.status, 'stopped');
+    assert.equal(stopped.body.containers[0].state, 'exited');
+    assert.equal(await serves(), false);
+    assert.equal((await act('POST', '/stop')).status, 409);
+
+    assert.equal((await act('POST', '/start')).body.status, 'succeeded');
+    assert.ok(await eventually(async () => ((await serves()) ? true : undefined), 15_000));
+    assert.equal((await act('POST', '/restart')).body.containers[0].state, 'running');
+
+    const removed = await act('DELETE', '?volumes=true');
+    assert.equal(removed.status, 200, JSON.stringify(removed.body));
+    assert.equal(removed.body.status, 'removed');
+    assert.deepEqual(removed.body.containers, []);
+    const { stdout } = await run('docker', [
+      'ps',
+      '-aq',
+      '--filter',
+      `label=com.docker.compose.project=td_${ORG}_${repo}`,
+    ]);
+    assert.equal(stdout.trim(), '');
+    assert.equal((await act('POST', '/start')).status, 409);
+
+    const audit = await system.call<{ entries: { type: string; actor: string }[] }>(
+      'GET',
+      `/audit?streamId=deployment-${id}&order=oldest`,
+    );
+    assert.deepEqual(audit.body.entries.map((entry) => `${entry.type} by ${entry.actor}`).slice(2), [
+      'DeploymentStopped by admin',
+      'DeploymentStarted by admin',
+      'DeploymentRestarted by admin',
+      'DeploymentRemoved by admin',
+    ]);
   });
 
   it('refuses an organisation that is not allowed with 403 and the reason', async () => {

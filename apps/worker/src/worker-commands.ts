@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { IcpHandlers } from '@testausdeploy/icp';
 import { NodeCommands, SERVICE_VERSION } from '@testausdeploy/service';
 import { DeployHandler } from './deploy/deploy.handler';
+import { LifecycleHandler } from './deploy/lifecycle.handler';
 
 /** The ICP commands a Worker serves. */
 @Injectable()
 export class WorkerCommands extends NodeCommands {
-  constructor(private readonly deployHandler: DeployHandler) {
+  constructor(
+    private readonly deployHandler: DeployHandler,
+    private readonly lifecycleHandler: LifecycleHandler,
+  ) {
     super();
   }
 
@@ -14,6 +18,7 @@ export class WorkerCommands extends NodeCommands {
     return {
       health: async () => ({ service: 'worker', version: SERVICE_VERSION }),
       deploy: (data, context) => this.deployHandler.deploy(data, context),
+      lifecycle: (data, context) => this.lifecycleHandler.run(data, context),
     };
   }
 }

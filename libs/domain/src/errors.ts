@@ -1,6 +1,6 @@
 /** A request the domain refuses; the message tells the user what to change. Mapped to HTTP in one filter. */
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'invalid' | 'forbidden' | 'not-found' | 'conflict';
+  abstract readonly kind: 'invalid' | 'forbidden' | 'not-found' | 'conflict' | 'unavailable';
 }
 
 export class InvalidInput extends DomainError {
@@ -17,4 +17,9 @@ export class NotFound extends DomainError {
 
 export class Conflict extends DomainError {
   readonly kind = 'conflict';
+}
+
+/** A node the request needs could not do it (not connected, timed out, or its command failed). */
+export class Unavailable extends DomainError {
+  readonly kind = 'unavailable';
 }

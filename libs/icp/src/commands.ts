@@ -44,6 +44,18 @@ export const icpCommands = {
       containers: z.array(containerView),
     }),
   },
+  /** Acts on a deployed project: stop, start, restart, or remove it (images too, volumes only when asked). */
+  lifecycle: {
+    data: z
+      .object({
+        org: gitName,
+        repo: gitName,
+        action: z.enum(['stop', 'start', 'restart', 'remove']),
+        removeVolumes: z.boolean().default(false),
+      })
+      .strict(),
+    result: z.object({ containers: z.array(containerView) }),
+  },
 } as const;
 
 export type IcpCommand = keyof typeof icpCommands;

@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   Headers,
   HttpCode,
@@ -14,11 +15,14 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Actor } from '../auth/actor.decorator';
 import { AsOfResolver } from '../audit/as-of.resolver';
 import { ZodBody } from '../http/zod-body.pipe';
+import { ChangeLifecycleCommand } from './commands/change-lifecycle.command';
 import { RequestDeploymentCommand } from './commands/request-deployment.command';
 import {
   idempotencyKey,
   listDeploymentsQuery,
   ListDeploymentsParams,
+  removeDeploymentQuery,
+  RemoveDeploymentParams,
   RequestDeploymentBody,
   requestDeploymentBody,
 } from './dto/request-deployment.dto';
@@ -54,5 +58,34 @@ export class DeploymentsController {
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.queries.execute(new GetDeploymentQuery(id));
+  }
+
+  /** Stops the deployed project's containers; 409 when the deployment's status does not allow it. */
+  @Post(':id/stop')
+  @HttpCode(HttpStatus.OK)
+  stop(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
+    return this.commands.execute(new ChangeLifecycleCommand(id, 'stop', actor));
+  }
+
+  @Post(':id/start')
+  @HttpCode(HttpStatus.OK)
+  start(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
+    return this.commands.execute(new ChangeLifecycleCommand(id, 'start', actor));
+  }
+
+  @Post(':id/restart')
+  @HttpCode(HttpStatus.OK)
+  restart(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
+    return this.commands.execute(new ChangeLifecycleCommand(id, 'restart', actor));
+  }
+
+  /** Removes the deployed project: containers, networks, built images, and volumes with `?volumes=true`. */
+  @Delete(':id')
+  remove(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query(new ZodBody(removeDeploymentQuery)) { volumes }: RemoveDeploymentParams,
+    @Actor() actor: string,
+  ) {
+    return this.commands.execute(new ChangeLifecycleCommand(id, 'remove', actor, volumes));
   }
 }

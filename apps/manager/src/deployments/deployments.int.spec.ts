@@ -134,3 +134,54 @@ describe('deployments left "requested" by a Manager that stopped', () => {
     );
   });
 });
+
+describe('stopping, starting and removing deployed projects (no Worker reachable)', () => {
+  let manager: ManagerApp;
+
+  before(async () => {
+    manager = await ManagerApp.start('lifecycle');
+  });
+
+  after(() => manager.stop());
+
+  async function recorded(types: string[]): Promise<string> {
+    const deploymentId = crypto.randomUUID();
+    const cause = { actor: 'admin', correlationId: deploymentId, causationId: null };
+    const source = { org: 'testausserveri', repo: 'site', branch: 'main', composePath: 'compose.yml' };
+    const data: Record<string, object> = {
+      DeploymentRequested: { ...source, requestedBy: 'admin' },
+      DeploymentSucceeded: {
+        commit: 'c'.repeat(40),
+        composeDigest: `sha256:${'d'.repeat(64)}`,
+        containers: [],
+      },
+    };
+    const { events } = await manager.get(EventStore).append(
+      `deployment-${deploymentId}`,
+      0,
+      types.map((type) => ({ type, data: { deploymentId, ...data[type] } })),
+      cause,
+    );
+    await manager.get(ReadModels).waitFor(events[events.length - 1].position);
+    return deploymentId;
+  }
+
+  it('refuses what the status does not allow, and what the Worker cannot do, recording nothing', async () => {
+    const requested = await recorded(['DeploymentRequested']);
+    const conflict = await manager.http().post(`/deployments/${requested}/stop`).set(auth).expect(409);
+    assert.match(conflict.body.message, /is requested: it cannot stop/);
+    // The newest deployment of the repository, succeeded: the Worker is asked, and nobody answers.
+    const running = await recorded(['DeploymentRequested', 'DeploymentSucceeded']);
+    await manager.http().post(`/deployments/${requested}/stop`).set(auth).expect(409);
+    const unavailable = await manager.http().post(`/deployments/${running}/restart`).set(auth).expect(503);
+    assert.match(
+      unavailable.body.message,
+      /the Worker could not restart testausserveri\/site: no Worker is enrolled/,
+    );
+    await manager.http().delete(`/deployments/${running}?volumes=maybe`).set(auth).expect(400);
+    await manager.http().post('/deployments/not-a-uuid/stop').set(auth).expect(400);
+    await manager.http().post(`/deployments/${crypto.randomUUID()}/stop`).set(auth).expect(404);
+    const audit = await manager.http().get(`/audit?streamId=deployment-${running}`).set(auth).expect(200);
+    assert.equal(audit.body.entries.length, 2);
+  });
+});

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ChangeLifecycleHandler } from './commands/change-lifecycle.handler';
 import { RequestDeploymentHandler } from './commands/request-deployment.handler';
 import { RunDeploymentHandler } from './commands/run-deployment.handler';
 import { DeploymentRepository } from './deployment.repository';
@@ -18,6 +19,7 @@ import { UnfinishedDeployments } from './sagas/unfinished-deployments';
     DeploymentsProjection,
     RequestDeploymentHandler,
     RunDeploymentHandler,
+    ChangeLifecycleHandler,
     GetDeploymentHandler,
     ListDeploymentsHandler,
     DeploymentSaga,

@@ -8,6 +8,7 @@ const STATUS: Record<DomainError['kind'], number> = {
   forbidden: HttpStatus.FORBIDDEN,
   'not-found': HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** Errors of the event log that mean "try again", not "the server broke". */

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { auditFilters } from '../audit/audit.dto';
-import { listDeploymentsQuery, requestDeploymentBody } from '../deployments/dto/request-deployment.dto';
+import {
+  listDeploymentsQuery,
+  removeDeploymentQuery,
+  requestDeploymentBody,
+} from '../deployments/dto/request-deployment.dto';
 import { enrolNodeBody, rotateNodeKeyBody } from '../nodes/dto/node.dto';
 import { allowOrganisationBody } from '../organisations/dto/allow-organisation.dto';
 
@@ -18,6 +22,17 @@ function queryParameters(query: z.ZodObject) {
     required: false,
     schema: schema(field as z.ZodType),
   }));
+}
+
+/** A lifecycle action on a deployment's project: same parameters and answers for each. */
+function lifecycle(summary: string) {
+  return {
+    post: {
+      summary,
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+      responses: { 200: json('deployment view'), 400: problem, 404: problem, 409: problem, 503: problem },
+    },
+  };
 }
 
 const problem = { description: 'refused, with the reason in `message`', content: { 'application/json': {} } };
@@ -72,7 +87,19 @@ export function openApiDocument(version: string) {
           ],
           responses: { 200: json('deployment view'), 400: problem, 404: problem },
         },
+        delete: {
+          summary:
+            'Remove the deployed project: containers, networks, built images; volumes with `volumes=true`',
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+            ...queryParameters(removeDeploymentQuery),
+          ],
+          responses: { 200: json('deployment view'), 400: problem, 404: problem, 409: problem, 503: problem },
+        },
       },
+      '/deployments/{id}/stop': lifecycle("Stop the deployed project's containers"),
+      '/deployments/{id}/start': lifecycle('Start the stopped project again'),
+      '/deployments/{id}/restart': lifecycle("Restart the project's containers"),
       '/audit': {
         get: {
           summary:

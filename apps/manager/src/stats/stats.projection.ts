@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isDeploymentEvent } from '@testausdeploy/domain';
+import { DeployedContainer, isDeploymentEvent } from '@testausdeploy/domain';
 import { StoredEvent, Views } from '@testausdeploy/events';
 import { RegisteredProjection } from '../events/registered-projection';
 import { DayRecord, OrgRecord, PendingRecord, StatsRecord, Totals } from './stats-records';
@@ -26,6 +26,16 @@ export class StatsProjection extends RegisteredProjection<StatsRecord> {
       await count(views, { _id: `org:${org}`, kind: 'org', org }, position, { requested: 1 });
       return;
     }
+    if (event.type !== 'DeploymentSucceeded' && event.type !== 'DeploymentFailed') {
+      // Stopped, started, restarted, removed: the repository's running containers as they stand now.
+      const { org, repo, containers } = event.data;
+      const id = `repository:${org}/${repo}` as const;
+      const repository = await views.get(id);
+      if (repository?.kind === 'repository' && repository.position >= position) return;
+      if (event.type === 'DeploymentRemoved') views.delete(id);
+      else views.put({ _id: id, kind: 'repository', org, running: runningOf(containers), position });
+      return;
+    }
     const pending = (await views.get(`pending:${event.data.deploymentId}`)) as PendingRecord | undefined;
     if (!pending) return;
     const succeeded = event.type === 'DeploymentSucceeded';
@@ -42,8 +52,7 @@ export class StatsProjection extends RegisteredProjection<StatsRecord> {
       const repository = await views.get(id);
       // The latest success wins.
       if (!repository || repository.kind !== 'repository' || repository.position < position) {
-        const running = event.data.containers.filter((container) => container.state === 'running').length;
-        views.put({ _id: id, kind: 'repository', org, running, position });
+        views.put({ _id: id, kind: 'repository', org, running: runningOf(event.data.containers), position });
       }
     }
     views.delete(pending._id);
@@ -64,4 +73,8 @@ async function count(views: Views<StatsRecord>, key: Key, position: number, chan
     durationMs: current.durationMs + (change.durationMs ?? 0),
     position,
   });
+}
+
+function runningOf(containers: DeployedContainer[]): number {
+  return containers.filter((container) => container.state === 'running').length;
 }

@@ -101,9 +101,30 @@ export class ComposeCli {
     return stdout.join('');
   }
 
-  /** Stops and removes the project's containers and networks; named volumes are kept, they hold user data. */
-  async down(project: ComposeProject, onOutput?: (line: string) => void): Promise<void> {
-    await this.run(project, ['down', '--remove-orphans'], onOutput);
+  /** Stops the project's containers, keeping them. */
+  async stop(project: ComposeProject, onOutput?: (line: string) => void): Promise<void> {
+    await this.run(project, ['stop'], onOutput);
+  }
+
+  /** Starts the project's stopped containers. */
+  async start(project: ComposeProject, onOutput?: (line: string) => void): Promise<void> {
+    await this.run(project, ['start'], onOutput);
+  }
+
+  async restart(project: ComposeProject, onOutput?: (line: string) => void): Promise<void> {
+    await this.run(project, ['restart'], onOutput);
+  }
+
+  /**
+   * Removes the project: containers, networks and the images it built; its named volumes only with
+   * `volumes` (they hold user data).
+   */
+  async remove(project: ComposeProject, volumes: boolean, onOutput?: (line: string) => void): Promise<void> {
+    await this.run(
+      project,
+      ['down', '--remove-orphans', '--rmi', 'local', ...(volumes ? ['-v'] : [])],
+      onOutput,
+    );
   }
 
   private async detect(): Promise<readonly string[]> {

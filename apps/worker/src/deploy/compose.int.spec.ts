@@ -118,7 +118,7 @@ describe('ComposeCli and ProjectContainers against dockerd', () => {
   after(
     async () => {
       for (const project of [web, broken]) {
-        if (project) await cli.down(project).catch(() => undefined);
+        if (project) await cli.remove(project, true).catch(() => undefined);
       }
       await docker
         .getImage(image)
@@ -192,7 +192,7 @@ describe('ComposeCli and ProjectContainers against dockerd', () => {
   });
 
   it('takes the project down, leaving no containers', { timeout: 60_000 }, async () => {
-    await cli.down(web);
+    await cli.remove(web, false);
     assert.deepEqual(await containers.list(web.name), []);
   });
 });

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
-import { WorkerConfig } from '../config/worker-config';
 import { ComposeCli, composeProjectName } from './compose-cli';
 import { resolveComposePath } from './compose-path';
 import { GitRepositories } from './git-repositories';
 import { ComposePolicyError, ComposeGate } from './policy/compose-gate';
 import { ComposeFileError } from './policy/compose-references';
 import { ProjectContainers } from './project-containers';
+import { WorkerAllowList } from './worker-allow-list';
 
 /**
  * ICP `deploy`: bring the clone to the branch head, check the compose path and file against the deploy policy,
@@ -16,26 +16,19 @@ import { ProjectContainers } from './project-containers';
  */
 @Injectable()
 export class DeployHandler {
-  private readonly allowedOrgs: Set<string>;
-
   constructor(
-    config: WorkerConfig,
+    private readonly allowList: WorkerAllowList,
     private readonly git: GitRepositories,
     private readonly compose: ComposeCli,
     private readonly gate: ComposeGate,
     private readonly containers: ProjectContainers,
-  ) {
-    this.allowedOrgs = new Set(config.ALLOWED_ORGS.map((org) => org.toLowerCase()));
-  }
+  ) {}
 
   async deploy(
     { org, repo, branch, composePath }: IcpData<'deploy'>,
     context: CommandContext,
   ): Promise<IcpResult<'deploy'>> {
-    // The Manager checks the allow-list too; the Worker runs the code, so it does not take that on trust.
-    if (!this.allowedOrgs.has(org.toLowerCase())) {
-      throw new IcpError(IcpErrorCode.Forbidden, `organisation "${org}" is not on this Worker's allow-list`);
-    }
+    this.allowList.check(org);
     const { dir, commit } = await this.git.checkout(org, repo, branch);
     context.progress(`checked out ${org}/${repo}@${branch} at ${commit}`);
     const project = { name: composeProjectName(org, repo), file: await resolveComposePath(dir, composePath) };

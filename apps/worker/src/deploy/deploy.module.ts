@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { ComposeCli } from './compose-cli';
 import { ComposeGate } from './policy/compose-gate';
 import { DeployHandler } from './deploy.handler';
+import { LifecycleHandler } from './lifecycle.handler';
+import { WorkerAllowList } from './worker-allow-list';
 import { GitRepositories } from './git-repositories';
 import { ProjectContainers } from './project-containers';
 
@@ -32,8 +34,10 @@ import { ProjectContainers } from './project-containers';
         }),
     },
     { provide: ProjectContainers, useFactory: () => new ProjectContainers(new Dockerode()) },
+    WorkerAllowList,
     DeployHandler,
+    LifecycleHandler,
   ],
-  exports: [DeployHandler],
+  exports: [DeployHandler, LifecycleHandler],
 })
 export class DeployModule {}

@@ -3,7 +3,24 @@ import { Conflict } from '../errors';
 import { DeploymentSource, DeploymentSourceProps } from './deployment-source';
 import { DeployedContainer, DeploymentEvent } from './deployment.events';
 
-export type DeploymentStatus = 'requested' | 'succeeded' | 'failed';
+export type DeploymentStatus = 'requested' | 'succeeded' | 'failed' | 'stopped' | 'removed';
+
+export type LifecycleAction = 'stop' | 'start' | 'restart' | 'remove';
+
+/** The statuses each action may start from, and the status it leads to. */
+const LIFECYCLE: Record<LifecycleAction, { from: DeploymentStatus[]; to: DeploymentStatus }> = {
+  stop: { from: ['succeeded'], to: 'stopped' },
+  start: { from: ['stopped'], to: 'succeeded' },
+  restart: { from: ['succeeded'], to: 'succeeded' },
+  remove: { from: ['succeeded', 'stopped'], to: 'removed' },
+};
+
+const LIFECYCLE_EVENT = {
+  stop: 'DeploymentStopped',
+  start: 'DeploymentStarted',
+  restart: 'DeploymentRestarted',
+  remove: 'DeploymentRemoved',
+} as const;
 
 /** One deployment of a compose project; it owns the order of its lifecycle. */
 export class Deployment extends AggregateRoot<DeploymentEvent> {
@@ -43,6 +60,28 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
     });
   }
 
+  /** Refuses an action the deployment's status does not allow, before anyone acts on the project. */
+  ensureCan(action: LifecycleAction): void {
+    const status = this.state?.status;
+    if (!status || !LIFECYCLE[action].from.includes(status)) {
+      throw new Conflict(`deployment ${this.id} is ${status ?? 'unknown'}: it cannot ${action}`);
+    }
+  }
+
+  /** Records an action the Worker carried out on the project, and how its containers stand now. */
+  changed(
+    action: LifecycleAction,
+    requestedBy: string,
+    containers: DeployedContainer[],
+    volumesRemoved = false,
+  ): void {
+    this.ensureCan(action);
+    const { org, repo } = this.source;
+    const data = { deploymentId: this.id, org, repo, requestedBy, containers };
+    if (action === 'remove') this.record({ type: 'DeploymentRemoved', data: { ...data, volumesRemoved } });
+    else this.record({ type: LIFECYCLE_EVENT[action], data });
+  }
+
   fail(reason: string): void {
     this.ensureInProgress();
     this.record({ type: 'DeploymentFailed', data: { deploymentId: this.id, reason } });
@@ -60,6 +99,16 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
         break;
       case 'DeploymentFailed':
         this.setStatus('failed');
+        break;
+      case 'DeploymentStopped':
+        this.setStatus(LIFECYCLE.stop.to);
+        break;
+      case 'DeploymentStarted':
+      case 'DeploymentRestarted':
+        this.setStatus('succeeded');
+        break;
+      case 'DeploymentRemoved':
+        this.setStatus(LIFECYCLE.remove.to);
         break;
     }
   }

@@ -35,11 +35,33 @@ export type DeploymentSucceeded = DomainEvent<
 
 export type DeploymentFailed = DomainEvent<'DeploymentFailed', { deploymentId: string; reason: string }>;
 
-export type DeploymentEvent = DeploymentRequested | DeploymentSucceeded | DeploymentFailed;
+/** Someone acted on a deployed project; `containers` is how it stands afterwards. */
+export type LifecycleData = {
+  deploymentId: string;
+  org: string;
+  repo: string;
+  requestedBy: string;
+  containers: DeployedContainer[];
+};
+export type DeploymentStopped = DomainEvent<'DeploymentStopped', LifecycleData>;
+export type DeploymentStarted = DomainEvent<'DeploymentStarted', LifecycleData>;
+export type DeploymentRestarted = DomainEvent<'DeploymentRestarted', LifecycleData>;
+/** The project's containers, networks and built images are gone; its volumes too if `volumesRemoved`. */
+export type DeploymentRemoved = DomainEvent<'DeploymentRemoved', LifecycleData & { volumesRemoved: boolean }>;
+
+export type DeploymentLifecycleEvent =
+  DeploymentStopped | DeploymentStarted | DeploymentRestarted | DeploymentRemoved;
+
+export type DeploymentEvent =
+  DeploymentRequested | DeploymentSucceeded | DeploymentFailed | DeploymentLifecycleEvent;
 
 /** Narrows an event read from the log (of any stream) to a deployment's. */
 export const isDeploymentEvent = eventGuard<DeploymentEvent>([
   'DeploymentRequested',
   'DeploymentSucceeded',
   'DeploymentFailed',
+  'DeploymentStopped',
+  'DeploymentStarted',
+  'DeploymentRestarted',
+  'DeploymentRemoved',
 ]);

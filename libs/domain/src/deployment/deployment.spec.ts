@@ -68,3 +68,51 @@ describe('Deployment', () => {
     assert.throws(() => deployment.request(DeploymentSource.create(source), 'admin'), Conflict);
   });
 });
+
+describe('Deployment lifecycle', () => {
+  const running = [{ name: 'c', service: 'web', state: 'running', status: 'Up', ports: [] }];
+
+  function succeeded(): Deployment {
+    const deployment = new Deployment('d-1');
+    deployment.request(DeploymentSource.create(source), 'alice');
+    deployment.succeed('a'.repeat(40), `sha256:${'b'.repeat(64)}`, running);
+    deployment.commit();
+    return deployment;
+  }
+
+  it('stops, starts, restarts and removes in the allowed order, recording who asked', () => {
+    const deployment = succeeded();
+    assert.throws(() => deployment.ensureCan('start'), /is succeeded: it cannot start/);
+    deployment.changed('stop', 'bob', []);
+    assert.equal(deployment.status, 'stopped');
+    assert.throws(() => deployment.ensureCan('restart'), Conflict);
+    deployment.changed('start', 'bob', running);
+    deployment.changed('restart', 'carol', running);
+    deployment.changed('remove', 'carol', [], true);
+    assert.equal(deployment.status, 'removed');
+    for (const action of ['stop', 'start', 'restart', 'remove'] as const) {
+      assert.throws(() => deployment.ensureCan(action), /is removed/);
+    }
+    const events = deployment.commit();
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['DeploymentStopped', 'DeploymentStarted', 'DeploymentRestarted', 'DeploymentRemoved'],
+    );
+    assert.deepEqual(events[3].data, {
+      deploymentId: 'd-1',
+      org: 'testausserveri',
+      repo: 'web.site_2',
+      requestedBy: 'carol',
+      containers: [],
+      volumesRemoved: true,
+    });
+  });
+
+  it('refuses every action before the deployment has succeeded', () => {
+    const deployment = new Deployment('d-2');
+    deployment.request(DeploymentSource.create(source), 'alice');
+    for (const action of ['stop', 'start', 'restart', 'remove'] as const) {
+      assert.throws(() => deployment.ensureCan(action), /is requested/);
+    }
+  });
+});

@@ -25,3 +25,14 @@ export const idempotencyKey = z
   .string()
   .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 printable characters without spaces')
   .optional();
+
+/** Query of `DELETE /deployments/:id`: `volumes=true` removes the project's named volumes too. */
+export const removeDeploymentQuery = z
+  .object({
+    volumes: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
+  })
+  .strict();
+export type RemoveDeploymentParams = z.infer<typeof removeDeploymentQuery>;

@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { isDeploymentEvent } from '@testausdeploy/domain';
+import { DeploymentLifecycleEvent, DeploymentStatus, isDeploymentEvent } from '@testausdeploy/domain';
 import { StoredEvent, Views } from '@testausdeploy/events';
 import { RegisteredProjection } from '../../events/registered-projection';
 import { DeploymentView } from './deployment-view';
 
 export const DEPLOYMENTS = 'deployments';
+
+const STATUS_AFTER: Record<DeploymentLifecycleEvent['type'], DeploymentStatus> = {
+  DeploymentStopped: 'stopped',
+  DeploymentStarted: 'succeeded',
+  DeploymentRestarted: 'succeeded',
+  DeploymentRemoved: 'removed',
+};
 
 @Injectable()
 export class DeploymentsProjection extends RegisteredProjection<DeploymentView> {
@@ -43,6 +50,9 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
       views.put({ ...view, status: 'succeeded', commit, composeDigest, containers, updatedAt: at, position });
     } else if (event.type === 'DeploymentFailed') {
       views.put({ ...view, status: 'failed', reason: event.data.reason, updatedAt: at, position });
+    } else {
+      const { containers } = event.data;
+      views.put({ ...view, status: STATUS_AFTER[event.type], containers, updatedAt: at, position });
     }
   }
 }

@@ -56,8 +56,26 @@ export class ComposeGate {
     );
     if (violations.length > 0) throw new ComposePolicyError(violations);
     await fs.mkdir(this.options.dir, { recursive: true, mode: 0o700 });
-    const file = path.join(this.options.dir, `${project.name}.yml`);
+    const file = this.checkedFile(project.name);
     await fs.writeFile(file, stringify(withDefaultLimits(rendered, this.options.limits)), { mode: 0o600 });
     return { name: project.name, file };
+  }
+
+  /** The project as last admitted, or null if it never was (or was removed since). */
+  async admitted(name: string): Promise<ComposeProject | null> {
+    const file = this.checkedFile(name);
+    return fs.access(file).then(
+      () => ({ name, file }),
+      () => null,
+    );
+  }
+
+  /** Forgets a removed project's checked file. */
+  async forget(name: string): Promise<void> {
+    await fs.rm(this.checkedFile(name), { force: true });
+  }
+
+  private checkedFile(name: string): string {
+    return path.join(this.options.dir, `${name}.yml`);
   }
 }

@@ -1,0 +1,59 @@
+import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
+import { Conflict, LifecycleAction, Unavailable } from '@testausdeploy/domain';
+import { ReadModels } from '../../events/read-models';
+import { NodeConnections } from '../../nodes/node-connections';
+import { DeploymentRepository } from '../deployment.repository';
+import { DeploymentView } from '../projections/deployment-view';
+import { DEPLOYMENTS } from '../projections/deployments.projection';
+import { GetDeploymentQuery } from '../queries/get-deployment.query';
+import { ChangeLifecycleCommand } from './change-lifecycle.command';
+
+const LIFECYCLE_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Checks the action against the deployment's status, has the Worker carry it out, and only then records it:
+ * a refused or failed action records nothing, and the caller gets the reason.
+ */
+@CommandHandler(ChangeLifecycleCommand)
+export class ChangeLifecycleHandler implements ICommandHandler<ChangeLifecycleCommand> {
+  constructor(
+    private readonly repository: DeploymentRepository,
+    private readonly nodes: NodeConnections,
+    private readonly readModels: ReadModels,
+    private readonly queries: QueryBus,
+  ) {}
+
+  async execute({
+    deploymentId,
+    action,
+    actor,
+    removeVolumes,
+  }: ChangeLifecycleCommand): Promise<DeploymentView> {
+    const deployment = await this.repository.load(deploymentId);
+    deployment.ensureCan(action);
+    const { org, repo } = deployment.source;
+    const newer = await this.readModels
+      .collection<DeploymentView>(DEPLOYMENTS)
+      .find({ org, repo })
+      .sort({ requestedAt: -1 })
+      .limit(1)
+      .next();
+    if (newer && newer.id !== deploymentId) {
+      throw new Conflict(`deployment ${newer.id} of ${org}/${repo} is newer: act on that one`);
+    }
+    const containers = await this.worker(org, repo, action, removeVolumes);
+    deployment.changed(action, actor, containers, removeVolumes);
+    await this.repository.save(deployment, { actor, correlationId: deploymentId, causationId: null });
+    return this.queries.execute(new GetDeploymentQuery(deploymentId));
+  }
+
+  private async worker(org: string, repo: string, action: LifecycleAction, removeVolumes: boolean) {
+    try {
+      const worker = this.nodes.worker();
+      const options = { timeoutMs: LIFECYCLE_TIMEOUT_MS };
+      return (await worker.request('lifecycle', { org, repo, action, removeVolumes }, options)).containers;
+    } catch (error) {
+      throw new Unavailable(`the Worker could not ${action} ${org}/${repo}: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
+import { ComposeCli, composeProjectName } from './compose-cli';
+import { ComposeGate } from './policy/compose-gate';
+import { ProjectContainers } from './project-containers';
+import { WorkerAllowList } from './worker-allow-list';
+
+/** ICP `lifecycle`: stop, start, restart or remove a deployed project, through its checked compose file. */
+@Injectable()
+export class LifecycleHandler {
+  constructor(
+    private readonly allowList: WorkerAllowList,
+    private readonly compose: ComposeCli,
+    private readonly gate: ComposeGate,
+    private readonly containers: ProjectContainers,
+  ) {}
+
+  async run(
+    { org, repo, action, removeVolumes }: IcpData<'lifecycle'>,
+    context: CommandContext,
+  ): Promise<IcpResult<'lifecycle'>> {
+    this.allowList.check(org);
+    const name = composeProjectName(org, repo);
+    const project = await this.gate.admitted(name);
+    if (!project)
+      throw new IcpError(IcpErrorCode.CommandFailed, `${org}/${repo} is not deployed on this Worker`);
+    const output = (line: string) => context.progress(line);
+    if (action === 'stop') await this.compose.stop(project, output);
+    if (action === 'start') await this.compose.start(project, output);
+    if (action === 'restart') await this.compose.restart(project, output);
+    if (action === 'remove') {
+      await this.compose.remove(project, removeVolumes, output);
+      await this.gate.forget(name);
+    }
+    return { containers: await this.containers.list(name) };
+  }
+}
