@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -155,6 +156,37 @@ describe('end to end: the three apps deploy a compose project from a git host on
       'DeploymentRestarted by admin',
       'DeploymentRemoved by admin',
     ]);
+  });
+
+  it('keeps the data a service writes into a bind mount inside the clone across redeploys', async () => {
+    const keeper = `data-${randomBytes(3).toString('hex')}`;
+    const project = (page: string) => ({
+      'docker-compose.yml': [
+        'services:',
+        '  web:',
+        '    build: ./web',
+        '    volumes: ["./data:/data"]',
+        '',
+      ].join('\n'),
+      'web/Dockerfile': [
+        'FROM testausdeploy/busybox:latest',
+        'COPY index.html /www/index.html',
+        'CMD ["sh", "-c", "echo started >> /data/starts && exec httpd -f -p 8080 -h /www"]',
+        '',
+      ].join('\n'),
+      'web/index.html': page,
+    });
+    const starts = join(system.reposDir, ORG, keeper, 'data', 'starts');
+    const lines = async () =>
+      (await readFile(starts, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+    await git.push(ORG, keeper, project('v1'));
+    assert.equal((await deployAndWait({ org: ORG, repo: keeper })).status, 'succeeded');
+    await eventually(async () => ((await lines()) === 1 ? true : undefined), 15_000);
+    await git.push(ORG, keeper, project('v2'));
+    const again = await deployAndWait({ org: ORG, repo: keeper });
+    assert.equal(again.status, 'succeeded', again.reason ?? '');
+    await eventually(async () => ((await lines()) === 2 ? true : undefined), 15_000);
+    assert.equal((await system.call('DELETE', `/deployments/${again.id}`)).status, 200);
   });
 
   it('refuses an organisation that is not allowed with 403 and the reason', async () => {
