@@ -29,6 +29,7 @@ export class ManagerApp {
       ADMIN_TOKEN: TEST_TOKEN,
       MANAGER_STATE_DIR: stateDir,
       LOG_LEVEL: 'silent',
+      POLL_INTERVAL_MS: '0',
       ...env,
     });
     const app = await NestFactory.create(ManagerModule.forRoot(config), { logger: false });

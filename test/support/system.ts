@@ -29,7 +29,12 @@ export class System {
     private readonly env: Record<App, Record<string, string>>,
   ) {}
 
-  static async start(options: { allowedOrgs: string; gitBaseUrl: string }): Promise<System> {
+  /** `pollIntervalMs` turns the Manager's poller on (off by default, so tests see only their own deployments). */
+  static async start(options: {
+    allowedOrgs: string;
+    gitBaseUrl: string;
+    pollIntervalMs?: number;
+  }): Promise<System> {
     const dir = await mkdtemp(join(tmpdir(), 'system-'));
     const token = randomBytes(24).toString('hex');
     const [apiPort, workerPort, guardianPort] = [await freePort(), await freePort(), await freePort()];
@@ -40,6 +45,7 @@ export class System {
         MONGO_URL: testDatabaseUrl('e2e'),
         ADMIN_TOKEN: token,
         ALLOWED_ORGS: options.allowedOrgs,
+        POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 0),
       },
       worker: {
         WORKER_PORT: String(workerPort),

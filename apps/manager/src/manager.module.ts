@@ -14,6 +14,7 @@ import { DomainErrorFilter } from './http/domain-error.filter';
 import { NodesModule } from './nodes/nodes.module';
 import { OpenApiController } from './openapi/openapi.controller';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { PollingModule } from './polling/polling.module';
 import { StatsModule } from './stats/stats.module';
 
 @Module({})
@@ -34,6 +35,7 @@ export class ManagerModule {
         DeploymentsModule,
         StatsModule,
         AdminModule,
+        PollingModule,
       ],
       controllers: [HealthController, OpenApiController],
       providers: [

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IcpHandlers } from '@testausdeploy/icp';
 import { NodeCommands, SERVICE_VERSION } from '@testausdeploy/service';
 import { DeployHandler } from './deploy/deploy.handler';
+import { HeadHandler } from './deploy/head.handler';
 import { LifecycleHandler } from './deploy/lifecycle.handler';
 
 /** The ICP commands a Worker serves. */
@@ -10,6 +11,7 @@ export class WorkerCommands extends NodeCommands {
   constructor(
     private readonly deployHandler: DeployHandler,
     private readonly lifecycleHandler: LifecycleHandler,
+    private readonly headHandler: HeadHandler,
   ) {
     super();
   }
@@ -19,6 +21,7 @@ export class WorkerCommands extends NodeCommands {
       health: async () => ({ service: 'worker', version: SERVICE_VERSION }),
       deploy: (data, context) => this.deployHandler.deploy(data, context),
       lifecycle: (data, context) => this.lifecycleHandler.run(data, context),
+      head: (data) => this.headHandler.head(data),
     };
   }
 }

@@ -44,6 +44,11 @@ export const icpCommands = {
       containers: z.array(containerView),
     }),
   },
+  /** The commit a branch of a repository points at now (the poller's question). */
+  head: {
+    data: z.object({ org: gitName, repo: gitName, branch: z.string().min(1).max(255) }).strict(),
+    result: z.object({ commit: z.string().regex(/^[0-9a-f]{40,64}$/) }),
+  },
   /** Acts on a deployed project: stop, start, restart, or remove it (images too, volumes only when asked). */
   lifecycle: {
     data: z

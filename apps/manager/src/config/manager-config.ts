@@ -13,6 +13,10 @@ export const managerConfigSchema = z.object({
     .int()
     .positive()
     .default(15 * 60_000),
+  /** How often the poller checks every deployed repository's branch head (with ±20% jitter); 0 turns it off. */
+  POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How many repositories the poller checks at once. */
+  POLL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ComposeCli } from './compose-cli';
 import { ComposeGate } from './policy/compose-gate';
 import { DeployHandler } from './deploy.handler';
+import { HeadHandler } from './head.handler';
 import { LifecycleHandler } from './lifecycle.handler';
 import { WorkerAllowList } from './worker-allow-list';
 import { GitRepositories } from './git-repositories';
@@ -37,7 +38,8 @@ import { ProjectContainers } from './project-containers';
     WorkerAllowList,
     DeployHandler,
     LifecycleHandler,
+    HeadHandler,
   ],
-  exports: [DeployHandler, LifecycleHandler],
+  exports: [DeployHandler, LifecycleHandler, HeadHandler],
 })
 export class DeployModule {}

@@ -80,6 +80,14 @@ describe('GitRepositories', () => {
     assert.equal(multi.repositoryUrl('constructor', 'app'), 'https://github.com/constructor/app.git');
   });
 
+  it('reads a branch head from the remote without cloning, and names a branch that does not exist', async () => {
+    const sha = await commit('index.html', 'v1');
+    assert.equal(await repos.head('demo', 'app', 'main'), sha);
+    assert.deepEqual(await fs.readdir(reposDir), []);
+    await assert.rejects(repos.head('demo', 'app', 'nope'), /branch "nope" does not exist in demo\/app/);
+    await assert.rejects(repos.head('demo', 'missing', 'main'), GitSourceError);
+  });
+
   it('clones a branch and returns its head commit, leaving no temporary folder', async () => {
     const sha = await commit('index.html', 'v1');
     const result = await repos.checkout('demo', 'app', 'main');

@@ -111,6 +111,22 @@ export class GitRepositories {
     });
   }
 
+  /** The commit `branch` points at on the remote (`git ls-remote`), without touching the clone. */
+  async head(org: string, repo: string, branch: string): Promise<string> {
+    const url = this.repositoryUrl(org, repo);
+    assertValid(branchNameProblem(branch));
+    let listed: string;
+    await fs.mkdir(this.reposDir, { recursive: true });
+    try {
+      listed = await this.git(this.reposDir).listRemote([url, `refs/heads/${branch}`]);
+    } catch (err) {
+      throw this.remoteFailure(err, org, repo, url, branch);
+    }
+    const commit = /^([0-9a-f]{40,64})\s/m.exec(listed)?.[1];
+    if (!commit) throw new GitSourceError(`branch "${branch}" does not exist in ${org}/${repo}`);
+    return commit;
+  }
+
   private git(baseDir: string): SimpleGit {
     return simpleGit({
       baseDir,

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { GitHost } from './support/git-host';
+import { eventually, freePort } from './support/ports';
+import { System } from './support/system';
+
+const run = promisify(execFile);
+const ORG = 'poll-org';
+
+interface View {
+  id: string;
+  repo: string;
+  status: string;
+  commit: string | null;
+  requestedBy: string;
+  reason: string | null;
+}
+
+/** A page served by busybox httpd, built from the local base image; `broken` fails the build. */
+function site(port: number, page: string, broken = false): Record<string, string> {
+  return {
+    'docker-compose.yml': `services:\n  web:\n    build: ./web\n    ports: ["127.0.0.1:${port}:8080"]\n`,
+    'web/Dockerfile': [
+      'FROM testausdeploy/busybox:latest',
+      ...(broken ? ['RUN false'] : []),
+      'COPY index.html /www/index.html',
+      'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
+      '',
+    ].join('\n'),
+    'web/index.html': page,
+  };
+}
+
+describe('end to end: the poller follows a deployed branch', () => {
+  let git: GitHost;
+  let system: System;
+  const repo = `followed-${randomBytes(3).toString('hex')}`;
+
+  before(async () => {
+    git = await GitHost.start();
+    system = await System.start({ allowedOrgs: ORG, gitBaseUrl: git.baseUrl, pollIntervalMs: 500 });
+  });
+
+  after(async () => {
+    const file = join(system.reposDir, ORG, repo, 'docker-compose.yml');
+    await run('docker-compose', [
+      '-p',
+      `td_${ORG}_${repo}`,
+      '-f',
+      file,
+      'down',
+      '--rmi',
+      'local',
+      '-v',
+    ]).catch(() => undefined);
+    await system.stop();
+    await git.stop();
+  });
+
+  const deployments = async () =>
+    (await system.call<View[]>('GET', '/deployments')).body.filter((view) => view.repo === repo);
+  const page = async (port: number) => {
+    const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => null);
+    return res?.ok ? res.text() : undefined;
+  };
+
+  it('deploys a new commit, keeps the old version serving when a commit breaks, and tries each commit once', async () => {
+    const port = await freePort();
+    await git.push(ORG, repo, site(port, 'v1'));
+    const first = await system.call<{ deploymentId: string }>('POST', '/deployments', { org: ORG, repo });
+    assert.equal(first.status, 202);
+    await eventually(async () => ((await page(port)) === 'v1' ? true : undefined), 120_000);
+
+    const v2 = await git.push(ORG, repo, site(port, 'v2'));
+    const redeployed = await eventually(async () => {
+      const [newest] = await deployments();
+      return newest.requestedBy === 'poller' && newest.status !== 'requested' ? newest : undefined;
+    }, 120_000);
+    assert.equal(redeployed.status, 'succeeded', redeployed.reason ?? '');
+    assert.equal(redeployed.commit, v2);
+    assert.equal(await eventually(() => page(port), 15_000), 'v2');
+
+    await git.push(ORG, repo, site(port, 'v3', true));
+    const failed = await eventually(async () => {
+      const [newest] = await deployments();
+      return newest.id !== redeployed.id && newest.status !== 'requested' ? newest : undefined;
+    }, 120_000);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.requestedBy, 'poller');
+    assert.equal(await page(port), 'v2', 'the previous version keeps serving');
+
+    // A few more rounds: the broken commit is not tried again.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal((await deployments()).length, 3);
+    const audit = await system.call<{ entries: { actor: string }[] }>(
+      'GET',
+      '/audit?type=DeploymentRequested',
+    );
+    assert.deepEqual(
+      audit.body.entries.map((entry) => entry.actor),
+      ['poller', 'poller', 'admin'],
+    );
+  });
+});
