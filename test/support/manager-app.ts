@@ -32,7 +32,7 @@ export class ManagerApp {
       POLL_INTERVAL_MS: '0',
       ...env,
     });
-    const app = await NestFactory.create(ManagerModule.forRoot(config), { logger: false });
+    const app = await NestFactory.create(ManagerModule.forRoot(config), { logger: false, rawBody: true });
     await app.init();
     return new ManagerApp(app, stateDir);
   }

@@ -26,7 +26,11 @@ async function main(command: string | undefined): Promise<void> {
   const config = loadManagerConfig();
   if (command === 'rebuild') return rebuildCommand(config, process.argv[3]);
   if (command === 'enrol') return enrolCommand(config, process.argv.slice(3));
-  const app = await NestFactory.create(ManagerModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create(ManagerModule.forRoot(config), {
+    bufferLogs: true,
+    // The webhook's signature is over the exact bytes received.
+    rawBody: true,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.listen(config.MANAGER_PORT, config.MANAGER_HOST);

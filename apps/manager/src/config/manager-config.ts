@@ -17,6 +17,8 @@ export const managerConfigSchema = z.object({
   POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** How many repositories the poller checks at once. */
   POLL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** The shared secret of GitHub push webhooks (`POST /webhooks/github`); webhooks are off without one. */
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: env.logLevel(),
 });
 

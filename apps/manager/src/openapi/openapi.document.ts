@@ -100,6 +100,23 @@ export function openApiDocument(version: string) {
       '/deployments/{id}/stop': lifecycle("Stop the deployed project's containers"),
       '/deployments/{id}/start': lifecycle('Start the stopped project again'),
       '/deployments/{id}/restart': lifecycle("Restart the project's containers"),
+      '/webhooks/github': {
+        post: {
+          summary:
+            'GitHub push webhook: deploys the pushed head of followed branches (HMAC-signed, no token)',
+          security: [],
+          parameters: [
+            { name: 'X-Hub-Signature-256', in: 'header', required: true, schema: { type: 'string' } },
+            { name: 'X-GitHub-Event', in: 'header', required: true, schema: { type: 'string' } },
+          ],
+          responses: {
+            202: json('`{ deployments }`: the deployments it requested'),
+            400: problem,
+            401: problem,
+            404: problem,
+          },
+        },
+      },
       '/audit': {
         get: {
           summary:

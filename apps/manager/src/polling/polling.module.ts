@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { BranchFollower } from './branch-follower';
 import { RepositoryPoller } from './repository-poller';
+import { WatchedSources } from './watched-sources';
+import { WebhooksController } from './webhooks.controller';
 
-/** Follows deployed branches: a new commit on one is deployed. */
-@Module({ providers: [RepositoryPoller] })
+/** Follows deployed branches, by polling and by push webhooks: a new commit on one is deployed. */
+@Module({
+  controllers: [WebhooksController],
+  providers: [WatchedSources, BranchFollower, RepositoryPoller],
+})
 export class PollingModule {}

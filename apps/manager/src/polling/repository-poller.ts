@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ManagerConfig } from '../config/manager-config';
-import { RequestDeploymentCommand } from '../deployments/commands/request-deployment.command';
 import { DeploymentView } from '../deployments/projections/deployment-view';
-import { DEPLOYMENTS } from '../deployments/projections/deployments.projection';
-import { ReadModels } from '../events/read-models';
 import { NodeConnections } from '../nodes/node-connections';
+import { BranchFollower } from './branch-follower';
+import { sourceKey, WatchedSources } from './watched-sources';
 
 /** A failing repository is skipped for the interval doubled per failure, at most this long. */
 const MAX_BACKOFF_MS = 60 * 60_000;
@@ -14,10 +11,9 @@ const MAX_BACKOFF_MS = 60 * 60_000;
 /**
  * Keeps deployed repositories on their branch head: on every round (the interval with ±20% jitter, never
  * two at once) it asks a Worker for the head of each deployed branch (`git ls-remote` there) and requests a
- * deployment (actor `poller`) when it differs from what runs. The request's command id is the source and the
- * commit, so one commit is deployed by the poller at most once, even across restarts: a broken commit fails
- * once and stays failed until the next push. Repositories whose newest deployment is stopped or removed are
- * left alone; one whose head cannot be read is backed off.
+ * deployment (actor `poller`, through BranchFollower) when it differs from what runs: one commit is deployed
+ * at most once, even across restarts, so a broken commit fails once and stays failed until the next push.
+ * One whose head cannot be read is backed off.
  */
 @Injectable()
 export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,9 +24,9 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     private readonly config: ManagerConfig,
-    private readonly readModels: ReadModels,
+    private readonly sources: WatchedSources,
     private readonly nodes: NodeConnections,
-    private readonly commands: CommandBus,
+    private readonly follower: BranchFollower,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -44,8 +40,7 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
 
   /** One round over every watched repository; resolves when all are checked. */
   async round(): Promise<void> {
-    await this.readModels.started;
-    const sources = await this.watched();
+    const sources = await this.sources.all();
     let next = 0;
     const check = async () => {
       while (next < sources.length && !this.stopped) await this.check(sources[next++]);
@@ -65,48 +60,17 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
     this.timer.unref();
   }
 
-  /** The newest deployment of every source (repository, branch, compose file) that is to follow its branch. */
-  private async watched(): Promise<DeploymentView[]> {
-    const views = await this.readModels
-      .collection<DeploymentView>(DEPLOYMENTS)
-      .find(
-        {},
-        {
-          projection: {
-            _id: 0,
-            id: 1,
-            org: 1,
-            repo: 1,
-            branch: 1,
-            composePath: 1,
-            status: 1,
-            commit: 1,
-            requestedAt: 1,
-          },
-        },
-      )
-      .sort({ requestedAt: -1 })
-      .toArray();
-    const newest = new Map<string, DeploymentView>();
-    for (const view of views) if (!newest.has(sourceKey(view))) newest.set(sourceKey(view), view);
-    return [...newest.values()].filter((view) => view.status === 'succeeded' || view.status === 'failed');
-  }
-
   private async check(newest: DeploymentView): Promise<void> {
     const key = sourceKey(newest);
     const failing = this.failures.get(key);
     if (failing && Date.now() < failing.until) return;
-    const { org, repo, branch, composePath } = newest;
+    const { org, repo, branch } = newest;
     try {
       const { commit } = await this.nodes
         .worker()
         .request('head', { org, repo, branch }, { timeoutMs: 30_000 });
       this.failures.delete(key);
-      if (newest.status === 'succeeded' && newest.commit === commit) return;
-      const commandId = `poll:${createHash('sha256').update(key).digest('hex').slice(0, 16)}:${commit}`;
-      await this.commands.execute(
-        new RequestDeploymentCommand({ org, repo, branch, composePath }, 'poller', commandId),
-      );
+      await this.follower.follow(newest, commit, 'poller');
     } catch (error) {
       const count = (failing?.count ?? 0) + 1;
       const wait = Math.min(this.config.POLL_INTERVAL_MS * 2 ** count, MAX_BACKOFF_MS);
@@ -116,8 +80,4 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
       );
     }
   }
-}
-
-function sourceKey({ org, repo, branch, composePath }: DeploymentView): string {
-  return JSON.stringify([org, repo, branch, composePath]);
 }

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { DeploymentView } from '../deployments/projections/deployment-view';
+import { DEPLOYMENTS } from '../deployments/projections/deployments.projection';
+import { ReadModels } from '../events/read-models';
+
+/**
+ * The sources (repository, branch, compose file) that follow their branch: the newest deployment of each,
+ * where that one succeeded or failed. A stopped or removed project, or one being deployed, is left alone.
+ */
+@Injectable()
+export class WatchedSources {
+  constructor(private readonly readModels: ReadModels) {}
+
+  async all(): Promise<DeploymentView[]> {
+    await this.readModels.started;
+    const views = await this.readModels
+      .collection<DeploymentView>(DEPLOYMENTS)
+      .find(
+        {},
+        {
+          projection: {
+            _id: 0,
+            id: 1,
+            org: 1,
+            repo: 1,
+            branch: 1,
+            composePath: 1,
+            status: 1,
+            commit: 1,
+            requestedAt: 1,
+          },
+        },
+      )
+      .sort({ requestedAt: -1 })
+      .toArray();
+    const newest = new Map<string, DeploymentView>();
+    for (const view of views) if (!newest.has(sourceKey(view))) newest.set(sourceKey(view), view);
+    return [...newest.values()].filter((view) => view.status === 'succeeded' || view.status === 'failed');
+  }
+}
+
+export function sourceKey({ org, repo, branch, composePath }: DeploymentView): string {
+  return JSON.stringify([org, repo, branch, composePath]);
+}
