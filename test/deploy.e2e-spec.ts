@@ -114,6 +114,17 @@ describe('end to end: the three apps deploy a compose project from a git host on
     const { body: list } = await system.call<DeploymentView[]>('GET', '/deployments');
     assert.ok(list.some((item) => item.id === view.id && item.status === 'succeeded'));
     deployed = { id: view.id, port };
+
+    const log = await system.call<{ lines: string[]; running: boolean }>(
+      'GET',
+      `/deployments/${view.id}/logs`,
+    );
+    assert.equal(log.body.running, false);
+    assert.ok(
+      log.body.lines.some((line) => line.startsWith(`checked out ${ORG}/${repo}@main at ${commit}`)),
+      log.body.lines.join('\n'),
+    );
+    assert.ok(log.body.lines.includes('compose file checked against the deploy policy'));
   });
 
   it('stops, starts, restarts and removes the deployed project, each recorded with who asked', async () => {

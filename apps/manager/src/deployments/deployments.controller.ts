@@ -15,6 +15,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Actor } from '../auth/actor.decorator';
 import { AsOfResolver } from '../audit/as-of.resolver';
 import { ZodBody } from '../http/zod-body.pipe';
+import { BuildLogs } from './build-logs';
 import { ChangeLifecycleCommand } from './commands/change-lifecycle.command';
 import { RequestDeploymentCommand } from './commands/request-deployment.command';
 import {
@@ -35,6 +36,7 @@ export class DeploymentsController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     private readonly asOf: AsOfResolver,
+    private readonly buildLogs: BuildLogs,
   ) {}
 
   /** Accepted, not done: the deployment runs on the Worker; poll `GET /deployments/:id` for the outcome. */
@@ -58,6 +60,13 @@ export class DeploymentsController {
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.queries.execute(new GetDeploymentQuery(id));
+  }
+
+  /** The attempt's git and compose output: `{ lines, truncated, running }`. */
+  @Get(':id/logs')
+  async logs(@Param('id', new ParseUUIDPipe()) id: string) {
+    await this.queries.execute(new GetDeploymentQuery(id));
+    return (await this.buildLogs.read(id)) ?? { lines: [], truncated: false, running: false };
   }
 
   /** Stops the deployed project's containers; 409 when the deployment's status does not allow it. */

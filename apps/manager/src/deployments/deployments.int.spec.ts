@@ -59,6 +59,9 @@ describe('Manager REST: deployments (real database, no Worker reachable)', () =>
     }
     assert.equal(view?.status, 'failed');
     assert.match(view?.reason ?? '', /no Worker is enrolled/);
+    const log = await manager.http().get(`/deployments/${deploymentId}/logs`).set(auth).expect(200);
+    assert.deepEqual(log.body, { lines: [], truncated: false, running: false });
+    await manager.http().get(`/deployments/${crypto.randomUUID()}/logs`).set(auth).expect(404);
     assert.equal(view?.requestedBy, 'admin');
 
     const list = await manager.http().get('/deployments').set(auth).expect(200);

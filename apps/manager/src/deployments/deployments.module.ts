@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { ChangeLifecycleHandler } from './commands/change-lifecycle.handler';
 import { RequestDeploymentHandler } from './commands/request-deployment.handler';
 import { RunDeploymentHandler } from './commands/run-deployment.handler';
+import { BuildLogs } from './build-logs';
 import { DeploymentRepository } from './deployment.repository';
 import { DeploymentsController } from './deployments.controller';
 import { DeploymentsProjection } from './projections/deployments.projection';
@@ -16,6 +17,7 @@ import { UnfinishedDeployments } from './sagas/unfinished-deployments';
   controllers: [DeploymentsController],
   providers: [
     DeploymentRepository,
+    BuildLogs,
     DeploymentsProjection,
     RequestDeploymentHandler,
     RunDeploymentHandler,

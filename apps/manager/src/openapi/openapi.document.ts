@@ -97,6 +97,15 @@ export function openApiDocument(version: string) {
           responses: { 200: json('deployment view'), 400: problem, 404: problem, 409: problem, 503: problem },
         },
       },
+      '/deployments/{id}/logs': {
+        get: {
+          summary: "The attempt's git and compose output (the last 5,000 lines at most)",
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          ],
+          responses: { 200: json('`{ lines, truncated, running }`'), 400: problem, 404: problem },
+        },
+      },
       '/deployments/{id}/stop': lifecycle("Stop the deployed project's containers"),
       '/deployments/{id}/start': lifecycle('Start the stopped project again'),
       '/deployments/{id}/restart': lifecycle("Restart the project's containers"),
