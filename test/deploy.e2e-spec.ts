@@ -16,6 +16,7 @@ interface DeploymentView {
   id: string;
   status: 'requested' | 'succeeded' | 'failed';
   commit: string | null;
+  diskBytes: number | null;
   reason: string | null;
   containers: {
     name: string;
@@ -98,6 +99,7 @@ describe('end to end: the three apps deploy a compose project from a git host on
     });
     assert.equal(view.status, 'succeeded', `${view.reason}\n${await system.logs()}`);
     assert.equal(view.commit, commit);
+    assert.ok((view.diskBytes ?? 0) > 0, "the clone's disk use is reported");
     assert.equal(view.containers.length, 1);
     assert.equal(view.containers[0].state, 'running');
     assert.deepEqual(

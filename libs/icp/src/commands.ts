@@ -42,6 +42,8 @@ export const icpCommands = {
       /** `sha256:<hex>` of the compose file as it ran. */
       composeDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
       containers: z.array(containerView),
+      /** Bytes the repository's clone takes on the Worker's disk (its data in bind mounts included). */
+      diskBytes: z.number().int().nonnegative(),
     }),
   },
   /** The commit a branch of a repository points at now (the poller's question). */

@@ -28,7 +28,12 @@ describe('ICP at-most-once: a retried request id gets the recorded outcome, neve
         await gate;
         context.progress('finished');
         if (data.repo === 'broken') throw new Error(`compose failed (run ${runs.get(data.deploymentId)})`);
-        return { commit: 'c'.repeat(40), composeDigest: `sha256:${'d'.repeat(64)}`, containers: [] };
+        return {
+          commit: 'c'.repeat(40),
+          composeDigest: `sha256:${'d'.repeat(64)}`,
+          containers: [],
+          diskBytes: 0,
+        };
       },
     }));
   });

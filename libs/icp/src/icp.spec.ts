@@ -26,7 +26,12 @@ describe('ICP over mutual TLS', () => {
       deploy: async (data, context) => {
         context.progress(`building ${data.repo}`);
         if (data.repo === 'broken') throw new Error('compose failed: no such service');
-        return { commit: 'a'.repeat(40), composeDigest: `sha256:${'b'.repeat(64)}`, containers: [] };
+        return {
+          commit: 'a'.repeat(40),
+          composeDigest: `sha256:${'b'.repeat(64)}`,
+          containers: [],
+          diskBytes: 0,
+        };
       },
     }));
   });

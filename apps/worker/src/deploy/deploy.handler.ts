@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { ComposeCli, composeProjectName } from './compose-cli';
 import { resolveComposePath } from './compose-path';
+import { diskUsage } from './disk-usage';
 import { GitRepositories } from './git-repositories';
 import { ComposePolicyError, ComposeGate } from './policy/compose-gate';
 import { ComposeFileError } from './policy/compose-references';
@@ -43,6 +44,7 @@ export class DeployHandler {
     });
     context.progress(`compose file checked against the deploy policy`);
     await this.compose.up(checked, (line) => context.progress(line));
-    return { commit, composeDigest, containers: await this.containers.list(project.name) };
+    const [containers, diskBytes] = await Promise.all([this.containers.list(project.name), diskUsage(dir)]);
+    return { commit, composeDigest, containers, diskBytes };
   }
 }

@@ -52,11 +52,17 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
   }
 
   /** The commit and the compose file's digest are what a later rollback restores exactly. */
-  succeed(commit: string, composeDigest: string, containers: DeployedContainer[]): void {
+  succeed(commit: string, composeDigest: string, containers: DeployedContainer[], diskBytes?: number): void {
     this.ensureInProgress();
     this.record({
       type: 'DeploymentSucceeded',
-      data: { deploymentId: this.id, commit, composeDigest, containers },
+      data: {
+        deploymentId: this.id,
+        commit,
+        composeDigest,
+        containers,
+        ...(diskBytes !== undefined && { diskBytes }),
+      },
     });
   }
 

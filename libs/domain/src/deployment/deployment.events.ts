@@ -30,7 +30,14 @@ export type DeploymentRequested = DomainEvent<
 
 export type DeploymentSucceeded = DomainEvent<
   'DeploymentSucceeded',
-  { deploymentId: string; commit: string; composeDigest: string; containers: DeployedContainer[] }
+  {
+    deploymentId: string;
+    commit: string;
+    composeDigest: string;
+    containers: DeployedContainer[];
+    /** Disk use of the clone after the deployment; absent in events recorded before it was reported. */
+    diskBytes?: number;
+  }
 >;
 
 export type DeploymentFailed = DomainEvent<'DeploymentFailed', { deploymentId: string; reason: string }>;

@@ -33,7 +33,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
           },
         },
       );
-      deployment.succeed(result.commit, result.composeDigest, result.containers);
+      deployment.succeed(result.commit, result.composeDigest, result.containers, result.diskBytes);
     } catch (error) {
       deployment.fail(error instanceof Error ? error.message : String(error));
     }

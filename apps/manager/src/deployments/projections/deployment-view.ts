@@ -14,6 +14,8 @@ export interface DeploymentView {
   composeDigest: string | null;
   reason: string | null;
   containers: DeployedContainer[];
+  /** Disk use of the repository's clone on the Worker after the last successful attempt; null if not reported. */
+  diskBytes: number | null;
   requestedBy: string;
   requestedAt: Date;
   updatedAt: Date;

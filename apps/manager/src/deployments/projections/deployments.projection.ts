@@ -16,7 +16,7 @@ const STATUS_AFTER: Record<DeploymentLifecycleEvent['type'], DeploymentStatus> =
 @Injectable()
 export class DeploymentsProjection extends RegisteredProjection<DeploymentView> {
   readonly name = DEPLOYMENTS;
-  readonly version = 2;
+  readonly version = 3;
   readonly indexes = [{ key: { requestedAt: -1 } }];
 
   async apply(event: StoredEvent, views: Views<DeploymentView>): Promise<void> {
@@ -36,6 +36,7 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
         composeDigest: null,
         reason: null,
         containers: [],
+        diskBytes: null,
         requestedBy,
         requestedAt: at,
         updatedAt: at,
@@ -46,8 +47,9 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
     // An outcome seen again after a crash is not newer than what the view already shows.
     if (!view || view.position >= position) return;
     if (event.type === 'DeploymentSucceeded') {
-      const { commit, composeDigest, containers } = event.data;
-      views.put({ ...view, status: 'succeeded', commit, composeDigest, containers, updatedAt: at, position });
+      const { commit, composeDigest, containers, diskBytes = null } = event.data;
+      const change = { status: 'succeeded' as const, commit, composeDigest, containers, diskBytes };
+      views.put({ ...view, ...change, updatedAt: at, position });
     } else if (event.type === 'DeploymentFailed') {
       views.put({ ...view, status: 'failed', reason: event.data.reason, updatedAt: at, position });
     } else {
