@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { privateGitServer } from '../../../../test/support/git-http';
 import { GitRepositories, GitSourceError } from './git-repositories';
 
 const identity = {
@@ -226,6 +227,38 @@ describe('GitRepositories', () => {
     );
   });
 
+  describe('private repositories over smart HTTP', () => {
+    it('fetches with the credentials of the configured URL, keeping them out of the clone and of messages', async () => {
+      const sha = await commit('index.html', 'private v1');
+      const { server, port, seen } = await privateGitServer(remotes, 'reader:s3cret-token');
+      try {
+        const privateRepos = new GitRepositories({
+          reposDir,
+          baseUrl: `http://reader:s3cret-token@127.0.0.1:${port}`,
+        });
+        assert.equal(await privateRepos.head('demo', 'app', 'main'), sha);
+        const { dir, commit: cloned } = await privateRepos.checkout('demo', 'app', 'main');
+        assert.equal(cloned, sha);
+        const sha2 = await commit('index.html', 'private v2');
+        assert.equal((await privateRepos.checkout('demo', 'app', 'main')).commit, sha2);
+        // A service may bind-mount its repository: nothing in it may hold the token.
+        const config = await fs.readFile(path.join(dir, '.git', 'config'), 'utf8');
+        assert.ok(!config.includes('s3cret'), config);
+        assert.match(config, new RegExp(`url = http://127\\.0\\.0\\.1:${port}/demo/app\\.git`));
+        assert.ok(seen.some((request) => request.authorization?.startsWith('Basic ')));
+
+        const wrong = new GitRepositories({
+          reposDir: `${reposDir}-2`,
+          baseUrl: `http://reader:wrong-token@127.0.0.1:${port}`,
+        });
+        const err = await rejection(wrong.checkout('demo', 'app', 'main'));
+        assert.ok(!err.message.includes('wrong-token'), err.message);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+  });
+
   describe('over http', () => {
     let server: http.Server;
     let port: number;
@@ -263,8 +296,8 @@ describe('GitRepositories', () => {
         baseUrl: `http://user:s3cret-token@127.0.0.1:${port}`,
       });
       const err = await rejection(withToken.checkout('demo', 'private', 'main'));
-      const redacted = `http://***@127.0.0.1:${port}/demo/private.git`;
-      assert.ok(err.reason.includes(redacted), `reason ${JSON.stringify(err.reason)} lacks ${redacted}`);
+      const clean = `at http://127.0.0.1:${port}/demo/private.git`;
+      assert.ok(err.reason.includes(clean), `reason ${JSON.stringify(err.reason)} lacks ${clean}`);
       assert.ok(!err.message.includes('s3cret'), `message ${JSON.stringify(err.message)} leaks the token`);
       assert.ok(!String(err.stack).includes('s3cret'), `stack ${JSON.stringify(err.stack)} leaks the token`);
     });

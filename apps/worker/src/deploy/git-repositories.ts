@@ -24,6 +24,12 @@ export interface GitRepositoriesOptions {
   timeoutMs?: number;
 }
 
+/** A repository's fetch URL without credentials, and the Authorization header value those give, if any. */
+interface Remote {
+  url: string;
+  auth: string | null;
+}
+
 export interface Checkout {
   dir: string;
   commit: string;
@@ -94,17 +100,33 @@ export class GitRepositories {
     return `${base.replace(/\/+$/, '')}/${org}/${repo}.git`;
   }
 
+  /**
+   * Where git fetches from, with the credentials a configured URL carries (`https://user:TOKEN@host`) taken out
+   * of it: they go to git as an HTTP header in its environment, so they are neither in the clone's
+   * `.git/config` (which a service that bind-mounts its repository could read) nor in any process's arguments.
+   */
+  private remote(org: string, repo: string): Remote {
+    const configured = this.repositoryUrl(org, repo);
+    const parsed = URL.canParse(configured) ? new URL(configured) : null;
+    if (!parsed || (!parsed.username && !parsed.password)) return { url: configured, auth: null };
+    const user = decodeURIComponent(parsed.username);
+    const auth = `Basic ${Buffer.from(`${user}:${decodeURIComponent(parsed.password)}`).toString('base64')}`;
+    parsed.username = '';
+    parsed.password = '';
+    return { url: parsed.toString(), auth };
+  }
+
   /** Brings `${reposDir}/${org}/${repo}` to the head of `branch` and returns that commit. */
   async checkout(org: string, repo: string, branch: string): Promise<Checkout> {
-    const url = this.repositoryUrl(org, repo);
+    const remote = this.remote(org, repo);
     assertValid(branchNameProblem(branch));
     const dir = path.join(this.reposDir, org, repo);
     return this.exclusive(dir, async () => {
       if (await this.cloneExists(dir)) {
-        await this.update(dir, url, org, repo, branch);
-      } else if (!(await this.cloneFresh(dir, url, org, repo, branch))) {
+        await this.update(dir, remote, org, repo, branch);
+      } else if (!(await this.cloneFresh(dir, remote, org, repo, branch))) {
         // Someone else put a clone in place while we were cloning: update that one instead.
-        await this.update(dir, url, org, repo, branch);
+        await this.update(dir, remote, org, repo, branch);
       }
       const commit = (await this.git(dir).revparse(['HEAD'])).trim();
       return { dir, commit };
@@ -113,12 +135,12 @@ export class GitRepositories {
 
   /** The commit `branch` points at on the remote (`git ls-remote`), without touching the clone. */
   async head(org: string, repo: string, branch: string): Promise<string> {
-    const url = this.repositoryUrl(org, repo);
+    const { url, auth } = this.remote(org, repo);
     assertValid(branchNameProblem(branch));
     let listed: string;
     await fs.mkdir(this.reposDir, { recursive: true });
     try {
-      listed = await this.git(this.reposDir).listRemote([url, `refs/heads/${branch}`]);
+      listed = await this.git(this.reposDir, auth).listRemote([url, `refs/heads/${branch}`]);
     } catch (err) {
       throw this.remoteFailure(err, org, repo, url, branch);
     }
@@ -127,12 +149,21 @@ export class GitRepositories {
     return commit;
   }
 
-  private git(baseDir: string): SimpleGit {
+  private git(baseDir: string, auth: string | null = null): SimpleGit {
+    const credentials = auth
+      ? {
+          GIT_CONFIG_COUNT: '1',
+          GIT_CONFIG_KEY_0: 'http.extraHeader',
+          GIT_CONFIG_VALUE_0: `Authorization: ${auth}`,
+        }
+      : {};
     return simpleGit({
       baseDir,
-      allowEnvironment: ['GIT_TERMINAL_PROMPT'],
+      allowEnvironment: ['GIT_TERMINAL_PROMPT', ...Object.keys(credentials)],
+      // The one config entry set through the environment is ours (the header), never anything from outside.
+      unsafe: { allowUnsafeConfigEnvCount: auth !== null },
       timeout: { block: this.timeoutMs },
-    }).env(this.env);
+    }).env({ ...this.env, ...credentials });
   }
 
   private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -169,7 +200,7 @@ export class GitRepositories {
   /** Clones beside the target and renames into place, so a failed clone never leaves a half-made folder. */
   private async cloneFresh(
     dir: string,
-    url: string,
+    { url, auth }: Remote,
     org: string,
     repo: string,
     branch: string,
@@ -180,7 +211,7 @@ export class GitRepositories {
     const tmp = path.join(parent, `.${repo}~clone-${randomBytes(6).toString('hex')}`);
     try {
       try {
-        await this.git(parent).clone(url, tmp, ['--branch', branch, '--single-branch', '--no-tags']);
+        await this.git(parent, auth).clone(url, tmp, ['--branch', branch, '--single-branch', '--no-tags']);
       } catch (err) {
         throw this.remoteFailure(err, org, repo, url, branch);
       }
@@ -197,10 +228,16 @@ export class GitRepositories {
     }
   }
 
-  private async update(dir: string, url: string, org: string, repo: string, branch: string): Promise<void> {
-    const git = this.git(dir);
+  private async update(
+    dir: string,
+    { url, auth }: Remote,
+    org: string,
+    repo: string,
+    branch: string,
+  ): Promise<void> {
+    const git = this.git(dir, auth);
     try {
-      // The base URL (and its token) may have changed in config since the clone was made.
+      // The base URL may have changed in config since the clone was made (and older clones kept a token in it).
       await git.remote(['set-url', 'origin', url]);
     } catch (err) {
       throw new GitSourceError(`could not update the clone of ${org}/${repo} in ${dir}: ${gitDetail(err)}`);
