@@ -192,14 +192,37 @@ describe('end to end: the three apps deploy a compose project from a git host on
     const starts = join(system.reposDir, ORG, keeper, 'data', 'starts');
     const lines = async () =>
       (await readFile(starts, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
-    await git.push(ORG, keeper, project('v1'));
-    assert.equal((await deployAndWait({ org: ORG, repo: keeper })).status, 'succeeded');
+    const v1 = await git.push(ORG, keeper, project('v1'));
+    const first = await deployAndWait({ org: ORG, repo: keeper });
+    assert.equal(first.status, 'succeeded');
     await eventually(async () => ((await lines()) === 1 ? true : undefined), 15_000);
     await git.push(ORG, keeper, project('v2'));
     const again = await deployAndWait({ org: ORG, repo: keeper });
     assert.equal(again.status, 'succeeded', again.reason ?? '');
     await eventually(async () => ((await lines()) === 2 ? true : undefined), 15_000);
-    assert.equal((await system.call('DELETE', `/deployments/${again.id}`)).status, 200);
+
+    // Rolling back restores the first attempt's commit exactly, as a new attempt; the data stays.
+    const accepted = await system.call<{ deploymentId: string }>('POST', `/deployments/${first.id}/rollback`);
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    const rolledBack = await eventually(async () => {
+      const { body } = await system.call<DeploymentView & { rollbackOf: string }>(
+        'GET',
+        `/deployments/${accepted.body.deploymentId}`,
+      );
+      return body.status === 'requested' ? undefined : body;
+    }, 120_000);
+    assert.equal(rolledBack.status, 'succeeded', rolledBack.reason ?? '');
+    assert.equal(rolledBack.commit, v1);
+    assert.equal(rolledBack.rollbackOf, first.id);
+    const { stdout: head } = await run('git', [
+      '-C',
+      join(system.reposDir, ORG, keeper),
+      'rev-parse',
+      'HEAD',
+    ]);
+    assert.equal(head.trim(), v1);
+    await eventually(async () => ((await lines()) === 3 ? true : undefined), 15_000);
+    assert.equal((await system.call('DELETE', `/deployments/${rolledBack.id}`)).status, 200);
   });
 
   it('refuses an organisation that is not allowed with 403 and the reason', async () => {

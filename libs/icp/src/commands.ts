@@ -35,6 +35,16 @@ export const icpCommands = {
         repo: gitName,
         branch: z.string().min(1).max(255),
         composePath: z.string().min(1).max(4096),
+        /** A rollback: run this commit of the branch instead of its head... */
+        commit: z
+          .string()
+          .regex(/^[0-9a-f]{40,64}$/)
+          .optional(),
+        /** ...and refuse unless its compose file is still this one. */
+        composeDigest: z
+          .string()
+          .regex(/^sha256:[0-9a-f]{64}$/)
+          .optional(),
       })
       .strict(),
     result: z.object({

@@ -18,6 +18,7 @@ import { ZodBody } from '../http/zod-body.pipe';
 import { BuildLogs } from './build-logs';
 import { ChangeLifecycleCommand } from './commands/change-lifecycle.command';
 import { RequestDeploymentCommand } from './commands/request-deployment.command';
+import { RollbackDeploymentCommand } from './commands/rollback-deployment.command';
 import {
   idempotencyKey,
   listDeploymentsQuery,
@@ -60,6 +61,13 @@ export class DeploymentsController {
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.queries.execute(new GetDeploymentQuery(id));
+  }
+
+  /** Restores this attempt's commit and compose file as a new attempt; 202 with its `deploymentId`. */
+  @Post(':id/rollback')
+  @HttpCode(HttpStatus.ACCEPTED)
+  rollback(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
+    return this.commands.execute(new RollbackDeploymentCommand(id, actor));
   }
 
   /** The attempt's git and compose output: `{ lines, truncated, running }`. */

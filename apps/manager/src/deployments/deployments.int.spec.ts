@@ -184,6 +184,9 @@ describe('stopping, starting and removing deployed projects (no Worker reachable
     await manager.http().delete(`/deployments/${running}?volumes=maybe`).set(auth).expect(400);
     await manager.http().post('/deployments/not-a-uuid/stop').set(auth).expect(400);
     await manager.http().post(`/deployments/${crypto.randomUUID()}/stop`).set(auth).expect(404);
+    const never = await manager.http().post(`/deployments/${requested}/rollback`).set(auth).expect(409);
+    assert.match(never.body.message, /never succeeded/);
+    await manager.http().post(`/deployments/${crypto.randomUUID()}/rollback`).set(auth).expect(404);
     const audit = await manager.http().get(`/audit?streamId=deployment-${running}`).set(auth).expect(200);
     assert.equal(audit.body.entries.length, 2);
   });

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ChangeLifecycleHandler } from './commands/change-lifecycle.handler';
 import { RequestDeploymentHandler } from './commands/request-deployment.handler';
+import { RollbackDeploymentHandler } from './commands/rollback-deployment.handler';
 import { RunDeploymentHandler } from './commands/run-deployment.handler';
 import { BuildLogs } from './build-logs';
 import { DeploymentRepository } from './deployment.repository';
@@ -22,6 +23,7 @@ import { UnfinishedDeployments } from './sagas/unfinished-deployments';
     RequestDeploymentHandler,
     RunDeploymentHandler,
     ChangeLifecycleHandler,
+    RollbackDeploymentHandler,
     GetDeploymentHandler,
     ListDeploymentsHandler,
     DeploymentSaga,

@@ -142,7 +142,7 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
     await readModels.onApplicationBootstrap();
     assert.deepEqual(await snapshot(readModels, 'deployments'), live);
     const after = await db.collection('projections').findOne({ _id: 'deployments' } as never);
-    assert.equal(after?.version, 3);
+    assert.equal(after?.version, 4);
     assert.notEqual(after?.collection, state!.collection);
   });
 

@@ -106,6 +106,21 @@ export function openApiDocument(version: string) {
           responses: { 200: json('`{ lines, truncated, running }`'), 400: problem, 404: problem },
         },
       },
+      '/deployments/{id}/rollback': {
+        post: {
+          summary: "Restore this attempt's commit and compose file exactly, as a new attempt",
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          ],
+          responses: {
+            202: json('accepted: `{ deploymentId }`'),
+            400: problem,
+            403: problem,
+            404: problem,
+            409: problem,
+          },
+        },
+      },
       '/deployments/{id}/stop': lifecycle("Stop the deployed project's containers"),
       '/deployments/{id}/start': lifecycle('Start the stopped project again'),
       '/deployments/{id}/restart': lifecycle("Restart the project's containers"),

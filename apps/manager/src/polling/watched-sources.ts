@@ -5,7 +5,8 @@ import { ReadModels } from '../events/read-models';
 
 /**
  * The sources (repository, branch, compose file) that follow their branch: the newest deployment of each,
- * where that one succeeded or failed. A stopped or removed project, or one being deployed, is left alone.
+ * where that one succeeded or failed. A stopped or removed project, one being deployed, and one rolled back
+ * (held at an earlier version until someone deploys it again) are left alone.
  */
 @Injectable()
 export class WatchedSources {
@@ -28,6 +29,7 @@ export class WatchedSources {
             status: 1,
             commit: 1,
             requestedAt: 1,
+            rollbackOf: 1,
           },
         },
       )
@@ -35,7 +37,9 @@ export class WatchedSources {
       .toArray();
     const newest = new Map<string, DeploymentView>();
     for (const view of views) if (!newest.has(sourceKey(view))) newest.set(sourceKey(view), view);
-    return [...newest.values()].filter((view) => view.status === 'succeeded' || view.status === 'failed');
+    return [...newest.values()].filter(
+      (view) => (view.status === 'succeeded' || view.status === 'failed') && !view.rollbackOf,
+    );
   }
 }
 

@@ -26,16 +26,22 @@ export class DeployHandler {
   ) {}
 
   async deploy(
-    { org, repo, branch, composePath }: IcpData<'deploy'>,
+    { org, repo, branch, composePath, commit: pinned, composeDigest: expected }: IcpData<'deploy'>,
     context: CommandContext,
   ): Promise<IcpResult<'deploy'>> {
     this.allowList.check(org);
-    const { dir, commit } = await this.git.checkout(org, repo, branch);
+    const { dir, commit } = await this.git.checkout(org, repo, branch, pinned);
     context.progress(`checked out ${org}/${repo}@${branch} at ${commit}`);
     const project = { name: composeProjectName(org, repo), file: await resolveComposePath(dir, composePath) };
     const composeDigest = `sha256:${createHash('sha256')
       .update(await readFile(project.file))
       .digest('hex')}`;
+    if (expected && composeDigest !== expected) {
+      throw new IcpError(
+        IcpErrorCode.CommandFailed,
+        `the compose file ${composePath} at ${commit} is not the one that ran then (${composeDigest}, not ${expected})`,
+      );
+    }
     const checked = await this.gate.admit(project, dir).catch((error: Error) => {
       if (error instanceof ComposePolicyError || error instanceof ComposeFileError) {
         throw new IcpError(IcpErrorCode.Forbidden, error.message);

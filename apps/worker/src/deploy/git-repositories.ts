@@ -116,8 +116,11 @@ export class GitRepositories {
     return { url: parsed.toString(), auth };
   }
 
-  /** Brings `${reposDir}/${org}/${repo}` to the head of `branch` and returns that commit. */
-  async checkout(org: string, repo: string, branch: string): Promise<Checkout> {
+  /**
+   * Brings `${reposDir}/${org}/${repo}` to the head of `branch`, or to `commit` of it (a rollback), and returns
+   * the commit checked out.
+   */
+  async checkout(org: string, repo: string, branch: string, commit?: string): Promise<Checkout> {
     const remote = this.remote(org, repo);
     assertValid(branchNameProblem(branch));
     const dir = path.join(this.reposDir, org, repo);
@@ -128,8 +131,8 @@ export class GitRepositories {
         // Someone else put a clone in place while we were cloning: update that one instead.
         await this.update(dir, remote, org, repo, branch);
       }
-      const commit = (await this.git(dir).revparse(['HEAD'])).trim();
-      return { dir, commit };
+      if (commit) await this.pin(dir, org, repo, commit);
+      return { dir, commit: (await this.git(dir).revparse(['HEAD'])).trim() };
     });
   }
 
@@ -147,6 +150,17 @@ export class GitRepositories {
     const commit = /^([0-9a-f]{40,64})\s/m.exec(listed)?.[1];
     if (!commit) throw new GitSourceError(`branch "${branch}" does not exist in ${org}/${repo}`);
     return commit;
+  }
+
+  /** Resets the clone to an earlier commit of the branch just fetched (untracked files stay, as always). */
+  private async pin(dir: string, org: string, repo: string, commit: string): Promise<void> {
+    const git = this.git(dir);
+    try {
+      await git.raw(['cat-file', '-e', `${commit}^{commit}`]);
+    } catch {
+      throw new GitSourceError(`commit ${commit} is not in the history of ${org}/${repo} any more`);
+    }
+    await git.raw(['reset', '--hard', commit]);
   }
 
   private git(baseDir: string, auth: string | null = null): SimpleGit {

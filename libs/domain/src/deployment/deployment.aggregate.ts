@@ -1,7 +1,7 @@
 import { AggregateRoot } from '../aggregate-root';
 import { Conflict } from '../errors';
 import { DeploymentSource, DeploymentSourceProps } from './deployment-source';
-import { DeployedContainer, DeploymentEvent } from './deployment.events';
+import { DeployedContainer, DeploymentEvent, PinnedVersion } from './deployment.events';
 
 export type DeploymentStatus = 'requested' | 'succeeded' | 'failed' | 'stopped' | 'removed';
 
@@ -24,7 +24,13 @@ const LIFECYCLE_EVENT = {
 
 /** One deployment of a compose project; it owns the order of its lifecycle. */
 export class Deployment extends AggregateRoot<DeploymentEvent> {
-  private state: { status: DeploymentStatus; source: DeploymentSourceProps } | null = null;
+  private state: {
+    status: DeploymentStatus;
+    source: DeploymentSourceProps;
+    pinned: PinnedVersion | null;
+    /** What the attempt ran, once it succeeded: what a rollback to it restores. */
+    ran: { commit: string; composeDigest: string } | null;
+  } | null = null;
 
   constructor(readonly id: string) {
     super();
@@ -43,12 +49,25 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
     return this.state.source;
   }
 
-  request(source: DeploymentSource, requestedBy: string): void {
+  /** The version to run instead of the branch head (a rollback), or null. */
+  get pinned(): PinnedVersion | null {
+    return this.state?.pinned ?? null;
+  }
+
+  request(source: DeploymentSource, requestedBy: string, pinned?: PinnedVersion): void {
     if (this.state) throw new Conflict(`deployment ${this.id} was already requested`);
     this.record({
       type: 'DeploymentRequested',
-      data: { deploymentId: this.id, ...source.props, requestedBy },
+      data: { deploymentId: this.id, ...source.props, requestedBy, ...(pinned && { pinned }) },
     });
+  }
+
+  /** What a rollback to this attempt restores: its commit and compose file, recorded when it succeeded. */
+  restorable(): PinnedVersion {
+    if (!this.state?.ran) {
+      throw new Conflict(`deployment ${this.id} never succeeded: there is nothing of it to restore`);
+    }
+    return { ...this.state.ran, rollbackOf: this.id };
   }
 
   /** The commit and the compose file's digest are what a later rollback restores exactly. */
@@ -96,13 +115,20 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
   protected apply(event: DeploymentEvent): void {
     switch (event.type) {
       case 'DeploymentRequested': {
-        const { org, repo, branch, composePath } = event.data;
-        this.state = { status: 'requested', source: { org, repo, branch, composePath } };
+        const { org, repo, branch, composePath, pinned } = event.data;
+        this.state = {
+          status: 'requested',
+          source: { org, repo, branch, composePath },
+          pinned: pinned ?? null,
+          ran: null,
+        };
         break;
       }
-      case 'DeploymentSucceeded':
-        this.setStatus('succeeded');
+      case 'DeploymentSucceeded': {
+        const { commit, composeDigest } = event.data;
+        if (this.state) this.state = { ...this.state, status: 'succeeded', ran: { commit, composeDigest } };
         break;
+      }
       case 'DeploymentFailed':
         this.setStatus('failed');
         break;

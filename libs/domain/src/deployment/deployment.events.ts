@@ -25,8 +25,17 @@ export type DeploymentRequested = DomainEvent<
     branch: string;
     composePath: string;
     requestedBy: string;
+    /** A rollback: the exact commit and compose file of an earlier successful attempt, instead of the head. */
+    pinned?: PinnedVersion;
   }
 >;
+
+export interface PinnedVersion {
+  commit: string;
+  composeDigest: string;
+  /** The attempt whose version this restores. */
+  rollbackOf: string;
+}
 
 export type DeploymentSucceeded = DomainEvent<
   'DeploymentSucceeded',

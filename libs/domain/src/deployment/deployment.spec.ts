@@ -116,3 +116,24 @@ describe('Deployment lifecycle', () => {
     }
   });
 });
+
+describe('Deployment rollback', () => {
+  it('restores what a successful attempt ran, and refuses one that never succeeded', () => {
+    const earlier = new Deployment('d-1');
+    earlier.request(DeploymentSource.create(source), 'alice');
+    assert.throws(() => earlier.restorable(), /never succeeded/);
+    earlier.succeed('a'.repeat(40), `sha256:${'b'.repeat(64)}`, []);
+    const pinned = earlier.restorable();
+    assert.deepEqual(pinned, {
+      commit: 'a'.repeat(40),
+      composeDigest: `sha256:${'b'.repeat(64)}`,
+      rollbackOf: 'd-1',
+    });
+    const rollback = new Deployment('d-2');
+    rollback.request(DeploymentSource.create(source), 'bob', pinned);
+    assert.deepEqual(rollback.pinned, pinned);
+    const replayed = new Deployment('d-2');
+    replayed.loadFromHistory(rollback.commit());
+    assert.deepEqual(replayed.pinned, pinned);
+  });
+});

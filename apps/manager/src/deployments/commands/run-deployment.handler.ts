@@ -24,7 +24,14 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     try {
       const result = await this.nodes.worker().request(
         'deploy',
-        { deploymentId, ...source },
+        {
+          deploymentId,
+          ...source,
+          ...(deployment.pinned && {
+            commit: deployment.pinned.commit,
+            composeDigest: deployment.pinned.composeDigest,
+          }),
+        },
         {
           timeoutMs: this.config.DEPLOY_TIMEOUT_MS,
           onProgress: (line) => {

@@ -17,6 +17,8 @@ export interface DeploymentView {
   /** Disk use of the repository's clone on the Worker after the last successful attempt; null if not reported. */
   diskBytes: number | null;
   requestedBy: string;
+  /** For a rollback: the attempt whose commit and compose file it restores. */
+  rollbackOf: string | null;
   requestedAt: Date;
   updatedAt: Date;
   /** Global position of the last event applied to this view: where to look in the audit log. */

@@ -16,7 +16,7 @@ const STATUS_AFTER: Record<DeploymentLifecycleEvent['type'], DeploymentStatus> =
 @Injectable()
 export class DeploymentsProjection extends RegisteredProjection<DeploymentView> {
   readonly name = DEPLOYMENTS;
-  readonly version = 3;
+  readonly version = 4;
   readonly indexes = [{ key: { requestedAt: -1 } }];
 
   async apply(event: StoredEvent, views: Views<DeploymentView>): Promise<void> {
@@ -26,7 +26,7 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
     const view = await views.get(event.data.deploymentId);
     if (event.type === 'DeploymentRequested') {
       if (view) return;
-      const { deploymentId, requestedBy, ...source } = event.data;
+      const { deploymentId, requestedBy, pinned, ...source } = event.data;
       views.put({
         _id: deploymentId,
         ...source,
@@ -38,6 +38,7 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
         containers: [],
         diskBytes: null,
         requestedBy,
+        rollbackOf: pinned?.rollbackOf ?? null,
         requestedAt: at,
         updatedAt: at,
         position,
