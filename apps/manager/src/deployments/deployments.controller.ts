@@ -16,6 +16,7 @@ import { Actor } from '../auth/actor.decorator';
 import { AsOfResolver } from '../audit/as-of.resolver';
 import { ZodBody } from '../http/zod-body.pipe';
 import { BuildLogs } from './build-logs';
+import { SourceLocks } from './source-locks';
 import { ChangeLifecycleCommand } from './commands/change-lifecycle.command';
 import { RequestDeploymentCommand } from './commands/request-deployment.command';
 import { RollbackDeploymentCommand } from './commands/rollback-deployment.command';
@@ -38,6 +39,7 @@ export class DeploymentsController {
     private readonly queries: QueryBus,
     private readonly asOf: AsOfResolver,
     private readonly buildLogs: BuildLogs,
+    private readonly sourceLocks: SourceLocks,
   ) {}
 
   /** Accepted, not done: the deployment runs on the Worker; poll `GET /deployments/:id` for the outcome. */
@@ -56,6 +58,12 @@ export class DeploymentsController {
   async list(@Query(new ZodBody(listDeploymentsQuery)) { limit, asOf }: ListDeploymentsParams) {
     const position = asOf === undefined ? undefined : await this.asOf.position(asOf);
     return this.queries.execute(new ListDeploymentsQuery(limit, position));
+  }
+
+  /** The repositories being deployed right now: which deployment, whose, since when, which commit. */
+  @Get('locks')
+  locks() {
+    return this.sourceLocks.all();
   }
 
   @Get(':id')

@@ -4,6 +4,7 @@ import { EventStore } from '@testausdeploy/events';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
 import { ReadModels } from '../events/read-models';
 import { UnfinishedDeployments } from './sagas/unfinished-deployments';
+import { SourceLocks } from './source-locks';
 
 describe('Manager REST: deployments (real database, no Worker reachable)', () => {
   let manager: ManagerApp;
@@ -189,5 +190,35 @@ describe('stopping, starting and removing deployed projects (no Worker reachable
     await manager.http().post(`/deployments/${crypto.randomUUID()}/rollback`).set(auth).expect(404);
     const audit = await manager.http().get(`/audit?streamId=deployment-${running}`).set(auth).expect(200);
     assert.equal(audit.body.entries.length, 2);
+  });
+
+  it('shows who is deploying a repository, and refuses to act on it meanwhile', async () => {
+    const running = await recorded(['DeploymentRequested', 'DeploymentSucceeded']);
+    let open!: () => void;
+    const deploying = manager
+      .get(SourceLocks)
+      .run(
+        { org: 'testausserveri', repo: 'site', deploymentId: 'another', requestedBy: 'poller' },
+        () => new Promise<void>((resolve) => (open = resolve)),
+      );
+    const locks = await manager.http().get('/deployments/locks').set(auth).expect(200);
+    assert.deepEqual(
+      locks.body.map(({ org, repo, deploymentId, requestedBy, commit }: Record<string, unknown>) => ({
+        org,
+        repo,
+        deploymentId,
+        requestedBy,
+        commit,
+      })),
+      [{ org: 'testausserveri', repo: 'site', deploymentId: 'another', requestedBy: 'poller', commit: null }],
+    );
+    const busy = await manager.http().post(`/deployments/${running}/stop`).set(auth).expect(409);
+    assert.match(
+      busy.body.message,
+      /testausserveri\/site is being deployed \(deployment another by poller, since /,
+    );
+    open();
+    await deploying;
+    assert.deepEqual((await manager.http().get('/deployments/locks').set(auth).expect(200)).body, []);
   });
 });

@@ -5,6 +5,7 @@ import { RequestDeploymentHandler } from './commands/request-deployment.handler'
 import { RollbackDeploymentHandler } from './commands/rollback-deployment.handler';
 import { RunDeploymentHandler } from './commands/run-deployment.handler';
 import { BuildLogs } from './build-logs';
+import { SourceLocks } from './source-locks';
 import { DeploymentRepository } from './deployment.repository';
 import { DeploymentsController } from './deployments.controller';
 import { DeploymentsProjection } from './projections/deployments.projection';
@@ -19,6 +20,7 @@ import { UnfinishedDeployments } from './sagas/unfinished-deployments';
   providers: [
     DeploymentRepository,
     BuildLogs,
+    SourceLocks,
     DeploymentsProjection,
     RequestDeploymentHandler,
     RunDeploymentHandler,

@@ -79,6 +79,12 @@ export function openApiDocument(version: string) {
           responses: { 200: json('deployment views'), 400: problem },
         },
       },
+      '/deployments/locks': {
+        get: {
+          summary: 'Repositories being deployed now: deployment, requester, since when, commit',
+          responses: { 200: json('`[{ org, repo, deploymentId, requestedBy, since, commit }]`') },
+        },
+      },
       '/deployments/{id}': {
         get: {
           summary: 'One deployment: status, commit, compose digest, containers',

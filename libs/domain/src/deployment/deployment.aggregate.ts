@@ -27,6 +27,7 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
   private state: {
     status: DeploymentStatus;
     source: DeploymentSourceProps;
+    requestedBy: string;
     pinned: PinnedVersion | null;
     /** What the attempt ran, once it succeeded: what a rollback to it restores. */
     ran: { commit: string; composeDigest: string } | null;
@@ -47,6 +48,10 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
   get source(): DeploymentSourceProps {
     if (!this.state) throw new Conflict(`deployment ${this.id} was never requested`);
     return this.state.source;
+  }
+
+  get requestedBy(): string {
+    return this.state?.requestedBy ?? '';
   }
 
   /** The version to run instead of the branch head (a rollback), or null. */
@@ -115,10 +120,11 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
   protected apply(event: DeploymentEvent): void {
     switch (event.type) {
       case 'DeploymentRequested': {
-        const { org, repo, branch, composePath, pinned } = event.data;
+        const { org, repo, branch, composePath, pinned, requestedBy } = event.data;
         this.state = {
           status: 'requested',
           source: { org, repo, branch, composePath },
+          requestedBy,
           pinned: pinned ?? null,
           ran: null,
         };

@@ -3,6 +3,7 @@ import { Conflict, LifecycleAction, Unavailable } from '@testausdeploy/domain';
 import { ReadModels } from '../../events/read-models';
 import { NodeConnections } from '../../nodes/node-connections';
 import { DeploymentRepository } from '../deployment.repository';
+import { SourceLocks } from '../source-locks';
 import { DeploymentView } from '../projections/deployment-view';
 import { DEPLOYMENTS } from '../projections/deployments.projection';
 import { GetDeploymentQuery } from '../queries/get-deployment.query';
@@ -21,6 +22,7 @@ export class ChangeLifecycleHandler implements ICommandHandler<ChangeLifecycleCo
     private readonly nodes: NodeConnections,
     private readonly readModels: ReadModels,
     private readonly queries: QueryBus,
+    private readonly locks: SourceLocks,
   ) {}
 
   async execute({
@@ -32,6 +34,12 @@ export class ChangeLifecycleHandler implements ICommandHandler<ChangeLifecycleCo
     const deployment = await this.repository.load(deploymentId);
     deployment.ensureCan(action);
     const { org, repo } = deployment.source;
+    const busy = this.locks.holder(org, repo);
+    if (busy) {
+      throw new Conflict(
+        `${org}/${repo} is being deployed (deployment ${busy.deploymentId} by ${busy.requestedBy}, since ${busy.since.toISOString()}): try again when it ends`,
+      );
+    }
     const newer = await this.readModels
       .collection<DeploymentView>(DEPLOYMENTS)
       .find({ org, repo })

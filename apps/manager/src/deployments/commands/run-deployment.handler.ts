@@ -1,10 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Deployment } from '@testausdeploy/domain';
 import { ManagerConfig } from '../../config/manager-config';
 import { NodeConnections } from '../../nodes/node-connections';
 import { BuildLogs } from '../build-logs';
 import { DeploymentRepository } from '../deployment.repository';
+import { SourceLocks } from '../source-locks';
 import { RunDeploymentCommand } from './run-deployment.command';
+
+/** The Worker's first progress line names the commit it checked out (deploy.handler.ts). */
+const CHECKED_OUT = /^checked out \S+ at ([0-9a-f]{40,64})$/;
 
 @CommandHandler(RunDeploymentCommand)
 export class RunDeploymentHandler implements ICommandHandler<RunDeploymentCommand> {
@@ -15,36 +20,39 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     private readonly nodes: NodeConnections,
     private readonly config: ManagerConfig,
     private readonly buildLogs: BuildLogs,
+    private readonly locks: SourceLocks,
   ) {}
 
   async execute({ deploymentId, cause }: RunDeploymentCommand): Promise<void> {
     const deployment = await this.repository.load(deploymentId);
-    const source = deployment.source;
-    const log = this.buildLogs.open(deploymentId);
-    try {
-      const result = await this.nodes.worker().request(
-        'deploy',
-        {
-          deploymentId,
-          ...source,
-          ...(deployment.pinned && {
-            commit: deployment.pinned.commit,
-            composeDigest: deployment.pinned.composeDigest,
-          }),
-        },
-        {
-          timeoutMs: this.config.DEPLOY_TIMEOUT_MS,
-          onProgress: (line) => {
-            log(line);
-            this.logger.debug({ deploymentId, line });
-          },
-        },
-      );
-      deployment.succeed(result.commit, result.composeDigest, result.containers, result.diskBytes);
-    } catch (error) {
-      deployment.fail(error instanceof Error ? error.message : String(error));
-    }
-    await this.buildLogs.close(deploymentId);
-    await this.repository.save(deployment, cause);
+    const { org, repo } = deployment.source;
+    const lock = { org, repo, deploymentId, requestedBy: deployment.requestedBy };
+    await this.locks.run(lock, async (held) => {
+      const log = this.buildLogs.open(deploymentId);
+      try {
+        const result = await this.deploy(deployment, (line) => {
+          log(line);
+          held.commit ??= CHECKED_OUT.exec(line)?.[1] ?? null;
+          this.logger.debug({ deploymentId, line });
+        });
+        deployment.succeed(result.commit, result.composeDigest, result.containers, result.diskBytes);
+      } catch (error) {
+        deployment.fail(error instanceof Error ? error.message : String(error));
+      }
+      await this.buildLogs.close(deploymentId);
+      await this.repository.save(deployment, cause);
+    });
+  }
+
+  private deploy(deployment: Deployment, onProgress: (line: string) => void) {
+    const { pinned } = deployment;
+    const data = {
+      deploymentId: deployment.id,
+      ...deployment.source,
+      ...(pinned && { commit: pinned.commit, composeDigest: pinned.composeDigest }),
+    };
+    return this.nodes
+      .worker()
+      .request('deploy', data, { timeoutMs: this.config.DEPLOY_TIMEOUT_MS, onProgress });
   }
 }
