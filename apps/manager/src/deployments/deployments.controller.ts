@@ -18,6 +18,7 @@ import { ZodBody } from '../http/zod-body.pipe';
 import { BuildLogs } from './build-logs';
 import { SourceLocks } from './source-locks';
 import { ChangeLifecycleCommand } from './commands/change-lifecycle.command';
+import { RedeployCommand } from './commands/redeploy.command';
 import { RequestDeploymentCommand } from './commands/request-deployment.command';
 import { RollbackDeploymentCommand } from './commands/rollback-deployment.command';
 import {
@@ -69,6 +70,13 @@ export class DeploymentsController {
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.queries.execute(new GetDeploymentQuery(id));
+  }
+
+  /** Deploys this deployment's source again (its branch head, pulled and rebuilt) as a new attempt; 202. */
+  @Post(':id/redeploy')
+  @HttpCode(HttpStatus.ACCEPTED)
+  redeploy(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
+    return this.commands.execute(new RedeployCommand(id, actor));
   }
 
   /** Restores this attempt's commit and compose file as a new attempt; 202 with its `deploymentId`. */

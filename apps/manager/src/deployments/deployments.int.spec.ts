@@ -185,6 +185,17 @@ describe('stopping, starting and removing deployed projects (no Worker reachable
     await manager.http().delete(`/deployments/${running}?volumes=maybe`).set(auth).expect(400);
     await manager.http().post('/deployments/not-a-uuid/stop').set(auth).expect(400);
     await manager.http().post(`/deployments/${crypto.randomUUID()}/stop`).set(auth).expect(404);
+    const redeployed = await manager.http().post(`/deployments/${running}/redeploy`).set(auth).expect(202);
+    const again = await manager
+      .http()
+      .get(`/deployments/${redeployed.body.deploymentId}`)
+      .set(auth)
+      .expect(200);
+    assert.deepEqual(
+      [again.body.org, again.body.repo, again.body.branch, again.body.composePath, again.body.requestedBy],
+      ['testausserveri', 'site', 'main', 'compose.yml', 'admin'],
+    );
+    await manager.http().post(`/deployments/${crypto.randomUUID()}/redeploy`).set(auth).expect(404);
     const never = await manager.http().post(`/deployments/${requested}/rollback`).set(auth).expect(409);
     assert.match(never.body.message, /never succeeded/);
     await manager.http().post(`/deployments/${crypto.randomUUID()}/rollback`).set(auth).expect(404);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ChangeLifecycleHandler } from './commands/change-lifecycle.handler';
+import { RedeployHandler } from './commands/redeploy.handler';
 import { RequestDeploymentHandler } from './commands/request-deployment.handler';
 import { RollbackDeploymentHandler } from './commands/rollback-deployment.handler';
 import { RunDeploymentHandler } from './commands/run-deployment.handler';
@@ -26,6 +27,7 @@ import { UnfinishedDeployments } from './sagas/unfinished-deployments';
     RunDeploymentHandler,
     ChangeLifecycleHandler,
     RollbackDeploymentHandler,
+    RedeployHandler,
     GetDeploymentHandler,
     ListDeploymentsHandler,
     DeploymentSaga,

@@ -112,6 +112,15 @@ export function openApiDocument(version: string) {
           responses: { 200: json('`{ lines, truncated, running }`'), 400: problem, 404: problem },
         },
       },
+      '/deployments/{id}/redeploy': {
+        post: {
+          summary: "Deploy this deployment's source again, at its branch head, as a new attempt",
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          ],
+          responses: { 202: json('accepted: `{ deploymentId }`'), 400: problem, 403: problem, 404: problem },
+        },
+      },
       '/deployments/{id}/rollback': {
         post: {
           summary: "Restore this attempt's commit and compose file exactly, as a new attempt",
