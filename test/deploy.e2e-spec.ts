@@ -225,6 +225,43 @@ describe('end to end: the three apps deploy a compose project from a git host on
     assert.equal((await system.call('DELETE', `/deployments/${rolledBack.id}`)).status, 200);
   });
 
+  it('rolls a deployment whose containers do not come up back to the previous commit', async () => {
+    const flaky = `flaky-${randomBytes(3).toString('hex')}`;
+    const port = await freePort();
+    const v1 = await git.push(ORG, flaky, webProject(port, 'stable'));
+    assert.equal(
+      (await deployAndWait({ org: ORG, repo: flaky, composePath: 'deploy/docker-compose.yml' })).status,
+      'succeeded',
+    );
+    // The next commit builds fine but its server dies at once.
+    await git.push(ORG, flaky, {
+      ...webProject(port, 'broken'),
+      'deploy/web/Dockerfile': 'FROM testausdeploy/busybox:latest\nCMD ["sh", "-c", "exit 3"]\n',
+    });
+    const broken = await deployAndWait({ org: ORG, repo: flaky, composePath: 'deploy/docker-compose.yml' });
+    assert.equal(broken.status, 'failed');
+    assert.match(broken.reason ?? '', new RegExp(`service "web" exited with code 3; rolling back to ${v1}`));
+    const rollback = await eventually(async () => {
+      const { body } = await system.call<(DeploymentView & { repo: string; requestedBy: string })[]>(
+        'GET',
+        '/deployments',
+      );
+      const newest = body.find((view) => view.repo === flaky);
+      return newest && newest.id !== broken.id && newest.status !== 'requested' ? newest : undefined;
+    }, 120_000);
+    assert.equal(rollback.status, 'succeeded', rollback.reason ?? '');
+    assert.equal(rollback.commit, v1);
+    assert.equal(rollback.requestedBy, 'system');
+    assert.equal(
+      await eventually(
+        async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => null))?.text(),
+        15_000,
+      ),
+      'stable',
+    );
+    assert.equal((await system.call('DELETE', `/deployments/${rollback.id}`)).status, 200);
+  });
+
   it('refuses an organisation that is not allowed with 403 and the reason', async () => {
     const res = await system.call<{ message: string }>('POST', '/deployments', { org: 'other-org', repo });
     assert.equal(res.status, 403);

@@ -55,6 +55,7 @@ export class System {
         ALLOWED_ORGS: options.allowedOrgs,
         // The tests publish on free ports the kernel hands out, not in the default range.
         PUBLISHED_PORTS: '1024-65535',
+        HEALTH_SETTLE_MS: '1000',
       },
       guardian: { GUARDIAN_PORT: String(guardianPort), GUARDIAN_STATE_DIR: join(dir, 'guardian') },
     };

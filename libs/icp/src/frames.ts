@@ -49,6 +49,8 @@ export const IcpErrorCode = {
   CommandFailed: 'command_failed',
   /** The node refuses the request by its own policy. */
   Forbidden: 'forbidden',
+  /** The deployment ran but its containers did not become healthy (the Manager rolls it back). */
+  Unhealthy: 'unhealthy',
   /** The authentication frame was missing, malformed, or its signature did not verify. */
   Unauthenticated: 'unauthenticated',
   /** A request reused the id of an earlier request for a different command. */

@@ -6,6 +6,7 @@ import { RequestDeploymentHandler } from './commands/request-deployment.handler'
 import { RollbackDeploymentHandler } from './commands/rollback-deployment.handler';
 import { RunDeploymentHandler } from './commands/run-deployment.handler';
 import { BuildLogs } from './build-logs';
+import { PreviousSuccess } from './previous-success';
 import { SourceLocks } from './source-locks';
 import { DeploymentRepository } from './deployment.repository';
 import { DeploymentsController } from './deployments.controller';
@@ -22,6 +23,7 @@ import { UnfinishedDeployments } from './sagas/unfinished-deployments';
     DeploymentRepository,
     BuildLogs,
     SourceLocks,
+    PreviousSuccess,
     DeploymentsProjection,
     RequestDeploymentHandler,
     RunDeploymentHandler,

@@ -31,6 +31,10 @@ export const workerConfigSchema = z.object({
     .default('512m'),
   DEFAULT_CPUS: z.coerce.number().positive().default(1),
   DEFAULT_PIDS: z.coerce.number().int().positive().default(512),
+  /** How long a deployed project may take to become healthy before the deployment counts as failed. */
+  HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  /** How long it must then stay up (a crashing container needs a moment to exit). */
+  HEALTH_SETTLE_MS: z.coerce.number().int().min(0).default(3_000),
 });
 
 /** The Worker's validated settings; injected by type. Defaults are documented in the README. */

@@ -6,6 +6,8 @@ import { ComposeCli, composeProjectName } from './compose-cli';
 import { resolveComposePath } from './compose-path';
 import { diskUsage } from './disk-usage';
 import { GitRepositories } from './git-repositories';
+import { HealthWaitOptions, waitHealthy } from './health-wait';
+import { WorkerConfig } from '../config/worker-config';
 import { ComposePolicyError, ComposeGate } from './policy/compose-gate';
 import { ComposeFileError } from './policy/compose-references';
 import { ProjectContainers } from './project-containers';
@@ -23,7 +25,12 @@ export class DeployHandler {
     private readonly compose: ComposeCli,
     private readonly gate: ComposeGate,
     private readonly containers: ProjectContainers,
-  ) {}
+    config: WorkerConfig,
+  ) {
+    this.health = { timeoutMs: config.HEALTH_TIMEOUT_MS, settleMs: config.HEALTH_SETTLE_MS, pollMs: 500 };
+  }
+
+  private readonly health: HealthWaitOptions;
 
   async deploy(
     { org, repo, branch, composePath, commit: pinned, composeDigest: expected }: IcpData<'deploy'>,
@@ -50,6 +57,10 @@ export class DeployHandler {
     });
     context.progress(`compose file checked against the deploy policy`);
     await this.compose.up(checked, (line) => context.progress(line));
+    await waitHealthy(() => this.containers.list(project.name), this.health).catch((error: Error) => {
+      throw new IcpError(IcpErrorCode.Unhealthy, `${org}/${repo} at ${commit}: ${error.message}`);
+    });
+    context.progress('containers are up and healthy');
     const [containers, diskBytes] = await Promise.all([this.containers.list(project.name), diskUsage(dir)]);
     return { commit, composeDigest, containers, diskBytes };
   }

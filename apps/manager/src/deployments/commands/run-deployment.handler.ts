@@ -1,11 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Deployment } from '@testausdeploy/domain';
+import { IcpError, IcpErrorCode } from '@testausdeploy/icp';
 import { ManagerConfig } from '../../config/manager-config';
 import { NodeConnections } from '../../nodes/node-connections';
 import { BuildLogs } from '../build-logs';
 import { DeploymentRepository } from '../deployment.repository';
+import { PreviousSuccess } from '../previous-success';
 import { SourceLocks } from '../source-locks';
+import { RollbackDeploymentCommand } from './rollback-deployment.command';
 import { RunDeploymentCommand } from './run-deployment.command';
 
 /** The Worker's first progress line names the commit it checked out (deploy.handler.ts). */
@@ -21,6 +24,8 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     private readonly config: ManagerConfig,
     private readonly buildLogs: BuildLogs,
     private readonly locks: SourceLocks,
+    private readonly previous: PreviousSuccess,
+    private readonly commands: CommandBus,
   ) {}
 
   async execute({ deploymentId, cause }: RunDeploymentCommand): Promise<void> {
@@ -37,11 +42,33 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
         });
         deployment.succeed(result.commit, result.composeDigest, result.containers, result.diskBytes);
       } catch (error) {
-        deployment.fail(error instanceof Error ? error.message : String(error));
+        const reason = error instanceof Error ? error.message : String(error);
+        const rollBackTo = await this.rollbackTarget(deployment, error);
+        deployment.fail(
+          rollBackTo
+            ? `${reason}; rolling back to ${rollBackTo.commit} (deployment ${rollBackTo.id})`
+            : reason,
+        );
+        await this.buildLogs.close(deploymentId);
+        await this.repository.save(deployment, cause);
+        // Queued behind this deployment's lock: it runs once this one has let go.
+        if (rollBackTo) await this.commands.execute(new RollbackDeploymentCommand(rollBackTo.id, 'system'));
+        return;
       }
       await this.buildLogs.close(deploymentId);
       await this.repository.save(deployment, cause);
     });
+  }
+
+  /**
+   * A deployment whose containers came up but did not become healthy replaced the version that ran before: it
+   * is rolled back to the previous successful attempt of its source. A rollback that fails is not rolled
+   * back again; a failed build or an unreachable Worker left the old containers running, so nothing to undo.
+   */
+  private async rollbackTarget(deployment: Deployment, error: unknown) {
+    if (!(error instanceof IcpError) || error.code !== IcpErrorCode.Unhealthy || deployment.pinned)
+      return null;
+    return this.previous.of(deployment.source, deployment.id);
   }
 
   private deploy(deployment: Deployment, onProgress: (line: string) => void) {
