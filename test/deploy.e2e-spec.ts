@@ -131,6 +131,22 @@ describe('end to end: the three apps deploy a compose project from a git host on
 
   it('stops, starts, restarts and removes the deployed project, each recorded with who asked', async () => {
     const { id, port } = deployed;
+    const usage = await system.call<{
+      containers: {
+        state: string;
+        restarts: number;
+        cpuPercent: number | null;
+        memoryBytes: number | null;
+        memoryLimitBytes: number | null;
+      }[];
+    }>('GET', `/deployments/${id}/containers`);
+    assert.equal(usage.status, 200, JSON.stringify(usage.body));
+    const [web] = usage.body.containers;
+    assert.equal(web.state, 'running');
+    assert.equal(web.restarts, 0);
+    assert.ok((web.cpuPercent ?? -1) >= 0);
+    assert.ok((web.memoryBytes ?? 0) > 0);
+    assert.equal(web.memoryLimitBytes, 64 * 1024 * 1024, 'the limit the compose file sets');
     const serves = async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => null))?.ok === true;
     const act = (method: string, path: string) =>
       system.call<DeploymentView>(method, `/deployments/${id}${path}`);

@@ -4,6 +4,7 @@ import { NodeCommands, SERVICE_VERSION } from '@testausdeploy/service';
 import { DeployHandler } from './deploy/deploy.handler';
 import { HeadHandler } from './deploy/head.handler';
 import { LifecycleHandler } from './deploy/lifecycle.handler';
+import { UsageHandler } from './deploy/usage.handler';
 
 /** The ICP commands a Worker serves. */
 @Injectable()
@@ -12,6 +13,7 @@ export class WorkerCommands extends NodeCommands {
     private readonly deployHandler: DeployHandler,
     private readonly lifecycleHandler: LifecycleHandler,
     private readonly headHandler: HeadHandler,
+    private readonly usageHandler: UsageHandler,
   ) {
     super();
   }
@@ -22,6 +24,7 @@ export class WorkerCommands extends NodeCommands {
       deploy: (data, context) => this.deployHandler.deploy(data, context),
       lifecycle: (data, context) => this.lifecycleHandler.run(data, context),
       head: (data) => this.headHandler.head(data),
+      usage: (data) => this.usageHandler.usage(data),
     };
   }
 }

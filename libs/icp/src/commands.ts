@@ -22,6 +22,15 @@ export const containerView = z.object({
 });
 export type ContainerView = z.infer<typeof containerView>;
 
+/** A container with what dockerd measures of it now. */
+export const containerUsage = containerView.extend({
+  restarts: z.number().int().nonnegative(),
+  /** Share of one CPU over dockerd's last sample interval (100 = one full CPU); null when not running. */
+  cpuPercent: z.number().nonnegative().nullable(),
+  memoryBytes: z.number().int().nonnegative().nullable(),
+  memoryLimitBytes: z.number().int().nonnegative().nullable(),
+});
+
 export const icpCommands = {
   health: {
     data: z.object({}).strict(),
@@ -55,6 +64,11 @@ export const icpCommands = {
       /** Bytes the repository's clone takes on the Worker's disk (its data in bind mounts included). */
       diskBytes: z.number().int().nonnegative(),
     }),
+  },
+  /** A deployed project's containers with restarts, CPU and memory, as dockerd reports them now. */
+  usage: {
+    data: z.object({ org: gitName, repo: gitName }).strict(),
+    result: z.object({ containers: z.array(containerUsage) }),
   },
   /** The commit a branch of a repository points at now (the poller's question). */
   head: {

@@ -30,6 +30,7 @@ import {
   RequestDeploymentBody,
   requestDeploymentBody,
 } from './dto/request-deployment.dto';
+import { GetContainerUsageQuery } from './queries/get-container-usage.query';
 import { GetDeploymentQuery } from './queries/get-deployment.query';
 import { ListDeploymentsQuery } from './queries/list-deployments.query';
 
@@ -84,6 +85,12 @@ export class DeploymentsController {
   @HttpCode(HttpStatus.ACCEPTED)
   rollback(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
     return this.commands.execute(new RollbackDeploymentCommand(id, actor));
+  }
+
+  /** The project's containers as they are now: state, restarts, CPU and memory, as the Worker's dockerd sees them. */
+  @Get(':id/containers')
+  containers(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.queries.execute(new GetContainerUsageQuery(id));
   }
 
   /** The attempt's git and compose output: `{ lines, truncated, running }`. */

@@ -183,6 +183,12 @@ describe('stopping, starting and removing deployed projects (no Worker reachable
       /the Worker could not restart testausserveri\/site: no Worker is enrolled/,
     );
     await manager.http().delete(`/deployments/${running}?volumes=maybe`).set(auth).expect(400);
+    const usage = await manager.http().get(`/deployments/${running}/containers`).set(auth).expect(503);
+    assert.match(
+      usage.body.message,
+      /the Worker could not report testausserveri\/site: no Worker is enrolled/,
+    );
+    await manager.http().get(`/deployments/${crypto.randomUUID()}/containers`).set(auth).expect(404);
     await manager.http().post('/deployments/not-a-uuid/stop').set(auth).expect(400);
     await manager.http().post(`/deployments/${crypto.randomUUID()}/stop`).set(auth).expect(404);
     const redeployed = await manager.http().post(`/deployments/${running}/redeploy`).set(auth).expect(202);

@@ -11,6 +11,7 @@ import { SourceLocks } from './source-locks';
 import { DeploymentRepository } from './deployment.repository';
 import { DeploymentsController } from './deployments.controller';
 import { DeploymentsProjection } from './projections/deployments.projection';
+import { GetContainerUsageHandler } from './queries/get-container-usage.handler';
 import { GetDeploymentHandler } from './queries/get-deployment.handler';
 import { ListDeploymentsHandler } from './queries/list-deployments.handler';
 import { DeploymentSaga } from './sagas/deployment.saga';
@@ -32,6 +33,7 @@ import { UnfinishedDeployments } from './sagas/unfinished-deployments';
     RedeployHandler,
     GetDeploymentHandler,
     ListDeploymentsHandler,
+    GetContainerUsageHandler,
     DeploymentSaga,
     UnfinishedDeployments,
   ],

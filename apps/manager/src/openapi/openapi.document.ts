@@ -103,6 +103,15 @@ export function openApiDocument(version: string) {
           responses: { 200: json('deployment view'), 400: problem, 404: problem, 409: problem, 503: problem },
         },
       },
+      '/deployments/{id}/containers': {
+        get: {
+          summary: "The project's containers now: state, restarts, CPU and memory, from the Worker's dockerd",
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          ],
+          responses: { 200: json('`{ containers }`'), 400: problem, 404: problem, 503: problem },
+        },
+      },
       '/deployments/{id}/logs': {
         get: {
           summary: "The attempt's git and compose output (the last 5,000 lines at most)",

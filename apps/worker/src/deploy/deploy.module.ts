@@ -7,6 +7,7 @@ import { ComposeGate } from './policy/compose-gate';
 import { DeployHandler } from './deploy.handler';
 import { HeadHandler } from './head.handler';
 import { LifecycleHandler } from './lifecycle.handler';
+import { UsageHandler } from './usage.handler';
 import { WorkerAllowList } from './worker-allow-list';
 import { GitRepositories } from './git-repositories';
 import { ProjectContainers } from './project-containers';
@@ -39,7 +40,8 @@ import { ProjectContainers } from './project-containers';
     DeployHandler,
     LifecycleHandler,
     HeadHandler,
+    UsageHandler,
   ],
-  exports: [DeployHandler, LifecycleHandler, HeadHandler],
+  exports: [DeployHandler, LifecycleHandler, HeadHandler, UsageHandler],
 })
 export class DeployModule {}

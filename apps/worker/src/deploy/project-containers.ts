@@ -45,4 +45,46 @@ export class ProjectContainers {
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
+
+  /** The project's containers with restarts, CPU and memory (dockerd samples CPU over about a second). */
+  async usage(projectName: string): Promise<ContainerUsage[]> {
+    const containers = await this.list(projectName);
+    return Promise.all(
+      containers.map(async (view) => {
+        const container = this.docker.getContainer(view.id);
+        const inspected = await container.inspect();
+        const running = view.state === 'running';
+        const stats = running ? ((await container.stats({ stream: false })) as unknown as DockerStats) : null;
+        return {
+          ...view,
+          restarts: inspected.RestartCount ?? 0,
+          cpuPercent: stats ? cpuPercent(stats) : null,
+          memoryBytes: stats?.memory_stats?.usage ?? null,
+          memoryLimitBytes: stats?.memory_stats?.limit ?? null,
+        };
+      }),
+    );
+  }
+}
+
+export interface ContainerUsage extends ContainerView {
+  restarts: number;
+  cpuPercent: number | null;
+  memoryBytes: number | null;
+  memoryLimitBytes: number | null;
+}
+
+interface DockerStats {
+  cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
+  memory_stats?: { usage?: number; limit?: number };
+}
+
+/** docker stats' CPU figure: the container's share of the host's CPU time between two samples, times CPUs. */
+function cpuPercent(stats: DockerStats): number {
+  const cpu =
+    (stats.cpu_stats?.cpu_usage?.total_usage ?? 0) - (stats.precpu_stats?.cpu_usage?.total_usage ?? 0);
+  const system = (stats.cpu_stats?.system_cpu_usage ?? 0) - (stats.precpu_stats?.system_cpu_usage ?? 0);
+  const cpus = stats.cpu_stats?.online_cpus ?? 1;
+  return system > 0 && cpu > 0 ? Math.round((cpu / system) * cpus * 10_000) / 100 : 0;
 }

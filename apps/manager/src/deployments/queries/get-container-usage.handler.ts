@@ -1,0 +1,23 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { Unavailable } from '@testausdeploy/domain';
+import { IcpResult } from '@testausdeploy/icp';
+import { NodeConnections } from '../../nodes/node-connections';
+import { DeploymentRepository } from '../deployment.repository';
+import { GetContainerUsageQuery } from './get-container-usage.query';
+
+@QueryHandler(GetContainerUsageQuery)
+export class GetContainerUsageHandler implements IQueryHandler<GetContainerUsageQuery> {
+  constructor(
+    private readonly repository: DeploymentRepository,
+    private readonly nodes: NodeConnections,
+  ) {}
+
+  async execute({ deploymentId }: GetContainerUsageQuery): Promise<IcpResult<'usage'>> {
+    const { org, repo } = (await this.repository.load(deploymentId)).source;
+    try {
+      return await this.nodes.worker().request('usage', { org, repo }, { timeoutMs: 30_000 });
+    } catch (error) {
+      throw new Unavailable(`the Worker could not report ${org}/${repo}: ${(error as Error).message}`);
+    }
+  }
+}
