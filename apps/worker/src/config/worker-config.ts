@@ -31,6 +31,9 @@ export const workerConfigSchema = z.object({
     .default('512m'),
   DEFAULT_CPUS: z.coerce.number().positive().default(1),
   DEFAULT_PIDS: z.coerce.number().int().positive().default(512),
+  /** Where the poller's branch heads come from: `git` (ls-remote, any host) or `github` (REST API, ETags). */
+  HEAD_SOURCE: z.enum(['git', 'github']).default('git'),
+  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   /** How long a deployed project may take to become healthy before the deployment counts as failed. */
   HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   /** How long it must then stay up (a crashing container needs a moment to exit). */

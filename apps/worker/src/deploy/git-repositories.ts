@@ -105,6 +105,11 @@ export class GitRepositories {
    * of it: they go to git as an HTTP header in its environment, so they are neither in the clone's
    * `.git/config` (which a service that bind-mounts its repository could read) nor in any process's arguments.
    */
+  /** The Authorization header value the configured URL's credentials give (for the GitHub API too), or null. */
+  authorization(org: string, repo: string): string | null {
+    return this.remote(org, repo).auth;
+  }
+
   private remote(org: string, repo: string): Remote {
     const configured = this.repositoryUrl(org, repo);
     const parsed = URL.canParse(configured) ? new URL(configured) : null;
