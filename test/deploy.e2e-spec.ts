@@ -8,6 +8,10 @@ import { promisify } from 'node:util';
 import { GitHost } from './support/git-host';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
+import { webSite } from './support/web-site';
+
+/** The project the deploy tests push: in `deploy/`, with a memory limit of its own. */
+const webProject = (port: number, page: string) => webSite(port, page, { dir: 'deploy', memLimit: '64m' });
 
 const run = promisify(execFile);
 const ORG = 'e2e-org';
@@ -23,27 +27,6 @@ interface DeploymentView {
     state: string;
     ports: { ip?: string; privatePort: number; publicPort?: number }[];
   }[];
-}
-
-/** A compose project whose web service is built FROM the local busybox base image and serves `page`. */
-function webProject(port: number, page: string): Record<string, string> {
-  return {
-    'deploy/docker-compose.yml': [
-      'services:',
-      '  web:',
-      '    build: ./web',
-      `    ports: ["127.0.0.1:${port}:8080"]`,
-      '    mem_limit: 64m',
-      '',
-    ].join('\n'),
-    'deploy/web/Dockerfile': [
-      'FROM testausdeploy/busybox:latest',
-      'COPY index.html /www/index.html',
-      'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
-      '',
-    ].join('\n'),
-    'deploy/web/index.html': page,
-  };
 }
 
 describe('end to end: the three apps deploy a compose project from a git host on 127.0.0.1', () => {

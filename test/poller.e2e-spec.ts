@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { GitHost } from './support/git-host';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
+import { webSite } from './support/web-site';
 
 const run = promisify(execFile);
 const ORG = 'poll-org';
@@ -18,21 +19,6 @@ interface View {
   commit: string | null;
   requestedBy: string;
   reason: string | null;
-}
-
-/** A page served by busybox httpd, built from the local base image; `broken` fails the build. */
-function site(port: number, page: string, broken = false): Record<string, string> {
-  return {
-    'docker-compose.yml': `services:\n  web:\n    build: ./web\n    ports: ["127.0.0.1:${port}:8080"]\n`,
-    'web/Dockerfile': [
-      'FROM testausdeploy/busybox:latest',
-      ...(broken ? ['RUN false'] : []),
-      'COPY index.html /www/index.html',
-      'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
-      '',
-    ].join('\n'),
-    'web/index.html': page,
-  };
 }
 
 describe('end to end: the poller follows a deployed branch', () => {
@@ -70,12 +56,12 @@ describe('end to end: the poller follows a deployed branch', () => {
 
   it('deploys a new commit, keeps the old version serving when a commit breaks, and tries each commit once', async () => {
     const port = await freePort();
-    await git.push(ORG, repo, site(port, 'v1'));
+    await git.push(ORG, repo, webSite(port, 'v1'));
     const first = await system.call<{ deploymentId: string }>('POST', '/deployments', { org: ORG, repo });
     assert.equal(first.status, 202);
     await eventually(async () => ((await page(port)) === 'v1' ? true : undefined), 120_000);
 
-    const v2 = await git.push(ORG, repo, site(port, 'v2'));
+    const v2 = await git.push(ORG, repo, webSite(port, 'v2'));
     const redeployed = await eventually(async () => {
       const [newest] = await deployments();
       return newest.requestedBy === 'poller' && newest.status !== 'requested' ? newest : undefined;
@@ -84,7 +70,7 @@ describe('end to end: the poller follows a deployed branch', () => {
     assert.equal(redeployed.commit, v2);
     assert.equal(await eventually(() => page(port), 15_000), 'v2');
 
-    await git.push(ORG, repo, site(port, 'v3', true));
+    await git.push(ORG, repo, webSite(port, 'v3', { broken: true }));
     const failed = await eventually(async () => {
       const [newest] = await deployments();
       return newest.id !== redeployed.id && newest.status !== 'requested' ? newest : undefined;

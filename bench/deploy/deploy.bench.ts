@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { GitHost } from '../../test/support/git-host';
 import { freePort } from '../../test/support/ports';
 import { System } from '../../test/support/system';
+import { webSite } from '../../test/support/web-site';
 import { now, percentile } from '../measure';
 
 const run = promisify(execFile);
@@ -22,16 +23,6 @@ const config = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 5),
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-function site(port: number, page: string): Record<string, string> {
-  return {
-    // httpd as PID 1 ignores SIGTERM: without a short grace period every recreate waits 10 s for the SIGKILL.
-    'docker-compose.yml': `services:\n  web:\n    build: ./web\n    stop_grace_period: 1s\n    ports: ["127.0.0.1:${port}:8080"]\n`,
-    'web/Dockerfile':
-      'FROM testausdeploy/busybox:latest\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n',
-    'web/index.html': page,
-  };
-}
 
 /** Milliseconds from now until `http://127.0.0.1:port/` serves `page`. */
 async function untilServed(port: number, page: string, start: number): Promise<number> {
@@ -47,7 +38,7 @@ async function untilServed(port: number, page: string, start: number): Promise<n
 
 /** The baseline: the same files in a folder of their own, `docker-compose up -d --build`, until served. */
 async function bare(dir: string, port: number, page: string): Promise<number> {
-  for (const [path, content] of Object.entries(site(port, page))) {
+  for (const [path, content] of Object.entries(webSite(port, page))) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
   }
@@ -77,7 +68,7 @@ async function main(): Promise<void> {
   const repo = 'followed';
   try {
     log(`first deployment (poll interval ${config.pollMs} ms)`);
-    await git.push(ORG, repo, site(port, 'v0'));
+    await git.push(ORG, repo, webSite(port, 'v0'));
     await system.call('POST', '/deployments', { org: ORG, repo });
     await untilServed(port, 'v0', now());
     await bare(scratch, barePort, 'v0');
@@ -86,7 +77,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= config.rounds; round++) {
       const page = `v${round}`;
       const start = now();
-      await git.push(ORG, repo, site(port, page));
+      await git.push(ORG, repo, webSite(port, page));
       platform.push(await untilServed(port, page, start));
       baseline.push(await bare(scratch, barePort, page));
       log(

@@ -29,11 +29,18 @@ function lifecycle(summary: string) {
   return {
     post: {
       summary,
-      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+      parameters: [deploymentId],
       responses: { 200: json('deployment view'), 400: problem, 404: problem, 409: problem, 503: problem },
     },
   };
 }
+
+/** A required path parameter of type string. */
+function pathParameter(name: string) {
+  return { name, in: 'path', required: true, schema: { type: 'string' } };
+}
+
+const deploymentId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 
 const problem = { description: 'refused, with the reason in `message`', content: { 'application/json': {} } };
 const json = (description: string) => ({ description, content: { 'application/json': {} } });
@@ -88,54 +95,41 @@ export function openApiDocument(version: string) {
       '/deployments/{id}': {
         get: {
           summary: 'One deployment: status, commit, compose digest, containers',
-          parameters: [
-            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
-          ],
+          parameters: [deploymentId],
           responses: { 200: json('deployment view'), 400: problem, 404: problem },
         },
         delete: {
           summary:
             'Remove the deployed project: containers, networks, built images; volumes with `volumes=true`',
-          parameters: [
-            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
-            ...queryParameters(removeDeploymentQuery),
-          ],
+          parameters: [deploymentId, ...queryParameters(removeDeploymentQuery)],
           responses: { 200: json('deployment view'), 400: problem, 404: problem, 409: problem, 503: problem },
         },
       },
       '/deployments/{id}/containers': {
         get: {
           summary: "The project's containers now: state, restarts, CPU and memory, from the Worker's dockerd",
-          parameters: [
-            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
-          ],
+          parameters: [deploymentId],
           responses: { 200: json('`{ containers }`'), 400: problem, 404: problem, 503: problem },
         },
       },
       '/deployments/{id}/logs': {
         get: {
           summary: "The attempt's git and compose output (the last 5,000 lines at most)",
-          parameters: [
-            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
-          ],
+          parameters: [deploymentId],
           responses: { 200: json('`{ lines, truncated, running }`'), 400: problem, 404: problem },
         },
       },
       '/deployments/{id}/redeploy': {
         post: {
           summary: "Deploy this deployment's source again, at its branch head, as a new attempt",
-          parameters: [
-            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
-          ],
+          parameters: [deploymentId],
           responses: { 202: json('accepted: `{ deploymentId }`'), 400: problem, 403: problem, 404: problem },
         },
       },
       '/deployments/{id}/rollback': {
         post: {
           summary: "Restore this attempt's commit and compose file exactly, as a new attempt",
-          parameters: [
-            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
-          ],
+          parameters: [deploymentId],
           responses: {
             202: json('accepted: `{ deploymentId }`'),
             400: problem,
@@ -203,19 +197,19 @@ export function openApiDocument(version: string) {
       '/nodes/{name}': {
         get: {
           summary: 'One enrolled node',
-          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [pathParameter('name')],
           responses: { 200: json('the node'), 404: problem },
         },
         delete: {
           summary: 'Remove a node (a Guardian only once no Worker names it)',
-          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [pathParameter('name')],
           responses: { 204: { description: 'removed' }, 404: problem, 409: problem },
         },
       },
       '/nodes/{name}/fingerprint': {
         put: {
           summary: "Pin a node's new key after `main.js rotate-key` on it",
-          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [pathParameter('name')],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: schema(rotateNodeKeyBody) } },
@@ -240,7 +234,7 @@ export function openApiDocument(version: string) {
       '/organisations/{org}': {
         delete: {
           summary: 'Disallow an organisation: new deployments from it are refused',
-          parameters: [{ name: 'org', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [pathParameter('org')],
           responses: { 204: { description: 'disallowed' }, 404: problem },
         },
       },
@@ -262,7 +256,7 @@ export function openApiDocument(version: string) {
       '/admin/projections/{name}/rebuild': {
         post: {
           summary: 'Replay the log into a fresh collection for one read model and swap it in',
-          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [pathParameter('name')],
           responses: {
             201: json('`{ name, collection, position, events, durationMs }`'),
             404: problem,
