@@ -41,6 +41,9 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
   /** One round over every watched repository; resolves when all are checked. */
   async round(): Promise<void> {
     const sources = await this.sources.all();
+    // Back-off kept only for what is still followed.
+    const followed = new Set(sources.map(sourceKey));
+    for (const key of this.failures.keys()) if (!followed.has(key)) this.failures.delete(key);
     let next = 0;
     const check = async () => {
       while (next < sources.length && !this.stopped) await this.check(sources[next++]);

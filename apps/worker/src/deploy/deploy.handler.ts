@@ -19,6 +19,8 @@ import { WorkerAllowList } from './worker-allow-list';
  */
 @Injectable()
 export class DeployHandler {
+  private readonly health: HealthWaitOptions;
+
   constructor(
     private readonly allowList: WorkerAllowList,
     private readonly git: GitRepositories,
@@ -29,8 +31,6 @@ export class DeployHandler {
   ) {
     this.health = { timeoutMs: config.HEALTH_TIMEOUT_MS, settleMs: config.HEALTH_SETTLE_MS, pollMs: 500 };
   }
-
-  private readonly health: HealthWaitOptions;
 
   async deploy(
     { org, repo, branch, composePath, commit: pinned, composeDigest: expected }: IcpData<'deploy'>,
