@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { icpNodeProviders, loggingModule, NodeCommands, NodeServiceConfig } from '@testausdeploy/service';
+import { GuardianConfig, loadGuardianConfig } from './config/guardian-config';
+import { FirewallModule } from './firewall/firewall.module';
 import { GuardianCommands } from './guardian-commands';
 
 @Module({})
@@ -7,11 +9,14 @@ export class GuardianModule {
   static forRoot(node: NodeServiceConfig): DynamicModule {
     return {
       module: GuardianModule,
-      imports: [loggingModule(node.logLevel)],
+      global: true,
+      imports: [loggingModule(node.logLevel), FirewallModule],
       providers: [
+        { provide: GuardianConfig, useValue: loadGuardianConfig(node) },
         { provide: NodeCommands, useClass: GuardianCommands },
         ...icpNodeProviders(node, 'testausdeploy-guardian'),
       ],
+      exports: [GuardianConfig],
     };
   }
 }

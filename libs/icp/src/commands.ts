@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firewallCommands } from './firewall-schemas';
 
 /**
  * Every ICP command with the schema of its `data` and of its reply. Both ends validate against this one table,
@@ -87,6 +88,7 @@ export const icpCommands = {
       .strict(),
     result: z.object({ containers: z.array(containerView) }),
   },
+  ...firewallCommands,
 } as const;
 
 export type IcpCommand = keyof typeof icpCommands;

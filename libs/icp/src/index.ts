@@ -1,4 +1,5 @@
 export * from './commands';
+export * from './firewall-schemas';
 export * from './command-dispatcher';
 export * from './frames';
 export * from './identity';

@@ -12,18 +12,7 @@ export const workerConfigSchema = z.object({
     ),
   ALLOWED_ORGS: env.list('testausserveri'),
   /** Host ports compose projects may publish, `from-to`. */
-  PUBLISHED_PORTS: z
-    .string()
-    .default('8000-8999')
-    .transform((text, ctx) => {
-      const match = /^(\d{1,5})-(\d{1,5})$/.exec(text.trim());
-      const [from, to] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
-      if (!match || from < 1 || to > 65535 || from > to) {
-        ctx.addIssue({ code: 'custom', message: 'must be a port range like 8000-8999' });
-        return z.NEVER;
-      }
-      return { from, to };
-    }),
+  PUBLISHED_PORTS: env.portRange('8000-8999'),
   /** Limits given to every service whose compose file sets none. */
   DEFAULT_MEMORY: z
     .string()

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError } from '@testausdeploy/service';
+import { loadGuardianConfig } from './guardian-config';
+
+const node = {
+  host: '127.0.0.1',
+  port: 7555,
+  stateDir: '/tmp/g',
+  trustFile: '/tmp/g/t',
+  logLevel: 'info' as const,
+};
+
+describe('Guardian configuration', () => {
+  it('reads ranges and subnets, and always reserves its own ICP port', () => {
+    const config = loadGuardianConfig(node, { PORT_RANGES: '8000-8099, 22000', RESERVED_PORTS: '22' });
+    assert.deepEqual(config.PORT_RANGES, [
+      { from: 8000, to: 8099 },
+      { from: 22000, to: 22000 },
+    ]);
+    assert.deepEqual(config.RESERVED_PORTS, [
+      { from: 22, to: 22 },
+      { from: 7555, to: 7555 },
+    ]);
+    assert.equal(config.CONTAINER_SUBNETS[0].text, '10.87.0.0/24');
+  });
+
+  it('lists every bad setting', () => {
+    assert.throws(
+      () =>
+        loadGuardianConfig(node, {
+          PORT_RANGES: '8000-7000,abc',
+          CONTAINER_SUBNETS: '10.87.0.1/24',
+          CONTAINER_BRIDGES: 'a bridge',
+          GUARDIAN_NETNS: '../x',
+        }),
+      (error: ConfigError) =>
+        error.problems.length === 4 &&
+        /PORT_RANGES: not a port or port range: 8000-7000, abc/.test(error.message) &&
+        /CONTAINER_SUBNETS: not an IPv4 subnet: 10.87.0.1\/24/.test(error.message),
+    );
+  });
+});

@@ -1,0 +1,148 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DriftReport, FirewallReport, FirewallState } from '@testausdeploy/icp';
+import { GuardianConfig } from '../config/guardian-config';
+import { DesiredStateFile } from './desired-state-file';
+import { DockerUserRules } from './docker-user';
+import { checkState, FirewallLimits, mergeRanges } from './firewall-policy';
+import { NftTables } from './nft-tables';
+import { expectedShape, renderRuleset, TABLE } from './nft-ruleset';
+import { differences } from './table-shape';
+
+/** At most this many unacknowledged drift reports are kept; older ones are dropped (and were logged). */
+const MAX_DRIFT_REPORTS = 100;
+
+/**
+ * The host firewall as the Manager wants it. Every change is checked against the Guardian's limits, applied
+ * as one `nft -f` transaction that rewrites the owned table, read back and compared, then kept on disk. On start
+ * and on a timer the table is read back; if someone changed it, the state is applied again and the drift kept
+ * for the Manager, which collects it with its next `applyFirewall`. Changes run one at a time.
+ */
+@Injectable()
+export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Firewall.name);
+  private readonly limits: FirewallLimits;
+  private state: FirewallState = { open: [], forwards: [] };
+  private dockerUser: boolean | null = null;
+  private readonly drift: DriftReport[] = [];
+  private readonly boot = randomUUID();
+  private sequence = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: GuardianConfig,
+    private readonly nft: NftTables,
+    private readonly dockerUserRules: DockerUserRules,
+    private readonly file: DesiredStateFile,
+  ) {
+    this.limits = {
+      ranges: mergeRanges(config.PORT_RANGES),
+      reserved: config.RESERVED_PORTS,
+      subnets: config.CONTAINER_SUBNETS,
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const saved = await this.file.load();
+    try {
+      if (saved) this.state = checkState(saved, this.limits);
+    } catch (error) {
+      // The limits changed since: start empty rather than half of it; the Manager resends what it wants.
+      this.logger.error(`the saved firewall state no longer fits the limits: ${(error as Error).message}`);
+    }
+    // Written whole on start: a missing or stale table here is a reboot or an upgrade, not drift.
+    await this.serialized(() => this.write(this.state));
+    this.timer = setInterval(() => {
+      this.reconcile().catch((error: Error) =>
+        this.logger.error(`reconciling the firewall: ${error.message}`),
+      );
+    }, this.config.RECONCILE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and lets a change under way finish. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.queue;
+  }
+
+  /** Replaces the whole state; nothing changes if it is refused or cannot be applied. */
+  replace(next: FirewallState): Promise<FirewallReport> {
+    return this.change(() => next);
+  }
+
+  /** Derives the next state from the current one inside the queue, so concurrent changes never lose each other. */
+  change(next: (current: FirewallState) => FirewallState): Promise<FirewallReport> {
+    return this.serialized(async () => {
+      const checked = checkState(next(this.state), this.limits);
+      await this.write(checked);
+      if (JSON.stringify(checked) !== JSON.stringify(this.state)) await this.file.save(checked);
+      this.state = checked;
+      return this.report();
+    });
+  }
+
+  /** Reads the rules back and restores them if they are not what was written, recording the drift. */
+  reconcile(): Promise<FirewallReport> {
+    return this.serialized(async () => {
+      const found = await this.inspect();
+      if (found.length > 0) {
+        this.logger.warn(
+          `the firewall changed behind the Guardian's back, restoring it: ${found.join('; ')}`,
+        );
+        this.drift.push({
+          sequence: ++this.sequence,
+          boot: this.boot,
+          detectedAt: new Date().toISOString(),
+          differences: found,
+        });
+        this.drift.splice(0, Math.max(0, this.drift.length - MAX_DRIFT_REPORTS));
+        await this.write(this.state);
+      }
+      return this.report();
+    });
+  }
+
+  /** The rules as they stand, read back from the kernel first. */
+  list(): Promise<FirewallReport> {
+    return this.reconcile();
+  }
+
+  /** Drops the drift reports the Manager has recorded. */
+  acknowledge(boot: string, sequence: number): void {
+    if (boot !== this.boot) return;
+    const kept = this.drift.filter((report) => report.sequence > sequence);
+    this.drift.splice(0, this.drift.length, ...kept);
+  }
+
+  private report(): FirewallReport {
+    return { ...this.state, drift: [...this.drift], dockerUser: this.dockerUser };
+  }
+
+  private async inspect(): Promise<string[]> {
+    const shape = await this.nft.read();
+    const found = shape
+      ? differences(expectedShape(this.state, this.limits.ranges), shape)
+      : [`table inet ${TABLE} is missing`];
+    const dockerUser = await this.dockerUserRules.check();
+    if (dockerUser === false) found.push("DOCKER-USER does not start with the Guardian's rules");
+    return found;
+  }
+
+  private async write(state: FirewallState): Promise<void> {
+    await this.nft.apply(renderRuleset(state, this.limits.ranges));
+    const shape = await this.nft.read();
+    const wrong = shape
+      ? differences(expectedShape(state, this.limits.ranges), shape)
+      : ['the table is missing'];
+    if (wrong.length > 0) throw new Error(`the rules read back are not those written: ${wrong.join('; ')}`);
+    this.dockerUser = await this.dockerUserRules.ensure();
+  }
+
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
