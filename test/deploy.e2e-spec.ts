@@ -382,6 +382,7 @@ describe('end to end: the three apps deploy a compose project from a git host on
     assert.deepEqual(output.rebuilt.map((result) => result.name).sort(), [
       'audit',
       'deployments',
+      'firewall',
       'nodes',
       'organisations',
       'stats',

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { testDatabaseUrl } from './database';
+import { NetworkNamespace } from './netns';
 import { eventually, freePort } from './ports';
 
 const run = promisify(execFile);
@@ -27,6 +28,8 @@ export class System {
     readonly token: string,
     private readonly processes: ChildProcess[],
     private readonly env: Record<App, Record<string, string>>,
+    /** Where the Guardian keeps its firewall: a namespace of the test's, never the host's own rules. */
+    readonly guardianNetns: NetworkNamespace,
   ) {}
 
   /** `pollIntervalMs` turns the Manager's poller on (off by default, so tests see only their own deployments). */
@@ -38,6 +41,7 @@ export class System {
     const dir = await mkdtemp(join(tmpdir(), 'system-'));
     const token = randomBytes(24).toString('hex');
     const [apiPort, workerPort, guardianPort] = [await freePort(), await freePort(), await freePort()];
+    const netns = await NetworkNamespace.create('fw');
     const env: Record<App, Record<string, string>> = {
       manager: {
         MANAGER_PORT: String(apiPort),
@@ -57,7 +61,15 @@ export class System {
         PUBLISHED_PORTS: '1024-65535',
         HEALTH_SETTLE_MS: '1000',
       },
-      guardian: { GUARDIAN_PORT: String(guardianPort), GUARDIAN_STATE_DIR: join(dir, 'guardian') },
+      guardian: {
+        GUARDIAN_PORT: String(guardianPort),
+        GUARDIAN_STATE_DIR: join(dir, 'guardian'),
+        GUARDIAN_NETNS: netns.name,
+        // The deployments publish on ports the kernel hands out (see the Worker's PUBLISHED_PORTS).
+        PORT_RANGES: '1024-65535',
+        RESERVED_PORTS: `${apiPort},${workerPort}`,
+        RECONCILE_INTERVAL_MS: '1000',
+      },
     };
     const fingerprint = async (app: App) =>
       (await run('node', [main(app), 'fingerprint'], { env: { ...process.env, ...env[app] } })).stdout.trim();
@@ -69,17 +81,8 @@ export class System {
     for (const node of ['worker', 'guardian'] as const) {
       await writeFile(join(dir, node, 'trusted-manager'), `${manager}\n`, { mode: 0o600 });
     }
-    const processes = APPS.map((app) => {
-      const child = spawn('node', [main(app)], {
-        env: { ...process.env, LOG_LEVEL: 'debug', ...env[app] },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const log = createWriteStream(join(dir, `${app}.log`));
-      child.stdout.pipe(log);
-      child.stderr.pipe(log);
-      return child;
-    });
-    const system = new System(dir, `http://127.0.0.1:${apiPort}`, token, processes, env);
+    const processes = APPS.map((app) => launch(app, dir, env[app]));
+    const system = new System(dir, `http://127.0.0.1:${apiPort}`, token, processes, env, netns);
     await eventually(async () => ((await fetch(`${system.api}/health`)).ok ? true : undefined), 30_000).catch(
       async (error: Error) => {
         throw new Error(`${error.message}\n${await system.logs()}`);
@@ -123,6 +126,12 @@ export class System {
     this.processes[APPS.indexOf(app)].kill(signal);
   }
 
+  /** Stops one of the apps (SIGTERM) and starts it again with the same settings and state. */
+  async restart(app: App): Promise<void> {
+    await stopProcess(this.processes[APPS.indexOf(app)]);
+    this.processes[APPS.indexOf(app)] = launch(app, this.dir, this.env[app]);
+  }
+
   /** Calls the Manager's REST API as the admin. */
   async call<T = Record<string, unknown>>(
     method: string,
@@ -147,18 +156,30 @@ export class System {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(
-      this.processes.map(
-        (child) =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(this.processes.map(stopProcess));
+    await this.guardianNetns.delete();
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Starts an app from the build, its output appended to `<dir>/<app>.log`. */
+function launch(app: App, dir: string, env: Record<string, string>): ChildProcess {
+  const child = spawn('node', [main(app)], {
+    env: { ...process.env, LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = createWriteStream(join(dir, `${app}.log`), { flags: 'a' });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  return child;
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise<void>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
 }
 
 function main(app: App): string {

@@ -5,11 +5,13 @@ export interface WebSiteOptions {
   memLimit?: string;
   /** Adds a build step that fails. */
   broken?: boolean;
+  /** The host address the port is published on (loopback unless a test needs the firewall to open it). */
+  hostIp?: string;
 }
 
 /**
  * A compose project whose web service is built FROM the local busybox base image and serves `page` with httpd
- * on `127.0.0.1:port`. httpd as PID 1 ignores SIGTERM: the short grace period spares every recreate Docker's
+ * on `127.0.0.1:port` (or `hostIp`). httpd as PID 1 ignores SIGTERM: the short grace period spares every recreate Docker's
  * 10 s wait for the SIGKILL.
  */
 export function webSite(port: number, page: string, options: WebSiteOptions = {}): Record<string, string> {
@@ -19,7 +21,7 @@ export function webSite(port: number, page: string, options: WebSiteOptions = {}
       'services:',
       '  web:',
       '    build: ./web',
-      `    ports: ["127.0.0.1:${port}:8080"]`,
+      `    ports: ["${options.hostIp ?? '127.0.0.1'}:${port}:8080"]`,
       '    stop_grace_period: 1s',
       ...(options.memLimit ? [`    mem_limit: ${options.memLimit}`] : []),
       '',

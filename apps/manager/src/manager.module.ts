@@ -9,6 +9,7 @@ import { ManagerConfig } from './config/manager-config';
 import { DatabaseModule } from './database/database.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { EventsModule } from './events/events.module';
+import { FirewallModule } from './firewall/firewall.module';
 import { HealthController } from './health/health.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { NodesModule } from './nodes/nodes.module';
@@ -36,6 +37,7 @@ export class ManagerModule {
         StatsModule,
         AdminModule,
         PollingModule,
+        FirewallModule,
       ],
       controllers: [HealthController, OpenApiController],
       providers: [

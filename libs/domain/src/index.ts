@@ -9,3 +9,5 @@ export * from './node/node.events';
 export * from './node/registered-node.aggregate';
 export * from './organisation/allow-list.aggregate';
 export * from './organisation/allow-list.events';
+export * from './firewall/firewall.events';
+export * from './firewall/guardian-firewall.aggregate';

@@ -35,6 +35,8 @@ export interface IcpClientOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** How often the client pings the server; a server that misses a ping is redialled. */
   heartbeatMs?: number;
+  /** Called each time a session is authenticated: first connect and every reconnect. */
+  onSession?: () => void;
 }
 
 export interface RequestOptions {
@@ -194,6 +196,7 @@ export class IcpClient {
     );
     this.options.logger.log(`ICP session to ${this.options.url} open`);
     for (const pending of this.pending.values()) ws.send(pending.text);
+    this.options.onSession?.();
   }
 
   private scheduleRedial(slowly: boolean): void {

@@ -19,6 +19,8 @@ export const managerConfigSchema = z.object({
   POLL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** The shared secret of GitHub push webhooks (`POST /webhooks/github`); webhooks are off without one. */
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How often the desired firewall state is resent to every Guardian (which also collects drift); 0: only on change. */
+  FIREWALL_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   LOG_LEVEL: env.logLevel(),
 });
 

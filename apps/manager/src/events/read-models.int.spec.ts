@@ -102,6 +102,7 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
     assert.deepEqual(res.body.rebuilt.map((result: { name: string }) => result.name).sort(), [
       'audit',
       'deployments',
+      'firewall',
       'nodes',
       'organisations',
       'stats',

@@ -1,7 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
 import { Conflict, NodeKind } from '@testausdeploy/domain';
 import { IcpClient, Identity } from '@testausdeploy/icp';
 import { NodeDirectory } from './node-directory';
+import { NodeSessionOpened } from './node-session-opened.event';
 import { NodeView } from './projections/node-view';
 
 interface Session {
@@ -24,6 +26,7 @@ export class NodeConnections implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly directory: NodeDirectory,
     private readonly identity: Identity,
+    private readonly bus: EventBus,
   ) {}
 
   /** Not awaited: the registry is a read model, which starts with the app (see ReadModels.started). */
@@ -52,6 +55,13 @@ export class NodeConnections implements OnApplicationBootstrap, OnApplicationShu
   /** Whether at least one node of `kind` has its session up. */
   anyConnected(kind: NodeKind): boolean {
     return [...this.sessions.values()].some(({ view, client }) => view.kind === kind && client.connected);
+  }
+
+  /** The enrolled nodes of `kind` with their sessions (connected or not), by name. */
+  ofKind(kind: NodeKind): { name: string; client: IcpClient }[] {
+    return [...this.sessions.values()]
+      .filter(({ view }) => view.kind === kind)
+      .map(({ view, client }) => ({ name: view.name, client }));
   }
 
   /**
@@ -83,6 +93,7 @@ export class NodeConnections implements OnApplicationBootstrap, OnApplicationShu
         identity: this.identity,
         serverFingerprint: view.fingerprint,
         logger: new Logger(`Node ${name}`),
+        onSession: () => this.bus.publish(new NodeSessionOpened(name, view.kind)),
       });
       this.sessions.set(name, { view, client });
       client.start();

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { FirewallEvent, GuardianFirewall } from '@testausdeploy/domain';
+import { EventStore } from '@testausdeploy/events';
+import { EventRecorder } from '../../events/event-recorder';
+import { RecordFirewallDriftCommand } from './record-firewall-drift.command';
+
+/**
+ * Records a drift report as an event of the Guardian's firewall stream, in its name. The report's boot and
+ * sequence are the command id, so a report sent again (its acknowledgement was lost) is recorded once.
+ */
+@CommandHandler(RecordFirewallDriftCommand)
+export class RecordFirewallDriftHandler implements ICommandHandler<RecordFirewallDriftCommand> {
+  constructor(
+    private readonly store: EventStore,
+    private readonly recorder: EventRecorder,
+  ) {}
+
+  async execute({ guardian, report }: RecordFirewallDriftCommand): Promise<void> {
+    const firewall = new GuardianFirewall(guardian);
+    firewall.loadFromHistory(
+      (await this.store.readStream(GuardianFirewall.streamId(guardian))) as unknown as FirewallEvent[],
+    );
+    const { boot, sequence, detectedAt, differences } = report;
+    firewall.recordDrift({ boot, sequence, detectedAt, differences });
+    await this.recorder.save(GuardianFirewall.streamId(guardian), firewall, {
+      actor: `guardian:${guardian}`,
+      correlationId: randomUUID(),
+      causationId: null,
+      commandId: `drift:${guardian}:${boot}:${sequence}`,
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
+import { isDeploymentEvent } from '@testausdeploy/domain';
+import { EventRecorded } from '../events/event-recorded.event';
+import { NodeSessionOpened } from '../nodes/node-session-opened.event';
+import { FirewallSync } from './firewall-sync';
+
+/** Events that can change which ports are open: a deployment's outcome, and its project started or stopped. */
+const CHANGES_PORTS = new Set([
+  'DeploymentSucceeded',
+  'DeploymentStarted',
+  'DeploymentRestarted',
+  'DeploymentStopped',
+  'DeploymentRemoved',
+]);
+
+/** Resends the firewall state when the port rules change, and to a Guardian whose session (re)opens. */
+@EventsHandler(EventRecorded, NodeSessionOpened)
+export class FirewallListener implements IEventHandler<EventRecorded | NodeSessionOpened> {
+  constructor(private readonly sync: FirewallSync) {}
+
+  handle(event: EventRecorded | NodeSessionOpened): void {
+    if (event instanceof NodeSessionOpened) {
+      if (event.kind === 'guardian') void this.sync.sync(event.name);
+    } else if (isDeploymentEvent(event.event) && CHANGES_PORTS.has(event.event.type)) {
+      void this.sync.syncAll();
+    }
+  }
+}

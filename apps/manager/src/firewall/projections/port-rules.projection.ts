@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { DeployedContainer, isDeploymentEvent } from '@testausdeploy/domain';
+import { OpenPort } from '@testausdeploy/icp';
+import { StoredEvent, Views } from '@testausdeploy/events';
+import { RegisteredProjection } from '../../events/registered-projection';
+import { PortRulesView } from './port-rules-view';
+
+export const PORT_RULES = 'firewall';
+
+const projectOwner = (org: string, repo: string) => `project:${org}/${repo}`;
+const attemptKey = (deploymentId: string) => `attempt:${deploymentId}`;
+/** Ports bound to loopback only are not reachable from outside: nothing to open. */
+const LOOPBACK = new Set(['127.0.0.1', '::1']);
+
+/** The host ports a project's containers publish to the outside, once each. */
+function publishedPorts(owner: string, containers: DeployedContainer[]): OpenPort[] {
+  const ports = new Map<string, OpenPort>();
+  for (const { ports: published } of containers) {
+    for (const { ip, publicPort, protocol } of published) {
+      if (!publicPort || (ip && LOOPBACK.has(ip)) || (protocol !== 'tcp' && protocol !== 'udp')) continue;
+      ports.set(`${protocol}/${publicPort}`, { owner, protocol, port: publicPort });
+    }
+  }
+  return [...ports.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+}
+
+/**
+ * Which project owns which published host ports: opened when a deployment succeeds or its project is started,
+ * replaced by the next success, closed when the project is stopped or removed. A failed attempt changes
+ * nothing: the previous version keeps running, with its ports.
+ */
+@Injectable()
+export class PortRulesProjection extends RegisteredProjection<PortRulesView> {
+  readonly name = PORT_RULES;
+  readonly version = 1;
+  readonly indexes = [];
+
+  async apply(event: StoredEvent, views: Views<PortRulesView>): Promise<void> {
+    if (!isDeploymentEvent(event)) return;
+    const { position } = event;
+    switch (event.type) {
+      case 'DeploymentRequested': {
+        const { deploymentId, org, repo } = event.data;
+        views.put({
+          _id: attemptKey(deploymentId),
+          kind: 'attempt',
+          owner: projectOwner(org, repo),
+          position,
+        });
+        return;
+      }
+      case 'DeploymentSucceeded': {
+        const attempt = await views.get(attemptKey(event.data.deploymentId));
+        if (attempt?.kind !== 'attempt') return;
+        views.delete(attempt._id);
+        this.publish(views, attempt.owner, event.data.containers, position);
+        return;
+      }
+      case 'DeploymentFailed':
+        views.delete(attemptKey(event.data.deploymentId));
+        return;
+      case 'DeploymentStarted':
+      case 'DeploymentRestarted':
+        this.publish(views, projectOwner(event.data.org, event.data.repo), event.data.containers, position);
+        return;
+      case 'DeploymentStopped':
+      case 'DeploymentRemoved':
+        views.delete(projectOwner(event.data.org, event.data.repo));
+        return;
+    }
+  }
+
+  private publish(
+    views: Views<PortRulesView>,
+    owner: string,
+    containers: DeployedContainer[],
+    position: number,
+  ) {
+    const open = publishedPorts(owner, containers);
+    if (open.length === 0) views.delete(owner);
+    else views.put({ _id: owner, kind: 'rules', open, forwards: [], position });
+  }
+}

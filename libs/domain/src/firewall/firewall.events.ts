@@ -1,0 +1,15 @@
+import { DomainEvent } from '../aggregate-root';
+import { eventGuard } from '../event-guard';
+
+/**
+ * A Guardian found its firewall rules changed by someone else (a flushed table, an edited set, Docker's chain
+ * without its rules) and restored them. `boot` and `sequence` identify the report on that Guardian.
+ */
+export type FirewallDriftDetected = DomainEvent<
+  'FirewallDriftDetected',
+  { guardian: string; boot: string; sequence: number; detectedAt: string; differences: string[] }
+>;
+
+export type FirewallEvent = FirewallDriftDetected;
+
+export const isFirewallEvent = eventGuard<FirewallEvent>(['FirewallDriftDetected']);
