@@ -10,15 +10,6 @@ import { LxdError } from './lxd-error';
 // Built and imported by ensure_lxd_image (scripts/lib.sh), which scripts/test.sh runs.
 const IMAGE = 'testausdeploy/bookworm';
 
-async function lxdError(promise: Promise<unknown>): Promise<LxdError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof LxdError, `expected an LxdError, got ${String(err)}`);
-  return err;
-}
-
 describe('LxdClient against LXD', () => {
   const lxd = new LxdClient(process.env.LXD_SOCKET);
   // Instances of this run share the prefix, so the clean-up finds them all and runs do not collide.
@@ -110,8 +101,7 @@ describe('LxdClient against LXD', () => {
     );
 
     await lxd.snapshots.restore(name, 'snap0');
-    const missing = await lxdError(lxd.files.pull(name, '/root/after.txt'));
-    assert.equal(missing.status, 404);
+    await assert.rejects(lxd.files.pull(name, '/root/after.txt'), { name: 'LxdError', status: 404 });
     assert.equal((await lxd.files.pull(name, '/srv/member/hello.txt')).toString(), 'hello\n');
     assert.equal((await lxd.state.get(name)).running, true);
 
@@ -150,27 +140,34 @@ describe('LxdClient against LXD', () => {
     await lxd.instances.stop(copy, { force: true });
     assert.equal((await lxd.state.get(copy)).status, 'Stopped');
     await lxd.instances.delete(copy);
-    assert.equal((await lxdError(lxd.instances.get(copy))).status, 404);
+    await assert.rejects(lxd.instances.get(copy), { name: 'LxdError', status: 404 });
   });
 
   describe('errors carry LXD message and status', () => {
     it('an unknown image', async () => {
-      const err = await lxdError(lxd.instances.create({ name: `${prefix}-x`, image: 'testausdeploy/none' }));
-      assert.equal(err.status, 404);
-      assert.match(err.message, /Image alias not found/i);
+      await assert.rejects(lxd.instances.create({ name: `${prefix}-x`, image: 'testausdeploy/none' }), {
+        name: 'LxdError',
+        status: 404,
+        message: /Image alias not found/i,
+      });
     });
 
     it('a name that is taken (reported by the finished operation)', { timeout: 30_000 }, async () => {
-      const err = await lxdError(lxd.instances.create({ name, image: IMAGE }));
-      assert.equal(err.status, 400);
-      assert.match(err.message, /already exists/);
-      assert.ok(err.operationId, 'the error does not name its operation');
+      await assert.rejects(lxd.instances.create({ name, image: IMAGE }), (err: unknown) => {
+        assert.ok(err instanceof LxdError);
+        assert.equal(err.status, 400);
+        assert.match(err.message, /already exists/);
+        assert.ok(err.operationId, 'the error does not name its operation');
+        return true;
+      });
     });
 
     it('an invalid name', async () => {
-      const err = await lxdError(lxd.instances.create({ name: 'Not_valid!', image: IMAGE }));
-      assert.equal(err.status, 400);
-      assert.match(err.message, /Invalid instance name/);
+      await assert.rejects(lxd.instances.create({ name: 'Not_valid!', image: IMAGE }), {
+        name: 'LxdError',
+        status: 400,
+        message: /Invalid instance name/,
+      });
     });
 
     it('an unknown instance', async () => {
@@ -181,16 +178,17 @@ describe('LxdClient against LXD', () => {
         () => lxd.instances.start(none),
         () => lxd.snapshots.create(none, 's'),
       ]) {
-        const err = await lxdError(call());
-        assert.equal(err.status, 404);
-        assert.match(err.message, /not found/i);
+        await assert.rejects(call(), { name: 'LxdError', status: 404, message: /not found/i });
       }
     });
 
     it('an unreachable socket', async () => {
-      const err = await lxdError(new LxdClient(path.join(os.tmpdir(), 'td-no-lxd.socket')).instances.list());
-      assert.equal(err.status, 503);
-      assert.match(err.message, /not reachable/);
+      const nowhere = new LxdClient(path.join(os.tmpdir(), 'td-no-lxd.socket'));
+      await assert.rejects(nowhere.instances.list(), {
+        name: 'LxdError',
+        status: 503,
+        message: /not reachable/,
+      });
     });
   });
 });

@@ -4,7 +4,6 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LxdError } from './lxd-error';
 import { LxdOperations } from './lxd-operations';
 import { LxdSocket } from './lxd-socket';
 
@@ -18,15 +17,6 @@ const operation = (status_code: number, status: string, err = '') =>
     error: '',
     metadata: { id: 'op1', class: 'task', description: 'Creating instance', status, status_code, err },
   });
-
-async function lxdError(promise: Promise<unknown>): Promise<LxdError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof LxdError, `expected an LxdError, got ${String(err)}`);
-  return err;
-}
 
 describe('LxdOperations and LxdSocket against a fake LXD', () => {
   let dir: string;
@@ -61,20 +51,29 @@ describe('LxdOperations and LxdSocket against a fake LXD', () => {
 
   it('fails with the operation error and its status code', async () => {
     answers['/1.0/operations/op1/wait?timeout=5'] = [200, operation(401, 'Cancelled', 'Operation cancelled')];
-    const err = await lxdError(operations.run({ method: 'POST', path: '/1.0/instances', json: {} }, 5));
-    assert.deepEqual([err.message, err.status, err.operationId], ['Operation cancelled', 401, 'op1']);
+    await assert.rejects(operations.run({ method: 'POST', path: '/1.0/instances', json: {} }, 5), {
+      name: 'LxdError',
+      message: 'Operation cancelled',
+      status: 401,
+      operationId: 'op1',
+    });
   });
 
   it('fails with 504 when the operation is still running after the wait', async () => {
     answers['/1.0/operations/op1/wait?timeout=5'] = [200, operation(103, 'Running')];
-    const err = await lxdError(operations.wait('op1', 5));
-    assert.equal(err.status, 504);
-    assert.match(err.message, /Creating instance did not finish within 5s/);
+    await assert.rejects(operations.wait('op1', 5), {
+      name: 'LxdError',
+      status: 504,
+      message: 'Creating instance did not finish within 5s',
+    });
   });
 
   it('passes on an error that is not in LXD envelope', async () => {
     answers['/1.0/broken'] = [500, 'internal trouble\n'];
-    const err = await lxdError(socket.sync({ path: '/1.0/broken' }));
-    assert.deepEqual([err.message, err.status], ['internal trouble', 500]);
+    await assert.rejects(socket.sync({ path: '/1.0/broken' }), {
+      name: 'LxdError',
+      message: 'internal trouble',
+      status: 500,
+    });
   });
 });
