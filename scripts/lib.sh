@@ -384,13 +384,15 @@ stop_lxd() {
 # recipe as the property testausdeploy.recipe: an image from an older recipe is rebuilt and replaced under the
 # same alias, an image from this one is reused.
 ensure_lxd_image() {
-  local recipe="$TD_REPO_ROOT/scripts/lxd-image.sh" hash
+  local recipe="$TD_REPO_ROOT/scripts/lxd-image.sh" hash current
   hash="$(sha256sum "$recipe" | cut -c1-16)"
+  lxd_answers || die "LXD does not answer on $TD_LXD_SOCKET (ensure_lxd first)"
+  ensure_dirs
   (
     flock 9
-    if [[ "$(lxc image show "$TD_LXD_IMAGE" 2>/dev/null | awk '$1 == "testausdeploy.recipe:" { print $2 }')" == "$hash" ]]; then
-      exit 0
-    fi
-    bash "$recipe" "$TD_LXD_IMAGE" "$hash"
+    # YAML may quote the value (a hash of digits only would read as a number)
+    current="$(lxc image show "$TD_LXD_IMAGE" 2>/dev/null |
+      awk '$1 == "testausdeploy.recipe:" { gsub(/["\047]/, "", $2); print $2 }')"
+    [[ "$current" == "$hash" ]] || bash "$recipe" "$TD_LXD_IMAGE" "$hash"
   ) 9>"$TD_RUN_DIR/lxd-image.lock"
 }
