@@ -246,8 +246,8 @@ ensure_base_image() {
   docker image inspect "$TD_BASE_IMAGE" >/dev/null
 }
 
-# LXD for the member containers (see docs: Member containers). The socket path is LXD's default; the Worker's
-# LXD_SOCKET setting points at the same place.
+# LXD runs the members' system containers. The socket is LXD's default, as is the Worker's LXD_SOCKET setting.
+# On a machine with systemd, Debian's lxd.socket starts the daemon on the first request (lxd_answers).
 TD_LXD_SOCKET=/var/lib/lxd/unix.socket
 TD_LXD_BRIDGE=tdbr0
 TD_LXD_IMAGE=testausdeploy/bookworm
