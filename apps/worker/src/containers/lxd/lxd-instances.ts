@@ -8,7 +8,10 @@ export interface CreateInstance {
   image: string;
   /** Instance config, e.g. `limits.cpu`, `limits.memory`, `security.nesting`. */
   config?: LxdConfig;
-  /** Devices on top of the profiles', e.g. a root disk with a size or a proxy device. */
+  /**
+   * Devices on top of the profiles', e.g. a proxy device, or a root disk with a size: the `dir` pool that
+   * scripts/lib.sh sets up accepts a size but does not enforce it (no project quotas on its filesystem).
+   */
   devices?: LxdDevices;
   /** Defaults to LXD's `default` profile. */
   profiles?: string[];
