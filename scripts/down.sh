@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Stop what scripts/up.sh started: Manager, Worker, Guardian and the demo git daemon, found by their pid
 # files in /run/testausdeploy (a pid is only signalled if its command line still matches).
-# --all also stops the dockerd and database instances whose pid files these scripts wrote; a dockerd or
-# database that was already running before is never touched.
+# --all also stops the dockerd, database, LXD and lxcfs instances whose pid files these scripts wrote; one that was
+# already running before is never touched.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -30,5 +30,6 @@ if [[ "$all" == yes ]]; then
     stop_pidfile "$pidfile" MongoWireServer 20
   done
   stop_pidfile "$TD_RUN_DIR/dockerd.pid" dockerd 60
+  stop_lxd
 fi
 log "stopped"

@@ -245,3 +245,154 @@ ensure_base_image() {
   rm -rf "$root"
   docker image inspect "$TD_BASE_IMAGE" >/dev/null
 }
+
+# LXD runs the members' system containers. The socket is LXD's default, as is the Worker's LXD_SOCKET setting.
+# On a machine with systemd, Debian's lxd.socket starts the daemon on the first request (lxd_answers).
+TD_LXD_SOCKET=/var/lib/lxd/unix.socket
+TD_LXD_BRIDGE=tdbr0
+TD_LXD_IMAGE=testausdeploy/bookworm
+
+lxd_answers() {
+  [[ -S "$TD_LXD_SOCKET" ]] && lxc query /1.0 >/dev/null 2>&1
+}
+
+# ipv4_to_int A.B.C.D
+ipv4_to_int() {
+  local IFS=. a b c d
+  read -r a b c d <<<"$1"
+  echo $(((a << 24) | (b << 16) | (c << 8) | d))
+}
+
+# ipv4_net_free A.B.C.0/N: true if no IPv4 route or address on the machine overlaps that network.
+ipv4_net_free() {
+  local want="$1" base bits start end net nbase nbits nstart nend
+  base="$(ipv4_to_int "${want%/*}")" bits="${want#*/}"
+  start=$((base & ~((1 << (32 - bits)) - 1))) end=$((start + (1 << (32 - bits)) - 1))
+  while read -r net; do
+    [[ "$net" =~ ^[0-9.]+(/[0-9]+)?$ ]] || continue
+    nbase="$(ipv4_to_int "${net%/*}")"
+    nbits=32
+    [[ "$net" == */* ]] && nbits="${net#*/}"
+    nstart=$((nbase & ~((1 << (32 - nbits)) - 1))) nend=$((nstart + (1 << (32 - nbits)) - 1))
+    ((nend < start || nstart > end)) || return 1
+  done < <(
+    ip -4 route show table all | awk '$1 != "default" && $1 != "broadcast" && $1 != "local" { print $1 }'
+    ip -4 -o addr show | awk '{ print $4 }'
+  )
+}
+
+# lxd_free_subnet: the first of a few 10.x /24 networks that nothing on the machine uses. Docker's default
+# address pools (172.17-31.x, 192.168.x) are avoided because dockerd may claim them later.
+lxd_free_subnet() {
+  local n
+  for n in 151 152 153 154 155 156 157 158 159 160; do
+    if ipv4_net_free "10.$n.0.0/24"; then
+      echo "10.$n.0.1/24"
+      return 0
+    fi
+  done
+  die "no free 10.151-160.0.0/24 network for the LXD bridge (see ip -4 route)"
+}
+
+# ensure_lxd: an LXD daemon answering on $TD_LXD_SOCKET with a dir storage pool and the $TD_LXD_BRIDGE bridge.
+# There is no systemd to run it: lxcfs (so free/nproc in a container show its limits) and lxd are started
+# detached with pid files. A daemon that already answers is used as it is; `lxd init` runs only on a daemon
+# without any storage pool. Serialised with a lock: two test runs may set up the machine at once.
+ensure_lxd() {
+  ensure_dirs
+  command -v lxd >/dev/null || die "LXD is not installed (ensure_packages lxd lxd-client dnsmasq-base)"
+  (
+    flock 9
+    ensure_lxd_daemon
+    ensure_lxd_init
+  ) 9>"$TD_RUN_DIR/lxd.lock"
+}
+
+ensure_lxd_daemon() {
+  lxd_answers && return 0
+  if ! mountpoint -q /var/lib/lxcfs && ! pid_alive "$TD_RUN_DIR/lxcfs.pid" lxcfs; then
+    if [[ -c /dev/fuse ]]; then
+      log "starting lxcfs (log $TD_LOG_DIR/lxcfs.log)"
+      mkdir -p /var/lib/lxcfs
+      start_detached "$TD_RUN_DIR/lxcfs.pid" "$TD_LOG_DIR/lxcfs.log" - lxcfs -f /var/lib/lxcfs
+      local i
+      for ((i = 0; i < 50; i++)); do
+        mountpoint -q /var/lib/lxcfs && break
+        sleep 0.1
+      done
+    fi
+    mountpoint -q /var/lib/lxcfs || log "lxcfs is not mounted: containers will see the host's memory and CPUs"
+  fi
+  if pid_alive "$TD_RUN_DIR/lxd.pid" "lxd --group"; then
+    log "lxd (pid $(cat "$TD_RUN_DIR/lxd.pid")) is starting"
+  else
+    log "starting lxd (log $TD_LOG_DIR/lxd.log)"
+    start_detached "$TD_RUN_DIR/lxd.pid" "$TD_LOG_DIR/lxd.log" - lxd --group root
+  fi
+  if ! lxd waitready --timeout 60; then
+    tail -n 30 "$TD_LOG_DIR/lxd.log" >&2 2>/dev/null || true
+    die "lxd did not become ready in 60s"
+  fi
+}
+
+ensure_lxd_init() {
+  [[ -z "$(lxc storage list --format csv)" ]] || return 0
+  local subnet
+  subnet="$(lxd_free_subnet)"
+  log "lxd init: dir pool 'default', bridge $TD_LXD_BRIDGE on $subnet"
+  lxd init --preseed <<YAML
+networks:
+- name: $TD_LXD_BRIDGE
+  type: bridge
+  config:
+    ipv4.address: $subnet
+    ipv4.nat: "true"
+    ipv6.address: none
+storage_pools:
+- name: default
+  driver: dir
+profiles:
+- name: default
+  devices:
+    root:
+      type: disk
+      path: /
+      pool: default
+    eth0:
+      type: nic
+      name: eth0
+      network: $TD_LXD_BRIDGE
+YAML
+}
+
+# stop_lxd: shut down the LXD daemon and lxcfs if ensure_lxd started them (their pid files say so). `lxd shutdown`
+# stops the containers cleanly first; they start again with the daemon. A daemon started otherwise is left alone.
+stop_lxd() {
+  if pid_alive "$TD_RUN_DIR/lxd.pid" "lxd --group"; then
+    log "stopping lxd and its containers"
+    if lxd shutdown --timeout 60; then
+      rm -f "$TD_RUN_DIR/lxd.pid"
+    else
+      log "lxd shutdown failed; signalling the daemon"
+    fi
+  fi
+  stop_pidfile "$TD_RUN_DIR/lxd.pid" "lxd --group" 30
+  stop_pidfile "$TD_RUN_DIR/lxcfs.pid" lxcfs 10
+}
+
+# ensure_lxd_image: the $TD_LXD_IMAGE image built by scripts/lxd-image.sh. The image carries the hash of that
+# recipe as the property testausdeploy.recipe: an image from an older recipe is rebuilt and replaced under the
+# same alias, an image from this one is reused.
+ensure_lxd_image() {
+  local recipe="$TD_REPO_ROOT/scripts/lxd-image.sh" hash current
+  hash="$(sha256sum "$recipe" | cut -c1-16)"
+  lxd_answers || die "LXD does not answer on $TD_LXD_SOCKET (ensure_lxd first)"
+  ensure_dirs
+  (
+    flock 9
+    # YAML may quote the value (a hash of digits only would read as a number)
+    current="$(lxc image show "$TD_LXD_IMAGE" 2>/dev/null |
+      awk '$1 == "testausdeploy.recipe:" { gsub(/["\047]/, "", $2); print $2 }')"
+    [[ "$current" == "$hash" ]] || bash "$recipe" "$TD_LXD_IMAGE" "$hash"
+  ) 9>"$TD_RUN_DIR/lxd-image.lock"
+}

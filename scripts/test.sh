@@ -6,13 +6,15 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$TD_REPO_ROOT"
 
-# LXD and nftables are installed for the suites that need them; LXD is not started here.
-ensure_packages docker.io docker-compose lxd lxd-client dnsmasq-base nftables busybox-static iproute2 maven openjdk-17-jdk-headless \
-  git openssl ca-certificates
+# nftables is installed for the suites that need it; LXD runs the member containers' integration tests.
+ensure_packages docker.io docker-compose lxd lxd-client dnsmasq-base mmdebstrap nftables busybox-static iproute2 maven \
+  openjdk-17-jdk-headless git openssl ca-certificates
 ensure_node_modules
 ensure_dockerd
 ensure_mongo_server 27117 memory
 ensure_base_image
+ensure_lxd
+ensure_lxd_image
 
 # Tests pick their own database names on this server.
 export TEST_MONGO_URL=mongodb://127.0.0.1:27117

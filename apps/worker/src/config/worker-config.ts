@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { env, NodeServiceConfig, parseEnv } from '@testausdeploy/service';
+import { DEFAULT_LXD_SOCKET } from '../containers/lxd/lxd-socket';
 
 export const workerConfigSchema = z.object({
   REPOS_DIR: z.string().default('/var/lib/testausdeploy/repos'),
@@ -27,6 +28,8 @@ export const workerConfigSchema = z.object({
   HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   /** How long it must then stay up (a crashing container needs a moment to exit). */
   HEALTH_SETTLE_MS: z.coerce.number().int().min(0).default(3_000),
+  /** LXD's unix socket, through which the Worker manages members' containers. */
+  LXD_SOCKET: z.string().default(DEFAULT_LXD_SOCKET),
 });
 
 /** The Worker's validated settings; injected by type. Defaults are documented in the README. */

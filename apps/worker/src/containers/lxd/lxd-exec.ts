@@ -1,0 +1,65 @@
+import type { LxdOperations } from './lxd-operations';
+import { instancePath, type LxdSocket } from './lxd-socket';
+
+export interface ExecOptions {
+  /** Added to LXD's default environment (PATH, HOME, USER, LANG). */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Inside the container's own id space; default root. */
+  uid?: number;
+  gid?: number;
+  /** How long the command may run before the wait gives up (LXD does not kill it then). */
+  timeoutSeconds?: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface ExecMetadata {
+  return: number;
+  /** fd number → API path of the log LXD recorded it in; the form differs between LXD versions. */
+  output?: Record<string, string>;
+}
+
+/**
+ * Runs a command in a running container without websockets: stdin is empty and LXD records stdout and stderr
+ * into log files, which are read and deleted once the command has ended.
+ */
+export class LxdExec {
+  constructor(
+    private readonly socket: LxdSocket,
+    private readonly operations: LxdOperations,
+  ) {}
+
+  async run(instance: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const result = await this.operations.run<ExecMetadata>(
+      {
+        method: 'POST',
+        path: instancePath(instance, 'exec'),
+        json: {
+          command,
+          environment: options.env ?? {},
+          ...(options.cwd ? { cwd: options.cwd } : {}),
+          ...(options.uid !== undefined ? { user: options.uid } : {}),
+          ...(options.gid !== undefined ? { group: options.gid } : {}),
+          interactive: false,
+          'wait-for-websocket': false,
+          'record-output': true,
+        },
+      },
+      options.timeoutSeconds,
+    );
+    const [stdout, stderr] = await Promise.all(['1', '2'].map((fd) => this.takeLog(result.output?.[fd])));
+    return { exitCode: result.return, stdout, stderr };
+  }
+
+  private async takeLog(path: string | undefined): Promise<string> {
+    if (!path) return '';
+    const text = (await this.socket.bytes({ path })).toString();
+    await this.socket.call({ method: 'DELETE', path });
+    return text;
+  }
+}
