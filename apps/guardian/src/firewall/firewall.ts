@@ -7,7 +7,7 @@ import { DockerUserRules } from './docker-user';
 import { checkState, FirewallLimits, mergeRanges } from './firewall-policy';
 import { NftTables } from './nft-tables';
 import { expectedShape, renderRuleset, TABLE } from './nft-ruleset';
-import { differences } from './table-shape';
+import { differences, TableShape } from './table-shape';
 
 /** At most this many unacknowledged drift reports are kept; older ones are dropped (and were logged). */
 const MAX_DRIFT_REPORTS = 100;
@@ -52,7 +52,10 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
       this.logger.error(`the saved firewall state no longer fits the limits: ${(error as Error).message}`);
     }
     // Written whole on start: a missing or stale table here is a reboot or an upgrade, not drift.
-    await this.serialized(() => this.write(this.state));
+    await this.serialized(async () => {
+      await this.write(this.state);
+      this.dockerUser = await this.dockerUserRules.ensure();
+    });
     this.timer = setInterval(() => {
       this.reconcile().catch((error: Error) =>
         this.logger.error(`reconciling the firewall: ${error.message}`),
@@ -86,20 +89,21 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
   /** Reads the rules back and restores them if they are not what was written, recording the drift. */
   reconcile(): Promise<FirewallReport> {
     return this.serialized(async () => {
-      const found = await this.inspect();
+      const table = await this.tableDifferences(this.state);
+      const dockerUser = await this.dockerUserRules.check();
+      const found =
+        dockerUser === false ? [...table, "DOCKER-USER does not start with the Guardian's rules"] : table;
       if (found.length > 0) {
         this.logger.warn(
           `the firewall changed behind the Guardian's back, restoring it: ${found.join('; ')}`,
         );
-        this.drift.push({
-          sequence: ++this.sequence,
-          boot: this.boot,
-          detectedAt: new Date().toISOString(),
-          differences: found,
-        });
+        const detectedAt = new Date().toISOString();
+        this.drift.push({ sequence: ++this.sequence, boot: this.boot, detectedAt, differences: found });
         this.drift.splice(0, Math.max(0, this.drift.length - MAX_DRIFT_REPORTS));
-        await this.write(this.state);
       }
+      if (table.length > 0) await this.write(this.state);
+      // Docker's chain only changes with dockerd, not with the ports: checked here, not on every change.
+      this.dockerUser = dockerUser === false ? await this.dockerUserRules.ensure() : dockerUser;
       return this.report();
     });
   }
@@ -120,24 +124,18 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
     return { ...this.state, drift: [...this.drift], dockerUser: this.dockerUser };
   }
 
-  private async inspect(): Promise<string[]> {
-    const shape = await this.nft.read();
-    const found = shape
-      ? differences(expectedShape(this.state, this.limits.ranges), shape)
-      : [`table inet ${TABLE} is missing`];
-    const dockerUser = await this.dockerUserRules.check();
-    if (dockerUser === false) found.push("DOCKER-USER does not start with the Guardian's rules");
-    return found;
+  /** How the table in the kernel differs from what `state` needs (empty when it is exactly that). */
+  private async tableDifferences(state: FirewallState, shape?: TableShape | null): Promise<string[]> {
+    const table = shape === undefined ? await this.nft.read() : shape;
+    if (!table) return [`table inet ${TABLE} is missing`];
+    return differences(expectedShape(state, this.limits.ranges), table);
   }
 
+  /** One transaction rewriting the table, then read back: a difference is an error, not a success. */
   private async write(state: FirewallState): Promise<void> {
-    await this.nft.apply(renderRuleset(state, this.limits.ranges));
-    const shape = await this.nft.read();
-    const wrong = shape
-      ? differences(expectedShape(state, this.limits.ranges), shape)
-      : ['the table is missing'];
+    const shape = await this.nft.applyAndRead(renderRuleset(state, this.limits.ranges));
+    const wrong = await this.tableDifferences(state, shape);
     if (wrong.length > 0) throw new Error(`the rules read back are not those written: ${wrong.join('; ')}`);
-    this.dockerUser = await this.dockerUserRules.ensure();
   }
 
   private serialized<T>(task: () => Promise<T>): Promise<T> {

@@ -4,8 +4,9 @@ import { execFile } from 'node:child_process';
 export class HostCommandError extends Error {}
 
 /**
- * Runs the firewall tools (`nft`, `iptables`) on the host, or inside the network namespace `netns` (through
- * `ip netns exec`) when one is configured: the one place the Guardian starts processes.
+ * Runs the firewall tools (`nft`, `iptables`) on the host, or inside the network namespace `netns` (an
+ * `ip netns` name, entered with `nsenter --net`) when one is configured: the one place the Guardian starts
+ * processes.
  */
 export class HostCommands {
   constructor(private readonly netns?: string) {}
