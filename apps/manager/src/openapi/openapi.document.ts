@@ -238,6 +238,22 @@ export function openApiDocument(version: string) {
           responses: { 204: { description: 'disallowed' }, 404: problem },
         },
       },
+      '/firewall': {
+        get: {
+          summary:
+            'The firewall state the Guardians should hold (which project owns which published host port) and ' +
+            "each Guardian's session and last sync",
+          responses: {
+            200: json('`{ desired: { open, forwards }, guardians: [{ name, connected, lastSync }] }`'),
+          },
+        },
+      },
+      '/firewall/sync': {
+        post: {
+          summary: 'Send the desired firewall state to every connected Guardian now',
+          responses: { 200: json('`{ desired, guardians }` after the sync') },
+        },
+      },
       '/admin/projections': {
         get: {
           summary: 'The read models that can be rebuilt',
