@@ -42,7 +42,9 @@ export function checkState(state: FirewallState, limits: FirewallLimits): Firewa
     const earlier = claims.get(key);
     if (!earlier) claims.set(key, { owner, what });
     else if (earlier.owner !== owner || earlier.what !== what) {
-      problems.push(`${what}: host port ${key} is already taken by ${earlier.what} of ${earlier.owner}`);
+      problems.push(
+        `${what} of ${owner}: host port ${key} is also claimed by ${earlier.what} of ${earlier.owner}`,
+      );
     }
     return !earlier;
   };

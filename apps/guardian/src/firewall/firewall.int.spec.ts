@@ -10,6 +10,7 @@ import { GuardianConfig, loadGuardianConfig } from '../config/guardian-config';
 import { DesiredStateFile } from './desired-state-file';
 import { DockerUserRules } from './docker-user';
 import { Firewall } from './firewall';
+import { FirewallHandler } from './firewall.handler';
 import { HostCommands } from './host-commands';
 import { NftTables } from './nft-tables';
 import { TABLE } from './nft-ruleset';
@@ -134,6 +135,32 @@ describe('Firewall (real nft, in network namespaces)', () => {
     await firewall.replace({ open: [], forwards: [forward] });
     assert.equal(await outside.fetch(HOST, 22001), 'container ssh');
     await firewall.replace({ open: [], forwards: [] });
+    assert.equal(await outside.fetch(HOST, 22001), null);
+  });
+
+  it('opens, forwards, closes and removes one rule at a time through the ICP commands', async () => {
+    const handler = new FirewallHandler(firewalls[0]);
+    await handler.openPort({ owner: 'project:org/site', protocol: 'tcp', port: 8080 });
+    await handler.forwardPort({
+      owner: 'container:alice-box',
+      protocol: 'tcp',
+      hostPort: 22001,
+      address: CONTAINER,
+      port: 22,
+    });
+    const listed = await handler.listRules();
+    assert.deepEqual([listed.open.length, listed.forwards.length], [1, 1]);
+    assert.equal(await outside.fetch(HOST, 8080), 'host 8080');
+    assert.equal(await outside.fetch(HOST, 22001), 'container ssh');
+    await assert.rejects(
+      handler.openPort({ owner: 'project:org/other', protocol: 'tcp', port: 22001 }),
+      refusal(
+        /forward tcp\/22001 to 10\.87\.0\.2:22 of container:alice-box: host port tcp\/22001 is also claimed by open tcp\/22001 of project:org\/other/,
+      ),
+    );
+    await handler.closePort({ protocol: 'tcp', port: 8080 });
+    await handler.removeForward({ protocol: 'tcp', port: 22001 });
+    assert.deepEqual(await allowedTcp(), []);
     assert.equal(await outside.fetch(HOST, 22001), null);
   });
 
@@ -264,16 +291,18 @@ describe('Firewall (real nft, in network namespaces)', () => {
       [{ open: [], forwards: [forward(22, CONTAINER)] }, /host port 22 is reserved/],
       [
         { open: [open(8080), open(8080, 'project:org/site')], forwards: [] },
-        /host port tcp\/8080 is already taken by open tcp\/8080 of project:org\/other/,
+        /open tcp\/8080 of project:org\/site: host port tcp\/8080 is also claimed by open tcp\/8080 of project:org\/other/,
       ],
-      [{ open: [open(22002)], forwards: [forward(22002, CONTAINER)] }, /tcp\/22002 is already taken/],
+      [{ open: [open(22002)], forwards: [forward(22002, CONTAINER)] }, /tcp\/22002 is also claimed/],
     ];
     for (const [state, reason] of refused) {
       await assert.rejects(firewall.replace(state), refusal(reason), reason.source);
     }
     await assert.rejects(
       firewall.change((state) => ({ ...state, open: [...state.open, open(8080)] })),
-      refusal(/already taken by open tcp\/8080 of project:org\/site/),
+      refusal(
+        /of project:org\/other: host port tcp\/8080 is also claimed by open tcp\/8080 of project:org\/site/,
+      ),
     );
     assert.deepEqual((await firewall.list()).open, kept.open);
     assert.equal(await host.exec('nft', 'list', 'table', 'inet', TABLE), before);
