@@ -383,6 +383,7 @@ describe('end to end: the three apps deploy a compose project from a git host on
       'audit',
       'deployments',
       'firewall',
+      'members',
       'nodes',
       'organisations',
       'stats',

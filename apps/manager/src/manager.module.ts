@@ -9,6 +9,7 @@ import { ManagerConfig } from './config/manager-config';
 import { DatabaseModule } from './database/database.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { EventsModule } from './events/events.module';
+import { MembersModule } from './members/members.module';
 import { FirewallModule } from './firewall/firewall.module';
 import { HealthController } from './health/health.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
@@ -31,6 +32,7 @@ export class ManagerModule {
         DatabaseModule,
         EventsModule,
         NodesModule,
+        MembersModule,
         OrganisationsModule,
         AuditModule,
         DeploymentsModule,

@@ -11,3 +11,5 @@ export * from './organisation/allow-list.aggregate';
 export * from './organisation/allow-list.events';
 export * from './firewall/firewall.events';
 export * from './firewall/guardian-firewall.aggregate';
+export * from './member/member.aggregate';
+export * from './member/member.events';

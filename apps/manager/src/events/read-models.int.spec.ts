@@ -103,6 +103,7 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
       'audit',
       'deployments',
       'firewall',
+      'members',
       'nodes',
       'organisations',
       'stats',

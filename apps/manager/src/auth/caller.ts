@@ -1,0 +1,16 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { MemberRole } from '@testausdeploy/domain';
+import type { AuthenticatedRequest } from './bearer-token.guard';
+
+/** Who is calling: the actor recorded in events, their role, and their member name (null for the admin token). */
+export interface Caller {
+  actor: string;
+  role: MemberRole;
+  member: string | null;
+}
+
+/** The authenticated caller of a route. */
+export const CurrentCaller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Caller =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().caller,
+);

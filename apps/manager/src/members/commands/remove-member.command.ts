@@ -1,0 +1,6 @@
+export class RemoveMemberCommand {
+  constructor(
+    readonly name: string,
+    readonly actor: string,
+  ) {}
+}

@@ -1,0 +1,6 @@
+export class ReplaceMemberTokenCommand {
+  constructor(
+    readonly name: string,
+    readonly actor: string,
+  ) {}
+}

@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Actor } from '../auth/actor.decorator';
+import { ZodBody } from '../http/zod-body.pipe';
+import { AddMemberCommand } from './commands/add-member.command';
+import { ChangeMemberRoleCommand } from './commands/change-member-role.command';
+import { RemoveMemberCommand } from './commands/remove-member.command';
+import { ReplaceMemberTokenCommand } from './commands/replace-member-token.command';
+import { AddMemberBody, addMemberBody, changeMemberRoleBody } from './dto/member.dto';
+import { ListMembersQuery } from './queries/list-members.query';
+
+/** Members and their API tokens (admins only): each token is shown once, when it is made. */
+@Controller('members')
+export class MembersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  add(@Body(new ZodBody(addMemberBody)) { name, role }: AddMemberBody, @Actor() actor: string) {
+    return this.commands.execute(new AddMemberCommand(name, role, actor));
+  }
+
+  @Get()
+  list() {
+    return this.queries.execute(new ListMembersQuery());
+  }
+
+  @Post(':name/token')
+  @HttpCode(HttpStatus.OK)
+  replaceToken(@Param('name') name: string, @Actor() actor: string) {
+    return this.commands.execute(new ReplaceMemberTokenCommand(name, actor));
+  }
+
+  @Put(':name/role')
+  changeRole(
+    @Param('name') name: string,
+    @Body(new ZodBody(changeMemberRoleBody)) { role }: { role: 'member' | 'admin' },
+    @Actor() actor: string,
+  ) {
+    return this.commands.execute(new ChangeMemberRoleCommand(name, role, actor));
+  }
+
+  @Delete(':name')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async remove(@Param('name') name: string, @Actor() actor: string): Promise<void> {
+    await this.commands.execute(new RemoveMemberCommand(name, actor));
+  }
+}

@@ -1,0 +1,19 @@
+import { MemberRole } from '@testausdeploy/domain';
+
+/** The members read model: one document per member, `_id` = the name. */
+export interface MemberView {
+  _id: string;
+  name: string;
+  role: MemberRole;
+  /** SHA-256 of the member's API token, hex: what the guard looks tokens up by. Never sent out. */
+  tokenDigest: string;
+  addedBy: string;
+  addedAt: Date;
+  tokenReplacedAt: Date | null;
+  position: number;
+}
+
+/** A member as the API shows it: without the token's digest. */
+export function publicMember({ name, role, addedBy, addedAt, tokenReplacedAt }: MemberView) {
+  return { name, role, addedBy, addedAt, tokenReplacedAt };
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { isMemberEvent } from '@testausdeploy/domain';
+import { StoredEvent, Views } from '@testausdeploy/events';
+import { RegisteredProjection } from '../../events/registered-projection';
+import { MemberView } from './member-view';
+
+export const MEMBERS = 'members';
+
+@Injectable()
+export class MembersProjection extends RegisteredProjection<MemberView> {
+  readonly name = MEMBERS;
+  readonly version = 1;
+  readonly indexes = [{ key: { tokenDigest: 1 } }];
+
+  async apply(event: StoredEvent, views: Views<MemberView>): Promise<void> {
+    if (!isMemberEvent(event)) return;
+    const { position } = event;
+    const at = event.metadata.time;
+    const view = await views.get(event.data.name);
+    // An event seen again after a crash is not newer than what the view already shows.
+    if (view && view.position >= position) return;
+    switch (event.type) {
+      case 'MemberAdded': {
+        const { name, role, tokenDigest } = event.data;
+        views.put({
+          _id: name,
+          name,
+          role,
+          tokenDigest,
+          addedBy: event.metadata.actor,
+          addedAt: at,
+          tokenReplacedAt: null,
+          position,
+        });
+        return;
+      }
+      case 'MemberTokenReplaced':
+        if (view) views.put({ ...view, tokenDigest: event.data.tokenDigest, tokenReplacedAt: at, position });
+        return;
+      case 'MemberRoleChanged':
+        if (view) views.put({ ...view, role: event.data.role, position });
+        return;
+      case 'MemberRemoved':
+        views.delete(event.data.name);
+        return;
+    }
+  }
+}

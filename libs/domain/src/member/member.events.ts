@@ -1,0 +1,27 @@
+import { DomainEvent } from '../aggregate-root';
+import { eventGuard } from '../event-guard';
+
+export type MemberRole = 'member' | 'admin';
+
+/**
+ * A member of the community got an account: a name, a role and an API token, of which only the SHA-256 digest
+ * is recorded (the token itself is shown once, to whoever added the member).
+ */
+export type MemberAdded = DomainEvent<'MemberAdded', { name: string; role: MemberRole; tokenDigest: string }>;
+
+/** The member's token was replaced: the old one stops working. */
+export type MemberTokenReplaced = DomainEvent<'MemberTokenReplaced', { name: string; tokenDigest: string }>;
+
+export type MemberRoleChanged = DomainEvent<'MemberRoleChanged', { name: string; role: MemberRole }>;
+
+/** The account is gone, and its token with it. */
+export type MemberRemoved = DomainEvent<'MemberRemoved', { name: string }>;
+
+export type MemberEvent = MemberAdded | MemberTokenReplaced | MemberRoleChanged | MemberRemoved;
+
+export const isMemberEvent = eventGuard<MemberEvent>([
+  'MemberAdded',
+  'MemberTokenReplaced',
+  'MemberRoleChanged',
+  'MemberRemoved',
+]);
