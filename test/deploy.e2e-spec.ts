@@ -381,6 +381,7 @@ describe('end to end: the three apps deploy a compose project from a git host on
     const output = JSON.parse(await system.cli('manager', 'rebuild')) as { rebuilt: { name: string }[] };
     assert.deepEqual(output.rebuilt.map((result) => result.name).sort(), [
       'audit',
+      'containers',
       'deployments',
       'firewall',
       'members',

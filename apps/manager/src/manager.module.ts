@@ -6,6 +6,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
 import { ManagerConfig } from './config/manager-config';
+import { ContainersModule } from './containers/containers.module';
 import { DatabaseModule } from './database/database.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { EventsModule } from './events/events.module';
@@ -40,6 +41,7 @@ export class ManagerModule {
         AdminModule,
         PollingModule,
         FirewallModule,
+        ContainersModule,
       ],
       controllers: [HealthController, OpenApiController],
       providers: [

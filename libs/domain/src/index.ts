@@ -13,3 +13,5 @@ export * from './firewall/firewall.events';
 export * from './firewall/guardian-firewall.aggregate';
 export * from './member/member.aggregate';
 export * from './member/member.events';
+export * from './container/container.events';
+export * from './container/member-container.aggregate';

@@ -21,6 +21,18 @@ export const managerConfigSchema = z.object({
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often the desired firewall state is resent to every Guardian (which also collects drift); 0: only on change. */
   FIREWALL_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Host ports given to members' containers for SSH, one each (keep them inside the Guardian's PORT_RANGES). */
+  CONTAINER_SSH_PORTS: env.portRange('22000-22999'),
+  /** The most one container may have; bigger requests are refused. */
+  CONTAINER_MAX_CPUS: z.coerce.number().int().min(1).max(64).default(2),
+  CONTAINER_MAX_MEMORY_MIB: z.coerce.number().int().min(64).default(2048),
+  CONTAINER_MAX_DISK_GIB: z.coerce.number().int().min(1).default(20),
+  /** How many containers one member may have. */
+  MEMBER_MAX_CONTAINERS: z.coerce.number().int().min(0).default(3),
+  /** The image a container gets when the request names none (the Worker decides which images exist). */
+  CONTAINER_IMAGE: z.string().min(1).default('testausdeploy/bookworm'),
+  /** How often scheduled snapshots and backups are looked at; 0 turns the schedules off. */
+  SCHEDULE_TICK_MS: z.coerce.number().int().min(0).default(60_000),
   LOG_LEVEL: env.logLevel(),
 });
 

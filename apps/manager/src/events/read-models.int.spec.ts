@@ -101,6 +101,7 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.deepEqual(res.body.rebuilt.map((result: { name: string }) => result.name).sort(), [
       'audit',
+      'containers',
       'deployments',
       'firewall',
       'members',

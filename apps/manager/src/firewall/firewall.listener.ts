@@ -1,11 +1,12 @@
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { isDeploymentEvent } from '@testausdeploy/domain';
 import { EventRecorded } from '../events/event-recorded.event';
 import { NodeSessionOpened } from '../nodes/node-session-opened.event';
 import { FirewallSync } from './firewall-sync';
 
-/** Events that can change which ports are open: a deployment's outcome, and its project started or stopped. */
+/** Events that can change the rules: a deployment's outcome, its project started or stopped, a container made or deleted. */
 const CHANGES_PORTS = new Set([
+  'ContainerCreated',
+  'ContainerDeleted',
   'DeploymentSucceeded',
   'DeploymentStarted',
   'DeploymentRestarted',
@@ -21,7 +22,7 @@ export class FirewallListener implements IEventHandler<EventRecorded | NodeSessi
   handle(event: EventRecorded | NodeSessionOpened): void {
     if (event instanceof NodeSessionOpened) {
       if (event.kind === 'guardian') void this.sync.sync(event.name);
-    } else if (isDeploymentEvent(event.event) && CHANGES_PORTS.has(event.event.type)) {
+    } else if (CHANGES_PORTS.has(event.event.type)) {
       void this.sync.syncAll();
     }
   }

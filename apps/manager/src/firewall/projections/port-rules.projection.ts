@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DeployedContainer, isDeploymentEvent } from '@testausdeploy/domain';
+import {
+  ContainerEvent,
+  DeployedContainer,
+  isContainerEvent,
+  isDeploymentEvent,
+} from '@testausdeploy/domain';
 import { OpenPort } from '@testausdeploy/icp';
 import { StoredEvent, Views } from '@testausdeploy/events';
 import { RegisteredProjection } from '../../events/registered-projection';
@@ -9,6 +14,9 @@ export const PORT_RULES = 'firewall';
 
 const projectOwner = (org: string, repo: string) => `project:${org}/${repo}`;
 const attemptKey = (deploymentId: string) => `attempt:${deploymentId}`;
+const containerOwner = (name: string) => `container:${name}`;
+/** Members reach their container's sshd through this host port. */
+const SSH_PORT = 22;
 /** Ports bound to loopback only are not reachable from outside: nothing to open. */
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
 
@@ -32,10 +40,11 @@ function publishedPorts(owner: string, containers: DeployedContainer[]): OpenPor
 @Injectable()
 export class PortRulesProjection extends RegisteredProjection<PortRulesView> {
   readonly name = PORT_RULES;
-  readonly version = 1;
+  readonly version = 2;
   readonly indexes = [];
 
   async apply(event: StoredEvent, views: Views<PortRulesView>): Promise<void> {
+    if (isContainerEvent(event)) return this.applyContainer(event, views, event.position);
     if (!isDeploymentEvent(event)) return;
     const { position } = event;
     switch (event.type) {
@@ -67,6 +76,31 @@ export class PortRulesProjection extends RegisteredProjection<PortRulesView> {
       case 'DeploymentRemoved':
         views.delete(projectOwner(event.data.org, event.data.repo));
         return;
+    }
+  }
+
+  /** A container's SSH port is forwarded to its address once it exists, and no longer once it is gone. */
+  private async applyContainer(event: ContainerEvent, views: Views<PortRulesView>, position: number) {
+    const owner = containerOwner(event.data.name);
+    const attempt = attemptKey(owner);
+    if (event.type === 'ContainerRequested') {
+      views.put({ _id: attempt, kind: 'attempt', owner, sshPort: event.data.sshPort, position });
+    } else if (event.type === 'ContainerCreated') {
+      const pending = await views.get(attempt);
+      if (pending?.kind !== 'attempt' || !pending.sshPort) return;
+      views.delete(attempt);
+      if (!event.data.ipv4) return;
+      const forward = {
+        owner,
+        protocol: 'tcp' as const,
+        hostPort: pending.sshPort,
+        address: event.data.ipv4,
+        port: SSH_PORT,
+      };
+      views.put({ _id: owner, kind: 'rules', open: [], forwards: [forward], position });
+    } else if (event.type === 'ContainerCreationFailed' || event.type === 'ContainerDeleted') {
+      views.delete(attempt);
+      views.delete(owner);
     }
   }
 

@@ -1,0 +1,35 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Forbidden, InvalidInput } from '@testausdeploy/domain';
+import { ManagerConfig } from '../../config/manager-config';
+import { ContainerCreation } from '../container-creation';
+import { WorkerContainers } from '../worker-containers';
+import { CreateContainerCommand } from './create-container.command';
+
+/** A member's new container; an admin names whose it is. */
+@CommandHandler(CreateContainerCommand)
+export class CreateContainerHandler implements ICommandHandler<CreateContainerCommand> {
+  constructor(
+    private readonly config: ManagerConfig,
+    private readonly creation: ContainerCreation,
+    private readonly worker: WorkerContainers,
+  ) {}
+
+  async execute({ body, caller }: CreateContainerCommand) {
+    const admin = caller.role === 'admin';
+    const owner = body.owner ?? caller.member;
+    if (!owner) throw new InvalidInput('name the member it is for: { "owner": "<member>" }');
+    if (!admin && owner !== caller.member)
+      throw new Forbidden('a member can create only their own containers');
+    if (body.nesting && !admin) throw new Forbidden('only an admin can allow nesting');
+    const spec = {
+      image: body.image ?? this.config.CONTAINER_IMAGE,
+      limits: body.limits,
+      user: body.user ?? owner,
+      sshKeys: body.sshKeys,
+      nesting: body.nesting,
+    };
+    return this.creation.create({ name: body.name, owner, spec }, caller.actor, (sshPort) =>
+      this.worker.request('createContainer', { name: body.name, ...spec, sshPort }),
+    );
+  }
+}

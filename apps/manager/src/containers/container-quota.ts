@@ -1,0 +1,14 @@
+import { ContainerSpec, InvalidInput } from '@testausdeploy/domain';
+import { ManagerConfig } from '../config/manager-config';
+
+/** Refuses limits over what one container may have, naming each one that is over. */
+export function checkQuota(limits: ContainerSpec['limits'], config: ManagerConfig): void {
+  const over = [
+    limits.cpus > config.CONTAINER_MAX_CPUS && `cpus ${limits.cpus} > ${config.CONTAINER_MAX_CPUS}`,
+    limits.memoryMiB > config.CONTAINER_MAX_MEMORY_MIB &&
+      `memoryMiB ${limits.memoryMiB} > ${config.CONTAINER_MAX_MEMORY_MIB}`,
+    limits.diskGiB > config.CONTAINER_MAX_DISK_GIB &&
+      `diskGiB ${limits.diskGiB} > ${config.CONTAINER_MAX_DISK_GIB}`,
+  ].filter(Boolean);
+  if (over.length > 0) throw new InvalidInput(`over the quota for one container: ${over.join(', ')}`);
+}

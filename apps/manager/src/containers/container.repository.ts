@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ContainerActor, ContainerEvent, MemberContainer } from '@testausdeploy/domain';
+import { EventStore } from '@testausdeploy/events';
+import { Caller } from '../auth/caller';
+import { EventRecorder } from '../events/event-recorder';
+
+export const containerActor = (caller: Caller): ContainerActor => ({
+  actor: caller.actor,
+  member: caller.member,
+  admin: caller.role === 'admin',
+});
+
+/** Loads a MemberContainer from its stream and saves what it decided, in the caller's name. */
+@Injectable()
+export class ContainerRepository {
+  constructor(
+    private readonly store: EventStore,
+    private readonly recorder: EventRecorder,
+  ) {}
+
+  async load(name: string): Promise<MemberContainer> {
+    const container = new MemberContainer(name);
+    const events = await this.store.readStream(MemberContainer.streamId(name));
+    container.loadFromHistory(events as unknown as ContainerEvent[]);
+    return container;
+  }
+
+  /** Loads a container the caller may act on: 404 if there is none, 403 if it is another member's. */
+  async loadFor(name: string, caller: Caller): Promise<MemberContainer> {
+    const container = await this.load(name);
+    container.ensureAllowed(containerActor(caller));
+    return container;
+  }
+
+  async save(container: MemberContainer, actor: string): Promise<void> {
+    if (container.pendingEvents.length === 0) return;
+    await this.recorder.save(MemberContainer.streamId(container.name), container, {
+      actor,
+      correlationId: randomUUID(),
+      causationId: null,
+    });
+  }
+}

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { auth, ManagerApp } from '../../../../test/support/manager-app';
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBeYh6rAnYzDx1kWZjB6Hk0Zg8eV5m0hWZ2Qm5q3l5aT alice@laptop';
+const limits = { cpus: 1, memoryMiB: 512, diskGiB: 5 };
+
+/*
+ * The Manager's side of members' containers without a Worker: ownership, quotas and input are checked before
+ * anything is asked of one. (test/containers.e2e-spec.ts runs them against a real Worker and LXD.)
+ */
+describe('Manager REST: members’ containers, the checks before the Worker (real database)', () => {
+  let manager: ManagerApp;
+  let alice: Record<string, string>;
+  let bob: Record<string, string>;
+
+  before(async () => {
+    manager = await ManagerApp.start('containers', {
+      MEMBER_MAX_CONTAINERS: '1',
+      CONTAINER_MAX_MEMORY_MIB: '1024',
+    });
+    const member = async (name: string) =>
+      bearer((await manager.http().post('/members').set(auth).send({ name }).expect(201)).body.token);
+    [alice, bob] = [await member('alice'), await member('bob')];
+  });
+
+  after(() => manager.stop());
+
+  it('refuses bad input with the reason, before asking a Worker', async () => {
+    const create = (body: object, who = alice) => manager.http().post('/containers').set(who).send(body);
+    const cases: [object, number, RegExp][] = [
+      [{ name: 'Alice_Box', limits, sshKeys: [KEY] }, 400, /name: must be 3-42 of a-z/],
+      [{ name: 'box', limits: { ...limits, memoryMiB: 4096 }, sshKeys: [KEY] }, 400, /memoryMiB 4096 > 1024/],
+      [{ name: 'box', limits: { ...limits, cpus: 0 }, sshKeys: [KEY] }, 400, /limits.cpus/],
+      [{ name: 'box', limits, sshKeys: [] }, 400, /sshKeys/],
+      [{ name: 'box', limits, sshKeys: [KEY], user: 'root' }, 400, /must not be root/],
+      [{ name: 'box', limits, sshKeys: [KEY], nesting: true }, 403, /only an admin can allow nesting/],
+      [{ name: 'box', limits, sshKeys: [KEY], owner: 'bob' }, 403, /only their own/],
+      [{ name: 'box', limits, sshKeys: [KEY], extra: 1 }, 400, /Unrecognized key/],
+    ];
+    for (const [body, status, reason] of cases) {
+      const res = await create(body);
+      assert.equal(res.status, status, JSON.stringify(res.body));
+      assert.match(JSON.stringify(res.body.message), reason);
+    }
+    const admin = await create({ name: 'box', limits, sshKeys: [KEY] }, auth);
+    assert.equal(admin.status, 400);
+    assert.match(admin.body.message, /name the member it is for/);
+    const nobody = await create({ name: 'box', limits, sshKeys: [KEY], owner: 'nobody' }, auth);
+    assert.equal(nobody.status, 404);
+    assert.equal((await manager.http().get('/containers').set(alice).expect(200)).body.length, 0);
+  });
+
+  it('records a creation the Worker could not do as failed, with the reason, in the member’s name', async () => {
+    const res = await manager
+      .http()
+      .post('/containers')
+      .set(alice)
+      .send({ name: 'alice-box', limits, sshKeys: [KEY] });
+    assert.equal(res.status, 503, JSON.stringify(res.body));
+    assert.match(res.body.message, /no Worker is enrolled/);
+    const [view] = (await manager.http().get('/containers').set(alice).expect(200)).body;
+    assert.equal(view.status, 'failed');
+    assert.equal(view.owner, 'alice');
+    assert.equal(view.sshPort, 22000);
+    const audit = await manager
+      .http()
+      .get('/audit?streamId=container-alice-box&order=oldest')
+      .set(auth)
+      .expect(200);
+    assert.deepEqual(
+      audit.body.entries.map(({ type, actor }: Record<string, string>) => [type, actor]),
+      [
+        ['ContainerRequested', 'member:alice'],
+        ['ContainerCreationFailed', 'member:alice'],
+      ],
+    );
+  });
+
+  it("keeps a member off another member's container on every route (403)", async () => {
+    const routes: [string, string, object?][] = [
+      ['get', '/containers/alice-box'],
+      ['post', '/containers/alice-box/start'],
+      ['post', '/containers/alice-box/stop'],
+      ['post', '/containers/alice-box/restart'],
+      ['put', '/containers/alice-box/limits', limits],
+      ['put', '/containers/alice-box/ssh-keys', { sshKeys: [KEY] }],
+      ['put', '/containers/alice-box/schedule', { snapshots: { everyHours: 24, keep: 7 } }],
+      ['delete', '/containers/alice-box', { confirm: 'alice-box' }],
+      ['get', '/containers/alice-box/snapshots'],
+      ['post', '/containers/alice-box/snapshots', { snapshot: 'snap-one' }],
+      ['post', '/containers/alice-box/snapshots/snap-one/restore'],
+      ['delete', '/containers/alice-box/snapshots/snap-one'],
+      ['get', '/containers/alice-box/backups'],
+      ['post', '/containers/alice-box/backups', { backup: 'backup-one' }],
+      ['post', '/containers/alice-box/backups/backup-one/restore', { newName: 'bob-copy' }],
+      ['delete', '/containers/alice-box/backups/backup-one'],
+    ];
+    for (const [method, path, body] of routes) {
+      const req = manager.http()[method as 'get'](path).set(bob);
+      const res = await (body ? req.send(body) : req);
+      assert.equal(res.status, 403, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      assert.match(res.body.message, /belongs to another member/);
+    }
+    assert.deepEqual((await manager.http().get('/containers').set(bob).expect(200)).body, []);
+    assert.equal(
+      (await manager.http().get('/containers').set(auth).expect(200)).body.length,
+      1,
+      'admins see all',
+    );
+  });
+});

@@ -1,0 +1,57 @@
+import { Module } from '@nestjs/common';
+import { ActOnContainerHandler } from './commands/act-on-container.handler';
+import { ChangeContainerLimitsHandler } from './commands/change-container-limits.handler';
+import { CreateContainerHandler } from './commands/create-container.handler';
+import { CreateSnapshotHandler } from './commands/create-snapshot.handler';
+import { DeleteBackupHandler } from './commands/delete-backup.handler';
+import { DeleteContainerHandler } from './commands/delete-container.handler';
+import { DeleteSnapshotHandler } from './commands/delete-snapshot.handler';
+import { ExportBackupHandler } from './commands/export-backup.handler';
+import { ReplaceContainerSshKeysHandler } from './commands/replace-container-ssh-keys.handler';
+import { RestoreBackupHandler } from './commands/restore-backup.handler';
+import { RestoreSnapshotHandler } from './commands/restore-snapshot.handler';
+import { SetContainerScheduleHandler } from './commands/set-container-schedule.handler';
+import { ContainerBackupsController } from './container-backups.controller';
+import { ContainerChange } from './container-change';
+import { ContainerCreation } from './container-creation';
+import { ContainerDirectory } from './container-directory';
+import { ContainerScheduler } from './container-scheduler';
+import { ContainerSnapshotsController } from './container-snapshots.controller';
+import { ContainerRepository } from './container.repository';
+import { ContainersController } from './containers.controller';
+import { ContainersProjection } from './projections/containers.projection';
+import { GetContainerHandler } from './queries/get-container.handler';
+import { ListContainersHandler } from './queries/list-containers.handler';
+import { UnfinishedContainers } from './unfinished-containers';
+import { WorkerContainers } from './worker-containers';
+
+/** Members' LXD containers: created, managed, snapshotted and backed up on the Worker, every change an event. */
+@Module({
+  controllers: [ContainersController, ContainerSnapshotsController, ContainerBackupsController],
+  providers: [
+    ContainersProjection,
+    ContainerRepository,
+    ContainerDirectory,
+    ContainerCreation,
+    ContainerChange,
+    ContainerScheduler,
+    UnfinishedContainers,
+    WorkerContainers,
+    CreateContainerHandler,
+    ActOnContainerHandler,
+    ChangeContainerLimitsHandler,
+    ReplaceContainerSshKeysHandler,
+    DeleteContainerHandler,
+    SetContainerScheduleHandler,
+    CreateSnapshotHandler,
+    RestoreSnapshotHandler,
+    DeleteSnapshotHandler,
+    ExportBackupHandler,
+    RestoreBackupHandler,
+    DeleteBackupHandler,
+    ListContainersHandler,
+    GetContainerHandler,
+  ],
+  exports: [ContainerScheduler],
+})
+export class ContainersModule {}

@@ -1,0 +1,29 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { ContainerInfo } from '@testausdeploy/icp';
+import { ContainerRepository } from '../container.repository';
+import { ContainerDirectory } from '../container-directory';
+import { WorkerContainers } from '../worker-containers';
+import { GetContainerQuery } from './get-container.query';
+
+/**
+ * One container as recorded, with `live`: its state, addresses and resource use as LXD reports them now (null
+ * when the Worker cannot say, e.g. it is not connected, or the container is not running on it).
+ */
+@QueryHandler(GetContainerQuery)
+export class GetContainerHandler implements IQueryHandler<GetContainerQuery> {
+  constructor(
+    private readonly repository: ContainerRepository,
+    private readonly directory: ContainerDirectory,
+    private readonly worker: WorkerContainers,
+  ) {}
+
+  async execute({ name, caller }: GetContainerQuery) {
+    await this.repository.loadFor(name, caller);
+    const view = await this.directory.find(name);
+    const active = view?.status === 'running' || view?.status === 'stopped';
+    const live: ContainerInfo | null = active
+      ? await this.worker.request('showContainer', { name }).catch(() => null)
+      : null;
+    return { ...view, live };
+  }
+}

@@ -1,0 +1,12 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { ContainerDirectory } from '../container-directory';
+import { ListContainersQuery } from './list-containers.query';
+
+@QueryHandler(ListContainersQuery)
+export class ListContainersHandler implements IQueryHandler<ListContainersQuery> {
+  constructor(private readonly directory: ContainerDirectory) {}
+
+  execute({ caller, owner }: ListContainersQuery) {
+    return this.directory.list(caller.role === 'admin' ? owner : (caller.member ?? undefined));
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { Conflict, InvalidInput, NotFound, Unavailable } from '@testausdeploy/domain';
+import { IcpCommand, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
+import { NodeConnections } from '../nodes/node-connections';
+
+/** Creating, restoring and exporting take the longest: an image unpacked, a tarball written. */
+const TIMEOUT_MS = 10 * 60_000;
+
+/** What the Worker's refusals mean to the caller of the REST API. */
+const AS_DOMAIN_ERROR: Partial<Record<string, new (message: string) => Error>> = {
+  [IcpErrorCode.InvalidData]: InvalidInput,
+  [IcpErrorCode.Forbidden]: InvalidInput,
+  [IcpErrorCode.NotFound]: NotFound,
+  [IcpErrorCode.Conflict]: Conflict,
+};
+
+/**
+ * The Worker's container commands, with its refusals turned into the API's errors in one place: a bad key or
+ * unknown image is the caller's 400, a missing snapshot a 404, anything else (not connected, LXD failing) a 503.
+ */
+@Injectable()
+export class WorkerContainers {
+  constructor(private readonly nodes: NodeConnections) {}
+
+  async request<C extends IcpCommand>(
+    command: C,
+    data: IcpData<C>,
+    onProgress?: (line: string) => void,
+  ): Promise<IcpResult<C>> {
+    try {
+      return await this.nodes.worker().request(command, data, { timeoutMs: TIMEOUT_MS, onProgress });
+    } catch (error) {
+      const Mapped = error instanceof IcpError ? AS_DOMAIN_ERROR[error.code] : undefined;
+      if (Mapped) throw new Mapped((error as Error).message);
+      throw new Unavailable(`the Worker could not ${command}: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { DomainEvent } from '../aggregate-root';
+import { eventGuard } from '../event-guard';
+
+export interface ContainerSpec {
+  image: string;
+  limits: { cpus: number; memoryMiB: number; diskGiB: number };
+  /** The member's unix user inside the container, with sudo. */
+  user: string;
+  sshKeys: string[];
+  nesting: boolean;
+}
+
+/** How often a scheduled job runs and how many of its results are kept (older ones are deleted). */
+export interface ScheduleRule {
+  everyHours: number;
+  keep: number;
+}
+
+export interface ContainerSchedule {
+  snapshots: ScheduleRule | null;
+  backups: ScheduleRule | null;
+}
+
+type Named<D = object> = { name: string } & D;
+
+/**
+ * A member asked for a container; the name and the SSH port are theirs from now on. `restoredFrom` marks a
+ * container made from a backup of another.
+ */
+export type ContainerRequested = DomainEvent<
+  'ContainerRequested',
+  Named<ContainerSpec & { owner: string; sshPort: number; restoredFrom?: { name: string; backup: string } }>
+>;
+/** The Worker made it: it runs, with this address on the bridge. */
+export type ContainerCreated = DomainEvent<'ContainerCreated', Named<{ ipv4: string | null }>>;
+export type ContainerCreationFailed = DomainEvent<'ContainerCreationFailed', Named<{ reason: string }>>;
+export type ContainerActed = DomainEvent<'ContainerActed', Named<{ action: 'start' | 'stop' | 'restart' }>>;
+export type ContainerLimitsChanged = DomainEvent<
+  'ContainerLimitsChanged',
+  Named<{ limits: ContainerSpec['limits']; restarted: boolean }>
+>;
+export type ContainerSshKeysReplaced = DomainEvent<'ContainerSshKeysReplaced', Named<{ sshKeys: string[] }>>;
+export type ContainerDeleted = DomainEvent<'ContainerDeleted', Named>;
+export type ContainerScheduleSet = DomainEvent<
+  'ContainerScheduleSet',
+  Named<{ schedule: ContainerSchedule }>
+>;
+export type SnapshotCreated = DomainEvent<'SnapshotCreated', Named<{ snapshot: string; createdAt: string }>>;
+export type SnapshotRestored = DomainEvent<'SnapshotRestored', Named<{ snapshot: string }>>;
+export type SnapshotDeleted = DomainEvent<'SnapshotDeleted', Named<{ snapshot: string }>>;
+export type BackupExported = DomainEvent<
+  'BackupExported',
+  Named<{ backup: string; file: string; bytes: number; createdAt: string }>
+>;
+export type BackupDeleted = DomainEvent<'BackupDeleted', Named<{ backup: string }>>;
+
+export type ContainerEvent =
+  | ContainerRequested
+  | ContainerCreated
+  | ContainerCreationFailed
+  | ContainerActed
+  | ContainerLimitsChanged
+  | ContainerSshKeysReplaced
+  | ContainerDeleted
+  | ContainerScheduleSet
+  | SnapshotCreated
+  | SnapshotRestored
+  | SnapshotDeleted
+  | BackupExported
+  | BackupDeleted;
+
+export const isContainerEvent = eventGuard<ContainerEvent>([
+  'ContainerRequested',
+  'ContainerCreated',
+  'ContainerCreationFailed',
+  'ContainerActed',
+  'ContainerLimitsChanged',
+  'ContainerSshKeysReplaced',
+  'ContainerDeleted',
+  'ContainerScheduleSet',
+  'SnapshotCreated',
+  'SnapshotRestored',
+  'SnapshotDeleted',
+  'BackupExported',
+  'BackupDeleted',
+]);
