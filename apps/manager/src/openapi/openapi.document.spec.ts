@@ -40,6 +40,15 @@ describe('OpenAPI document', () => {
     assert.ok(document.paths['/organisations/{org}'].delete);
   });
 
+  it('documents members and their containers from the schemas that validate them', () => {
+    const body = document.paths['/containers'].post.requestBody.content['application/json'].schema as {
+      required: string[];
+    };
+    assert.deepEqual(body.required, ['name', 'limits', 'sshKeys']);
+    assert.ok(document.paths['/containers/{name}/backups/{backup}/restore'].post);
+    assert.ok(document.paths['/members/{name}/token'].post);
+  });
+
   it('requires the bearer token except on /health', () => {
     assert.deepEqual(document.security, [{ bearer: [] }]);
     assert.deepEqual(document.paths['/health'].get.security, []);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { auditFilters } from '../audit/audit.dto';
 import {
   listDeploymentsQuery,
@@ -7,22 +6,9 @@ import {
 } from '../deployments/dto/request-deployment.dto';
 import { enrolNodeBody, rotateNodeKeyBody } from '../nodes/dto/node.dto';
 import { allowOrganisationBody } from '../organisations/dto/allow-organisation.dto';
-
-type Schema = Record<string, unknown>;
-
-/** JSON Schema of what a client sends (before defaults and transforms apply). */
-function schema(type: z.ZodType): Schema {
-  return z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Schema;
-}
-
-function queryParameters(query: z.ZodObject) {
-  return Object.entries(query.shape).map(([name, field]) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema: schema(field as z.ZodType),
-  }));
-}
+import { containerPaths } from './containers.paths';
+import { memberPaths } from './members.paths';
+import { json, pathParameter, problem, queryParameters, schema } from './openapi-helpers';
 
 /** A lifecycle action on a deployment's project: same parameters and answers for each. */
 function lifecycle(summary: string) {
@@ -35,15 +21,7 @@ function lifecycle(summary: string) {
   };
 }
 
-/** A required path parameter of type string. */
-function pathParameter(name: string) {
-  return { name, in: 'path', required: true, schema: { type: 'string' } };
-}
-
 const deploymentId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-
-const problem = { description: 'refused, with the reason in `message`', content: { 'application/json': {} } };
-const json = (description: string) => ({ description, content: { 'application/json': {} } });
 
 /**
  * The Manager's OpenAPI 3.1 description, served at `GET /openapi.json`. Request schemas come from the same zod
@@ -254,6 +232,8 @@ export function openApiDocument(version: string) {
           responses: { 200: json('`{ desired, guardians }` after the sync') },
         },
       },
+      ...memberPaths(),
+      ...containerPaths(),
       '/admin/projections': {
         get: {
           summary: 'The read models that can be rebuilt',
