@@ -365,6 +365,15 @@ profiles:
 YAML
 }
 
+# lxd_bridge_subnet: the network of the $TD_LXD_BRIDGE bridge, e.g. 10.151.0.0/24 (the Guardian's CONTAINER_SUBNETS).
+lxd_bridge_subnet() {
+  local address bits base
+  address="$(lxc network get "$TD_LXD_BRIDGE" ipv4.address)" || die "no $TD_LXD_BRIDGE bridge (ensure_lxd first)"
+  bits="${address#*/}"
+  base=$(($(ipv4_to_int "${address%/*}") & ~((1 << (32 - bits)) - 1)))
+  printf '%d.%d.%d.%d/%d\n' $((base >> 24 & 255)) $((base >> 16 & 255)) $((base >> 8 & 255)) $((base & 255)) "$bits"
+}
+
 # stop_lxd: shut down the LXD daemon and lxcfs if ensure_lxd started them (their pid files say so). `lxd shutdown`
 # stops the containers cleanly first; they start again with the daemon. A daemon started otherwise is left alone.
 stop_lxd() {

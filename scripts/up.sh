@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Quick start: bring up the whole system on this machine (the database, dockerd, a demo git host, Guardian,
-# Worker, Manager). Idempotent: run it again and it only starts what is not running.
+# Quick start: bring up the whole system on this machine (the database, dockerd, LXD with the members' image, a
+# demo git host, Guardian, Worker, Manager). Idempotent: run it again and it only starts what is not running.
 # Stop with scripts/down.sh (add --all to also stop the dockerd and database it started).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -34,6 +34,13 @@ env_drop() {
     mv "$tmp" "$file"
     log "removed $key from $file (nodes are enrolled through the API now)"
   done
+}
+
+# env_default FILE KEY VALUE: add KEY=VALUE to FILE unless FILE sets KEY already (settings newer than the file).
+env_default() {
+  grep -q "^$2=" "$1" && return 0
+  printf '%s=%s\n' "$2" "$3" >>"$1"
+  log "added $2=$3 to $1"
 }
 
 # write_if_missing FILE: FILE (0600) from stdin, unless it exists.
@@ -96,7 +103,7 @@ write_trust() {
 
 # --- 1. packages, build, infrastructure ---------------------------------------------------------------
 ensure_packages docker.io docker-compose nftables busybox-static iproute2 git openssl ca-certificates curl \
-  maven openjdk-17-jdk-headless
+  maven openjdk-17-jdk-headless lxd lxd-client dnsmasq-base mmdebstrap
 ensure_node_modules
 log "npm run build"
 npm run build >&2
@@ -106,6 +113,8 @@ done
 ensure_dockerd
 ensure_mongo_server 27017 h2 "$TD_LIB_DIR/mongo/testausdeploy.mv"
 ensure_base_image
+ensure_lxd
+ensure_lxd_image
 
 # --- 2. env files (created once, never overwritten) ---------------------------------------------------
 mkdir -p "$ETC_DIR"
@@ -137,6 +146,8 @@ GUARDIAN_STATE_DIR=$TD_LIB_DIR/guardian
 TRUST_FILE=$TD_LIB_DIR/guardian/trusted-manager
 LOG_LEVEL=info
 EOF
+# Forwards to members' containers may point only into the LXD bridge's network.
+env_default "$ETC_DIR/guardian.env" CONTAINER_SUBNETS "$(lxd_bridge_subnet)"
 chmod 0600 "$ETC_DIR"/{manager,worker,guardian}.env
 for app in "${APPS[@]}"; do
   dir="$(env_get "$ETC_DIR/$app.env" "${app^^}_STATE_DIR")"
