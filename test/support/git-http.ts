@@ -2,21 +2,33 @@ import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 
+export interface GitHttpServer {
+  server: http.Server;
+  port: number;
+  /** Every request's path and Authorization header. */
+  seen: { path: string; authorization?: string }[];
+}
+
 /**
  * Git's smart HTTP protocol over `git http-backend` for the repositories under `root`, answering only requests
  * that carry `Authorization: Basic base64(credentials)`, like a private repository on a git host.
- * `seen` collects every request's path and Authorization header.
  */
-export async function privateGitServer(
-  root: string,
-  credentials: string,
-): Promise<{ server: http.Server; port: number; seen: { path: string; authorization?: string }[] }> {
-  const expected = `Basic ${Buffer.from(credentials).toString('base64')}`;
+export function privateGitServer(root: string, credentials: string): Promise<GitHttpServer> {
+  return gitHttpServer(root, credentials);
+}
+
+/** The repositories under `root` over git's smart HTTP protocol, to anyone, like public ones on a git host. */
+export function publicGitServer(root: string): Promise<GitHttpServer> {
+  return gitHttpServer(root, null);
+}
+
+async function gitHttpServer(root: string, credentials: string | null): Promise<GitHttpServer> {
+  const expected = credentials && `Basic ${Buffer.from(credentials).toString('base64')}`;
   const seen: { path: string; authorization?: string }[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     seen.push({ path: url.pathname, authorization: req.headers.authorization });
-    if (req.headers.authorization !== expected) {
+    if (expected && req.headers.authorization !== expected) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="private"' }).end();
       return;
     }

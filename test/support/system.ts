@@ -32,11 +32,15 @@ export class System {
     readonly guardianNetns: NetworkNamespace,
   ) {}
 
-  /** `pollIntervalMs` turns the Manager's poller on (off by default, so tests see only their own deployments). */
+  /**
+   * `pollIntervalMs` turns the Manager's poller on (off by default, so tests see only their own deployments);
+   * `env` adds to (or overrides) an app's environment.
+   */
   static async start(options: {
     allowedOrgs: string;
     gitBaseUrl: string;
     pollIntervalMs?: number;
+    env?: Partial<Record<App, Record<string, string>>>;
   }): Promise<System> {
     const dir = await mkdtemp(join(tmpdir(), 'system-'));
     const token = randomBytes(24).toString('hex');
@@ -71,6 +75,7 @@ export class System {
         RECONCILE_INTERVAL_MS: '1000',
       },
     };
+    for (const app of APPS) Object.assign(env[app], options.env?.[app]);
     const fingerprint = async (app: App) =>
       (await run('node', [main(app), 'fingerprint'], { env: { ...process.env, ...env[app] } })).stdout.trim();
     const [manager, worker, guardian] = [
@@ -116,6 +121,23 @@ export class System {
     return join(this.dir, REPOS);
   }
 
+  /** The Manager's database. */
+  get mongoUrl(): string {
+    return this.env.manager.MONGO_URL;
+  }
+
+  /** The process id of a running app (e.g. to read its CPU time from /proc). */
+  pid(app: App): number {
+    const pid = this.processes[APPS.indexOf(app)].pid;
+    if (pid === undefined) throw new Error(`${app} is not running`);
+    return pid;
+  }
+
+  /** Where an app's output goes (its JSON log lines). */
+  logFile(app: App): string {
+    return join(this.dir, `${app}.log`);
+  }
+
   /** Runs an app's command line (`main.js <args>`) with that app's environment; resolves with its output. */
   async cli(app: App, ...args: string[]): Promise<string> {
     return (await run('node', [main(app), ...args], { env: { ...process.env, ...this.env[app] } })).stdout;
@@ -149,7 +171,7 @@ export class System {
   async logs(): Promise<string> {
     const parts = await Promise.all(
       (['manager', 'worker', 'guardian'] as const).map(
-        async (app) => `--- ${app}\n${await readFile(join(this.dir, `${app}.log`), 'utf8').catch(() => '')}`,
+        async (app) => `--- ${app}\n${await readFile(this.logFile(app), 'utf8').catch(() => '')}`,
       ),
     );
     return parts.join('\n');

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ManagerConfig } from '../config/manager-config';
+import { DeploymentView } from '../deployments/projections/deployment-view';
+import { NodeConnections } from '../nodes/node-connections';
+import { BranchFollower } from './branch-follower';
+import { RepositoryPoller } from './repository-poller';
+import { WatchedSources } from './watched-sources';
+
+const running = 'a'.repeat(40);
+const view = (repo: string) =>
+  ({
+    org: 'o',
+    repo,
+    branch: 'main',
+    composePath: 'compose.yml',
+    status: 'succeeded',
+    commit: running,
+  }) as DeploymentView;
+
+describe('RepositoryPoller rounds (Worker and follower stood in for)', () => {
+  it('sums up each round: heads unchanged, followed, failed, and repositories backed off', async () => {
+    const heads: Record<string, string> = { same: running, moved: 'b'.repeat(40) };
+    const asked: string[] = [];
+    const nodes = {
+      worker: () => ({
+        request: async (_command: string, { repo }: { repo: string }) => {
+          asked.push(repo);
+          if (!heads[repo]) throw new Error('repository not found');
+          return { commit: heads[repo] };
+        },
+      }),
+    } as unknown as NodeConnections;
+    const follower = {
+      follow: async (newest: DeploymentView, commit: string) => (commit === newest.commit ? null : 'd2'),
+    } as unknown as BranchFollower;
+    const sources = { all: async () => ['same', 'moved', 'gone'].map(view) } as unknown as WatchedSources;
+    const config = { POLL_INTERVAL_MS: 60_000, POLL_CONCURRENCY: 2 } as ManagerConfig;
+    const poller = new RepositoryPoller(config, sources, nodes, follower);
+
+    const first = await poller.round();
+    assert.deepEqual({ ...first, ms: 0 }, { unchanged: 1, followed: 1, failed: 1, backedOff: 0, ms: 0 });
+    assert.ok(first.ms >= 0);
+    // The failed one waits out its back-off; the others are asked again.
+    asked.length = 0;
+    const second = await poller.round();
+    assert.deepEqual({ ...second, ms: 0 }, { unchanged: 1, followed: 1, failed: 0, backedOff: 1, ms: 0 });
+    assert.deepEqual(asked.sort(), ['moved', 'same']);
+  });
+});
