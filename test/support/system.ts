@@ -154,18 +154,20 @@ export class System {
     this.processes[APPS.indexOf(app)] = launch(app, this.dir, this.env[app]);
   }
 
-  /** Calls the Manager's REST API as the admin. */
+  /** Calls the Manager's REST API as the admin, or as whoever `token` belongs to. */
   async call<T = Record<string, unknown>>(
     method: string,
     path: string,
     body?: object,
+    token = this.token,
   ): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.api}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: body && JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as T };
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   }
 
   async logs(): Promise<string> {

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { SshClient } from './support/ssh-client';
+import { System } from './support/system';
+
+const run = promisify(execFile);
+
+interface ContainerView {
+  name: string;
+  owner: string;
+  status: string;
+  ipv4: string | null;
+  sshPort: number;
+  message?: string;
+  live?: { status: string; usage: { memoryBytes: number } } | null;
+}
+
+type Call = (method: string, path: string, body?: object) => Promise<{ status: number; body: ContainerView }>;
+
+/** The network of the LXD bridge the Worker puts containers on: the Guardian may forward only into it. */
+async function bridgeSubnet(): Promise<string> {
+  return (await run('bash', ['-c', 'source scripts/lib.sh && lxd_bridge_subnet'])).stdout.trim();
+}
+
+/*
+ * A member's container through the Manager's API, made by the Worker in the real LXD and reached over SSH on
+ * 127.0.0.1 with the member's key: snapshot and restore, export a backup, delete, restore the backup as a new
+ * container and log in again. Another member is refused on every route (the integration test lists them all).
+ */
+describe('end to end: members’ containers in LXD, reached over SSH', () => {
+  let system: System;
+  let ssh: SshClient;
+  let backupDir: string;
+  let alice: Call;
+  let bob: Call;
+  const name = `e2e-${randomBytes(3).toString('hex')}`;
+  const copy = `${name}-copy`;
+  const limits = { cpus: 1, memoryMiB: 512, diskGiB: 2 };
+
+  before(async () => {
+    backupDir = await mkdtemp(join(tmpdir(), 'backups-'));
+    system = await System.start({
+      allowedOrgs: 'none',
+      gitBaseUrl: 'http://127.0.0.1:9',
+      env: {
+        manager: { CONTAINER_SSH_PORTS: '42000-42999' },
+        worker: { BACKUP_DIR: backupDir },
+        guardian: { CONTAINER_SUBNETS: await bridgeSubnet() },
+      },
+    });
+    ssh = await SshClient.create();
+    const member = async (who: string): Promise<Call> => {
+      const { body } = await system.call<{ token: string }>('POST', '/members', { name: who });
+      return (method, path, payload) => system.call<ContainerView>(method, path, payload, body.token);
+    };
+    [alice, bob] = [await member('alice'), await member('bob')];
+  });
+
+  after(async () => {
+    for (const container of [name, copy])
+      await run('lxc', ['delete', '--force', container]).catch(() => undefined);
+    await ssh.dispose();
+    await system.stop();
+    await rm(backupDir, { recursive: true, force: true });
+  });
+
+  it("creates a member's container that takes their key over SSH, and forwards its port through the Guardian", async () => {
+    const created = await alice('POST', '/containers', { name, limits, sshKeys: [ssh.publicKey] });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.status, 'running');
+    assert.equal(created.body.owner, 'alice');
+    const { sshPort, ipv4 } = created.body;
+    assert.equal(
+      await ssh.runWhenUp('alice', sshPort, 'echo kept > notes && sudo -n true && echo ok'),
+      'ok\n',
+    );
+
+    const shown = await alice('GET', `/containers/${name}`);
+    assert.equal(shown.body.live?.status, 'Running');
+    assert.ok((shown.body.live?.usage.memoryBytes ?? 0) > 0);
+    const firewall = await system.call<{ desired: { forwards: object[] } }>('GET', '/firewall');
+    assert.deepEqual(firewall.body.desired.forwards, [
+      { owner: `container:${name}`, protocol: 'tcp', hostPort: sshPort, address: ipv4, port: 22 },
+    ]);
+    const map = await system.guardianNetns.exec('nft', 'list', 'map', 'inet', 'testausdeploy', 'forward_tcp');
+    assert.match(map, new RegExp(`${sshPort} : ${ipv4!.replace(/\./g, '\\.')} \\. 22`));
+
+    assert.equal((await bob('GET', `/containers/${name}`)).status, 403);
+    assert.equal((await bob('POST', `/containers/${name}/stop`)).status, 403);
+  });
+
+  it('restores a snapshot: a file deleted after it is back', async () => {
+    const { sshPort } = (await alice('GET', `/containers/${name}`)).body;
+    assert.equal((await alice('POST', `/containers/${name}/snapshots`, { snapshot: 'before' })).status, 201);
+    await ssh.run('alice', sshPort, 'rm notes');
+    const restored = await alice('POST', `/containers/${name}/snapshots/before/restore`);
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    assert.equal(await ssh.runWhenUp('alice', sshPort, 'cat notes'), 'kept\n');
+  });
+
+  it('exports a backup, and a container restored from it after the original is deleted takes the same key', async () => {
+    assert.equal((await alice('POST', `/containers/${name}/backups`, { backup: 'nightly' })).status, 201);
+    const refused = await alice('DELETE', `/containers/${name}`, { confirm: 'wrong' });
+    assert.equal(refused.status, 400);
+    assert.equal((await alice('DELETE', `/containers/${name}`, { confirm: name })).status, 204);
+    assert.equal((await alice('GET', `/containers/${name}`)).body.status, 'deleted');
+
+    const restored = await alice('POST', `/containers/${name}/backups/nightly/restore`, { newName: copy });
+    assert.equal(restored.status, 201, JSON.stringify(restored.body));
+    assert.equal(restored.body.owner, 'alice');
+    assert.equal(await ssh.runWhenUp('alice', restored.body.sshPort, 'cat notes'), 'kept\n');
+
+    const audit = await system.call<{ entries: { type: string; actor: string }[] }>(
+      'GET',
+      `/audit?streamId=container-${copy}&order=oldest`,
+    );
+    assert.deepEqual(
+      audit.body.entries.map(({ type, actor }) => [type, actor]),
+      [
+        ['ContainerRequested', 'member:alice'],
+        ['ContainerCreated', 'member:alice'],
+      ],
+    );
+    assert.equal((await alice('DELETE', `/containers/${copy}`, { confirm: copy })).status, 204);
+    assert.equal((await alice('DELETE', `/containers/${name}/backups/nightly`)).status, 204);
+  });
+
+  it('refuses a bad key and an unknown image with the Worker’s reason', async () => {
+    const bad = await alice('POST', '/containers', {
+      name: `${name}-bad`,
+      limits,
+      sshKeys: ['ssh-rsa AAAA nope'],
+    });
+    assert.equal(bad.status, 400, JSON.stringify(bad.body));
+    const image = await alice('POST', '/containers', {
+      name: `${name}-img`,
+      limits,
+      sshKeys: [ssh.publicKey],
+      image: 'nosuch/image',
+    });
+    assert.equal(image.status, 400, JSON.stringify(image.body));
+    assert.match(image.body.message ?? '', /image/);
+  });
+});
