@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { containerCommands } from './container-schemas';
 import { firewallCommands } from './firewall-schemas';
 
 /**
@@ -89,6 +90,7 @@ export const icpCommands = {
     result: z.object({ containers: z.array(containerView) }),
   },
   ...firewallCommands,
+  ...containerCommands,
 } as const;
 
 export type IcpCommand = keyof typeof icpCommands;

@@ -49,6 +49,10 @@ export const IcpErrorCode = {
   CommandFailed: 'command_failed',
   /** The node refuses the request by its own policy. */
   Forbidden: 'forbidden',
+  /** What the request names does not exist on the node (a container, snapshot or backup). */
+  NotFound: 'not_found',
+  /** The request clashes with what exists (a name or host port already taken). */
+  Conflict: 'conflict',
   /** The deployment ran but its containers did not become healthy (the Manager rolls it back). */
   Unhealthy: 'unhealthy',
   /** The authentication frame was missing, malformed, or its signature did not verify. */
