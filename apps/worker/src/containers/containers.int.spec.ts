@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeInstances } from '../../../../test/support/lxd-instances';
 import { promisify } from 'node:util';
 import { ContainerInfo } from '@testausdeploy/icp';
 import { ContainerCommandsUnderTest, ssh, sshKeyPair } from '../../../../test/support/member-containers';
@@ -51,46 +52,34 @@ describe('members containers through the Worker commands, against LXD', () => {
   after(
     async () => {
       await commands?.stop();
-      for (const instance of await lxd.instances.list()) {
-        if (!instance.name.startsWith(`${prefix}-`)) continue;
-        if (instance.status !== 'Stopped') await lxd.instances.stop(instance.name, { force: true });
-        await lxd.instances.delete(instance.name);
-      }
+      await removeInstances(lxd, prefix);
       if (tmp) await fs.rm(tmp, { recursive: true, force: true });
     },
     { timeout: 60_000 },
   );
 
-  const create = (overrides: Record<string, unknown> = {}) =>
-    commands.call('createContainer', {
-      name,
-      image: IMAGE,
-      limits,
-      user: 'member',
-      sshKeys: [first.publicKey],
-      sshPort: port,
-      nesting: false,
-      ...overrides,
-    });
+  const create = (overrides: Record<string, unknown> = {}, progress?: (line: string) => void) =>
+    commands.call(
+      'createContainer',
+      {
+        name,
+        image: IMAGE,
+        limits,
+        user: 'member',
+        sshKeys: [first.publicKey],
+        sshPort: port,
+        nesting: false,
+        ...overrides,
+      },
+      progress,
+    );
 
   it(
     'creates an unprivileged container the member reaches by SSH with sudo',
     { timeout: 90_000 },
     async () => {
       const lines: string[] = [];
-      created = await commands.call(
-        'createContainer',
-        {
-          name,
-          image: IMAGE,
-          limits,
-          user: 'member',
-          sshKeys: [first.publicKey],
-          sshPort: port,
-          nesting: false,
-        },
-        (line) => lines.push(line),
-      );
+      created = await create({}, (line) => lines.push(line));
       assert.equal(created.status, 'Running');
       assert.deepEqual([created.user, created.sshPort, created.nesting], ['member', port, false]);
       assert.deepEqual(created.limits, limits);
