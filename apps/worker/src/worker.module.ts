@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { icpNodeProviders, loggingModule, NodeCommands, NodeServiceConfig } from '@testausdeploy/service';
 import { loadWorkerConfig, WorkerConfig } from './config/worker-config';
+import { ContainersModule } from './containers/containers.module';
 import { DeployModule } from './deploy/deploy.module';
 import { WorkerCommands } from './worker-commands';
 
@@ -10,7 +11,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [loggingModule(node.logLevel), DeployModule],
+      imports: [loggingModule(node.logLevel), DeployModule, ContainersModule],
       providers: [
         { provide: WorkerConfig, useValue: loadWorkerConfig(node) },
         { provide: NodeCommands, useClass: WorkerCommands },

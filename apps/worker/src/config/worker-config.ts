@@ -30,6 +30,14 @@ export const workerConfigSchema = z.object({
   HEALTH_SETTLE_MS: z.coerce.number().int().min(0).default(3_000),
   /** LXD's unix socket, through which the Worker manages members' containers. */
   LXD_SOCKET: z.string().default(DEFAULT_LXD_SOCKET),
+  /** LXD image aliases members' containers may be created from. */
+  CONTAINER_IMAGES: env.list('testausdeploy/bookworm'),
+  /** Where exported container backups are written; not inside LXD's storage pool. */
+  BACKUP_DIR: z.string().default('/var/lib/testausdeploy/backups'),
+  /** `limits.processes` of every member's container. */
+  CONTAINER_PROCESSES: z.coerce.number().int().min(64).default(2000),
+  /** How long a started container may take until its sshd answers. */
+  CONTAINER_SSH_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
 });
 
 /** The Worker's validated settings; injected by type. Defaults are documented in the README. */

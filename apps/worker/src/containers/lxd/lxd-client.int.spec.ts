@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeInstances } from '../../../../../test/support/lxd-instances';
 import { LxdClient } from './lxd-client';
 import { LxdError } from './lxd-error';
 
@@ -33,11 +34,7 @@ describe('LxdClient against LXD', () => {
 
   after(
     async () => {
-      for (const instance of await lxd.instances.list()) {
-        if (!instance.name.startsWith(`${prefix}-`)) continue;
-        if (instance.status !== 'Stopped') await lxd.instances.stop(instance.name, { force: true });
-        await lxd.instances.delete(instance.name);
-      }
+      await removeInstances(lxd, prefix);
       if (tmp) await fs.rm(tmp, { recursive: true, force: true });
     },
     { timeout: 60_000 },

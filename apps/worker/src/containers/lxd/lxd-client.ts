@@ -4,6 +4,7 @@ import { LxdFiles } from './lxd-files';
 import { LxdImages } from './lxd-images';
 import { LxdInstanceStates } from './lxd-instance-state';
 import { LxdInstances } from './lxd-instances';
+import { LxdNetworks } from './lxd-networks';
 import { LxdOperations } from './lxd-operations';
 import { DEFAULT_LXD_SOCKET, LxdSocket } from './lxd-socket';
 import { LxdSnapshots } from './lxd-snapshots';
@@ -23,6 +24,7 @@ export class LxdClient {
   readonly files: LxdFiles;
   readonly exec: LxdExec;
   readonly images: LxdImages;
+  readonly networks: LxdNetworks;
 
   constructor(socketPath: string = DEFAULT_LXD_SOCKET) {
     this.socket = new LxdSocket(socketPath);
@@ -34,5 +36,6 @@ export class LxdClient {
     this.files = new LxdFiles(this.socket);
     this.exec = new LxdExec(this.socket, this.operations);
     this.images = new LxdImages(this.socket);
+    this.networks = new LxdNetworks(this.socket);
   }
 }

@@ -18,6 +18,11 @@ export interface CreateInstance {
   description?: string;
 }
 
+export interface InstanceChanges {
+  config?: Record<string, string | null>;
+  devices?: Record<string, Record<string, string> | null>;
+}
+
 export type InstanceAction = 'start' | 'stop' | 'restart' | 'freeze' | 'unfreeze';
 
 export interface StateChange {
@@ -83,20 +88,20 @@ export class LxdInstances {
    * Sets config keys and removes those given as null, keeping the rest. Note that LXD applies some limits
    * (limits.cpu) to a running container only after a restart.
    */
-  async updateConfig(name: string, changes: Record<string, string | null>): Promise<void> {
+  updateConfig(name: string, changes: Record<string, string | null>): Promise<void> {
+    return this.update(name, { config: changes });
+  }
+
+  /** Changes config keys and the instance's own devices (a device given as null is removed). */
+  async update(name: string, changes: InstanceChanges): Promise<void> {
     const instance = await this.get(name);
-    const config: LxdConfig = { ...instance.config };
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) delete config[key];
-      else config[key] = value;
-    }
     await this.operations.run({
       method: 'PUT',
       path: instancePath(name),
       json: {
         architecture: instance.architecture,
-        config,
-        devices: instance.devices,
+        config: merged(instance.config, changes.config),
+        devices: merged(instance.devices, changes.devices),
         ephemeral: instance.ephemeral,
         profiles: instance.profiles,
         description: instance.description,
@@ -108,4 +113,13 @@ export class LxdInstances {
   async delete(name: string): Promise<void> {
     await this.operations.run({ method: 'DELETE', path: instancePath(name) });
   }
+}
+
+function merged<T>(current: Record<string, T>, changes: Record<string, T | null> = {}): Record<string, T> {
+  const result = { ...current };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete result[key];
+    else result[key] = value;
+  }
+  return result;
 }

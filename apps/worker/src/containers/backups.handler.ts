@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { BackupInfo, CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
+import { WorkerConfig } from '../config/worker-config';
+import { conflict, notFound } from './container-errors';
+import { ContainerPlacement } from './container-placement';
+import { ContainerSetup } from './container-setup';
+import { LxdClient } from './lxd/lxd-client';
+import { isManaged, memberContainer, nic, sshProxy } from './member-container';
+import { MemberContainers } from './member-containers';
+
+const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * ICP `exportBackup`, `listBackups`, `deleteBackup`, `restoreBackup`. A backup is an uncompressed LXD
+ * tarball at `<BACKUP_DIR>/<container>/<backup>.tar` (0600): outside the storage pool, so it outlives the
+ * container and the pool. LXD's own copy of the backup is deleted once exported.
+ */
+@Injectable()
+export class BackupsHandler {
+  constructor(
+    private readonly lxd: LxdClient,
+    private readonly config: WorkerConfig,
+    private readonly containers: MemberContainers,
+    private readonly placement: ContainerPlacement,
+    private readonly setup: ContainerSetup,
+  ) {}
+
+  async export(
+    { name, backup }: IcpData<'exportBackup'>,
+    context: CommandContext,
+  ): Promise<IcpResult<'exportBackup'>> {
+    await this.containers.get(name);
+    const file = this.file(name, backup);
+    if (await exists(file)) throw conflict(`backup ${backup} of ${name} exists`);
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    const inLxd = `export-${randomBytes(4).toString('hex')}`;
+    const partial = `${file}.${inLxd}.partial`;
+    context.progress(`backing up ${name}`);
+    await this.lxd.backups.create(name, inLxd);
+    try {
+      let reported = 0;
+      const bytes = await this.lxd.backups.exportToFile(name, inLxd, partial, (written) => {
+        if (written - reported < PROGRESS_EVERY_BYTES) return;
+        reported = written;
+        context.progress(`${mib(written)} written`);
+      });
+      // A link fails if the name was taken meanwhile, where a rename would overwrite that backup.
+      await fs.link(partial, file).catch((err: NodeJS.ErrnoException) => {
+        throw err.code === 'EEXIST' ? conflict(`backup ${backup} of ${name} exists`) : err;
+      });
+      context.progress(`${mib(bytes)} written to ${file}`);
+      return this.info(name, backup);
+    } finally {
+      await fs.rm(partial, { force: true });
+      await this.lxd.backups.delete(name, inLxd).catch(() => undefined);
+    }
+  }
+
+  async list({ name }: IcpData<'listBackups'>): Promise<IcpResult<'listBackups'>> {
+    const entries = await fs.readdir(path.join(this.config.BACKUP_DIR, name)).catch(() => []);
+    const backups = entries.filter((entry) => entry.endsWith('.tar')).map((entry) => entry.slice(0, -4));
+    const infos = await Promise.all(backups.map((backup) => this.info(name, backup)));
+    return { backups: infos.sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
+  }
+
+  async delete({ name, backup }: IcpData<'deleteBackup'>): Promise<IcpResult<'deleteBackup'>> {
+    await this.info(name, backup);
+    await fs.rm(this.file(name, backup));
+    return { name, backup };
+  }
+
+  /** Imports a backup as `newName` with a fresh MAC, the next free address and its own SSH port, and starts it. */
+  async restore(
+    { name, backup, newName, sshPort }: IcpData<'restoreBackup'>,
+    context: CommandContext,
+  ): Promise<IcpResult<'restoreBackup'>> {
+    const file = (await this.info(name, backup)).file;
+    if (
+      await this.lxd.instances.get(newName).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw conflict(`an instance named ${newName} exists`);
+    }
+    context.progress(`importing ${backup} of ${name} as ${newName}`);
+    await this.lxd.backups.importFromFile(file, newName);
+    try {
+      const instance = await this.lxd.instances.get(newName);
+      if (!isManaged(instance)) {
+        throw new IcpError(
+          IcpErrorCode.Forbidden,
+          `${file} is not a backup of a container testausdeploy manages`,
+        );
+      }
+      await this.placement.place(sshPort, async (placement) => {
+        context.progress(`address ${placement.ipv4}, SSH on 127.0.0.1:${sshPort}`);
+        await this.lxd.instances.update(newName, {
+          devices: { eth0: nic(placement.network, placement.ipv4), ssh: sshProxy(sshPort) },
+        });
+      });
+      context.progress(`starting ${newName}`);
+      await this.lxd.instances.start(newName);
+      await this.setup.waitForSsh(sshPort);
+      context.progress(`sshd answers on 127.0.0.1:${sshPort}`);
+      return await this.containers.info(memberContainer(await this.lxd.instances.get(newName)));
+    } catch (err) {
+      context.progress(`restore failed, removing ${newName}`);
+      await this.containers.kill(newName).catch(() => undefined);
+      await this.lxd.instances.delete(newName).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private file(name: string, backup: string): string {
+    return path.join(this.config.BACKUP_DIR, name, `${backup}.tar`);
+  }
+
+  private async info(name: string, backup: string): Promise<BackupInfo> {
+    const file = this.file(name, backup);
+    const stat = await fs.stat(file).catch(() => {
+      throw notFound(`backup ${backup} of ${name}`);
+    });
+    return { name, backup, file, bytes: stat.size, createdAt: stat.mtime.toISOString() };
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+}

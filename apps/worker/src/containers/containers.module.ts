@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { WorkerConfig } from '../config/worker-config';
+import { BackupsHandler } from './backups.handler';
+import { ContainerCommands } from './container-commands';
+import { ContainerLifecycleHandler } from './container-lifecycle.handler';
+import { ContainerPlacement } from './container-placement';
+import { ContainerQueriesHandler } from './container-queries.handler';
+import { ContainerSetup } from './container-setup';
+import { CreateContainerHandler } from './create-container.handler';
+import { LxdClient } from './lxd/lxd-client';
+import { MemberContainers } from './member-containers';
+import { SnapshotsHandler } from './snapshots.handler';
+
+/** Members' LXD containers: created, managed, snapshotted and backed up on the Manager's ICP commands. */
+@Module({
+  providers: [
+    {
+      provide: LxdClient,
+      inject: [WorkerConfig],
+      useFactory: (config: WorkerConfig) => new LxdClient(config.LXD_SOCKET),
+    },
+    MemberContainers,
+    ContainerPlacement,
+    ContainerSetup,
+    CreateContainerHandler,
+    ContainerLifecycleHandler,
+    ContainerQueriesHandler,
+    SnapshotsHandler,
+    BackupsHandler,
+    ContainerCommands,
+  ],
+  exports: [ContainerCommands],
+})
+export class ContainersModule {}
