@@ -96,12 +96,16 @@ export class BackupsHandler {
           `${file} is not a backup of a container testausdeploy manages`,
         );
       }
-      await this.placement.place(sshPort, async (placement) => {
-        context.progress(`address ${placement.ipv4}, SSH on 127.0.0.1:${sshPort}`);
-        await this.lxd.instances.update(newName, {
-          devices: { eth0: nic(placement.network, placement.ipv4), ssh: sshProxy(sshPort) },
-        });
-      });
+      await this.placement.place(
+        sshPort,
+        async (placement) => {
+          context.progress(`address ${placement.ipv4}, SSH on 127.0.0.1:${sshPort}`);
+          await this.lxd.instances.update(newName, {
+            devices: { eth0: nic(placement.network, placement.ipv4), ssh: sshProxy(sshPort) },
+          });
+        },
+        newName,
+      );
       context.progress(`starting ${newName}`);
       await this.lxd.instances.start(newName);
       await this.setup.waitForSsh(sshPort);

@@ -15,14 +15,17 @@ export class ContainerPlacement {
 
   constructor(private readonly lxd: LxdClient) {}
 
-  /** Runs `work` (which creates or re-addresses the instance) with a placement no other instance has. */
-  place<T>(sshPort: number, work: (placement: Placement) => Promise<T>): Promise<T> {
-    const turn = this.queue.then(async () => work(await this.choose(sshPort)));
+  /**
+   * Runs `work` (which creates or re-addresses the instance) with a placement no other instance has. `placing`
+   * names an instance that exists already (a backup just imported): its own old devices do not count.
+   */
+  place<T>(sshPort: number, work: (placement: Placement) => Promise<T>, placing?: string): Promise<T> {
+    const turn = this.queue.then(async () => work(await this.choose(sshPort, placing)));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async choose(sshPort: number): Promise<Placement> {
+  private async choose(sshPort: number, placing?: string): Promise<Placement> {
     const profile = await this.lxd.networks.profile('default');
     const network = profile.devices.eth0?.network;
     const pool = profile.devices.root?.pool;
@@ -37,7 +40,9 @@ export class ContainerPlacement {
       this.lxd.networks.leases(network),
       this.lxd.instances.list(),
     ]);
-    const devices = instances.flatMap((instance) => Object.values(instance.expanded_devices));
+    const devices = instances
+      .filter((instance) => instance.name !== placing)
+      .flatMap((instance) => Object.values(instance.expanded_devices));
     if (devices.some((device) => device.type === 'proxy' && device.listen?.endsWith(`:${sshPort}`))) {
       throw conflict(`host port ${sshPort} is already forwarded to an instance`);
     }
