@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IcpHandlers } from '@testausdeploy/icp';
 import { NodeCommands, SERVICE_VERSION } from '@testausdeploy/service';
+import { ContainerLogsHandler } from './deploy/container-logs.handler';
 import { DeployHandler } from './deploy/deploy.handler';
 import { HeadHandler } from './deploy/head.handler';
 import { LifecycleHandler } from './deploy/lifecycle.handler';
@@ -14,6 +15,7 @@ export class WorkerCommands extends NodeCommands {
     private readonly lifecycleHandler: LifecycleHandler,
     private readonly headHandler: HeadHandler,
     private readonly usageHandler: UsageHandler,
+    private readonly containerLogsHandler: ContainerLogsHandler,
   ) {
     super();
   }
@@ -25,6 +27,7 @@ export class WorkerCommands extends NodeCommands {
       lifecycle: (data, context) => this.lifecycleHandler.run(data, context),
       head: (data) => this.headHandler.head(data),
       usage: (data) => this.usageHandler.usage(data),
+      containerLogs: (data, context) => this.containerLogsHandler.read(data, context),
     };
   }
 }
