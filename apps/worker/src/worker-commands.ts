@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IcpHandlers } from '@testausdeploy/icp';
 import { NodeCommands, SERVICE_VERSION } from '@testausdeploy/service';
 import { ContainerCommands } from './containers/container-commands';
+import { ContainerLogsHandler } from './deploy/container-logs.handler';
 import { DeployHandler } from './deploy/deploy.handler';
 import { HeadHandler } from './deploy/head.handler';
 import { LifecycleHandler } from './deploy/lifecycle.handler';
@@ -16,6 +17,7 @@ export class WorkerCommands extends NodeCommands {
     private readonly headHandler: HeadHandler,
     private readonly usageHandler: UsageHandler,
     private readonly containerCommands: ContainerCommands,
+    private readonly containerLogsHandler: ContainerLogsHandler,
   ) {
     super();
   }
@@ -28,6 +30,7 @@ export class WorkerCommands extends NodeCommands {
       head: (data) => this.headHandler.head(data),
       usage: (data) => this.usageHandler.usage(data),
       ...this.containerCommands.handlers(),
+      containerLogs: (data, context) => this.containerLogsHandler.read(data, context),
     };
   }
 }

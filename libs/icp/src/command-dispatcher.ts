@@ -1,11 +1,16 @@
 import { RawData, WebSocket } from 'ws';
 import { icpCommands, IcpCommand, IcpData, IcpResult, isIcpCommand } from './commands';
-import { asFrame, ERROR, Frame, IcpError, IcpErrorCode, PROGRESS, REPLY } from './frames';
-import { RecentOutcomes } from './recent-outcomes';
+import { asFrame, CANCEL, ERROR, Frame, IcpError, IcpErrorCode, PROGRESS, REPLY } from './frames';
+import { Progress, RecentOutcomes } from './recent-outcomes';
 
 export interface CommandContext {
   /** Streams a line of progress (build output, export progress) back to the requester. */
   progress(line: string): void;
+  /**
+   * Aborted when the client cancels the request (or nobody has listened to it for a while). A command that
+   * can stop short (following a log) stops and returns or throws; one that must finish (a deploy) ignores it.
+   */
+  signal: AbortSignal;
 }
 
 export type IcpHandlers = {
@@ -20,28 +25,47 @@ type Handler = (data: unknown, context: CommandContext) => Promise<unknown>;
  * with progress, a reply or an error. Nothing a peer sends can make it throw.
  */
 export class CommandDispatcher {
-  private readonly outcomes = new RecentOutcomes();
+  private readonly outcomes: RecentOutcomes;
+  /** The requests each connection listens to, so they can be left when it closes. */
+  private readonly listening = new WeakMap<WebSocket, Map<Progress, string>>();
 
-  constructor(private readonly handlers: IcpHandlers) {}
+  constructor(
+    private readonly handlers: IcpHandlers,
+    options: { abandonAfterMs?: number } = {},
+  ) {
+    this.outcomes = new RecentOutcomes(undefined, undefined, options.abandonAfterMs);
+  }
 
   async receive(ws: WebSocket, raw: RawData, isBinary: boolean): Promise<void> {
     const request = parseFrame(raw, isBinary);
     if (request instanceof IcpError) return send(ws, { id: null, command: ERROR, data: errorOf(request) });
     const id = request.id as string;
+    if (request.command === CANCEL) return this.outcomes.cancel(id);
     const checked = this.check(request);
     if (checked instanceof IcpError) return send(ws, { id, command: ERROR, data: errorOf(checked) });
-    const outcome = await this.outcomes.run(
-      id,
-      request.command,
-      (line) => send(ws, { id, command: PROGRESS, data: { line } }),
-      (progress) => checked.handler(checked.data, { progress }),
+    const listener = (line: string) => send(ws, { id, command: PROGRESS, data: { line } });
+    const listening = this.listen(ws);
+    listening.set(listener, id);
+    const outcome = await this.outcomes.run(id, request.command, listener, (progress, signal) =>
+      checked.handler(checked.data, { progress, signal }),
     );
+    listening.delete(listener);
     send(
       ws,
       outcome.ok
         ? { id, command: REPLY, data: outcome.result }
         : { id, command: ERROR, data: errorOf(outcome.error) },
     );
+  }
+
+  private listen(ws: WebSocket): Map<Progress, string> {
+    let listening = this.listening.get(ws);
+    if (!listening) {
+      const requests = new Map<Progress, string>();
+      ws.once('close', () => requests.forEach((id, listener) => this.outcomes.leave(id, listener)));
+      this.listening.set(ws, (listening = requests));
+    }
+    return listening;
   }
 
   private check(request: Frame): { handler: Handler; data: unknown } | IcpError {

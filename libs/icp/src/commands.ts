@@ -8,6 +8,9 @@ import { firewallCommands } from './firewall-schemas';
  */
 const gitName = z.string().min(1).max(100);
 
+/** Most lines a `containerLogs` request may ask for from the end of each container's log. */
+export const MAX_LOG_TAIL = 1000;
+
 export const containerView = z.object({
   name: z.string(),
   service: z.string(),
@@ -88,6 +91,29 @@ export const icpCommands = {
       })
       .strict(),
     result: z.object({ containers: z.array(containerView) }),
+  },
+  /**
+   * A deployed project's container output, each line `<service> | <text>`, streamed as progress frames; the
+   * reply ends it. With `follow`, it runs until the containers stop or the client cancels it.
+   */
+  containerLogs: {
+    data: z
+      .object({
+        org: gitName,
+        repo: gitName,
+        service: z.string().min(1).max(100).optional(),
+        /** Lines from the end of each container's log to start with. */
+        tail: z.number().int().min(0).max(MAX_LOG_TAIL).default(200),
+        follow: z.boolean().default(false),
+        /** Only output from this moment on (ISO 8601). */
+        since: z.string().datetime({ offset: true }).optional(),
+      })
+      .strict(),
+    result: z.object({
+      lines: z.number().int().nonnegative(),
+      /** Lines left out because the containers printed faster than the Worker forwards. */
+      dropped: z.number().int().nonnegative(),
+    }),
   },
   ...firewallCommands,
   ...containerCommands,

@@ -7,6 +7,8 @@ import { z } from 'zod';
 export const REPLY = 'reply';
 export const ERROR = 'error';
 export const PROGRESS = 'progress';
+/** Client → server: the request with this frame's id is no longer wanted (see docs/icp.md, Cancelling). */
+export const CANCEL = 'cancel';
 /** Server → client, first frame of every connection: the nonce to sign. */
 export const CHALLENGE = 'challenge';
 /** Client → server, the answer to the challenge; no other request is served before it succeeds. */
@@ -59,6 +61,8 @@ export const IcpErrorCode = {
   Unauthenticated: 'unauthenticated',
   /** A request reused the id of an earlier request for a different command. */
   DuplicateId: 'duplicate_id',
+  /** The client cancelled the request and the command stopped short (also raised by the client at once). */
+  Cancelled: 'cancelled',
   /** Client side only: the peer was not connected, went away, or did not answer in time. */
   Unavailable: 'unavailable',
   ConnectionLost: 'connection_lost',

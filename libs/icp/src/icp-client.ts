@@ -9,6 +9,7 @@ import {
   asFrame,
   AUTHENTICATE,
   authenticatedData,
+  CANCEL,
   CHALLENGE,
   challengeData,
   ERROR,
@@ -40,8 +41,11 @@ export interface IcpClientOptions {
 }
 
 export interface RequestOptions {
+  /** `Infinity` for a request that may run as long as it is wanted (following a log): cancel it instead. */
   timeoutMs: number;
   onProgress?: (line: string) => void;
+  /** Aborting it cancels the request: it fails with `cancelled` at once, and the server is told to stop it. */
+  signal?: AbortSignal;
 }
 
 interface Pending {
@@ -51,7 +55,8 @@ interface Pending {
   resolve(result: unknown): void;
   reject(error: IcpError): void;
   onProgress?: (line: string) => void;
-  timer: NodeJS.Timeout;
+  /** Clears the timer and stops listening to the signal: the request is answered, failed or cancelled. */
+  settle(): void;
 }
 
 /**
@@ -67,6 +72,8 @@ export class IcpClient {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly pending = new Map<string, Pending>();
+  /** Ids cancelled while no session was open: the server is told on the next one. */
+  private readonly unsentCancels = new Set<string>();
   /**
    * Request ids are this client's random prefix and a counter: unique across Manager restarts (a node keeps
    * recent ids to answer retries, so an id must never come back for another request), and cheap to make.
@@ -91,16 +98,18 @@ export class IcpClient {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.ws?.close(1000, 'client stopping');
     for (const pending of this.pending.values()) {
-      clearTimeout(pending.timer);
+      pending.settle();
       pending.reject(new IcpError(IcpErrorCode.ConnectionLost, 'client stopped'));
     }
     this.pending.clear();
+    this.unsentCancels.clear();
   }
 
   /**
    * Sends a request and resolves with its validated reply. Fails at once with `unavailable` when no session is
    * open; survives the session ending meanwhile (sent again on the next one); fails with `timeout` after
-   * `timeoutMs` in all.
+   * `timeoutMs` in all. Aborting `options.signal` fails it with `cancelled` and sends a `cancel` frame (on the
+   * next session if none is open); it is never sent again.
    */
   request<C extends IcpCommand>(
     command: C,
@@ -111,25 +120,54 @@ export class IcpClient {
     if (!ws || !this.authenticated) {
       return Promise.reject(new IcpError(IcpErrorCode.Unavailable, `not connected to ${this.options.url}`));
     }
+    if (options.signal?.aborted) {
+      return Promise.reject(
+        new IcpError(IcpErrorCode.Cancelled, `"${command}" was cancelled before it was sent`),
+      );
+    }
     const id = `${this.idPrefix}${++this.requests}`;
     const text = JSON.stringify({ id, command, data });
     return new Promise<IcpResult<C>>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const fail = (error: IcpError) => {
+        this.pending.get(id)?.settle();
         this.pending.delete(id);
-        reject(
-          new IcpError(IcpErrorCode.Timeout, `"${command}" got no answer within ${options.timeoutMs} ms`),
-        );
-      }, options.timeoutMs);
+        reject(error);
+      };
+      const timer = Number.isFinite(options.timeoutMs)
+        ? setTimeout(
+            () =>
+              fail(
+                new IcpError(
+                  IcpErrorCode.Timeout,
+                  `"${command}" got no answer within ${options.timeoutMs} ms`,
+                ),
+              ),
+            options.timeoutMs,
+          )
+        : undefined;
+      const cancel = () => {
+        fail(new IcpError(IcpErrorCode.Cancelled, `"${command}" was cancelled`));
+        this.sendCancel(id);
+      };
+      options.signal?.addEventListener('abort', cancel, { once: true });
       this.pending.set(id, {
         command,
         text,
         resolve: resolve as (result: unknown) => void,
         reject,
         onProgress: options.onProgress,
-        timer,
+        settle: () => {
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', cancel);
+        },
       });
       ws.send(text);
     });
+  }
+
+  private sendCancel(id: string): void {
+    if (this.ws && this.authenticated) this.ws.send(JSON.stringify({ id, command: CANCEL, data: {} }));
+    else this.unsentCancels.add(id);
   }
 
   private dial(): void {
@@ -195,6 +233,8 @@ export class IcpClient {
       this.options.logger.warn(`ICP server at ${this.options.url} missed a heartbeat: redialling`),
     );
     this.options.logger.log(`ICP session to ${this.options.url} open`);
+    for (const id of this.unsentCancels) ws.send(JSON.stringify({ id, command: CANCEL, data: {} }));
+    this.unsentCancels.clear();
     for (const pending of this.pending.values()) ws.send(pending.text);
     this.options.onSession?.();
   }
@@ -216,7 +256,10 @@ export class IcpClient {
     const { id, command, data } = parsed;
     const pending = id === null ? undefined : this.pending.get(id);
     if (!pending) {
-      if (command === ERROR) this.options.logger.warn(`ICP server reported: ${JSON.stringify(data)}`);
+      // A cancelled request's late answer is expected; other stray errors are worth a look.
+      const cancelled = (data as { code?: unknown } | undefined)?.code === IcpErrorCode.Cancelled;
+      if (command === ERROR && !cancelled)
+        this.options.logger.warn(`ICP server reported: ${JSON.stringify(data)}`);
       return;
     }
     if (command === PROGRESS) {
@@ -225,7 +268,7 @@ export class IcpClient {
       return;
     }
     this.pending.delete(id as string);
-    clearTimeout(pending.timer);
+    pending.settle();
     if (command === REPLY) {
       const result = icpCommands[pending.command].result.safeParse(data);
       if (result.success) pending.resolve(result.data);

@@ -35,6 +35,8 @@ export interface IcpServerOptions {
   heartbeatMs?: number;
   /** How long a new connection has to authenticate. */
   authenticationTimeoutMs?: number;
+  /** How long a running command may go without a connection listening before it is cancelled (60 s). */
+  abandonAfterMs?: number;
 }
 
 /** A connection that passed the certificate pin, and once authenticated, perhaps the session. */
@@ -61,7 +63,7 @@ export class IcpServer {
   private admitting: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: IcpServerOptions) {
-    this.dispatcher = new CommandDispatcher(options.handlers);
+    this.dispatcher = new CommandDispatcher(options.handlers, options);
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.https = createServer({ ...tlsOptions(options.identity), requestCert: true });
     this.https.on('request', (_req, res) => res.writeHead(426, { Connection: 'close' }).end('use WebSocket'));

@@ -10,12 +10,16 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Res,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
 import { Actor } from '../auth/actor.decorator';
 import { AsOfResolver } from '../audit/as-of.resolver';
 import { ZodBody } from '../http/zod-body.pipe';
 import { BuildLogs } from './build-logs';
+import { streamLines } from './line-stream';
+import { ProjectLogs } from './project-logs';
 import { SourceLocks } from './source-locks';
 import { ChangeLifecycleCommand } from './commands/change-lifecycle.command';
 import { RedeployCommand } from './commands/redeploy.command';
@@ -30,6 +34,7 @@ import {
   RequestDeploymentBody,
   requestDeploymentBody,
 } from './dto/request-deployment.dto';
+import { containerLogsQuery, ContainerLogsParams } from './dto/container-logs.dto';
 import { GetContainerUsageQuery } from './queries/get-container-usage.query';
 import { GetDeploymentQuery } from './queries/get-deployment.query';
 import { ListDeploymentsQuery } from './queries/list-deployments.query';
@@ -42,6 +47,7 @@ export class DeploymentsController {
     private readonly asOf: AsOfResolver,
     private readonly buildLogs: BuildLogs,
     private readonly sourceLocks: SourceLocks,
+    private readonly projectLogs: ProjectLogs,
   ) {}
 
   /** Accepted, not done: the deployment runs on the Worker; poll `GET /deployments/:id` for the outcome. */
@@ -91,6 +97,23 @@ export class DeploymentsController {
   @Get(':id/containers')
   containers(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.queries.execute(new GetContainerUsageQuery(id));
+  }
+
+  /**
+   * The containers' output, each line `<service> | <text>`: `{ lines }`, or with `follow=true` a `text/plain`
+   * stream until the client disconnects (which stops the reading on the Worker). 409 unless deployed.
+   */
+  @Get(':id/containers/logs')
+  async containerLogs(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query(new ZodBody(containerLogsQuery)) params: ContainerLogsParams,
+    @Res() res: Response,
+  ): Promise<void> {
+    const read = await this.projectLogs.open(id, params);
+    if (params.follow) return streamLines(res, read);
+    const lines: string[] = [];
+    await read((line) => lines.push(line));
+    res.json({ lines });
   }
 
   /** The attempt's git and compose output: `{ lines, truncated, running }`. */

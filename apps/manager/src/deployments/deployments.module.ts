@@ -7,6 +7,7 @@ import { RollbackDeploymentHandler } from './commands/rollback-deployment.handle
 import { RunDeploymentHandler } from './commands/run-deployment.handler';
 import { BuildLogs } from './build-logs';
 import { PreviousSuccess } from './previous-success';
+import { ProjectLogs } from './project-logs';
 import { SourceLocks } from './source-locks';
 import { DeploymentRepository } from './deployment.repository';
 import { DeploymentsController } from './deployments.controller';
@@ -25,6 +26,7 @@ import { UnfinishedDeployments } from './sagas/unfinished-deployments';
     BuildLogs,
     SourceLocks,
     PreviousSuccess,
+    ProjectLogs,
     DeploymentsProjection,
     RequestDeploymentHandler,
     RunDeploymentHandler,

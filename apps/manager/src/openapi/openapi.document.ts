@@ -1,4 +1,5 @@
 import { auditFilters } from '../audit/audit.dto';
+import { containerLogsQuery } from '../deployments/dto/container-logs.dto';
 import {
   listDeploymentsQuery,
   removeDeploymentQuery,
@@ -88,6 +89,24 @@ export function openApiDocument(version: string) {
           summary: "The project's containers now: state, restarts, CPU and memory, from the Worker's dockerd",
           parameters: [deploymentId],
           responses: { 200: json('`{ containers }`'), 400: problem, 404: problem, 503: problem },
+        },
+      },
+      '/deployments/{id}/containers/logs': {
+        get: {
+          summary:
+            "The project's container output, each line `<service> | <text>`: the tail as JSON, or with `follow=true` a stream until the client disconnects",
+          parameters: [deploymentId, ...queryParameters(containerLogsQuery)],
+          responses: {
+            200: {
+              description:
+                '`{ lines }`; with `follow=true`, chunked `text/plain`, one line each; a last line starting with `…` tells of a failure',
+              content: { 'application/json': {}, 'text/plain': {} },
+            },
+            400: problem,
+            404: problem,
+            409: problem,
+            503: problem,
+          },
         },
       },
       '/deployments/{id}/logs': {

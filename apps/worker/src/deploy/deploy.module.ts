@@ -3,6 +3,8 @@ import Dockerode from 'dockerode';
 import { WorkerConfig } from '../config/worker-config';
 import { join } from 'node:path';
 import { ComposeCli } from './compose-cli';
+import { ContainerLogs } from './container-logs';
+import { ContainerLogsHandler } from './container-logs.handler';
 import { ComposeGate } from './policy/compose-gate';
 import { DeployHandler } from './deploy.handler';
 import { HeadHandler } from './head.handler';
@@ -35,13 +37,24 @@ import { ProjectContainers } from './project-containers';
           dir: join(config.node.stateDir, 'projects'),
         }),
     },
-    { provide: ProjectContainers, useFactory: () => new ProjectContainers(new Dockerode()) },
+    { provide: Dockerode, useFactory: () => new Dockerode() },
+    {
+      provide: ProjectContainers,
+      inject: [Dockerode],
+      useFactory: (docker: Dockerode) => new ProjectContainers(docker),
+    },
+    {
+      provide: ContainerLogs,
+      inject: [Dockerode],
+      useFactory: (docker: Dockerode) => new ContainerLogs(docker),
+    },
     WorkerAllowList,
     DeployHandler,
     LifecycleHandler,
     HeadHandler,
     UsageHandler,
+    ContainerLogsHandler,
   ],
-  exports: [DeployHandler, LifecycleHandler, HeadHandler, UsageHandler],
+  exports: [DeployHandler, LifecycleHandler, HeadHandler, UsageHandler, ContainerLogsHandler],
 })
 export class DeployModule {}

@@ -98,6 +98,14 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
     }
   }
 
+  /** Refuses to read the project's containers unless this deployment put them there and they still exist. */
+  ensureDeployed(): void {
+    const status = this.state?.status;
+    if (status !== 'succeeded' && status !== 'stopped') {
+      throw new Conflict(`deployment ${this.id} is ${status ?? 'unknown'}: it has no containers to read`);
+    }
+  }
+
   /** Records an action the Worker carried out on the project, and how its containers stand now. */
   changed(
     action: LifecycleAction,

@@ -115,6 +115,18 @@ describe('Deployment lifecycle', () => {
       assert.throws(() => deployment.ensureCan(action), /is requested/);
     }
   });
+
+  it('has containers to read logs of while succeeded or stopped, not before or once removed', () => {
+    const requested = new Deployment('d-3');
+    requested.request(DeploymentSource.create(source), 'alice');
+    assert.throws(() => requested.ensureDeployed(), /d-3 is requested: it has no containers to read/);
+    const deployment = succeeded();
+    deployment.ensureDeployed();
+    deployment.changed('stop', 'bob', []);
+    deployment.ensureDeployed();
+    deployment.changed('remove', 'bob', []);
+    assert.throws(() => deployment.ensureDeployed(), /is removed/);
+  });
 });
 
 describe('Deployment rollback', () => {

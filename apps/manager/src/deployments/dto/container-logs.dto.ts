@@ -1,0 +1,16 @@
+import { MAX_LOG_TAIL } from '@testausdeploy/icp';
+import { z } from 'zod';
+
+/** Query of `GET /deployments/:id/containers/logs`. */
+export const containerLogsQuery = z
+  .object({
+    service: z.string().min(1).max(100).optional(),
+    tail: z.coerce.number().int().min(0).max(MAX_LOG_TAIL).default(200),
+    follow: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
+    since: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict();
+export type ContainerLogsParams = z.infer<typeof containerLogsQuery>;
