@@ -114,7 +114,7 @@ describe('end to end: the Guardian opens and closes what the deployments publish
   it('records drift the Guardian found and restored, in its name', async () => {
     await system.guardianNetns.exec('nft', 'flush', 'set', 'inet', 'testausdeploy', 'allowed_tcp');
     // The Guardian reads its table back every second here; the Manager collects the report when it syncs.
-    await eventually(async () => ((await allowedTcp()).includes(port) ? true : undefined), 10_000);
+    await eventually(async () => ((await allowedTcp()).includes(port) ? true : undefined), 30_000);
     const entries = await eventually(async () => {
       await system.call('POST', '/firewall/sync');
       const { body } = await system.call<{ entries: { actor: string; data: { differences: string[] } }[] }>(
@@ -122,7 +122,7 @@ describe('end to end: the Guardian opens and closes what the deployments publish
         '/audit?type=FirewallDriftDetected',
       );
       return body.entries.length > 0 ? body.entries : undefined;
-    }, 10_000);
+    }, 30_000);
     assert.equal(entries[0].actor, 'guardian:guardian');
     assert.deepEqual(entries[0].data.differences, [`set allowed_tcp lacks ${port}`]);
   });
