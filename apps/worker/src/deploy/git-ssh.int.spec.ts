@@ -83,11 +83,12 @@ describe('GitRepositories over ssh with a deploy key (real sshd on 127.0.0.1)', 
   it('reports a key the host refuses, without naming the key file', async () => {
     await remotes.push('demo', 'refused', { 'index.html': 'v1' });
     const repos = repositories('repos-stranger', strangerKey);
+    // One after the other: a second rejection must not arrive before anyone awaits it.
     for (const attempt of [
-      repos.head('demo', 'refused', 'main'),
-      repos.checkout('demo', 'refused', 'main'),
+      () => repos.head('demo', 'refused', 'main'),
+      () => repos.checkout('demo', 'refused', 'main'),
     ]) {
-      const err = await refusal(attempt);
+      const err = await refusal(attempt());
       assert.match(
         err.reason,
         /could not fetch demo\/refused from ssh:\/\/.*: 127\.0\.0\.1:\d+ refused the SSH key/,
