@@ -7,19 +7,10 @@ import { promisify } from 'node:util';
 import { GitHost } from './support/git-host';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
-import { webSite } from './support/web-site';
+import { servedPage, webSite } from './support/web-site';
 
 const run = promisify(execFile);
 const ORG = 'poll-org';
-
-interface View {
-  id: string;
-  repo: string;
-  status: string;
-  commit: string | null;
-  requestedBy: string;
-  reason: string | null;
-}
 
 describe('end to end: the poller follows a deployed branch', () => {
   let git: GitHost;
@@ -47,19 +38,14 @@ describe('end to end: the poller follows a deployed branch', () => {
     await git.stop();
   });
 
-  const deployments = async () =>
-    (await system.call<View[]>('GET', '/deployments')).body.filter((view) => view.repo === repo);
-  const page = async (port: number) => {
-    const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => null);
-    return res?.ok ? res.text() : undefined;
-  };
+  const deployments = () => system.deploymentsOf(repo);
 
   it('deploys a new commit, keeps the old version serving when a commit breaks, and tries each commit once', async () => {
     const port = await freePort();
     await git.push(ORG, repo, webSite(port, 'v1'));
     const first = await system.call<{ deploymentId: string }>('POST', '/deployments', { org: ORG, repo });
     assert.equal(first.status, 202);
-    await eventually(async () => ((await page(port)) === 'v1' ? true : undefined), 120_000);
+    await eventually(async () => ((await servedPage(port)) === 'v1' ? true : undefined), 120_000);
 
     const v2 = await git.push(ORG, repo, webSite(port, 'v2'));
     const redeployed = await eventually(async () => {
@@ -68,7 +54,7 @@ describe('end to end: the poller follows a deployed branch', () => {
     }, 120_000);
     assert.equal(redeployed.status, 'succeeded', redeployed.reason ?? '');
     assert.equal(redeployed.commit, v2);
-    assert.equal(await eventually(() => page(port), 15_000), 'v2');
+    assert.equal(await eventually(() => servedPage(port), 15_000), 'v2');
 
     await git.push(ORG, repo, webSite(port, 'v3', { broken: true }));
     const failed = await eventually(async () => {
@@ -77,7 +63,7 @@ describe('end to end: the poller follows a deployed branch', () => {
     }, 120_000);
     assert.equal(failed.status, 'failed');
     assert.equal(failed.requestedBy, 'poller');
-    assert.equal(await page(port), 'v2', 'the previous version keeps serving');
+    assert.equal(await servedPage(port), 'v2', 'the previous version keeps serving');
 
     // A few more rounds: the broken commit is not tried again.
     await new Promise((resolve) => setTimeout(resolve, 2500));

@@ -16,6 +16,16 @@ type App = 'manager' | 'worker' | 'guardian';
 const APPS: readonly App[] = ['guardian', 'worker', 'manager'];
 const REPOS = 'repos';
 
+/** One deployment as `GET /deployments` lists it, as far as the tests look at it. */
+export interface DeploymentSummary {
+  id: string;
+  repo: string;
+  status: string;
+  commit: string | null;
+  requestedBy: string;
+  reason: string | null;
+}
+
 /**
  * Manager, Worker and Guardian as separate processes from the build, each with its own state directory and
  * freshly generated identity, pinned to each other the way scripts/up.sh does it: the nodes trust the
@@ -152,6 +162,12 @@ export class System {
   async restart(app: App): Promise<void> {
     await stopProcess(this.processes[APPS.indexOf(app)]);
     this.processes[APPS.indexOf(app)] = launch(app, this.dir, this.env[app]);
+  }
+
+  /** The deployments of one repository, newest first. */
+  async deploymentsOf(repo: string): Promise<DeploymentSummary[]> {
+    const { body } = await this.call<DeploymentSummary[]>('GET', '/deployments');
+    return body.filter((view) => view.repo === repo);
   }
 
   /** Calls the Manager's REST API as the admin, or as whoever `token` belongs to. */

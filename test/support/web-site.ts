@@ -36,3 +36,9 @@ export function webSite(port: number, page: string, options: WebSiteOptions = {}
     [at('web/index.html')]: page,
   };
 }
+
+/** The page served on 127.0.0.1:`port`, or undefined while nothing answers it with 200. */
+export async function servedPage(port: number): Promise<string | undefined> {
+  const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => null);
+  return res?.ok ? res.text() : undefined;
+}

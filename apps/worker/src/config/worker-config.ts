@@ -1,16 +1,27 @@
 import { z } from 'zod';
 import { env, NodeServiceConfig, parseEnv } from '@testausdeploy/service';
 import { DEFAULT_LXD_SOCKET } from '../containers/lxd/lxd-socket';
+import { deployKeyProblems } from './deploy-keys';
 
-export const workerConfigSchema = z.object({
+/** Keys `org` or `org/repo` with the organisation in lower case, the way the Manager records organisations. */
+function byLowerCaseOrg(entries: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(entries).map(([name, value]) => {
+      const slash = name.indexOf('/');
+      const org = slash < 0 ? name : name.slice(0, slash);
+      return [org.toLowerCase() + name.slice(org.length), value];
+    }),
+  );
+}
+
+const settings = z.object({
   REPOS_DIR: z.string().default('/var/lib/testausdeploy/repos'),
   GIT_BASE_URL: z.string().url().default('https://github.com'),
-  // Organisations are matched in lower case, the way the Manager records them.
-  GIT_ORG_BASE_URLS: env
-    .map()
-    .transform((urls) =>
-      Object.fromEntries(Object.entries(urls).map(([org, url]) => [org.toLowerCase(), url])),
-    ),
+  GIT_ORG_BASE_URLS: env.map().transform(byLowerCaseOrg),
+  /** Private SSH keys for `ssh://` base URLs: `org=/path/to/key` or `org/repo=/path/to/key`. */
+  GIT_DEPLOY_KEYS: env.map().transform(byLowerCaseOrg),
+  /** known_hosts file pinning the SSH hosts' keys; required with GIT_DEPLOY_KEYS. */
+  GIT_KNOWN_HOSTS: z.string().min(1).optional(),
   ALLOWED_ORGS: env.list('testausserveri'),
   /** Host ports compose projects may publish, `from-to`. */
   PUBLISHED_PORTS: env.portRange('8000-8999'),
@@ -38,6 +49,12 @@ export const workerConfigSchema = z.object({
   CONTAINER_PROCESSES: z.coerce.number().int().min(64).default(2000),
   /** How long a started container may take until its sshd answers. */
   CONTAINER_SSH_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+});
+
+export const workerConfigSchema = settings.superRefine((config, ctx) => {
+  for (const { setting, message } of deployKeyProblems(config)) {
+    ctx.addIssue({ code: 'custom', path: [setting], message });
+  }
 });
 
 /** The Worker's validated settings; injected by type. Defaults are documented in the README. */

@@ -24,6 +24,8 @@ import { ProjectContainers } from './project-containers';
           reposDir: config.REPOS_DIR,
           baseUrl: config.GIT_BASE_URL,
           orgBaseUrls: config.GIT_ORG_BASE_URLS,
+          deployKeys: config.GIT_DEPLOY_KEYS,
+          knownHostsFile: config.GIT_KNOWN_HOSTS,
         }),
     },
     { provide: ComposeCli, useFactory: () => new ComposeCli() },

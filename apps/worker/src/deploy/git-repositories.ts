@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { branchNameProblem, orgNameProblem, repoNameProblem } from '@testausdeploy/domain';
+import { isSshUrl, sshCommand, sshRefusal } from './git-ssh';
 
 /** A repository, branch or clone could not be used; `reason` is safe to show the user (no credentials). */
 export class GitSourceError extends Error {
@@ -20,14 +21,25 @@ export interface GitRepositoriesOptions {
   baseUrl: string;
   /** Per-organisation base URL, e.g. one carrying that org's access token. */
   orgBaseUrls?: Record<string, string>;
+  /**
+   * Private SSH key files by `org` or `org/repo` (the more specific wins), offered to `ssh://` remotes. The
+   * paths stay out of every message: each is replaced by "the deploy key".
+   */
+  deployKeys?: Record<string, string>;
+  /** known_hosts file pinning the SSH hosts' keys; an `ssh://` host whose key is not in it is refused. */
+  knownHostsFile?: string;
   /** A git command silent for this long is killed; defaults to 10 minutes. */
   timeoutMs?: number;
 }
 
-/** A repository's fetch URL without credentials, and the Authorization header value those give, if any. */
+/**
+ * A repository's fetch URL without credentials, the Authorization header value those give, if any, and the
+ * environment that hands git its credentials (the header, or the ssh command with the deploy key).
+ */
 interface Remote {
   url: string;
   auth: string | null;
+  env: Record<string, string>;
 }
 
 export interface Checkout {
@@ -39,14 +51,22 @@ function assertValid(problem: string | undefined): void {
   if (problem) throw new GitSourceError(problem);
 }
 
-/** Base URLs may carry tokens (`https://x:TOKEN@host`): never let them reach a message. */
+/**
+ * Base URLs may carry tokens (`https://x:TOKEN@host`): never let them reach a message. An ssh user name alone
+ * (`ssh://git@host`) is no secret and stays.
+ */
 function redact(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^\s/@]+)@/gi, (all, scheme: string, user: string) =>
+    isSshUrl(scheme) && !user.includes(':') ? all : `${scheme}***@`,
+  );
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** The line of git's output that explains the failure, for appending to a reason. */
-function gitDetail(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
+function gitDetail(text: string): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())
@@ -80,6 +100,8 @@ export class GitRepositories {
   private readonly reposDir: string;
   private readonly baseUrl: string;
   private readonly orgBaseUrls: Record<string, string>;
+  private readonly deployKeys: Record<string, string>;
+  private readonly knownHostsFile: string | undefined;
   private readonly timeoutMs: number;
   private readonly env = gitEnvironment();
   /** Serialises work on one clone: two git processes in the same work tree trip over its index lock. */
@@ -89,6 +111,8 @@ export class GitRepositories {
     this.reposDir = path.resolve(options.reposDir);
     this.baseUrl = options.baseUrl;
     this.orgBaseUrls = options.orgBaseUrls ?? {};
+    this.deployKeys = options.deployKeys ?? {};
+    this.knownHostsFile = options.knownHostsFile;
     this.timeoutMs = options.timeoutMs ?? 10 * 60_000;
   }
 
@@ -100,25 +124,43 @@ export class GitRepositories {
     return `${base.replace(/\/+$/, '')}/${org}/${repo}.git`;
   }
 
-  /**
-   * Where git fetches from, with the credentials a configured URL carries (`https://user:TOKEN@host`) taken out
-   * of it: they go to git as an HTTP header in its environment, so they are neither in the clone's
-   * `.git/config` (which a service that bind-mounts its repository could read) nor in any process's arguments.
-   */
   /** The Authorization header value the configured URL's credentials give (for the GitHub API too), or null. */
   authorization(org: string, repo: string): string | null {
     return this.remote(org, repo).auth;
   }
 
+  /**
+   * Where git fetches from, with the credentials a configured URL carries (`https://user:TOKEN@host`) taken out
+   * of it: they go to git as an HTTP header in its environment, so they are neither in the clone's
+   * `.git/config` (which a service that bind-mounts its repository could read) nor in any process's arguments.
+   * An `ssh://` remote keeps its user name and gets the deploy key through `GIT_SSH_COMMAND` instead.
+   */
   private remote(org: string, repo: string): Remote {
     const configured = this.repositoryUrl(org, repo);
+    if (isSshUrl(configured)) {
+      const keyFile = this.deployKey(org, repo);
+      const command = sshCommand({ keyFile, knownHostsFile: this.knownHostsFile });
+      return { url: configured, auth: null, env: { GIT_SSH_COMMAND: command } };
+    }
     const parsed = URL.canParse(configured) ? new URL(configured) : null;
-    if (!parsed || (!parsed.username && !parsed.password)) return { url: configured, auth: null };
+    if (!parsed || (!parsed.username && !parsed.password)) return { url: configured, auth: null, env: {} };
     const user = decodeURIComponent(parsed.username);
     const auth = `Basic ${Buffer.from(`${user}:${decodeURIComponent(parsed.password)}`).toString('base64')}`;
     parsed.username = '';
     parsed.password = '';
-    return { url: parsed.toString(), auth };
+    const env = {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_VALUE_0: `Authorization: ${auth}`,
+    };
+    return { url: parsed.toString(), auth, env };
+  }
+
+  private deployKey(org: string, repo: string): string | undefined {
+    for (const name of [`${org}/${repo}`, org]) {
+      if (Object.hasOwn(this.deployKeys, name)) return this.deployKeys[name];
+    }
+    return undefined;
   }
 
   /**
@@ -143,14 +185,14 @@ export class GitRepositories {
 
   /** The commit `branch` points at on the remote (`git ls-remote`), without touching the clone. */
   async head(org: string, repo: string, branch: string): Promise<string> {
-    const { url, auth } = this.remote(org, repo);
+    const remote = this.remote(org, repo);
     assertValid(branchNameProblem(branch));
     let listed: string;
     await fs.mkdir(this.reposDir, { recursive: true });
     try {
-      listed = await this.git(this.reposDir, auth).listRemote([url, `refs/heads/${branch}`]);
+      listed = await this.git(this.reposDir, remote).listRemote([remote.url, `refs/heads/${branch}`]);
     } catch (err) {
-      throw this.remoteFailure(err, org, repo, url, branch);
+      throw this.remoteFailure(err, org, repo, remote.url, branch);
     }
     const commit = /^([0-9a-f]{40,64})\s/m.exec(listed)?.[1];
     if (!commit) throw new GitSourceError(`branch "${branch}" does not exist in ${org}/${repo}`);
@@ -168,19 +210,16 @@ export class GitRepositories {
     await git.raw(['reset', '--hard', commit]);
   }
 
-  private git(baseDir: string, auth: string | null = null): SimpleGit {
-    const credentials = auth
-      ? {
-          GIT_CONFIG_COUNT: '1',
-          GIT_CONFIG_KEY_0: 'http.extraHeader',
-          GIT_CONFIG_VALUE_0: `Authorization: ${auth}`,
-        }
-      : {};
+  private git(baseDir: string, remote?: Remote): SimpleGit {
+    const credentials = remote?.env ?? {};
     return simpleGit({
       baseDir,
       allowEnvironment: ['GIT_TERMINAL_PROMPT', ...Object.keys(credentials)],
-      // The one config entry set through the environment is ours (the header), never anything from outside.
-      unsafe: { allowUnsafeConfigEnvCount: auth !== null },
+      // The config entry and the ssh command set through the environment are ours, never anything from outside.
+      unsafe: {
+        allowUnsafeConfigEnvCount: 'GIT_CONFIG_COUNT' in credentials,
+        allowUnsafeSshCommand: 'GIT_SSH_COMMAND' in credentials,
+      },
       timeout: { block: this.timeoutMs },
     }).env({ ...this.env, ...credentials });
   }
@@ -219,7 +258,7 @@ export class GitRepositories {
   /** Clones beside the target and renames into place, so a failed clone never leaves a half-made folder. */
   private async cloneFresh(
     dir: string,
-    { url, auth }: Remote,
+    remote: Remote,
     org: string,
     repo: string,
     branch: string,
@@ -230,9 +269,10 @@ export class GitRepositories {
     const tmp = path.join(parent, `.${repo}~clone-${randomBytes(6).toString('hex')}`);
     try {
       try {
-        await this.git(parent, auth).clone(url, tmp, ['--branch', branch, '--single-branch', '--no-tags']);
+        const options = ['--branch', branch, '--single-branch', '--no-tags'];
+        await this.git(parent, remote).clone(remote.url, tmp, options);
       } catch (err) {
-        throw this.remoteFailure(err, org, repo, url, branch);
+        throw this.remoteFailure(err, org, repo, remote.url, branch);
       }
       try {
         await fs.rename(tmp, dir);
@@ -249,17 +289,18 @@ export class GitRepositories {
 
   private async update(
     dir: string,
-    { url, auth }: Remote,
+    remote: Remote,
     org: string,
     repo: string,
     branch: string,
   ): Promise<void> {
-    const git = this.git(dir, auth);
+    const { url } = remote;
+    const git = this.git(dir, remote);
     try {
       // The base URL may have changed in config since the clone was made (and older clones kept a token in it).
       await git.remote(['set-url', 'origin', url]);
     } catch (err) {
-      throw new GitSourceError(`could not update the clone of ${org}/${repo} in ${dir}: ${gitDetail(err)}`);
+      throw new GitSourceError(`could not update the clone of ${org}/${repo} in ${dir}: ${this.detail(err)}`);
     }
     try {
       // refs/heads/ so a tag of the same name is never picked instead of the branch.
@@ -271,7 +312,7 @@ export class GitRepositories {
       // No `git clean`: files a service keeps in its clone (uploads, sqlite, ...) must survive a redeploy.
       await git.raw(['reset', '--hard', 'FETCH_HEAD']);
     } catch (err) {
-      throw new GitSourceError(`could not update the clone of ${org}/${repo} in ${dir}: ${gitDetail(err)}`);
+      throw new GitSourceError(`could not update the clone of ${org}/${repo} in ${dir}: ${this.detail(err)}`);
     }
   }
 
@@ -282,7 +323,7 @@ export class GitRepositories {
     url: string,
     branch: string,
   ): GitSourceError {
-    const detail = gitDetail(err);
+    const detail = this.detail(err);
     if (isTimeout(err)) {
       return new GitSourceError(
         `git gave no sign of progress for ${Math.round(this.timeoutMs / 1000)} s while fetching ${org}/${repo} from ${redact(url)}`,
@@ -291,8 +332,21 @@ export class GitRepositories {
     if (/Remote branch .* not found|couldn't find remote ref/i.test(detail)) {
       return new GitSourceError(`branch ${branch} not found in ${org}/${repo}`);
     }
+    const refusal = isSshUrl(url) && sshRefusal(this.withoutKeyPaths(errorText(err)), new URL(url).host);
+    if (refusal) {
+      return new GitSourceError(`could not fetch ${org}/${repo} from ${redact(url)}: ${refusal}`);
+    }
     return new GitSourceError(
       `repository ${org}/${repo} not found or not reachable at ${redact(url)} (${detail})`,
     );
+  }
+
+  /** git's explanation of a failure, with every deploy key's path (which ssh names in its errors) taken out. */
+  private detail(err: unknown): string {
+    return gitDetail(this.withoutKeyPaths(errorText(err)));
+  }
+
+  private withoutKeyPaths(text: string): string {
+    return Object.values(this.deployKeys).reduce((out, file) => out.split(file).join('the deploy key'), text);
   }
 }
