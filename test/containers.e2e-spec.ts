@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { eventually } from './support/ports';
 import { SshClient } from './support/ssh-client';
 import { System } from './support/system';
 
@@ -105,7 +106,21 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
   });
 
   it('exports a backup, and a container restored from it after the original is deleted takes the same key', async () => {
-    assert.equal((await alice('POST', `/containers/${name}/backups`, { backup: 'nightly' })).status, 201);
+    const exporting = alice('POST', `/containers/${name}/backups`, { backup: 'nightly' });
+    const seen = await eventually(async () => {
+      const { body } = await system.call<{ running: boolean; lines: string[] }>(
+        'GET',
+        `/containers/${name}/progress`,
+      );
+      return body?.running && body.lines.length > 0 ? body : undefined;
+    }, 30_000);
+    assert.match(seen.lines[0], /backing up/);
+    assert.equal((await exporting).status, 201);
+    const done = await system.call<{ operation: string; running: boolean }>(
+      'GET',
+      `/containers/${name}/progress`,
+    );
+    assert.deepEqual([done.body.operation, done.body.running], ['exportBackup nightly', false]);
     const refused = await alice('DELETE', `/containers/${name}`, { confirm: 'wrong' });
     assert.equal(refused.status, 400);
     assert.equal((await alice('DELETE', `/containers/${name}`, { confirm: name })).status, 204);

@@ -4,6 +4,7 @@ import { ContainerInfo } from '@testausdeploy/icp';
 import { ManagerConfig } from '../config/manager-config';
 import { MemberDirectory } from '../members/member-directory';
 import { ContainerDirectory } from './container-directory';
+import { ContainerProgress } from './container-progress';
 import { checkQuota } from './container-quota';
 import { ContainerRepository } from './container.repository';
 
@@ -30,6 +31,7 @@ export class ContainerCreation {
     private readonly repository: ContainerRepository,
     private readonly directory: ContainerDirectory,
     private readonly members: MemberDirectory,
+    private readonly progress: ContainerProgress,
   ) {}
 
   /** Whether this process is creating the container now. */
@@ -37,10 +39,19 @@ export class ContainerCreation {
     return this.inFlight.has(name);
   }
 
-  async create(request: NewContainer, actor: string, make: (sshPort: number) => Promise<ContainerInfo>) {
+  async create(
+    request: NewContainer,
+    actor: string,
+    make: (sshPort: number, onProgress: (line: string) => void) => Promise<ContainerInfo>,
+  ) {
     const { container, sshPort } = await this.reserve(request, actor);
+    const operation = request.restoredFrom
+      ? `restoreBackup ${request.restoredFrom.backup}`
+      : 'createContainer';
     try {
-      const info = await make(sshPort);
+      const info = await this.progress.track(request.name, operation, (onProgress) =>
+        make(sshPort, onProgress),
+      );
       container.created(info.ipv4);
     } catch (error) {
       container.creationFailed((error as Error).message);

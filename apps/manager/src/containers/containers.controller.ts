@@ -18,6 +18,7 @@ import {
   scheduleBody,
   sshKeysBody,
 } from './dto/container.dto';
+import { GetContainerProgressQuery } from './queries/get-container-progress.query';
 import { GetContainerQuery } from './queries/get-container.query';
 import { ListContainersQuery } from './queries/list-containers.query';
 
@@ -43,6 +44,12 @@ export class ContainersController {
   @Get(':name')
   get(@Param('name') name: string, @CurrentCaller() caller: Caller) {
     return this.queries.execute(new GetContainerQuery(name, caller));
+  }
+
+  /** The running (or last) create, restore or export: the Worker's progress lines as they come. */
+  @Get(':name/progress')
+  progress(@Param('name') name: string, @CurrentCaller() caller: Caller) {
+    return this.queries.execute(new GetContainerProgressQuery(name, caller));
   }
 
   @Post(':name/start')

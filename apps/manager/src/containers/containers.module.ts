@@ -15,11 +15,13 @@ import { ContainerBackupsController } from './container-backups.controller';
 import { ContainerChange } from './container-change';
 import { ContainerCreation } from './container-creation';
 import { ContainerDirectory } from './container-directory';
+import { ContainerProgress } from './container-progress';
 import { ContainerScheduler } from './container-scheduler';
 import { ContainerSnapshotsController } from './container-snapshots.controller';
 import { ContainerRepository } from './container.repository';
 import { ContainersController } from './containers.controller';
 import { ContainersProjection } from './projections/containers.projection';
+import { GetContainerProgressHandler } from './queries/get-container-progress.handler';
 import { GetContainerHandler } from './queries/get-container.handler';
 import { ListContainersHandler } from './queries/list-containers.handler';
 import { UnfinishedContainers } from './unfinished-containers';
@@ -35,6 +37,8 @@ import { WorkerContainers } from './worker-containers';
     ContainerCreation,
     ContainerChange,
     ContainerScheduler,
+    ContainerProgress,
+    GetContainerProgressHandler,
     UnfinishedContainers,
     WorkerContainers,
     CreateContainerHandler,

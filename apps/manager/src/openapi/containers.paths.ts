@@ -49,6 +49,9 @@ export function containerPaths() {
         responses: { 204: { description: 'deleted' }, ...refusals },
       },
     },
+    '/containers/{name}/progress': {
+      get: change("The running (or last) create, restore or export: the Worker's progress lines"),
+    },
     '/containers/{name}/start': { post: change('Start it') },
     '/containers/{name}/stop': { post: change('Stop it') },
     '/containers/{name}/restart': { post: change('Restart it') },

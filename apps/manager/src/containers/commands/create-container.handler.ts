@@ -28,8 +28,8 @@ export class CreateContainerHandler implements ICommandHandler<CreateContainerCo
       sshKeys: body.sshKeys,
       nesting: body.nesting,
     };
-    return this.creation.create({ name: body.name, owner, spec }, caller.actor, (sshPort) =>
-      this.worker.request('createContainer', { name: body.name, ...spec, sshPort }),
+    return this.creation.create({ name: body.name, owner, spec }, caller.actor, (sshPort, onProgress) =>
+      this.worker.request('createContainer', { name: body.name, ...spec, sshPort }, onProgress),
     );
   }
 }

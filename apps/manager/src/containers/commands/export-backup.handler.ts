@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ContainerChange } from '../container-change';
+import { ContainerProgress } from '../container-progress';
 import { WorkerContainers } from '../worker-containers';
 import { ExportBackupCommand } from './export-backup.command';
 
@@ -9,12 +10,16 @@ export class ExportBackupHandler implements ICommandHandler<ExportBackupCommand>
   constructor(
     private readonly change: ContainerChange,
     private readonly worker: WorkerContainers,
+    private readonly progress: ContainerProgress,
   ) {}
 
   execute({ name, backup, caller }: ExportBackupCommand) {
     return this.change.run(name, caller, {
       check: (container) => container.ensureNewBackup(backup),
-      work: () => this.worker.request('exportBackup', { name, backup }),
+      work: () =>
+        this.progress.track(name, `exportBackup ${backup}`, (onProgress) =>
+          this.worker.request('exportBackup', { name, backup }, onProgress),
+        ),
       record: (container, { file, bytes, createdAt }) =>
         container.backupExported({ backup, file, bytes, createdAt }),
     });

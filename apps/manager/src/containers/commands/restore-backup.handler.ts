@@ -16,8 +16,8 @@ export class RestoreBackupHandler implements ICommandHandler<RestoreBackupComman
     const source = await this.repository.loadFor(name, caller);
     source.ensureBackup(backup);
     const request = { name: newName, owner: source.owner, spec: source.spec, restoredFrom: { name, backup } };
-    return this.creation.create(request, caller.actor, (sshPort) =>
-      this.worker.request('restoreBackup', { name, backup, newName, sshPort }),
+    return this.creation.create(request, caller.actor, (sshPort, onProgress) =>
+      this.worker.request('restoreBackup', { name, backup, newName, sshPort }, onProgress),
     );
   }
 }

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CommandBus } from '@nestjs/cqrs';
+import { ManagerConfig } from '../config/manager-config';
+import { CreateSnapshotCommand } from './commands/create-snapshot.command';
+import { DeleteBackupCommand } from './commands/delete-backup.command';
+import { DeleteSnapshotCommand } from './commands/delete-snapshot.command';
+import { ExportBackupCommand } from './commands/export-backup.command';
+import { ContainerDirectory } from './container-directory';
+import { ContainerScheduler } from './container-scheduler';
+import { ContainerView } from './projections/container-view';
+
+const NOW = new Date('2026-11-29T12:00:00Z');
+const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
+
+/** The scheduler's decisions, with the commands it sends written down instead of run (they have tests of their own). */
+async function decisions(view: Partial<ContainerView>): Promise<string[]> {
+  const sent: string[] = [];
+  const commands = {
+    execute: async (command: object) => {
+      const { name, snapshot, backup, caller } = command as Record<string, string> & {
+        caller: { actor: string };
+      };
+      sent.push(`${command.constructor.name} ${name} ${snapshot ?? backup} by ${caller.actor}`);
+    },
+  } as unknown as CommandBus;
+  const full: ContainerView = {
+    name: 'box',
+    status: 'running',
+    snapshots: [],
+    backups: [],
+    schedule: { snapshots: null, backups: null },
+    ...view,
+  } as ContainerView;
+  const directory = { live: async () => [full] } as unknown as ContainerDirectory;
+  await new ContainerScheduler({ SCHEDULE_TICK_MS: 0 } as ManagerConfig, directory, commands).tick(NOW);
+  return sent;
+}
+
+describe('ContainerScheduler', () => {
+  it('takes the first scheduled snapshot at once, as the scheduler', async () => {
+    const sent = await decisions({ schedule: { snapshots: { everyHours: 24, keep: 7 }, backups: null } });
+    assert.deepEqual(sent, [`${CreateSnapshotCommand.name} box auto-20261129120000 by scheduler`]);
+  });
+
+  it('waits until the newest scheduled one is older than the interval; hand-made ones do not count', async () => {
+    const snapshots = [
+      { snapshot: 'auto-20261129100000', createdAt: hoursAgo(2) },
+      { snapshot: 'mine', createdAt: hoursAgo(0.1) },
+    ];
+    assert.deepEqual(
+      await decisions({ snapshots, schedule: { snapshots: { everyHours: 3, keep: 7 }, backups: null } }),
+      [],
+    );
+    const due = await decisions({
+      snapshots,
+      schedule: { snapshots: { everyHours: 2, keep: 7 }, backups: null },
+    });
+    assert.equal(due.length, 1);
+  });
+
+  it('keeps the newest `keep` scheduled ones and never deletes hand-made ones', async () => {
+    const backups = [
+      { backup: 'auto-a', createdAt: hoursAgo(72), file: '', bytes: 1 },
+      { backup: 'manual', createdAt: hoursAgo(100), file: '', bytes: 1 },
+      { backup: 'auto-b', createdAt: hoursAgo(48), file: '', bytes: 1 },
+      { backup: 'auto-c', createdAt: hoursAgo(24), file: '', bytes: 1 },
+    ];
+    const sent = await decisions({
+      backups,
+      schedule: { snapshots: null, backups: { everyHours: 24, keep: 2 } },
+    });
+    assert.deepEqual(sent, [
+      `${ExportBackupCommand.name} box auto-20261129120000 by scheduler`,
+      `${DeleteBackupCommand.name} box auto-a by scheduler`,
+      `${DeleteBackupCommand.name} box auto-b by scheduler`,
+    ]);
+  });
+
+  it('leaves a container being created alone, and replaces the oldest scheduled one beyond keep', async () => {
+    assert.deepEqual(
+      await decisions({
+        status: 'creating',
+        schedule: { snapshots: { everyHours: 1, keep: 1 }, backups: null },
+      }),
+      [],
+    );
+    const snapshots = [{ snapshot: 'auto-x', createdAt: hoursAgo(5) }];
+    const sent = await decisions({
+      snapshots,
+      schedule: { snapshots: { everyHours: 1, keep: 1 }, backups: null },
+    });
+    assert.deepEqual(sent, [
+      `${CreateSnapshotCommand.name} box auto-20261129120000 by scheduler`,
+      `${DeleteSnapshotCommand.name} box auto-x by scheduler`,
+    ]);
+  });
+});
