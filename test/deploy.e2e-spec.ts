@@ -42,17 +42,7 @@ describe('end to end: the three apps deploy a compose project from a git host on
   });
 
   after(async () => {
-    const composeFile = join(system.reposDir, ORG, repo, 'deploy', 'docker-compose.yml');
-    await run('docker-compose', [
-      '-p',
-      `td_${ORG}_${repo}`,
-      '-f',
-      composeFile,
-      'down',
-      '--rmi',
-      'local',
-      '-v',
-    ]);
+    await system.composeDown(ORG, repo, 'deploy/docker-compose.yml');
     await system.stop();
     await git.stop();
   });

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { GitHost } from './support/git-host';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
 import { webSite } from './support/web-site';
 
-const run = promisify(execFile);
 const ORG = 'fw-org';
 
 interface FirewallView {
@@ -59,17 +56,7 @@ describe('end to end: the Guardian opens and closes what the deployments publish
   });
 
   after(async () => {
-    const composeFile = join(system.reposDir, ORG, repo, 'docker-compose.yml');
-    await run('docker-compose', [
-      '-p',
-      `td_${ORG}_${repo}`,
-      '-f',
-      composeFile,
-      'down',
-      '--rmi',
-      'local',
-      '-v',
-    ]);
+    await system.composeDown(ORG, repo);
     await system.stop();
     await git.stop();
   });

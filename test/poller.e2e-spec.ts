@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { GitHost } from './support/git-host';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
 import { servedPage, webSite } from './support/web-site';
 
-const run = promisify(execFile);
 const ORG = 'poll-org';
 
 describe('end to end: the poller follows a deployed branch', () => {
@@ -23,17 +19,7 @@ describe('end to end: the poller follows a deployed branch', () => {
   });
 
   after(async () => {
-    const file = join(system.reposDir, ORG, repo, 'docker-compose.yml');
-    await run('docker-compose', [
-      '-p',
-      `td_${ORG}_${repo}`,
-      '-f',
-      file,
-      'down',
-      '--rmi',
-      'local',
-      '-v',
-    ]).catch(() => undefined);
+    await system.composeDown(ORG, repo).catch(() => undefined);
     await system.stop();
     await git.stop();
   });

@@ -158,6 +158,15 @@ export class System {
     this.processes[APPS.indexOf(app)].kill(signal);
   }
 
+  /**
+   * Takes a project down with docker-compose itself (containers, networks, built images, volumes): clean-up that
+   * works whatever state its deployment ended in.
+   */
+  async composeDown(org: string, repo: string, composePath = 'docker-compose.yml'): Promise<void> {
+    const file = join(this.reposDir, org, repo, composePath);
+    await run('docker-compose', ['-p', `td_${org}_${repo}`, '-f', file, 'down', '--rmi', 'local', '-v']);
+  }
+
   /** Stops one of the apps (SIGTERM) and starts it again with the same settings and state. */
   async restart(app: App): Promise<void> {
     await stopProcess(this.processes[APPS.indexOf(app)]);

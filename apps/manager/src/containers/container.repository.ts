@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ContainerActor, ContainerEvent, MemberContainer } from '@testausdeploy/domain';
-import { EventStore } from '@testausdeploy/events';
+import { ContainerActor, MemberContainer } from '@testausdeploy/domain';
 import { Caller } from '../auth/caller';
 import { EventRecorder } from '../events/event-recorder';
 
@@ -14,16 +12,10 @@ export const containerActor = (caller: Caller): ContainerActor => ({
 /** Loads a MemberContainer from its stream and saves what it decided, in the caller's name. */
 @Injectable()
 export class ContainerRepository {
-  constructor(
-    private readonly store: EventStore,
-    private readonly recorder: EventRecorder,
-  ) {}
+  constructor(private readonly recorder: EventRecorder) {}
 
-  async load(name: string): Promise<MemberContainer> {
-    const container = new MemberContainer(name);
-    const events = await this.store.readStream(MemberContainer.streamId(name));
-    container.loadFromHistory(events as unknown as ContainerEvent[]);
-    return container;
+  load(name: string): Promise<MemberContainer> {
+    return this.recorder.load(new MemberContainer(name), MemberContainer.streamId(name));
   }
 
   /** Loads a container the caller may act on: 404 if there is none, 403 if it is another member's. */
@@ -35,10 +27,6 @@ export class ContainerRepository {
 
   async save(container: MemberContainer, actor: string): Promise<void> {
     if (container.pendingEvents.length === 0) return;
-    await this.recorder.save(MemberContainer.streamId(container.name), container, {
-      actor,
-      correlationId: randomUUID(),
-      causationId: null,
-    });
+    await this.recorder.saveAs(MemberContainer.streamId(container.name), container, actor);
   }
 }

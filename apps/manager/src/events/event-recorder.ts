@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { AggregateRoot, DomainEvent } from '@testausdeploy/domain';
@@ -19,6 +20,17 @@ export class EventRecorder {
     private readonly readModels: ReadModels,
     private readonly bus: EventBus,
   ) {}
+
+  /** Loads an aggregate from its stream: every event it recorded, applied in order. */
+  async load<A extends AggregateRoot<DomainEvent>>(aggregate: A, streamId: string): Promise<A> {
+    aggregate.loadFromHistory((await this.store.readStream(streamId)) as unknown as DomainEvent[]);
+    return aggregate;
+  }
+
+  /** Saves what an aggregate decided in answer to `actor`'s request, which starts a correlation of its own. */
+  saveAs(streamId: string, aggregate: AggregateRoot<DomainEvent>, actor: string): Promise<AppendResult> {
+    return this.save(streamId, aggregate, { actor, correlationId: randomUUID(), causationId: null });
+  }
 
   async save(streamId: string, aggregate: AggregateRoot<DomainEvent>, cause: Cause): Promise<AppendResult> {
     const result = await this.store.append(streamId, aggregate.version, [...aggregate.pendingEvents], cause);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { FirewallEvent, GuardianFirewall } from '@testausdeploy/domain';
-import { EventStore } from '@testausdeploy/events';
+import { GuardianFirewall } from '@testausdeploy/domain';
 import { EventRecorder } from '../../events/event-recorder';
 import { RecordFirewallDriftCommand } from './record-firewall-drift.command';
 
@@ -11,15 +10,12 @@ import { RecordFirewallDriftCommand } from './record-firewall-drift.command';
  */
 @CommandHandler(RecordFirewallDriftCommand)
 export class RecordFirewallDriftHandler implements ICommandHandler<RecordFirewallDriftCommand> {
-  constructor(
-    private readonly store: EventStore,
-    private readonly recorder: EventRecorder,
-  ) {}
+  constructor(private readonly recorder: EventRecorder) {}
 
   async execute({ guardian, report }: RecordFirewallDriftCommand): Promise<void> {
-    const firewall = new GuardianFirewall(guardian);
-    firewall.loadFromHistory(
-      (await this.store.readStream(GuardianFirewall.streamId(guardian))) as unknown as FirewallEvent[],
+    const firewall = await this.recorder.load(
+      new GuardianFirewall(guardian),
+      GuardianFirewall.streamId(guardian),
     );
     const { boot, sequence, detectedAt, differences } = report;
     firewall.recordDrift({ boot, sequence, detectedAt, differences });
