@@ -13,7 +13,7 @@ export class ContainerDirectory {
   constructor(private readonly readModels: ReadModels) {}
 
   async find(name: string): Promise<ContainerView | null> {
-    return (await this.views()).findOne({ _id: name });
+    return (await this.views()).findOne({ _id: name }, { projection: { _id: 0 } });
   }
 
   /** Every container, or one member's; deleted ones only where backups of them remain. */
@@ -21,7 +21,7 @@ export class ContainerDirectory {
     const views = await (
       await this.views()
     )
-      .find(owner ? { owner } : {})
+      .find(owner ? { owner } : {}, { projection: { _id: 0 } })
       .sort({ _id: 1 })
       .toArray();
     return views.filter((view) => view.status !== 'deleted' || view.backups.length > 0);
