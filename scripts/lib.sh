@@ -251,6 +251,8 @@ ensure_base_image() {
 TD_LXD_SOCKET=/var/lib/lxd/unix.socket
 TD_LXD_BRIDGE=tdbr0
 TD_LXD_IMAGE=testausdeploy/bookworm
+TD_LXD_POOL=tdpool
+TD_LXD_POOL_SIZE="${TD_LXD_POOL_SIZE:-30GiB}"
 
 lxd_answers() {
   [[ -S "$TD_LXD_SOCKET" ]] && lxc query /1.0 >/dev/null 2>&1
@@ -294,7 +296,7 @@ lxd_free_subnet() {
   die "no free 10.151-160.0.0/24 network for the LXD bridge (see ip -4 route)"
 }
 
-# ensure_lxd: an LXD daemon answering on $TD_LXD_SOCKET with a dir storage pool and the $TD_LXD_BRIDGE bridge.
+# ensure_lxd: an LXD daemon answering on $TD_LXD_SOCKET with the $TD_LXD_POOL btrfs pool and the $TD_LXD_BRIDGE bridge.
 # There is no systemd to run it: lxcfs (so free/nproc in a container show its limits) and lxd are started
 # detached with pid files. A daemon that already answers is used as it is; `lxd init` runs only on a daemon
 # without any storage pool. Serialised with a lock: two test runs may set up the machine at once.
@@ -336,11 +338,11 @@ ensure_lxd_daemon() {
 }
 
 ensure_lxd_init() {
-  [[ -z "$(lxc storage list --format csv)" ]] || return 0
-  local subnet
-  subnet="$(lxd_free_subnet)"
-  log "lxd init: dir pool 'default', bridge $TD_LXD_BRIDGE on $subnet"
-  lxd init --preseed <<YAML
+  if [[ -z "$(lxc storage list --format csv)" ]]; then
+    local subnet
+    subnet="$(lxd_free_subnet)"
+    log "lxd init: btrfs pool $TD_LXD_POOL, bridge $TD_LXD_BRIDGE on $subnet"
+    lxd init --preseed <<YAML
 networks:
 - name: $TD_LXD_BRIDGE
   type: bridge
@@ -349,20 +351,40 @@ networks:
     ipv4.nat: "true"
     ipv6.address: none
 storage_pools:
-- name: default
-  driver: dir
+- name: $TD_LXD_POOL
+  driver: btrfs
+  config:
+    size: $TD_LXD_POOL_SIZE
 profiles:
 - name: default
   devices:
     root:
       type: disk
       path: /
-      pool: default
+      pool: $TD_LXD_POOL
     eth0:
       type: nic
       name: eth0
       network: $TD_LXD_BRIDGE
 YAML
+  fi
+  ensure_lxd_pool
+}
+
+# ensure_lxd_pool: the $TD_LXD_POOL btrfs pool (a sparse loop file) as the default profile's root disk, also on
+# a machine set up before it existed. btrfs, unlike a `dir` pool, enforces a container's root disk size (its
+# quota) and makes a container from the image a cheap snapshot. Containers made earlier on another pool keep it.
+ensure_lxd_pool() {
+  if ! lxc storage show "$TD_LXD_POOL" >/dev/null 2>&1; then
+    log "lxd: btrfs storage pool $TD_LXD_POOL (a loop file of $TD_LXD_POOL_SIZE at most)"
+    lxc storage create "$TD_LXD_POOL" btrfs size="$TD_LXD_POOL_SIZE" >&2
+  fi
+  if lxc profile device get default root pool >/dev/null 2>&1; then
+    [[ "$(lxc profile device get default root pool)" == "$TD_LXD_POOL" ]] ||
+      lxc profile device set default root pool="$TD_LXD_POOL"
+  else
+    lxc profile device add default root disk path=/ pool="$TD_LXD_POOL" >&2
+  fi
 }
 
 # lxd_bridge_subnet: the network of the $TD_LXD_BRIDGE bridge, e.g. 10.151.0.0/24 (the Guardian's CONTAINER_SUBNETS).

@@ -103,7 +103,7 @@ write_trust() {
 
 # --- 1. packages, build, infrastructure ---------------------------------------------------------------
 ensure_packages docker.io docker-compose nftables busybox-static iproute2 git openssl ca-certificates curl \
-  maven openjdk-17-jdk-headless lxd lxd-client dnsmasq-base mmdebstrap
+  maven openjdk-17-jdk-headless lxd lxd-client dnsmasq-base btrfs-progs mmdebstrap
 ensure_node_modules
 log "npm run build"
 npm run build >&2

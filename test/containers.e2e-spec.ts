@@ -81,6 +81,8 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
       await ssh.runWhenUp('alice', sshPort, 'echo kept > notes && sudo -n true && echo ok'),
       'ok\n',
     );
+    // The root disk's size is a quota the btrfs pool enforces: 3 GiB do not fit in 2.
+    await assert.rejects(ssh.run('alice', sshPort, 'fallocate -l 3G big'), /Disk quota exceeded/);
 
     const shown = await alice('GET', `/containers/${name}`);
     assert.equal(shown.body.live?.status, 'Running');

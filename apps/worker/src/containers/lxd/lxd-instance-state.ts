@@ -13,7 +13,7 @@ export interface InstanceStateView {
   memoryPeakBytes: number;
   /** CPU time used since start. */
   cpuSeconds: number;
-  /** Root disk use, when the storage pool can tell (a dir pool without quotas may not). */
+  /** Root disk use, when the storage pool can tell (a `dir` pool without quotas may not). */
   diskBytes: number | null;
   processes: number;
 }

@@ -9,8 +9,8 @@ export interface CreateInstance {
   /** Instance config, e.g. `limits.cpu`, `limits.memory`, `security.nesting`. */
   config?: LxdConfig;
   /**
-   * Devices on top of the profiles', e.g. a proxy device, or a root disk with a size: the `dir` pool that
-   * scripts/lib.sh sets up accepts a size but does not enforce it (no project quotas on its filesystem).
+   * Devices on top of the profiles', e.g. a proxy device, or a root disk with a size: a quota on the btrfs pool
+   * scripts/lib.sh sets up (a `dir` pool would accept a size without enforcing it).
    */
   devices?: LxdDevices;
   /** Defaults to LXD's `default` profile. */
