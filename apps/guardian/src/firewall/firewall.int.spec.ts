@@ -11,6 +11,8 @@ import { DesiredStateFile } from './desired-state-file';
 import { DockerUserRules } from './docker-user';
 import { Firewall } from './firewall';
 import { FirewallHandler } from './firewall.handler';
+import { GuardianCommands } from '../guardian-commands';
+import { IcpFixture, until } from '../../../../test/support/icp';
 import { HostCommands } from './host-commands';
 import { NftTables } from './nft-tables';
 import { TABLE } from './nft-ruleset';
@@ -309,6 +311,36 @@ describe('Firewall (real nft, in network namespaces)', () => {
     // The same rule twice from its owner is one rule, not a clash.
     const twice = await firewall.replace({ open: [...kept.open, ...kept.open], forwards: [] });
     assert.deepEqual(twice.open, kept.open);
+  });
+
+  it('answers a refused rule over ICP with an error reply naming the reason, and the session goes on', async () => {
+    const fixture = await IcpFixture.create();
+    try {
+      const [guardian, manager] = await fixture.identities('guardian', 'manager');
+      const handlers = new GuardianCommands(new FirewallHandler(firewalls[0])).handlers();
+      const { port } = await fixture.server(guardian, () => [manager.fingerprint], handlers);
+      const client = fixture.client(port, manager, guardian.fingerprint);
+      await until(() => client.connected);
+      const reserved = client.request(
+        'openPort',
+        { owner: 'project:org/x', protocol: 'tcp', port: 8022 },
+        { timeoutMs: 10_000 },
+      );
+      await assert.rejects(
+        reserved,
+        (error: IcpError) => error.code === 'forbidden' && /host port 8022 is reserved/.test(error.message),
+      );
+      const malformed = client.request(
+        'openPort',
+        { owner: 'no owner', protocol: 'sctp', port: 0 } as never,
+        { timeoutMs: 10_000 },
+      );
+      await assert.rejects(malformed, (error: IcpError) => error.code === 'invalid_data');
+      const listed = await client.request('listRules', {}, { timeoutMs: 10_000 });
+      assert.ok(!listed.open.some((rule) => rule.port === 8022));
+    } finally {
+      await fixture.cleanUp();
+    }
   });
 
   it("keeps its marked rules at the top of dockerd's DOCKER-USER, through a dockerd restart", async () => {
