@@ -212,6 +212,8 @@ describe('Firewall (real nft, in network namespaces)', () => {
   });
 
   it('reconciles on its timer, and on start from the state it kept', async () => {
+    // The first Guardian stops (its state reaches the disk); a second one starts from what it kept.
+    await firewalls[0].onApplicationShutdown();
     await host.exec('nft', 'delete', 'table', 'inet', TABLE);
     const restarted = await startFirewall({ RECONCILE_INTERVAL_MS: '200' });
     try {

@@ -28,6 +28,7 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly boot = randomUUID();
   private sequence = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  private saved: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -64,10 +65,11 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  /** Stops the timer and lets a change under way finish. */
+  /** Stops the timer and lets a change under way finish, and its state reach the disk. */
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.queue;
+    await this.saved;
   }
 
   /** Replaces the whole state; nothing changes if it is refused or cannot be applied. */
@@ -80,8 +82,8 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
     return this.serialized(async () => {
       const checked = checkState(next(this.state), this.limits);
       await this.write(checked);
-      if (JSON.stringify(checked) !== JSON.stringify(this.state)) await this.file.save(checked);
       this.state = checked;
+      this.keep(checked);
       return this.report();
     });
   }
@@ -118,6 +120,16 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
     if (boot !== this.boot) return;
     const kept = this.drift.filter((report) => report.sequence > sequence);
     this.drift.splice(0, this.drift.length, ...kept);
+  }
+
+  /**
+   * Writes the state to disk after the reply, one save after the other: the kernel already holds it, and the
+   * file only matters to a Guardian that restarts before the Manager resends it.
+   */
+  private keep(state: FirewallState): void {
+    this.saved = this.saved
+      .then(() => this.file.save(state))
+      .catch((error: Error) => this.logger.error(`keeping the firewall state on disk: ${error.message}`));
   }
 
   private report(): FirewallReport {
