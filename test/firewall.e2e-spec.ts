@@ -50,7 +50,12 @@ describe('end to end: the Guardian opens and closes what the deployments publish
 
   before(async () => {
     git = await GitHost.start();
-    system = await System.start({ allowedOrgs: ORG, gitBaseUrl: git.baseUrl });
+    // The Guardian reads its table back every second here, so the drift test need not wait long.
+    system = await System.start({
+      allowedOrgs: ORG,
+      gitBaseUrl: git.baseUrl,
+      env: { guardian: { RECONCILE_INTERVAL_MS: '1000' } },
+    });
     port = await freePort();
     await git.push(ORG, repo, webSite(port, 'open to all', { hostIp: '0.0.0.0' }));
   });
@@ -100,7 +105,7 @@ describe('end to end: the Guardian opens and closes what the deployments publish
 
   it('records drift the Guardian found and restored, in its name', async () => {
     await system.guardianNetns.exec('nft', 'flush', 'set', 'inet', 'testausdeploy', 'allowed_tcp');
-    // The Guardian reads its table back every second here; the Manager collects the report when it syncs.
+    // The Guardian finds it within a second; the Manager collects the report when it syncs.
     await eventually(async () => ((await allowedTcp()).includes(port) ? true : undefined), 30_000);
     const entries = await eventually(async () => {
       await system.call('POST', '/firewall/sync');

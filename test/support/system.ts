@@ -82,7 +82,6 @@ export class System {
         // The deployments publish on ports the kernel hands out (see the Worker's PUBLISHED_PORTS).
         PORT_RANGES: '1024-65535',
         RESERVED_PORTS: `${apiPort},${workerPort}`,
-        RECONCILE_INTERVAL_MS: '1000',
       },
     };
     for (const app of APPS) Object.assign(env[app], options.env?.[app]);
