@@ -98,4 +98,55 @@ describe('the deploy policy on a corpus of compose files, rendered by the real c
     assert.equal(services?.b.mem_limit, '256m');
     assert.equal(services?.b.cpus, 0.5);
   });
+
+  it('renders again only when a file compose reads has changed, and checks the policy every time', async () => {
+    let renders = 0;
+    const counting = new (class extends ComposeCli {
+      override render(project: Parameters<ComposeCli['render']>[0]) {
+        renders++;
+        return super.render(project);
+      }
+    })();
+    const cached = new ComposeGate(counting, {
+      ports: { from: 8000, to: 8999 },
+      limits: { memory: '256m', cpus: 0.5, pids: 200 },
+      dir: path.join(dir, 'checked-cache'),
+    });
+    const project = { name: 'td_policy_cache', file: path.join(clone, 'docker-compose.yml') };
+    await fs.writeFile(
+      project.file,
+      'services:\n  web:\n    build: ./web\n    env_file: app.env\n    volumes: ["./data:/data"]\n',
+    );
+    const admitted = async () => parse(await fs.readFile((await cached.admit(project, clone)).file, 'utf8'));
+    await admitted();
+    await fs.writeFile(path.join(clone, 'web', 'index.html'), '<p>changed, and nothing compose reads</p>\n');
+    await admitted();
+    assert.equal(renders, 1, 'a commit that changes no file compose reads is not rendered again');
+
+    await fs.writeFile(path.join(clone, 'app.env'), 'GREETING=changed\n');
+    assert.equal((await admitted()).services.web.environment.GREETING, 'changed');
+    await fs.writeFile(path.join(clone, '.env'), 'UNUSED=1\n');
+    await admitted();
+    assert.equal(renders, 3, 'an env file or .env that changed is rendered again');
+
+    await fs.rm(path.join(clone, '.env'));
+    await fs.symlink('app.env', path.join(clone, '.env'));
+    await admitted();
+    await admitted();
+    assert.equal(renders, 5, 'a .env that is a symlink is never digested, so always rendered');
+    await fs.rm(path.join(clone, '.env'));
+
+    // The rendering is reused, the policy is not: a bind mount turned into a symlink out of the clone is refused.
+    await admitted();
+    await fs.rename(path.join(clone, 'data'), path.join(clone, 'data-real'));
+    await fs.symlink('/etc', path.join(clone, 'data'));
+    try {
+      await assert.rejects(cached.admit(project, clone), /outside the repository|outside the clone/);
+      assert.equal(renders, 6);
+    } finally {
+      await fs.rm(path.join(clone, 'data'));
+      await fs.rename(path.join(clone, 'data-real'), path.join(clone, 'data'));
+      await fs.writeFile(path.join(clone, 'app.env'), 'GREETING=hello\n');
+    }
+  });
 });

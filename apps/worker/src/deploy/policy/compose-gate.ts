@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -35,6 +36,8 @@ export class ComposePolicyError extends Error {
  * was checked: a `.env` or env file changed afterwards cannot slip anything in.
  */
 export class ComposeGate {
+  private readonly renderings = new Map<string, { key: string; text: string }>();
+
   constructor(
     private readonly compose: ComposeCli,
     private readonly options: GateOptions,
@@ -43,9 +46,10 @@ export class ComposeGate {
   /** The checked project to run, or ComposePolicyError / ComposeFileError with the reasons. */
   async admit(project: ComposeProject, clone: string): Promise<ComposeProject> {
     const realClone = await fs.realpath(clone);
-    const references = await referenceViolations(project.file, realClone);
+    const inputs = new Set<string>();
+    const references = await referenceViolations(project.file, realClone, inputs);
     if (references.length > 0) throw new ComposePolicyError(references);
-    const rendered = parse(await this.compose.render(project), { maxAliasCount: 100 }) as RenderedCompose;
+    const rendered = parse(await this.render(project, inputs), { maxAliasCount: 100 }) as RenderedCompose;
     if (typeof rendered !== 'object' || rendered === null) {
       throw new ComposeFileError('compose rendered the file to nothing');
     }
@@ -61,6 +65,22 @@ export class ComposeGate {
     return { name: project.name, file };
   }
 
+  /**
+   * Compose's rendering of the project. A redeploy that changed no file compose reads (the compose file, the
+   * files it refers to, and `.env` beside it; the Worker's environment is fixed) renders to the same text, so the
+   * last rendering is reused and compose, a Python start of about half a second, is not run. The policy is
+   * checked again either way: it also looks at the clone's files (symlinks of bind mounts), which may change.
+   */
+  private async render(project: ComposeProject, inputs: Set<string>): Promise<string> {
+    const key = await digestOf([...inputs, path.join(path.dirname(project.file), '.env')]);
+    const last = this.renderings.get(project.name);
+    if (key !== null && last?.key === key) return last.text;
+    const text = await this.compose.render(project);
+    if (key === null) this.renderings.delete(project.name);
+    else this.renderings.set(project.name, { key, text });
+    return text;
+  }
+
   /** The project as last admitted, or null if it never was (or was removed since). */
   async admitted(name: string): Promise<ComposeProject | null> {
     const file = this.checkedFile(name);
@@ -72,10 +92,31 @@ export class ComposeGate {
 
   /** Forgets a removed project's checked file. */
   async forget(name: string): Promise<void> {
+    this.renderings.delete(name);
     await fs.rm(this.checkedFile(name), { force: true });
   }
 
   private checkedFile(name: string): string {
     return path.join(this.options.dir, `${name}.yml`);
   }
+}
+
+/** Inputs larger than this are not digested: their project is rendered every time. */
+const MAX_DIGESTED_BYTES = 1024 * 1024;
+
+/**
+ * One digest over the paths and contents of `files` (a missing file counts as missing), or null when one is
+ * not a plain, small file (a symlink, a device, something huge): those are not read here, and compose renders
+ * their project every time.
+ */
+async function digestOf(files: string[]): Promise<string | null> {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    const stat = await fs.lstat(file).catch(() => null);
+    if (stat && (!stat.isFile() || stat.size > MAX_DIGESTED_BYTES)) return null;
+    const content = stat && (await fs.readFile(file));
+    hash.update(`${file}\0${content ? content.length : 'missing'}\0`);
+    if (content) hash.update(content);
+  }
+  return hash.digest('hex');
 }

@@ -12,10 +12,17 @@ const MAX_DEPTH = 5;
  * Files compose reads while rendering a compose file (env files, extended files, includes) must be in the
  * repository too: rendering reads them into the configuration, so `env_file: /etc/shadow` would hand a host
  * file to the containers before any rule could see where it came from. This checks the file as written, before
- * compose reads anything, and follows extended and included files the same way.
+ * compose reads anything, and follows extended and included files the same way. Every file it finds compose
+ * would read, the compose file first, is added to `inputs`.
  */
-export async function referenceViolations(file: string, clone: string, depth = 0): Promise<Violation[]> {
+export async function referenceViolations(
+  file: string,
+  clone: string,
+  inputs: Set<string> = new Set(),
+  depth = 0,
+): Promise<Violation[]> {
   const violations: Violation[] = [];
+  inputs.add(file);
   const document = await readCompose(file);
   const base = path.dirname(file);
   const check = async (service: string | null, what: string, reference: unknown, follow: boolean) => {
@@ -26,8 +33,9 @@ export async function referenceViolations(file: string, clone: string, depth = 0
     const target = await realTarget(path.resolve(base, reference));
     if (!isInside(clone, target)) return refuse(`${what} "${reference}" is outside the repository`);
     if (follow && depth < MAX_DEPTH)
-      violations.push(...(await referenceViolations(target, clone, depth + 1)));
+      violations.push(...(await referenceViolations(target, clone, inputs, depth + 1)));
     else if (follow) refuse(`${what} "${reference}" nests more than ${MAX_DEPTH} files deep`);
+    else inputs.add(target);
   };
   for (const entry of list(document.include)) {
     const paths =
