@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { GitHost } from './support/git-host';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
-import { webSite } from './support/web-site';
+import { servedPage, webSite } from './support/web-site';
 
 /** The project the deploy tests push: in `deploy/`, with a memory limit of its own. */
 const webProject = (port: number, page: string) => webSite(port, page, { dir: 'deploy', memLimit: '64m' });
@@ -249,6 +249,35 @@ describe('end to end: the three apps deploy a compose project from a git host on
       'stable',
     );
     assert.equal((await system.call('DELETE', `/deployments/${rollback.id}`)).status, 200);
+  });
+
+  it('ends a deployment in a definite state when the Manager restarts in the middle of it', async () => {
+    const slow = `${repo}-slow`;
+    const port = await freePort();
+    await git.push(ORG, slow, webSite(port, 'slow', { slowBuildSeconds: 4 }));
+    const accepted = await system.call<{ deploymentId: string }>('POST', '/deployments', {
+      org: ORG,
+      repo: slow,
+    });
+    assert.equal(accepted.status, 202);
+    const id = accepted.body.deploymentId;
+    // Restarted while the Worker builds: the new Manager finds the deployment unfinished and runs it again.
+    await eventually(async () => {
+      const log = await system.call<{ lines: string[] }>('GET', `/deployments/${id}/logs`);
+      return log.body.lines.some((line) => line.includes('sleep')) ? true : undefined;
+    }, 60_000);
+    await system.restart('manager');
+    const ended = await eventually(async () => {
+      const { status, body } = await system.call<DeploymentView>('GET', `/deployments/${id}`).catch(() => ({
+        status: 0,
+        body: null,
+      }));
+      return status === 200 && body && body.status !== 'requested' ? body : undefined;
+    }, 180_000);
+    assert.equal(ended.status, 'succeeded', JSON.stringify(ended));
+    assert.equal(await servedPage(port), 'slow');
+    assert.deepEqual((await system.call('GET', '/deployments/locks')).body, []);
+    await system.composeDown(ORG, slow);
   });
 
   it('refuses an organisation that is not allowed with 403 and the reason', async () => {

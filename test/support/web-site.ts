@@ -5,6 +5,8 @@ export interface WebSiteOptions {
   memLimit?: string;
   /** Adds a build step that fails. */
   broken?: boolean;
+  /** Adds a build step that takes this many seconds. */
+  slowBuildSeconds?: number;
   /** The host address the port is published on (loopback unless a test needs the firewall to open it). */
   hostIp?: string;
 }
@@ -29,6 +31,7 @@ export function webSite(port: number, page: string, options: WebSiteOptions = {}
     [at('web/Dockerfile')]: [
       'FROM testausdeploy/busybox:latest',
       ...(options.broken ? ['RUN false'] : []),
+      ...(options.slowBuildSeconds ? [`RUN sleep ${options.slowBuildSeconds}`] : []),
       'COPY index.html /www/index.html',
       'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
       '',
