@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { branchNameProblem, orgNameProblem, repoNameProblem } from '@testausdeploy/domain';
+import { errorText, gitDetail, gitEnvironment, isTimeout, redact } from './git-output';
 import { isSshUrl, sshCommand, sshRefusal } from './git-ssh';
 
 /** A repository, branch or clone could not be used; `reason` is safe to show the user (no credentials). */
@@ -49,50 +50,6 @@ export interface Checkout {
 
 function assertValid(problem: string | undefined): void {
   if (problem) throw new GitSourceError(problem);
-}
-
-/**
- * Base URLs may carry tokens (`https://x:TOKEN@host`): never let them reach a message. An ssh user name alone
- * (`ssh://git@host`) is no secret and stays.
- */
-function redact(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^\s/@]+)@/gi, (all, scheme: string, user: string) =>
-    isSshUrl(scheme) && !user.includes(':') ? all : `${scheme}***@`,
-  );
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** The line of git's output that explains the failure, for appending to a reason. */
-function gitDetail(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const line = lines.find((l) => l.startsWith('fatal:')) ?? lines[lines.length - 1] ?? 'unknown error';
-  return redact(line).slice(0, 300);
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && /block timeout reached/.test(err.message);
-}
-
-// simple-git refuses to pass on (or strips) GIT_* and editor/pager variables unless allowed one by one,
-// so the environment is rebuilt without them and only the one we need is allowed through.
-const GUARDED_ENV = new Set(['editor', 'pager', 'prefix', 'ssh_askpass', 'visual']);
-
-function gitEnvironment(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    const k = key.toLowerCase();
-    if (value !== undefined && !k.startsWith('git_') && !GUARDED_ENV.has(k)) env[key] = value;
-  }
-  // A repository that needs credentials we lack must fail, not wait forever for someone to type a password.
-  env.GIT_TERMINAL_PROMPT = '0';
-  env.GCM_INTERACTIVE = 'never';
-  return env;
 }
 
 /** Clones and updates deployed repositories in one central directory, one folder per org/repo. */
