@@ -57,8 +57,12 @@ export class ContainerCreation {
       container.creationFailed((error as Error).message);
       throw error;
     } finally {
-      await this.repository.save(container, actor);
-      this.inFlight.delete(request.name);
+      try {
+        await this.repository.save(container, actor);
+      } finally {
+        // Unsaved, it stays "creating" and is settled as unfinished once no longer in flight.
+        this.inFlight.delete(request.name);
+      }
     }
     return this.directory.find(request.name);
   }
