@@ -179,7 +179,8 @@ describe('Firewall (real nft, in network namespaces)', () => {
     assert.equal(await outside.fetch(HOST, 8080), 'host 8080', 'a flushed table filters nothing');
     assert.equal(await outside.fetch(HOST, 22001), null, 'and forwards nothing');
 
-    const report = await firewall.reconcile();
+    // The Manager resending the same state is a reconcile too: the repair is reported, not silent.
+    const report = await firewall.replace(state);
     assert.equal(report.drift.length, 1);
     assert.deepEqual(report.drift[0].differences, [
       'chain filter_prerouting has 0 rules, not the 3 written',

@@ -77,10 +77,15 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
     return this.change(() => next);
   }
 
-  /** Derives the next state from the current one inside the queue, so concurrent changes never lose each other. */
+  /**
+   * Derives the next state from the current one inside the queue, so concurrent changes never lose each other.
+   * The same state again (the Manager resending it) is a reconcile: rewriting it blindly would repair a change
+   * made behind the Guardian's back without reporting it.
+   */
   change(next: (current: FirewallState) => FirewallState): Promise<FirewallReport> {
     return this.serialized(async () => {
       const checked = checkState(next(this.state), this.limits);
+      if (JSON.stringify(checked) === JSON.stringify(this.state)) return this.restore();
       await this.write(checked);
       this.state = checked;
       this.keep(checked);
@@ -90,24 +95,24 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** Reads the rules back and restores them if they are not what was written, recording the drift. */
   reconcile(): Promise<FirewallReport> {
-    return this.serialized(async () => {
-      const table = await this.tableDifferences(this.state);
-      const dockerUser = await this.dockerUserRules.check();
-      const found =
-        dockerUser === false ? [...table, "DOCKER-USER does not start with the Guardian's rules"] : table;
-      if (found.length > 0) {
-        this.logger.warn(
-          `the firewall changed behind the Guardian's back, restoring it: ${found.join('; ')}`,
-        );
-        const detectedAt = new Date().toISOString();
-        this.drift.push({ sequence: ++this.sequence, boot: this.boot, detectedAt, differences: found });
-        this.drift.splice(0, Math.max(0, this.drift.length - MAX_DRIFT_REPORTS));
-      }
-      if (table.length > 0) await this.write(this.state);
-      // Docker's chain only changes with dockerd, not with the ports: checked here, not on every change.
-      this.dockerUser = dockerUser === false ? await this.dockerUserRules.ensure() : dockerUser;
-      return this.report();
-    });
+    return this.serialized(() => this.restore());
+  }
+
+  private async restore(): Promise<FirewallReport> {
+    const table = await this.tableDifferences(this.state);
+    const dockerUser = await this.dockerUserRules.check();
+    const found =
+      dockerUser === false ? [...table, "DOCKER-USER does not start with the Guardian's rules"] : table;
+    if (found.length > 0) {
+      this.logger.warn(`the firewall changed behind the Guardian's back, restoring it: ${found.join('; ')}`);
+      const detectedAt = new Date().toISOString();
+      this.drift.push({ sequence: ++this.sequence, boot: this.boot, detectedAt, differences: found });
+      this.drift.splice(0, Math.max(0, this.drift.length - MAX_DRIFT_REPORTS));
+    }
+    if (table.length > 0) await this.write(this.state);
+    // Docker's chain only changes with dockerd, not with the ports: checked here, not on every change.
+    this.dockerUser = dockerUser === false ? await this.dockerUserRules.ensure() : dockerUser;
+    return this.report();
   }
 
   /** The rules as they stand, read back from the kernel first. */
