@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { eventually } from './support/ports';
-import { SshClient } from './support/ssh-client';
+import { ssh, sshKeyPair, sshWhenUp } from './support/ssh';
 import { System } from './support/system';
 
 const run = promisify(execFile);
@@ -36,7 +36,7 @@ async function bridgeSubnet(): Promise<string> {
  */
 describe('end to end: members’ containers in LXD, reached over SSH', () => {
   let system: System;
-  let ssh: SshClient;
+  let key: { key: string; publicKey: string };
   let backupDir: string;
   let alice: Call;
   let bob: Call;
@@ -50,12 +50,12 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
       allowedOrgs: 'none',
       gitBaseUrl: 'http://127.0.0.1:9',
       env: {
-        manager: { CONTAINER_SSH_PORTS: '42000-42999' },
+        manager: { CONTAINER_SSH_PORTS: '42000-42999', SCHEDULE_TICK_MS: '500' },
         worker: { BACKUP_DIR: backupDir },
         guardian: { CONTAINER_SUBNETS: await bridgeSubnet() },
       },
     });
-    ssh = await SshClient.create();
+    key = await sshKeyPair(join(system.dir, 'member-key'));
     const member = async (who: string): Promise<Call> => {
       const { body } = await system.call<{ token: string }>('POST', '/members', { name: who });
       return (method, path, payload) => system.call<ContainerView>(method, path, payload, body.token);
@@ -66,23 +66,22 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
   after(async () => {
     for (const container of [name, copy])
       await run('lxc', ['delete', '--force', container]).catch(() => undefined);
-    await ssh.dispose();
     await system.stop();
     await rm(backupDir, { recursive: true, force: true });
   });
 
   it("creates a member's container that takes their key over SSH, and forwards its port through the Guardian", async () => {
-    const created = await alice('POST', '/containers', { name, limits, sshKeys: [ssh.publicKey] });
+    const created = await alice('POST', '/containers', { name, limits, sshKeys: [key.publicKey] });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.equal(created.body.status, 'running');
     assert.equal(created.body.owner, 'alice');
     const { sshPort, ipv4 } = created.body;
     assert.equal(
-      await ssh.runWhenUp('alice', sshPort, 'echo kept > notes && sudo -n true && echo ok'),
+      await sshWhenUp(key.key, sshPort, 'alice', 'echo kept > notes && sudo -n true && echo ok'),
       'ok\n',
     );
     // The root disk's size is a quota the btrfs pool enforces: 3 GiB do not fit in 2.
-    await assert.rejects(ssh.run('alice', sshPort, 'fallocate -l 3G big'), /Disk quota exceeded/);
+    await assert.rejects(ssh(key.key, sshPort, 'alice', 'fallocate -l 3G big'), /Disk quota exceeded/);
 
     const shown = await alice('GET', `/containers/${name}`);
     assert.equal(shown.body.live?.status, 'Running');
@@ -101,10 +100,27 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
   it('restores a snapshot: a file deleted after it is back', async () => {
     const { sshPort } = (await alice('GET', `/containers/${name}`)).body;
     assert.equal((await alice('POST', `/containers/${name}/snapshots`, { snapshot: 'before' })).status, 201);
-    await ssh.run('alice', sshPort, 'rm notes');
+    await ssh(key.key, sshPort, 'alice', 'rm notes');
     const restored = await alice('POST', `/containers/${name}/snapshots/before/restore`);
     assert.equal(restored.status, 200, JSON.stringify(restored.body));
-    assert.equal(await ssh.runWhenUp('alice', sshPort, 'cat notes'), 'kept\n');
+    assert.equal(await sshWhenUp(key.key, sshPort, 'alice', 'cat notes'), 'kept\n');
+  });
+
+  it('takes scheduled snapshots as the scheduler', async () => {
+    const schedule = { snapshots: { everyHours: 24, keep: 1 } };
+    assert.equal((await alice('PUT', `/containers/${name}/schedule`, schedule)).status, 200);
+    const [scheduled] = await eventually(async () => {
+      const { body } = await system.call<{ snapshot: string }[]>('GET', `/containers/${name}/snapshots`);
+      const found = body.filter(({ snapshot }) => snapshot.startsWith('auto-'));
+      return found.length > 0 ? found : undefined;
+    }, 30_000);
+    const audit = await system.call<{ entries: { actor: string; data: { snapshot: string } }[] }>(
+      'GET',
+      `/audit?streamId=container-${name}&type=SnapshotCreated`,
+    );
+    const entry = audit.body.entries.find(({ data }) => data.snapshot === scheduled.snapshot);
+    assert.equal(entry?.actor, 'scheduler');
+    await alice('PUT', `/containers/${name}/schedule`, {});
   });
 
   it('exports a backup, and a container restored from it after the original is deleted takes the same key', async () => {
@@ -131,7 +147,7 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
     const restored = await alice('POST', `/containers/${name}/backups/nightly/restore`, { newName: copy });
     assert.equal(restored.status, 201, JSON.stringify(restored.body));
     assert.equal(restored.body.owner, 'alice');
-    assert.equal(await ssh.runWhenUp('alice', restored.body.sshPort, 'cat notes'), 'kept\n');
+    assert.equal(await sshWhenUp(key.key, restored.body.sshPort, 'alice', 'cat notes'), 'kept\n');
 
     const audit = await system.call<{ entries: { type: string; actor: string }[] }>(
       'GET',
@@ -158,7 +174,7 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
     const image = await alice('POST', '/containers', {
       name: `${name}-img`,
       limits,
-      sshKeys: [ssh.publicKey],
+      sshKeys: [key.publicKey],
       image: 'nosuch/image',
     });
     assert.equal(image.status, 400, JSON.stringify(image.body));

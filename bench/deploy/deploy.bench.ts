@@ -106,15 +106,7 @@ async function main(): Promise<void> {
       '--rmi',
       'local',
     ]).catch(() => undefined);
-    await run('docker-compose', [
-      '-p',
-      `td_${ORG}_${repo}`,
-      '-f',
-      join(system.reposDir, ORG, repo, 'docker-compose.yml'),
-      'down',
-      '--rmi',
-      'local',
-    ]).catch(() => undefined);
+    await system.composeDown(ORG, repo).catch(() => undefined);
     await system.stop();
     await git.stop();
     await rm(scratch, { recursive: true, force: true });

@@ -11,7 +11,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { ContainerCommandsUnderTest, ssh, sshKeyPair } from '../../test/support/member-containers';
+import { ContainerCommandsUnderTest } from '../../test/support/member-containers';
+import { ssh, sshKeyPair } from '../../test/support/ssh';
 import { freePort } from '../../test/support/ports';
 import { percentile, Row, table, timed } from '../measure';
 
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
   const ours: Times[] = [];
   const theirs: Times[] = [];
   try {
-    const key = await sshKeyPair(dir, 'bench');
+    const key = await sshKeyPair(path.join(dir, 'bench'));
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which goes first, so that neither always meets a warmer page cache.
       const steps = [

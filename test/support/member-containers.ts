@@ -1,14 +1,8 @@
 import { NestFactory } from '@nestjs/core';
-import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { icpCommands, IcpData, IcpError, IcpErrorCode, IcpHandlers, IcpResult } from '@testausdeploy/icp';
 import { loadWorkerConfig, WorkerConfig } from '../../apps/worker/src/config/worker-config';
 import { ContainerCommands } from '../../apps/worker/src/containers/container-commands';
 import { ContainersModule } from '../../apps/worker/src/containers/containers.module';
-
-const run = promisify(execFile);
 
 type ContainerCommand = keyof ReturnType<ContainerCommands['handlers']> & keyof typeof icpCommands;
 
@@ -64,42 +58,4 @@ export class ContainerCommandsUnderTest {
   stop(): Promise<void> {
     return this.close();
   }
-}
-
-/** A fresh ed25519 key pair in `dir`; returns the private key's path and the public key's line. */
-export async function sshKeyPair(dir: string, name: string): Promise<{ key: string; publicKey: string }> {
-  const key = path.join(dir, name);
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key]);
-  return { key, publicKey: (await fs.readFile(`${key}.pub`, 'utf8')).trim() };
-}
-
-/** Runs `command` over SSH as `user` on 127.0.0.1:port with only `key`; resolves with stdout. */
-export async function ssh(key: string, port: number, user: string, command: string): Promise<string> {
-  const { stdout } = await run(
-    'ssh',
-    [
-      '-i',
-      key,
-      '-p',
-      String(port),
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'PasswordAuthentication=no',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'ConnectTimeout=10',
-      '-o',
-      'LogLevel=ERROR',
-      `${user}@127.0.0.1`,
-      command,
-    ],
-    { timeout: 30_000 },
-  );
-  return stdout;
 }

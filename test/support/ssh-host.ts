@@ -1,17 +1,9 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { freePort, waitForPort } from './ports';
-
-const run = promisify(execFile);
-
-/** Generates an ed25519 key pair without passphrase at `file` (mode 600) and `file.pub`; returns the public half. */
-export async function sshKeyPair(file: string): Promise<string> {
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'test', '-f', file]);
-  return (await readFile(`${file}.pub`, 'utf8')).trim();
-}
+import { sshKeyPair } from './ssh';
 
 /**
  * A private sshd on 127.0.0.1 with its own freshly generated host key, letting in only `authorizedKeys` (as
@@ -31,7 +23,7 @@ export class SshHost {
   static async start(authorizedKeys: string[]): Promise<SshHost> {
     const dir = await mkdtemp(join(tmpdir(), 'sshd-'));
     const hostKey = join(dir, 'host_ed25519');
-    const hostPublic = (await sshKeyPair(hostKey)).split(' ').slice(0, 2).join(' ');
+    const hostPublic = (await sshKeyPair(hostKey)).publicKey.split(' ').slice(0, 2).join(' ');
     // `restrict`: no forwarding, no pty; running git-upload-pack is all the key is for.
     await writeFile(join(dir, 'authorized_keys'), authorizedKeys.map((key) => `restrict ${key}\n`).join(''));
     const port = await freePort();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { IcpFixture, sleep, until } from '../../../test/support/icp';
+import { healthOnly, IcpFixture, sleep, until } from '../../../test/support/icp';
 import { IcpData } from './commands';
 import { CommandContext } from './command-dispatcher';
 import { IcpError } from './frames';
@@ -37,7 +37,7 @@ describe('ICP cancel: a client stops a request it no longer wants', () => {
     ({ server, port } = await icp.server(
       worker,
       () => [manager.fingerprint],
-      { health: async () => ({ service: 'worker', version: 'test' }), containerLogs: following },
+      { ...healthOnly, containerLogs: following },
       { abandonAfterMs: 300 },
     ));
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { IcpFixture, until } from '../../../test/support/icp';
+import { healthOnly, IcpFixture, until } from '../../../test/support/icp';
 import { IcpCloseCode } from './frames';
 import { Identity } from './identity';
 import { IcpServer } from './icp-server';
@@ -68,12 +68,9 @@ describe('ICP server under malformed input', () => {
   before(async () => {
     icp = await IcpFixture.create();
     [manager, worker] = await icp.identities('manager', 'worker');
-    ({ server, port } = await icp.server(
-      worker,
-      () => [manager.fingerprint],
-      { health: async () => ({ service: 'worker', version: 'test' }) },
-      { authenticationTimeoutMs: 2000 },
-    ));
+    ({ server, port } = await icp.server(worker, () => [manager.fingerprint], healthOnly, {
+      authenticationTimeoutMs: 2000,
+    }));
   });
 
   after(() => icp.cleanUp());

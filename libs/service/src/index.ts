@@ -4,3 +4,4 @@ export * from './node-service';
 export * from './node-main';
 export * from './icp-node.providers';
 export * from './version';
+export * from './ipv4';

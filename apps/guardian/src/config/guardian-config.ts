@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { env, NodeServiceConfig, parseEnv } from '@testausdeploy/service';
-import { parseSubnet, Subnet } from '../firewall/subnet';
+import { env, NodeServiceConfig, parseEnv, parseSubnet, Subnet } from '@testausdeploy/service';
 
 export const guardianConfigSchema = z.object({
   /** Host ports the Guardian manages: closed to the outside unless the Manager opens or forwards them. */

@@ -1,6 +1,5 @@
 import { FirewallState, IcpError, IcpErrorCode } from '@testausdeploy/icp';
-import { PortRange } from '@testausdeploy/service';
-import { hostOf, Subnet } from './subnet';
+import { hostOf, PortRange, Subnet } from '@testausdeploy/service';
 
 export interface FirewallLimits {
   /** Host ports the Manager may open or forward. */

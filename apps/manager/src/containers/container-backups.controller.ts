@@ -20,7 +20,7 @@ export class ContainerBackupsController {
 
   @Get()
   async list(@Param('name') name: string, @CurrentCaller() caller: Caller) {
-    return (await this.queries.execute(new GetContainerQuery(name, caller))).backups;
+    return (await this.queries.execute(new GetContainerQuery(name, caller, false))).backups;
   }
 
   @Post()

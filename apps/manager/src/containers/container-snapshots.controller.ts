@@ -20,7 +20,7 @@ export class ContainerSnapshotsController {
 
   @Get()
   async list(@Param('name') name: string, @CurrentCaller() caller: Caller) {
-    return (await this.queries.execute(new GetContainerQuery(name, caller))).snapshots;
+    return (await this.queries.execute(new GetContainerQuery(name, caller, false))).snapshots;
   }
 
   @Post()

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IcpError, IcpErrorCode } from '@testausdeploy/icp';
+import { hostAddresses, ipv4Text, parseCidr } from '@testausdeploy/service';
 import { conflict } from './container-errors';
 import { LxdClient } from './lxd/lxd-client';
 import type { Placement } from './member-container';
@@ -56,15 +57,11 @@ export class ContainerPlacement {
 
 /** The first host address of `cidr` (`10.151.0.1/24`) that is not in `used`; the bridge's own is used. */
 export function firstFree(cidr: string, used: Set<string>): string {
-  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-  if (!match)
+  const parsed = parseCidr(cidr);
+  if (!parsed)
     throw new IcpError(IcpErrorCode.CommandFailed, `the bridge has no IPv4 subnet (${cidr || 'none'})`);
-  const address = match.slice(1, 5).reduce((n, octet) => n * 256 + Number(octet), 0);
-  const size = 2 ** (32 - Number(match[5]));
-  const network = address - (address % size);
-  const text = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-  for (let host = network + 1; host < network + size - 1; host++) {
-    if (host !== address && !used.has(text(host))) return text(host);
+  for (const host of hostAddresses(parsed.subnet)) {
+    if (host !== parsed.address && !used.has(ipv4Text(host))) return ipv4Text(host);
   }
   throw new IcpError(IcpErrorCode.Conflict, `no free address left on the bridge's subnet ${cidr}`);
 }

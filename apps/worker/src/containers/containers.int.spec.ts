@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { removeInstances } from '../../../../test/support/lxd-instances';
 import { promisify } from 'node:util';
 import { ContainerInfo } from '@testausdeploy/icp';
-import { ContainerCommandsUnderTest, ssh, sshKeyPair } from '../../../../test/support/member-containers';
+import { ContainerCommandsUnderTest } from '../../../../test/support/member-containers';
+import { ssh, sshKeyPair } from '../../../../test/support/ssh';
 import { freePort } from '../../../../test/support/ports';
 import { LxdClient } from './lxd/lxd-client';
 
@@ -36,7 +37,10 @@ describe('members containers through the Worker commands, against LXD', () => {
         throw new Error(`LXD or the image ${IMAGE} is missing (${String(err)}): run ensure_lxd_image`);
       });
       tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'td-containers-'));
-      [first, second] = await Promise.all([sshKeyPair(tmp, 'first'), sshKeyPair(tmp, 'second')]);
+      [first, second] = await Promise.all([
+        sshKeyPair(path.join(tmp, 'first')),
+        sshKeyPair(path.join(tmp, 'second')),
+      ]);
       await run('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', path.join(tmp, 'rsa')]);
       rsa2048 = (await fs.readFile(path.join(tmp, 'rsa.pub'), 'utf8')).trim();
       port = await freePort();

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GitHost } from '../../../../test/support/git-host';
-import { SshHost, sshKeyPair } from '../../../../test/support/ssh-host';
+import { sshKeyPair } from '../../../../test/support/ssh';
+import { SshHost } from '../../../../test/support/ssh-host';
 import { GitRepositories, GitSourceError } from './git-repositories';
 
 async function refusal(promise: Promise<unknown>): Promise<GitSourceError> {
@@ -29,7 +30,7 @@ describe('GitRepositories over ssh with a deploy key (real sshd on 127.0.0.1)', 
     await fs.mkdir(keysDir);
     deployKey = path.join(keysDir, 'id_ed25519');
     strangerKey = path.join(keysDir, 'stranger');
-    const deployPublic = await sshKeyPair(deployKey);
+    const deployPublic = (await sshKeyPair(deployKey)).publicKey;
     await sshKeyPair(strangerKey);
     remotes = await GitHost.start();
     sshd = await SshHost.start([deployPublic]);
@@ -104,7 +105,7 @@ describe('GitRepositories over ssh with a deploy key (real sshd on 127.0.0.1)', 
     const empty = path.join(dir, 'known_hosts-empty');
     await fs.writeFile(empty, '');
     const other = path.join(dir, 'known_hosts-other');
-    const otherHost = await sshKeyPair(path.join(dir, 'other-host'));
+    const otherHost = (await sshKeyPair(path.join(dir, 'other-host'))).publicKey;
     await fs.writeFile(other, `[127.0.0.1]:${sshd.port} ${otherHost}\n`);
     for (const knownHostsFile of [empty, other]) {
       const repos = repositories(`repos-${path.basename(knownHostsFile)}`, deployKey, knownHostsFile);

@@ -17,10 +17,10 @@ export class GetContainerHandler implements IQueryHandler<GetContainerQuery> {
     private readonly worker: WorkerContainers,
   ) {}
 
-  async execute({ name, caller }: GetContainerQuery) {
+  async execute({ name, caller, live: withLive }: GetContainerQuery) {
     await this.repository.loadFor(name, caller);
     const view = await this.directory.find(name);
-    const active = view?.status === 'running' || view?.status === 'stopped';
+    const active = withLive && (view?.status === 'running' || view?.status === 'stopped');
     const live: ContainerInfo | null = active
       ? await this.worker.request('showContainer', { name }).catch(() => null)
       : null;
