@@ -312,6 +312,7 @@ ensure_lxd() {
 
 ensure_lxd_daemon() {
   lxd_answers && return 0
+  clear_dead_mount /var/lib/lxcfs
   if ! mountpoint -q /var/lib/lxcfs && ! pid_alive "$TD_RUN_DIR/lxcfs.pid" lxcfs; then
     if [[ -c /dev/fuse ]]; then
       log "starting lxcfs (log $TD_LOG_DIR/lxcfs.log)"
@@ -335,6 +336,17 @@ ensure_lxd_daemon() {
     tail -n 30 "$TD_LOG_DIR/lxd.log" >&2 2>/dev/null || true
     die "lxd did not become ready in 60s"
   fi
+}
+
+# clear_dead_mount PATH: detach a FUSE mount whose daemon is gone. Such a mount outlives its process (for instance
+# when the machine's processes were stopped but not its mounts) and answers every stat with "Transport endpoint is
+# not connected", which would stop lxcfs from mounting there again.
+clear_dead_mount() {
+  local path=$1
+  awk -v p="$path" '$2 == p { found = 1 } END { exit !found }' /proc/mounts || return 0
+  stat "$path" >/dev/null 2>&1 && return 0
+  log "detaching the dead mount at $path"
+  umount -l "$path"
 }
 
 ensure_lxd_init() {
