@@ -99,6 +99,44 @@ describe('EventStore on the real database', () => {
     assert.equal(await store.headPosition(), head + 2);
   });
 
+  it('refuses a stale version and answers a repeated command that only another process has seen', async () => {
+    // A second store knows nothing of what the first wrote: its quick first try meets the unique indexes.
+    const other = new EventStore(db, { source: 'other' });
+    await store.append('s-9', 0, [{ type: 'A', data: {} }], cause);
+    const recorded = await store.append('s-9', 1, [{ type: 'B', data: {} }], { ...cause, commandId: 'k-9' });
+    const head = await store.headPosition();
+    await assert.rejects(
+      other.append('s-9', 0, [{ type: 'Stale', data: {} }], cause),
+      (error: unknown) => error instanceof ConcurrencyError && error.actualVersion === 2,
+    );
+    await assert.rejects(
+      other.append('s-9', 1, [{ type: 'Stale', data: {} }], cause),
+      (error: unknown) => error instanceof ConcurrencyError && error.actualVersion === 2,
+    );
+    const again = await other.append('s-9', 1, [{ type: 'B', data: { retried: true } }], {
+      ...cause,
+      commandId: 'k-9',
+    });
+    assert.equal(again.duplicate, true);
+    assert.deepEqual(again.events, recorded.events);
+    // A group mixing a repeated command, a stale version and a good append settles each on its own.
+    const mixed = await Promise.allSettled([
+      other.append('s-9', 1, [{ type: 'B', data: {} }], { ...cause, commandId: 'k-9' }),
+      other.append('s-9', 0, [{ type: 'Stale', data: {} }], cause),
+      other.append('s-10', 0, [{ type: 'Fresh', data: {} }], cause),
+    ]);
+    assert.deepEqual(
+      mixed.map((result) => result.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual(
+      (await store.readStream('s-9')).map((event) => event.type),
+      ['A', 'B'],
+    );
+    assert.equal(await store.headPosition(), head + 1);
+    assert.deepEqual(await store.verify(), { ok: true, checked: head + 1, head: head + 1, firstBreak: null });
+  });
+
   it('refuses an expected version ahead of the stream, so no stream gets a gap', async () => {
     await assert.rejects(store.append('s-3', 5, [{ type: 'A', data: {} }], cause), ConcurrencyError);
     assert.deepEqual(await store.readStream('s-3'), []);

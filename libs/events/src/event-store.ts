@@ -247,6 +247,9 @@ export class EventStore {
   private async commitBatch(batch: PendingAppend[]): Promise<void> {
     const deadline = Date.now() + (this.options.waitMs ?? 10_000);
     let pending = batch;
+    // The first try trusts the unique indexes to catch what it does not look up; anything it could not
+    // settle is decided again with every look-up (see tryCommit).
+    let thorough = false;
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       const tail = this.known
         ? { state: 'committed' as const, end: this.known.end }
@@ -258,25 +261,41 @@ export class EventStore {
           continue;
         }
       } else {
-        pending = await this.tryCommit(pending, tail.end).catch((error) => {
+        pending = await this.tryCommit(pending, tail.end, thorough).catch((error) => {
           this.known = null;
           throw error;
         });
         if (pending.length === 0) return;
+        if (!thorough) {
+          thorough = true;
+          continue;
+        }
       }
       if (Date.now() > deadline) throw new WriterBusyError(this.options.waitMs ?? 10_000);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 
-  /** Settles what it can of the group after the committed `end`; returns the appends still to be written. */
-  private async tryCommit(batch: PendingAppend[], from: CommittedEnd): Promise<PendingAppend[]> {
+  /**
+   * Settles what it can of the group after the committed `end`; returns the appends still to be decided.
+   *
+   * A quick try (`thorough` false) looks up neither command ids nor the next version of a stream: the unique
+   * indexes on `commandKey` and `(streamId, version)` refuse the insert of a repeated command or of a version
+   * that exists, and the insert then stops there like a lost position race. An append it cannot place (a
+   * version that does not match) is left undecided rather than refused, since it may be a repeated command.
+   */
+  private async tryCommit(
+    batch: PendingAppend[],
+    from: CommittedEnd,
+    thorough: boolean,
+  ): Promise<PendingAppend[]> {
     const end = from.position;
     const [versions, earlier] = await Promise.all([
-      this.streamVersions(batch, end),
-      this.earlierCommands(batch, end),
+      this.streamVersions(batch, end, thorough),
+      thorough ? this.earlierCommands(batch, end) : new Map<string, StoredEvent[]>(),
     ]);
     const settled: (() => void)[] = [];
+    const undecided: PendingAppend[] = [];
     const inGroup = new Map<string, StoredEvent[]>();
     const planned: { append: PendingAppend; from: number }[] = [];
     for (const append of batch) {
@@ -287,7 +306,11 @@ export class EventStore {
         settled.push(() => append.resolve({ events: previous, duplicate: true }));
         continue;
       }
-      const actual = versions.get(append.streamId) ?? 0;
+      const actual = versions.get(append.streamId);
+      if (actual === undefined || (actual !== append.expectedVersion && !thorough)) {
+        undecided.push(append);
+        continue;
+      }
       if (actual !== append.expectedVersion) {
         settled.push(() =>
           append.reject(new ConcurrencyError(append.streamId, append.expectedVersion, actual)),
@@ -314,8 +337,9 @@ export class EventStore {
     }
     const inserted = all.length > 0 ? await this.insert(all) : 0;
     if (inserted < all.length) {
-      // Another writer took a position first. The appends wholly inserted before it are committed; the rest
-      // of the group is decided again from the new end of the log.
+      // Another writer took a position first, or a unique index refused a repeated command or a version that
+      // exists. The appends wholly inserted before it are committed; the rest of the group is decided again
+      // from the new end of the log.
       const committed = written.filter(
         ({ stored }) => stored[stored.length - 1].position < all[0].position + inserted,
       );
@@ -328,7 +352,7 @@ export class EventStore {
     settled.forEach((settle) => settle());
     this.announce(all);
     this.remember(from, all, versions);
-    return [];
+    return undecided;
   }
 
   /** Keeps the new end and the stream versions as of it, so the next append of this process needs no reads. */
@@ -371,7 +395,7 @@ export class EventStore {
 
   /**
    * Inserts a group in position order and returns how many documents went in. Whoever inserts a position
-   * first owns it: a writer that loses a race stops at that document. The unfinished append it was writing is
+   * first owns it: a writer that loses a race, or meets a unique index's refusal, stops at that document. The unfinished append it was writing is
    * taken back out (nobody has seen it); appends before it stand.
    */
   private async insert(documents: StoredEvent[]): Promise<number> {
@@ -404,7 +428,11 @@ export class EventStore {
    * exact index key (stream and version, command id, position): mongo-java-server scans the whole collection for
    * anything else, and these run on every append.
    */
-  private async streamVersions(batch: PendingAppend[], end: number): Promise<Map<string, number>> {
+  private async streamVersions(
+    batch: PendingAppend[],
+    end: number,
+    thorough: boolean,
+  ): Promise<Map<string, number>> {
     const cached = this.known?.end.position === end ? this.known.versions : new Map<string, number>();
     const expected = new Map<string, number>();
     for (const append of batch) {
@@ -413,11 +441,27 @@ export class EventStore {
       }
     }
     const versions = await Promise.all(
-      [...expected].map(
-        async ([streamId, version]) => [streamId, await this.versionIfAt(streamId, version)] as const,
-      ),
+      [...expected].map(async ([streamId, version]) => {
+        const found = thorough
+          ? await this.versionIfAt(streamId, version)
+          : await this.versionIfReached(streamId, version);
+        return [streamId, found] as const;
+      }),
     );
-    return new Map([...cached, ...versions]);
+    return new Map([
+      ...cached,
+      ...versions.filter((entry): entry is [string, number] => entry[1] !== undefined),
+    ]);
+  }
+
+  /**
+   * `version` if the stream has reached it, for a quick try: whether it went further is left to the unique
+   * index, which refuses the next version if it exists. Versions are gapless, so version 0 is always reached.
+   */
+  private async versionIfReached(streamId: string, version: number): Promise<number | undefined> {
+    if (version === 0) return 0;
+    const at = await this.events.findOne({ streamId, version }, { projection: { _id: 1 } });
+    return at ? version : undefined;
   }
 
   /** `version` if the stream is exactly there; otherwise its real version, found the slow way (a conflict). */
