@@ -29,6 +29,8 @@ export const config = {
   replayBatch: int('BENCH_REPLAY_BATCH', 500),
   /** The ProjectionRunner's flushEvery: changed documents per read model collected before a bulk write. */
   flushEvery: int('BENCH_FLUSH_EVERY', 10_000),
+  /** Rounds of each append run (baseline and store alternating, each round on a fresh database): medians count. */
+  rounds: int('BENCH_ROUNDS', 5),
   /** Warm-up sizes are the measured sizes divided by this. */
   warmupDivisor: int('BENCH_WARMUP_DIVISOR', 10),
 };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalJson } from './canonical-json';
+import { canonicalCopy, canonicalJson, sortedKeys } from './canonical-json';
+import { eventHash, GENESIS_HASH, sortedEventHash } from './event-hash';
 
 describe('canonicalJson', () => {
   it('sorts keys at every level, so the order a value was built in does not matter', () => {
@@ -31,5 +32,42 @@ describe('canonicalJson', () => {
     const time = new Date('2026-11-25T12:00:00.123Z');
     assert.equal(canonicalJson({ time, gone: undefined }), '{"time":"2026-11-25T12:00:00.123Z"}');
     assert.equal(canonicalJson(undefined), 'null');
+  });
+
+  it('sorts copies so that their plain JSON is the canonical JSON, and the append hash equals the verify hash', () => {
+    class Port {
+      constructor(readonly number: number) {}
+    }
+    const data = {
+      z: [{ y: 1, x: new Port(22), w: undefined }, null, 'text'],
+      a: { c: new Date('2026-11-29T00:00:00Z'), b: Number.NaN, gone: undefined },
+      m: Object.assign(Object.create(null), { q: 1, p: 2 }),
+    };
+    const copy = canonicalCopy(data);
+    assert.equal(JSON.stringify(copy), canonicalJson(data));
+    assert.deepEqual(Object.keys(copy), ['a', 'm', 'z']);
+    const time = new Date('2026-11-29T01:02:03.004Z');
+    const metadata = sortedKeys({
+      commandId: null,
+      actor: 'a',
+      correlationId: 'c',
+      causationId: null,
+      source: 's',
+      time,
+    });
+    assert.ok((metadata as { time: unknown }).time instanceof Date, 'Dates are kept for the database');
+    const event = {
+      batch: { first: 7, last: 8 },
+      data: copy,
+      metadata: metadata as never,
+      position: 7,
+      schemaVersion: 2,
+      streamId: 's-1',
+      type: 'Happened',
+      version: 3,
+    };
+    assert.equal(sortedEventHash(event, GENESIS_HASH), eventHash(event, GENESIS_HASH));
+    const shuffled = { ...event, data: { ...copy, a: { c: '2026-11-29T00:00:00.000Z', b: null } } };
+    assert.equal(eventHash(shuffled, GENESIS_HASH), eventHash(event, GENESIS_HASH));
   });
 });

@@ -22,7 +22,27 @@ function write(value: unknown): string | undefined {
   return `{${members.join(',')}}`;
 }
 
-/** A plain-JSON copy of event data: what is stored is exactly what is hashed (no undefined, no class instances). */
-export function plainJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value ?? null)) as T;
+/**
+ * A plain-JSON copy of event data with its keys in sorted order at every level: what is stored is exactly what
+ * is hashed (no undefined, no class instances), and JSON.stringify of it is already its canonical JSON.
+ */
+export function canonicalCopy<T>(value: T): T {
+  return sortedKeys(JSON.parse(JSON.stringify(value ?? null))) as T;
+}
+
+/**
+ * `value` with the members of every plain object in sorted key order (and undefined members left out); other
+ * objects, such as Dates, are kept as they are. JSON.stringify of the result equals canonicalJson of `value`.
+ */
+export function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const source = value as Record<string, unknown>;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(source).sort()) {
+    if (source[key] !== undefined) sorted[key] = sortedKeys(source[key]);
+  }
+  return sorted;
 }

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { Collection, Db, MongoBulkWriteError } from 'mongodb';
-import { plainJson } from './canonical-json';
+import { canonicalCopy, sortedKeys } from './canonical-json';
 import { ConcurrencyError, WriterBusyError } from './errors';
-import { eventHash, GENESIS_HASH } from './event-hash';
+import { eventHash, GENESIS_HASH, sortedEventHash } from './event-hash';
 import { ensureIndexes } from './indexes';
 import { CommittedEnd, completePrefix, readTail } from './log-tail';
-import { AppendMetadata, NewEvent, StoredEvent } from './stored-event';
+import { AppendMetadata, EventMetadata, NewEvent, StoredEvent } from './stored-event';
 import { Upcaster, Upcasters } from './upcasters';
 
 export interface EventStoreOptions {
@@ -374,18 +374,21 @@ export class EventStore {
     let hash = endHash;
     return planned.map(({ append, from }) => {
       const batch = { first: position + 1, last: position + append.events.length };
+      const { source } = this.options;
+      const metadata = sortedKeys({ commandId: null, ...append.metadata, source, time }) as EventMetadata;
       const stored = append.events.map((event, index) => {
+        // Every key in sorted order, at every level, so that its JSON is its canonical JSON.
         const unhashed = {
-          streamId: append.streamId,
-          version: from + index + 1,
-          position: ++position,
           batch,
-          type: event.type,
+          data: canonicalCopy(event.data),
+          metadata,
+          position: ++position,
           schemaVersion: this.upcasters.currentVersion(event.type),
-          data: plainJson(event.data),
-          metadata: { commandId: null, ...append.metadata, source: this.options.source, time },
+          streamId: append.streamId,
+          type: event.type,
+          version: from + index + 1,
         };
-        hash = eventHash(unhashed, hash);
+        hash = sortedEventHash(unhashed, hash);
         const commandKey = index === 0 ? (append.metadata.commandId ?? undefined) : undefined;
         return { ...unhashed, hash, ...(commandKey && { commandKey }) };
       });
@@ -395,8 +398,8 @@ export class EventStore {
 
   /**
    * Inserts a group in position order and returns how many documents went in. Whoever inserts a position
-   * first owns it: a writer that loses a race, or meets a unique index's refusal, stops at that document. The unfinished append it was writing is
-   * taken back out (nobody has seen it); appends before it stand.
+   * first owns it: a writer that loses a race, or meets a unique index's refusal, stops at that document. The
+   * unfinished append it was writing is taken back out (nobody has seen it); appends before it stand.
    */
   private async insert(documents: StoredEvent[]): Promise<number> {
     try {
