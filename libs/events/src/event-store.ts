@@ -375,7 +375,8 @@ export class EventStore {
     return planned.map(({ append, from }) => {
       const batch = { first: position + 1, last: position + append.events.length };
       const { source } = this.options;
-      const metadata = sortedKeys({ commandId: null, ...append.metadata, source, time }) as EventMetadata;
+      const { commandId = null } = append.metadata;
+      const metadata = sortedKeys({ ...append.metadata, commandId, source, time }) as EventMetadata;
       const stored = append.events.map((event, index) => {
         // Every key in sorted order, at every level, so that its JSON is its canonical JSON.
         const unhashed = {
