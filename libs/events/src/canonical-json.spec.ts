@@ -42,10 +42,12 @@ describe('canonicalJson', () => {
       z: [{ y: 1, x: new Port(22), w: undefined }, null, 'text'],
       a: { c: new Date('2026-11-29T00:00:00Z'), b: Number.NaN, gone: undefined },
       m: Object.assign(Object.create(null), { q: 1, p: 2 }),
+      n: JSON.parse('{"__proto__": {"polluted": true}, "k": 1}'),
     };
     const copy = canonicalCopy(data);
     assert.equal(JSON.stringify(copy), canonicalJson(data));
-    assert.deepEqual(Object.keys(copy), ['a', 'm', 'z']);
+    assert.deepEqual(Object.keys(copy), ['a', 'm', 'n', 'z']);
+    assert.match(JSON.stringify(copy), /"__proto__":\{"polluted":true\}/, 'a member named __proto__ is kept');
     const time = new Date('2026-11-29T01:02:03.004Z');
     const metadata = sortedKeys({
       commandId: null,

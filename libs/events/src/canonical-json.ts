@@ -42,7 +42,14 @@ export function sortedKeys(value: unknown): unknown {
   const source = value as Record<string, unknown>;
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(source).sort()) {
-    if (source[key] !== undefined) sorted[key] = sortedKeys(source[key]);
+    if (source[key] === undefined) continue;
+    // Defined, not assigned: a member named __proto__ (JSON.parse makes one) would set the prototype instead.
+    Object.defineProperty(sorted, key, {
+      value: sortedKeys(source[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return sorted;
 }
