@@ -55,6 +55,27 @@ describe('event log under interleaved writers', () => {
     });
   }
 
+  /** `count` one-event appends written as one insert after `position`, continuing the hash `after`. */
+  function chain(position: number, after: string, streamId: string, count: number): StoredEvent[] {
+    let previous = after;
+    return Array.from({ length: count }, (_, index) => {
+      const unhashed = {
+        streamId,
+        version: index + 1,
+        position: position + index + 1,
+        batch: { first: position + index + 1, last: position + index + 1 },
+        type: 'Chained',
+        schemaVersion: 1,
+        data: { index },
+        metadata: { ...cause, commandId: null, source: streamId, time: new Date() },
+      };
+      const hash = eventHash(unhashed, previous);
+      const link = index === 0 ? { after: previous } : {};
+      previous = hash;
+      return { ...unhashed, hash, write: position + 1, ...link };
+    });
+  }
+
   it('shows readers an append only once it is whole, and never skips one that finishes late', async () => {
     await first.append('a', 0, [{ type: 'One', data: {} }], cause);
     const head = await first.headPosition();
@@ -85,6 +106,83 @@ describe('event log under interleaved writers', () => {
     assert.deepEqual(
       (await first.readAll(head, 10)).map((event) => [event.position, event.type]),
       [[head + 1, 'Two']],
+    );
+    assert.equal((await first.verify()).ok, true);
+  });
+
+  it('shows readers nothing of an insert that continues one that failed, and removes it once it is stale', async () => {
+    const head = await first.headPosition();
+    const end = (await first.readAll(head - 1, 1))[0];
+    // The winner of a race for head + 1, and an insert another writer sent behind its own try at head + 1,
+    // which lost: contiguous, but chained to a hash that was never committed.
+    const [winner] = chain(head, end.hash, 'winner', 1);
+    const orphan = chain(head + 1, 'e'.repeat(64), 'orphan', 2);
+    await db.collection('events').insertMany([winner, ...orphan].map((event) => ({ ...event })));
+
+    assert.deepEqual(
+      (await first.readAll(head, 10)).map((event) => event.position),
+      [head + 1],
+    );
+    const ranged: number[] = [];
+    for await (const chunk of first.readRange(head)) ranged.push(...chunk.map((event) => event.position));
+    assert.deepEqual(ranged, [head + 1]);
+    assert.deepEqual(await first.readStream('orphan'), []);
+    assert.equal(await first.headPosition(), head + 1);
+    assert.equal((await first.verify()).ok, true);
+
+    // A writer waits behind it like behind an unfinished append, then takes it out.
+    const started = Date.now();
+    const { events } = await second.append('after-orphan', 0, [{ type: 'Three', data: {} }], cause);
+    assert.ok(Date.now() - started >= 900, 'the writer built on an insert whose link is broken');
+    assert.equal(events[0].position, head + 2);
+    assert.deepEqual(await first.readStream('orphan'), []);
+    assert.equal((await first.verify()).ok, true);
+  });
+
+  it('takes back an insert it sent behind one that lost a race, and commits those appends again', async () => {
+    await first.append('warm', 0, [{ type: 'Warm', data: {} }], cause);
+    // `first` remembers where the log ended; another process moves the end without it knowing.
+    await second.append('interloper', 0, [{ type: 'Interloper', data: {} }], cause);
+    const head = await first.headPosition();
+    const sent: number[] = [];
+    const insertMany = first.events.insertMany.bind(first.events);
+    first.events.insertMany = ((documents: StoredEvent[], options) => {
+      sent.push(...documents.map((event) => event.position));
+      return insertMany(documents, options);
+    }) as typeof first.events.insertMany;
+    const seen: StoredEvent[] = [];
+    let writing = true;
+    const reader = (async () => {
+      let position = head;
+      while (writing || position < head + 4) {
+        const batch = await first.readAll(position, 10);
+        seen.push(...batch);
+        position = batch.at(-1)?.position ?? position;
+        if (batch.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    })();
+    try {
+      const results = await Promise.all(
+        [1, 2, 3, 4].map((n) => first.append(`pipelined-${n}`, 0, [{ type: 'Tick', data: { n } }], cause)),
+      );
+      writing = false;
+      await reader;
+      assert.deepEqual(
+        results.map((result) => result.events[0].position).sort(),
+        [1, 2, 3, 4].map((n) => head + n),
+      );
+    } finally {
+      delete (first.events as Partial<typeof first.events>).insertMany;
+      writing = false;
+    }
+    // The first group met the interloper's position; the one sent behind it went in, was taken out, and its
+    // positions were written again.
+    assert.ok(sent.length > new Set(sent).size, `no insert was sent behind a failing one: ${sent}`);
+    const log = await first.readAll(head, 10);
+    assert.deepEqual(
+      seen.map((event) => [event.position, event.hash]),
+      log.map((event) => [event.position, event.hash]),
+      'a reader saw an event that is not in the log',
     );
     assert.equal((await first.verify()).ok, true);
   });

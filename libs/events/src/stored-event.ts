@@ -29,6 +29,17 @@ export interface StoredEvent<T extends string = string, D = unknown> {
   hash: string;
   /** `metadata.commandId`, on the first event of its append only: the unique key that makes commands idempotent. */
   commandKey?: string;
+  /**
+   * First position of the insert this event was written in: one ordered insert of a group of appends. Absent on
+   * events written before inserts were marked, each of which continued a log its writer had seen committed.
+   */
+  write?: number;
+  /**
+   * On an insert's first event: the hash of the event before it, the one the insert continues. An insert may be
+   * sent while the one before it is still in flight; if that one fails, this link is broken and readers never
+   * take the insert (see docs/events.md).
+   */
+  after?: string;
 }
 
 export interface NewEvent {
