@@ -187,6 +187,49 @@ describe('event log under interleaved writers', () => {
     assert.equal((await first.verify()).ok, true);
   });
 
+  it('keeps an insert sent behind one whose reply was lost, once it finds that one went in', async () => {
+    await first.append('warm-lost', 0, [{ type: 'Warm', data: {} }], cause);
+    const head = await first.headPosition();
+    const insertMany = first.events.insertMany.bind(first.events);
+    let calls = 0;
+    first.events.insertMany = (async (documents: StoredEvent[], options) => {
+      const result = await insertMany(documents, options);
+      if (calls++ === 0) throw new Error('connection lost after the write');
+      return result;
+    }) as typeof first.events.insertMany;
+    let results: PromiseSettledResult<unknown>[];
+    try {
+      results = await Promise.allSettled(
+        [1, 2, 3, 4].map((n) =>
+          first.append(`lost-${n}`, 0, [{ type: 'Tick', data: { n } }], { ...cause, commandId: `lost-${n}` }),
+        ),
+      );
+    } finally {
+      delete (first.events as Partial<typeof first.events>).insertMany;
+    }
+    // The first group's caller hears of the error; the group sent behind it continues a write that did go in.
+    assert.equal(calls, 2, 'the appends were not sent as two inserts');
+    assert.equal(results[0].status, 'rejected');
+    assert.match(String((results[0] as PromiseRejectedResult).reason), /connection lost/);
+    assert.deepEqual(
+      results.slice(1).map((result) => result.status),
+      ['fulfilled', 'fulfilled', 'fulfilled'],
+    );
+    const log = await first.readAll(head, 10);
+    assert.deepEqual(
+      log.map((event) => event.streamId),
+      ['lost-1', 'lost-2', 'lost-3', 'lost-4'],
+    );
+    // A retry of the command whose reply was lost is answered from the log.
+    const again = await first.append('lost-1', 0, [{ type: 'Tick', data: { n: 1 } }], {
+      ...cause,
+      commandId: 'lost-1',
+    });
+    assert.equal(again.duplicate, true);
+    assert.equal(again.events[0].position, head + 1);
+    assert.equal((await first.verify()).ok, true);
+  });
+
   it('delivers every event exactly once and in order to a reader while two processes write at once', async () => {
     const from = await first.headPosition();
     const writers = [first, second].flatMap((store, process) =>
