@@ -100,6 +100,10 @@ export class EventStore {
   /** Committed events after `afterPosition` (up to `untilPosition`), oldest first, at most `limit`. */
   async readAll(afterPosition: number, limit: number, untilPosition = Infinity): Promise<StoredEvent[]> {
     if (untilPosition <= afterPosition) return [];
+    // Nothing can follow unless the next position is taken: a look-up by key answers a follower's idle poll,
+    // where the range query would scan the whole log on a server that uses indexes only for exact keys.
+    const next = await this.events.findOne({ position: afterPosition + 1 }, { projection: { _id: 1 } });
+    if (!next) return [];
     const events = await this.events
       .find({ position: { $gt: afterPosition, $lte: untilPosition } }, { projection: { _id: 0 } })
       .sort({ position: 1 })
