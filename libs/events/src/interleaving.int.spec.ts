@@ -193,8 +193,10 @@ describe('event log under interleaved writers', () => {
     const insertMany = first.events.insertMany.bind(first.events);
     let calls = 0;
     first.events.insertMany = (async (documents: StoredEvent[], options) => {
+      // The first insert sent loses its reply, whichever of the two in flight the server finishes first.
+      const call = calls++;
       const result = await insertMany(documents, options);
-      if (calls++ === 0) throw new Error('connection lost after the write');
+      if (call === 0) throw new Error('connection lost after the write');
       return result;
     }) as typeof first.events.insertMany;
     let results: PromiseSettledResult<unknown>[];
