@@ -2,6 +2,11 @@
 # Shared helpers for scripts/*.sh. Source it from a bash script that runs with `set -euo pipefail`.
 # Every function is idempotent: it checks first, acts only when something is missing, and only ever
 # stops processes whose pid files it wrote itself (see scripts/down.sh).
+#
+# A check whose failure means "not there yet" never stands where `set -e` would end the script on it: it is
+# a condition (`if`, `||`, `&&`), never a bare `$(…)` or pipeline. A step that does fail says which step, shows
+# the end of its log and names the log file (run_logged); anything else that fails unexpectedly is named with
+# its file and line by the ERR trap below, so no script ever stops without a word.
 
 TD_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # The directories can be overridden from the environment (e.g. for a sandboxed run of up.sh).
@@ -9,6 +14,7 @@ TD_LIB_DIR="${TD_LIB_DIR:-/var/lib/testausdeploy}"
 TD_LOG_DIR="${TD_LOG_DIR:-/var/log/testausdeploy}"
 TD_RUN_DIR="${TD_RUN_DIR:-/run/testausdeploy}"
 TD_MONGO_SERVER_DIR="${TD_MONGO_SERVER_DIR:-/opt/testausdeploy/mongo-server}"
+TD_MONGO_SERVER_SRC="${TD_MONGO_SERVER_SRC:-$TD_REPO_ROOT/tools/mongo-server}"
 TD_BASE_IMAGE=testausdeploy/busybox:latest
 export TD_REPO_ROOT
 
@@ -16,6 +22,29 @@ log() { printf '[testausdeploy] %s\n' "$*" >&2; }
 die() {
   log "error: $*"
   exit 1
+}
+
+# on_unexpected_failure STATUS COMMAND FILE LINE: the ERR trap. errtrace makes functions, `$(…)` and subshells
+# inherit it, so a failure deep inside one is named where it happened and again where it ended the caller.
+on_unexpected_failure() {
+  log "error: \`$2\` failed with exit code $1 (${3#"$TD_REPO_ROOT"/}:$4)"
+}
+set -o errtrace
+trap 'on_unexpected_failure $? "$BASH_COMMAND" "${BASH_SOURCE[0]:-?}" "$LINENO"' ERR
+
+# run_logged WHAT LOGFILE CMD...: run the external command CMD (not a shell function: one would run without
+# `set -e` here) with its output appended to LOGFILE. If it fails, say that WHAT failed, show the end of
+# LOGFILE and where the whole of it is, and stop.
+run_logged() {
+  local what="$1" logfile="$2" status=0
+  shift 2
+  ensure_dirs
+  printf '\n=== %s: %s\n' "$(date -u +%FT%TZ)" "$*" >>"$logfile"
+  "$@" >>"$logfile" 2>&1 || status=$?
+  ((status == 0)) && return 0
+  log "error: $what failed with exit code $status; the end of its log:"
+  tail -n 25 "$logfile" | sed 's/^/    /' >&2
+  die "$what failed (whole log: $logfile)"
 }
 
 ensure_dirs() {
@@ -109,18 +138,19 @@ ensure_packages() {
     fi
   done
   ((${#missing[@]})) || return 0
-  log "installing ${missing[*]}"
+  log "installing ${missing[*]} (log $TD_LOG_DIR/apt.log)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  run_logged "apt-get update" "$TD_LOG_DIR/apt.log" apt-get update
+  run_logged "installing ${missing[*]}" "$TD_LOG_DIR/apt.log" \
+    apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
 # ensure_node_modules: npm ci when node_modules is missing or older than package-lock.json.
 ensure_node_modules() {
   if [[ ! -d "$TD_REPO_ROOT/node_modules" ]] ||
     [[ "$TD_REPO_ROOT/package-lock.json" -nt "$TD_REPO_ROOT/node_modules/.package-lock.json" ]]; then
-    log "npm ci"
-    (cd "$TD_REPO_ROOT" && npm ci --no-audit --no-fund >&2)
+    log "npm ci (log $TD_LOG_DIR/npm-ci.log)"
+    run_logged "npm ci" "$TD_LOG_DIR/npm-ci.log" npm --prefix "$TD_REPO_ROOT" ci --no-audit --no-fund
   fi
 }
 
@@ -165,18 +195,19 @@ mongo_ping() {
 # build_mongo_server: compile tools/mongo-server (mongo-java-server from Maven Central plus a small main) into
 # $TD_MONGO_SERVER_DIR, once per version of its pom and source.
 build_mongo_server() {
-  local src="$TD_REPO_ROOT/tools/mongo-server" stamp
+  local src="$TD_MONGO_SERVER_SRC" logfile="$TD_LOG_DIR/mongo-server-build.log" stamp
+  [[ -f "$src/pom.xml" && -f "$src/MongoWireServer.java" ]] || die "$src has no pom.xml and MongoWireServer.java"
   stamp="$(cat "$src/pom.xml" "$src/MongoWireServer.java" | sha256sum | cut -c1-16)"
   [[ -f "$TD_MONGO_SERVER_DIR/$stamp.built" ]] && return 0
-  command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch mongo-java-server"
-  command -v javac >/dev/null || die "a JDK (javac) is needed to build the database server"
-  log "building the MongoDB-wire server (mongo-java-server) into $TD_MONGO_SERVER_DIR"
+  command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch mongo-java-server (ensure_packages maven)"
+  command -v javac >/dev/null || die "a JDK (javac) is needed to build the database server (ensure_packages openjdk-17-jdk-headless)"
+  log "building the MongoDB-wire server (mongo-java-server) into $TD_MONGO_SERVER_DIR (log $logfile)"
   rm -rf "$TD_MONGO_SERVER_DIR"
   mkdir -p "$TD_MONGO_SERVER_DIR/classes"
-  mvn -q -B -Dstyle.color=never -f "$src/pom.xml" dependency:copy-dependencies -DoutputDirectory="$TD_MONGO_SERVER_DIR/lib" >&2 ||
-    die "mvn could not fetch mongo-java-server"
-  javac -d "$TD_MONGO_SERVER_DIR/classes" -cp "$TD_MONGO_SERVER_DIR/lib/*" "$src/MongoWireServer.java" >&2 ||
-    die "javac failed on MongoWireServer.java"
+  run_logged "fetching mongo-java-server with Maven" "$logfile" mvn -B -Dstyle.color=never -f "$src/pom.xml" \
+    dependency:copy-dependencies -DoutputDirectory="$TD_MONGO_SERVER_DIR/lib"
+  run_logged "compiling MongoWireServer.java" "$logfile" \
+    javac -d "$TD_MONGO_SERVER_DIR/classes" -cp "$TD_MONGO_SERVER_DIR/lib/*" "$src/MongoWireServer.java"
   touch "$TD_MONGO_SERVER_DIR/$stamp.built"
 }
 
@@ -222,8 +253,8 @@ ensure_base_image() {
     return 0
   fi
   [[ -x /bin/busybox ]] || die "/bin/busybox is missing (ensure_packages busybox-static)"
-  log "importing $TD_BASE_IMAGE from /bin/busybox"
-  local root applet
+  local logfile="$TD_LOG_DIR/base-image.log" root applet
+  log "importing $TD_BASE_IMAGE from /bin/busybox (log $logfile)"
   root="$(mktemp -d)"
   chmod 0755 "$root"
   mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,tmp,www,root,var/tmp,proc,sys,dev}
@@ -236,23 +267,26 @@ ensure_base_image() {
   [[ -e "$root/bin/sh" ]] || ln -s /bin/busybox "$root/bin/sh"
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
-  tar -C "$root" --numeric-owner -c . |
-    docker import \
-      --change 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' \
-      --change 'CMD ["/bin/sh"]' \
-      --change "LABEL org.testausdeploy.base-image=$TD_BASE_IMAGE_REV" \
-      - "$TD_BASE_IMAGE" >/dev/null
+  tar -C "$root" --numeric-owner -cf "$root.tar" .
   rm -rf "$root"
-  docker image inspect "$TD_BASE_IMAGE" >/dev/null
+  run_logged "importing $TD_BASE_IMAGE" "$logfile" docker import \
+    --change 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["/bin/sh"]' \
+    --change "LABEL org.testausdeploy.base-image=$TD_BASE_IMAGE_REV" \
+    "$root.tar" "$TD_BASE_IMAGE"
+  rm -f "$root.tar"
 }
 
 # LXD runs the members' system containers. The socket is LXD's default, as is the Worker's LXD_SOCKET setting.
 # On a machine with systemd, Debian's lxd.socket starts the daemon on the first request (lxd_answers).
-TD_LXD_SOCKET=/var/lib/lxd/unix.socket
-TD_LXD_BRIDGE=tdbr0
-TD_LXD_IMAGE=testausdeploy/bookworm
-TD_LXD_POOL=tdpool
+# The names can be overridden from the environment: the provisioning test sets up a bridge, pool and profile of its
+# own beside the real ones.
+TD_LXD_SOCKET="${TD_LXD_SOCKET:-/var/lib/lxd/unix.socket}"
+TD_LXD_BRIDGE="${TD_LXD_BRIDGE:-tdbr0}"
+TD_LXD_IMAGE="${TD_LXD_IMAGE:-testausdeploy/bookworm}"
+TD_LXD_POOL="${TD_LXD_POOL:-tdpool}"
 TD_LXD_POOL_SIZE="${TD_LXD_POOL_SIZE:-30GiB}"
+TD_LXD_PROFILE="${TD_LXD_PROFILE:-default}"
 
 lxd_answers() {
   [[ -S "$TD_LXD_SOCKET" ]] && lxc query /1.0 >/dev/null 2>&1
@@ -296,17 +330,20 @@ lxd_free_subnet() {
   die "no free 10.151-160.0.0/24 network for the LXD bridge (see ip -4 route)"
 }
 
-# ensure_lxd: an LXD daemon answering on $TD_LXD_SOCKET with the $TD_LXD_POOL btrfs pool and the $TD_LXD_BRIDGE bridge.
-# There is no systemd to run it: lxcfs (so free/nproc in a container show its limits) and lxd are started
-# detached with pid files. A daemon that already answers is used as it is; `lxd init` runs only on a daemon
-# without any storage pool. Serialised with a lock: two test runs may set up the machine at once.
+# ensure_lxd: an LXD daemon answering on $TD_LXD_SOCKET, with the $TD_LXD_BRIDGE bridge and the $TD_LXD_POOL btrfs
+# pool plugged into the $TD_LXD_PROFILE profile (the one the Worker creates containers with). There is no systemd to
+# run it: lxcfs (so free/nproc in a container show its limits) and lxd are started detached with pid files. A daemon
+# that already answers is used as it is, and each of bridge, pool and profile devices is made only if it is missing.
+# Serialised with a lock: two test runs may set up the machine at once.
 ensure_lxd() {
   ensure_dirs
   command -v lxd >/dev/null || die "LXD is not installed (ensure_packages lxd lxd-client dnsmasq-base)"
   (
     flock 9
     ensure_lxd_daemon
-    ensure_lxd_init
+    ensure_lxd_bridge
+    ensure_lxd_pool
+    ensure_lxd_profile
   ) 9>"$TD_RUN_DIR/lxd.lock"
 }
 
@@ -349,53 +386,47 @@ clear_dead_mount() {
   umount -l "$path"
 }
 
-ensure_lxd_init() {
-  if [[ -z "$(lxc storage list --format csv)" ]]; then
-    local subnet
-    subnet="$(lxd_free_subnet)"
-    log "lxd init: btrfs pool $TD_LXD_POOL, bridge $TD_LXD_BRIDGE on $subnet"
-    lxd init --preseed <<YAML
-networks:
-- name: $TD_LXD_BRIDGE
-  type: bridge
-  config:
-    ipv4.address: $subnet
-    ipv4.nat: "true"
-    ipv6.address: none
-storage_pools:
-- name: $TD_LXD_POOL
-  driver: btrfs
-  config:
-    size: $TD_LXD_POOL_SIZE
-profiles:
-- name: default
-  devices:
-    root:
-      type: disk
-      path: /
-      pool: $TD_LXD_POOL
-    eth0:
-      type: nic
-      name: eth0
-      network: $TD_LXD_BRIDGE
-YAML
-  fi
-  ensure_lxd_pool
+# ensure_lxd_bridge: the managed bridge $TD_LXD_BRIDGE, NATed, IPv4 only, on a /24 that nothing on the machine uses.
+ensure_lxd_bridge() {
+  lxc network show "$TD_LXD_BRIDGE" >/dev/null 2>&1 && return 0
+  local subnet
+  subnet="$(lxd_free_subnet)"
+  log "lxd: bridge $TD_LXD_BRIDGE on $subnet (log $TD_LOG_DIR/lxd-setup.log)"
+  run_logged "creating the LXD bridge $TD_LXD_BRIDGE" "$TD_LOG_DIR/lxd-setup.log" \
+    lxc network create "$TD_LXD_BRIDGE" ipv4.address="$subnet" ipv4.nat=true ipv6.address=none
 }
 
-# ensure_lxd_pool: the $TD_LXD_POOL btrfs pool (a sparse loop file) as the default profile's root disk, also on
-# a machine set up before it existed. btrfs, unlike a `dir` pool, enforces a container's root disk size (its
-# quota) and makes a container from the image a cheap snapshot. Containers made earlier on another pool keep it.
+# ensure_lxd_pool: the $TD_LXD_POOL btrfs pool on a sparse loop file. btrfs, unlike a `dir` pool, enforces a
+# container's root disk size (its quota) and makes a container from the image a cheap snapshot.
 ensure_lxd_pool() {
-  if ! lxc storage show "$TD_LXD_POOL" >/dev/null 2>&1; then
-    log "lxd: btrfs storage pool $TD_LXD_POOL (a loop file of $TD_LXD_POOL_SIZE at most)"
-    lxc storage create "$TD_LXD_POOL" btrfs size="$TD_LXD_POOL_SIZE" >&2
+  lxc storage show "$TD_LXD_POOL" >/dev/null 2>&1 && return 0
+  log "lxd: btrfs storage pool $TD_LXD_POOL, a loop file of $TD_LXD_POOL_SIZE at most (log $TD_LOG_DIR/lxd-setup.log)"
+  run_logged "creating the LXD storage pool $TD_LXD_POOL" "$TD_LOG_DIR/lxd-setup.log" \
+    lxc storage create "$TD_LXD_POOL" btrfs size="$TD_LXD_POOL_SIZE"
+}
+
+# ensure_lxd_profile: the $TD_LXD_PROFILE profile puts a container's root disk on $TD_LXD_POOL (also on a machine set
+# up before the pool existed; containers made earlier on another pool keep theirs) and gives it an eth0 on
+# $TD_LXD_BRIDGE. An eth0 that an admin pointed at another network is left alone, with a warning.
+ensure_lxd_profile() {
+  local profile="$TD_LXD_PROFILE" setup="$TD_LOG_DIR/lxd-setup.log" pool network
+  if ! lxc profile show "$profile" >/dev/null 2>&1; then
+    run_logged "creating the LXD profile $profile" "$setup" lxc profile create "$profile"
   fi
-  if lxc profile device get default root pool >/dev/null 2>&1; then
-    [[ "$(lxc profile device get default root pool)" == "$TD_LXD_POOL" ]] ||
-      lxc profile device set default root pool="$TD_LXD_POOL"
+  if pool="$(lxc profile device get "$profile" root pool 2>/dev/null)"; then
+    [[ "$pool" == "$TD_LXD_POOL" ]] ||
+      run_logged "moving the root disk of profile $profile to $TD_LXD_POOL" "$setup" \
+        lxc profile device set "$profile" root pool="$TD_LXD_POOL"
   else
-    lxc profile device add default root disk path=/ pool="$TD_LXD_POOL" >&2
+    run_logged "adding a root disk on $TD_LXD_POOL to profile $profile" "$setup" \
+      lxc profile device add "$profile" root disk path=/ pool="$TD_LXD_POOL"
+  fi
+  if network="$(lxc profile device get "$profile" eth0 network 2>/dev/null)"; then
+    [[ "$network" == "$TD_LXD_BRIDGE" ]] ||
+      log "warning: profile $profile plugs eth0 into ${network:-no network}, not $TD_LXD_BRIDGE: members' containers go there"
+  else
+    run_logged "adding eth0 on $TD_LXD_BRIDGE to profile $profile" "$setup" \
+      lxc profile device add "$profile" eth0 nic name=eth0 network="$TD_LXD_BRIDGE"
   fi
 }
 
@@ -425,17 +456,18 @@ stop_lxd() {
 
 # ensure_lxd_image: the $TD_LXD_IMAGE image built by scripts/lxd-image.sh. The image carries the hash of that
 # recipe as the property testausdeploy.recipe: an image from an older recipe is rebuilt and replaced under the
-# same alias, an image from this one is reused.
+# same alias, an image from this one is reused. No image yet (every first run) reads as no recipe.
 ensure_lxd_image() {
-  local recipe="$TD_REPO_ROOT/scripts/lxd-image.sh" hash current
+  local recipe="$TD_REPO_ROOT/scripts/lxd-image.sh" logfile="$TD_LOG_DIR/lxd-image.log" hash current
   hash="$(sha256sum "$recipe" | cut -c1-16)"
   lxd_answers || die "LXD does not answer on $TD_LXD_SOCKET (ensure_lxd first)"
   ensure_dirs
   (
     flock 9
-    # YAML may quote the value (a hash of digits only would read as a number)
-    current="$(lxc image show "$TD_LXD_IMAGE" 2>/dev/null |
-      awk '$1 == "testausdeploy.recipe:" { gsub(/["\047]/, "", $2); print $2 }')"
-    [[ "$current" == "$hash" ]] || bash "$recipe" "$TD_LXD_IMAGE" "$hash"
+    current="$(lxc image get-property "$TD_LXD_IMAGE" testausdeploy.recipe 2>/dev/null)" || current=""
+    if [[ "$current" != "$hash" ]]; then
+      log "building the LXD image $TD_LXD_IMAGE with $recipe, about 30 s (log $logfile)"
+      run_logged "building the LXD image $TD_LXD_IMAGE" "$logfile" bash "$recipe" "$TD_LXD_IMAGE" "$hash"
+    fi
   ) 9>"$TD_RUN_DIR/lxd-image.lock"
 }

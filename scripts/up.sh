@@ -105,8 +105,8 @@ write_trust() {
 ensure_packages docker.io docker-compose nftables busybox-static iproute2 git openssl ca-certificates curl \
   maven openjdk-17-jdk-headless lxd lxd-client dnsmasq-base btrfs-progs mmdebstrap
 ensure_node_modules
-log "npm run build"
-npm run build >&2
+log "npm run build (log $TD_LOG_DIR/build.log)"
+run_logged "npm run build" "$TD_LOG_DIR/build.log" npm run build
 for app in "${APPS[@]}"; do
   [[ -f "dist/apps/$app/src/main.js" ]] || die "dist/apps/$app/src/main.js is missing after npm run build"
 done
@@ -147,7 +147,8 @@ TRUST_FILE=$TD_LIB_DIR/guardian/trusted-manager
 LOG_LEVEL=info
 EOF
 # Forwards to members' containers may point only into the LXD bridge's network.
-env_default "$ETC_DIR/guardian.env" CONTAINER_SUBNETS "$(lxd_bridge_subnet)"
+bridge_subnet="$(lxd_bridge_subnet)"
+env_default "$ETC_DIR/guardian.env" CONTAINER_SUBNETS "$bridge_subnet"
 chmod 0600 "$ETC_DIR"/{manager,worker,guardian}.env
 for app in "${APPS[@]}"; do
   dir="$(env_get "$ETC_DIR/$app.env" "${app^^}_STATE_DIR")"
@@ -171,7 +172,7 @@ if [[ ! -d "$bare" ]]; then
 fi
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-git clone -q "$bare" "$scratch/hello" 2>/dev/null
+run_logged "cloning the demo repository $bare" "$TD_LOG_DIR/demo-git.log" git clone -q "$bare" "$scratch/hello"
 (
   cd "$scratch/hello"
   if git rev-parse -q --verify origin/main >/dev/null; then
