@@ -3,7 +3,8 @@
 #   unit         *.spec.ts beside the code, Node and local files only
 #   integration  *.int.spec.ts beside the code, one real outside system each (the database, dockerd, git)
 #   e2e          test/*.e2e-spec.ts, the built apps as separate processes
-#   all          every suite (the default)
+#   provision    test/*.provision-spec.ts, the set-up steps of lib.sh; alone, since it rebuilds what others use
+#   all          unit, integration and e2e (the default)
 # Integration and e2e need what scripts/test.sh starts (TEST_MONGO_URL, dockerd, the base image).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,8 +14,9 @@ files() {
     unit) find dist/apps dist/libs -name '*.spec.js' ! -name '*.int.spec.js' ;;
     integration) find dist/apps dist/libs -name '*.int.spec.js' ;;
     e2e) find dist/test -name '*.e2e-spec.js' ;;
+    provision) find dist/test -name '*.provision-spec.js' ;;
     all) files unit; files integration; files e2e ;;
-    *) echo "unknown suite '$1' (unit, integration, e2e, all)" >&2; return 2 ;;
+    *) echo "unknown suite '$1' (unit, integration, e2e, provision, all)" >&2; return 2 ;;
   esac
 }
 

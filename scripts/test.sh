@@ -24,5 +24,11 @@ log "npm run lint"
 npm run lint
 log "npm run build"
 npm run build
-log "tests: ${1:-all}"
-exec bash scripts/run-suite.sh "${1:-all}"
+suite="${1:-all}"
+if [[ "$suite" == all ]]; then
+  # Alone and first: it removes and rebuilds the images the other suites use.
+  log "tests: provision"
+  bash scripts/run-suite.sh provision
+fi
+log "tests: $suite"
+exec bash scripts/run-suite.sh "$suite"
