@@ -58,7 +58,7 @@ export class DeploymentsController {
     @Headers('idempotency-key') key: string | undefined,
     @Actor() actor: string,
   ) {
-    const commandId = new ZodBody(idempotencyKey).transform(key) ?? null;
+    const commandId = new ZodBody(idempotencyKey, 'Idempotency-Key header').transform(key) ?? null;
     return this.commands.execute(new RequestDeploymentCommand(body, actor, commandId));
   }
 

@@ -82,6 +82,7 @@ describe('Manager REST: deployments (real database, no Worker reachable)', () =>
     assert.equal(list.body.filter((view: { repo: string }) => view.repo === 'retried').length, 1);
     const bad = await post(body, { ...auth, 'Idempotency-Key': 'has spaces in it' });
     assert.equal(bad.status, 400);
+    assert.match(bad.body.message.join('\n'), /^Idempotency-Key header: /m);
   });
 });
 
