@@ -58,7 +58,13 @@ export class ContainerScheduler implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     if (this.config.SCHEDULE_TICK_MS === 0) return;
-    this.timer = setInterval(() => void this.tick(), this.config.SCHEDULE_TICK_MS);
+    this.timer = setInterval(
+      () =>
+        void this.tick().catch((error: Error) =>
+          this.logger.error(`listing the containers to schedule: ${error.message}`),
+        ),
+      this.config.SCHEDULE_TICK_MS,
+    );
     this.timer.unref();
   }
 

@@ -31,9 +31,7 @@ export class NodeConnections implements OnApplicationBootstrap, OnApplicationShu
 
   /** Not awaited: the registry is a read model, which starts with the app (see ReadModels.started). */
   onApplicationBootstrap(): void {
-    void this.reconcile().catch((error: Error) =>
-      this.logger.error(`reading the node registry: ${error.message}`),
-    );
+    void this.reconcile();
   }
 
   onApplicationShutdown(): void {
@@ -42,9 +40,17 @@ export class NodeConnections implements OnApplicationBootstrap, OnApplicationShu
     this.sessions.clear();
   }
 
-  /** Brings the sessions in line with the registry; calls run one after the other. */
+  /**
+   * Brings the sessions in line with the registry; calls run one after the other. Never rejects: its callers
+   * run it in the background, and a registry that cannot be read (the database gone, or closed while the app
+   * shuts down) is logged and read again on the next call.
+   */
   reconcile(): Promise<void> {
-    this.reconciled = this.reconciled.catch(() => undefined).then(() => this.apply());
+    this.reconciled = this.reconciled.then(() =>
+      this.apply().catch((error: Error) => {
+        if (!this.stopped) this.logger.error(`reading the node registry: ${error.message}`);
+      }),
+    );
     return this.reconciled;
   }
 
