@@ -8,7 +8,7 @@ cd "$TD_REPO_ROOT"
 
 # nftables is installed for the suites that need it; LXD runs the member containers' integration tests;
 # the deploy key tests start their own sshd.
-ensure_packages docker.io docker-compose lxd lxd-client dnsmasq-base btrfs-progs mmdebstrap nftables busybox-static iproute2 maven \
+ensure_packages docker.io docker-compose bubblewrap lxd lxd-client dnsmasq-base btrfs-progs mmdebstrap nftables busybox-static iproute2 maven \
   openjdk-17-jdk-headless git openssl ca-certificates openssh-server
 ensure_node_modules
 ensure_dockerd

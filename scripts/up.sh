@@ -102,7 +102,7 @@ write_trust() {
 }
 
 # --- 1. packages, build, infrastructure ---------------------------------------------------------------
-ensure_packages docker.io docker-compose nftables busybox-static iproute2 git openssl ca-certificates curl \
+ensure_packages docker.io docker-compose bubblewrap nftables busybox-static iproute2 git openssl ca-certificates curl \
   maven openjdk-17-jdk-headless lxd lxd-client dnsmasq-base btrfs-progs mmdebstrap
 ensure_node_modules
 log "npm run build (log $TD_LOG_DIR/build.log)"

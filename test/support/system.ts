@@ -5,6 +5,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { composeProjectName } from '../../apps/worker/src/deploy/compose-cli';
+import { removeComposeObjects } from './compose-objects';
 import { testDatabaseUrl } from './database';
 import { NetworkNamespace } from './netns';
 import { eventually, freePort } from './ports';
@@ -15,6 +17,8 @@ type App = 'manager' | 'worker' | 'guardian';
 /** In start order: the nodes listen before the Manager dials them. */
 const APPS: readonly App[] = ['guardian', 'worker', 'manager'];
 const REPOS = 'repos';
+const CHECKOUTS = 'checkouts';
+const DATA = 'data';
 
 /** One deployment as `GET /deployments` lists it, as far as the tests look at it. */
 export interface DeploymentSummary {
@@ -69,6 +73,8 @@ export class System {
         WORKER_PORT: String(workerPort),
         WORKER_STATE_DIR: join(dir, 'worker'),
         REPOS_DIR: join(dir, REPOS),
+        CHECKOUTS_DIR: join(dir, CHECKOUTS),
+        DATA_DIR: join(dir, DATA),
         GIT_BASE_URL: options.gitBaseUrl,
         ALLOWED_ORGS: options.allowedOrgs,
         // The tests publish on free ports the kernel hands out, not in the default range.
@@ -125,9 +131,19 @@ export class System {
     return system;
   }
 
-  /** The Worker's central directory of clones. */
+  /** The Worker's bare repositories. */
   get reposDir(): string {
     return join(this.dir, REPOS);
+  }
+
+  /** The Worker's checkouts, one directory per project, one per attempt in it. */
+  get checkoutsDir(): string {
+    return join(this.dir, CHECKOUTS);
+  }
+
+  /** Where the data of `org/repo`'s bind mount of `relative` (a path its commits do not have) is kept. */
+  dataDir(org: string, repo: string, relative: string): string {
+    return join(this.dir, DATA, composeProjectName(org, repo), 'mounts', encodeURIComponent(relative));
   }
 
   /** The Manager's database. */
@@ -158,12 +174,11 @@ export class System {
   }
 
   /**
-   * Takes a project down with docker-compose itself (containers, networks, built images, volumes): clean-up that
-   * works whatever state its deployment ended in.
+   * Removes what dockerd holds of a project (containers, networks, volumes, built images): clean-up that works
+   * whatever state its deployment ended in.
    */
-  async composeDown(org: string, repo: string, composePath = 'docker-compose.yml'): Promise<void> {
-    const file = join(this.reposDir, org, repo, composePath);
-    await run('docker-compose', ['-p', `td_${org}_${repo}`, '-f', file, 'down', '--rmi', 'local', '-v']);
+  async composeDown(org: string, repo: string): Promise<void> {
+    await removeComposeObjects(composeProjectName(org, repo));
   }
 
   /** Stops one of the apps (SIGTERM) and starts it again with the same settings and state. */

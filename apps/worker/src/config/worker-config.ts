@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { env, NodeServiceConfig, parseEnv } from '@testausdeploy/service';
 import { DEFAULT_LXD_SOCKET } from '../containers/lxd/lxd-socket';
+import { bytes } from '../deploy/policy/units';
 import { deployKeyProblems } from './deploy-keys';
 
 /** Keys `org` or `org/repo` with the organisation in lower case, the way the Manager records organisations. */
@@ -14,8 +15,18 @@ function byLowerCaseOrg(entries: Record<string, string>): Record<string, string>
   );
 }
 
+/** A size as Docker writes it (`512m`, `2g`). */
+const size = z.string().regex(/^\d+[bkmg]?$/i, 'must be like 512m');
+
 const settings = z.object({
+  /** git's data: one bare repository per org/repo, out of every container's reach. */
   REPOS_DIR: z.string().default('/var/lib/testausdeploy/repos'),
+  /** One fresh checkout per deployment attempt, `<project>/<commit>-<random>`; what compose builds and mounts. */
+  CHECKOUTS_DIR: z.string().default('/var/lib/testausdeploy/checkouts'),
+  /** What projects keep across redeploys: their bind mounts of paths the commit does not have. */
+  DATA_DIR: z.string().default('/var/lib/testausdeploy/data'),
+  /** The compose command, e.g. `docker-compose` or a compose v2 binary's path; detected when empty. */
+  COMPOSE_COMMAND: z.string().default(''),
   GIT_BASE_URL: z.string().url().default('https://github.com'),
   GIT_ORG_BASE_URLS: env.map().transform(byLowerCaseOrg),
   /** Private SSH keys for `ssh://` base URLs: `org=/path/to/key` or `org/repo=/path/to/key`. */
@@ -26,12 +37,15 @@ const settings = z.object({
   /** Host ports compose projects may publish, `from-to`. */
   PUBLISHED_PORTS: env.portRange('8000-8999'),
   /** Limits given to every service whose compose file sets none. */
-  DEFAULT_MEMORY: z
-    .string()
-    .regex(/^\d+[bkmg]?$/i, 'must be like 512m')
-    .default('512m'),
+  DEFAULT_MEMORY: size.default('512m'),
   DEFAULT_CPUS: z.coerce.number().positive().default(1),
   DEFAULT_PIDS: z.coerce.number().int().positive().default(512),
+  /** The most any service may ask for (per replica), whatever its compose file says. */
+  MAX_MEMORY: size.default('2g'),
+  MAX_CPUS: z.coerce.number().positive().default(2),
+  MAX_PIDS: z.coerce.number().int().positive().default(4096),
+  /** The most replicas (`scale`, `deploy.replicas`) a service may run. */
+  MAX_REPLICAS: z.coerce.number().int().min(1).default(4),
   /** Where the poller's branch heads come from: `git` (ls-remote, any host) or `github` (REST API, ETags). */
   HEAD_SOURCE: z.enum(['git', 'github']).default('git'),
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
@@ -55,6 +69,13 @@ export const workerConfigSchema = settings.superRefine((config, ctx) => {
   for (const { setting, message } of deployKeyProblems(config)) {
     ctx.addIssue({ code: 'custom', path: [setting], message });
   }
+  // A default above its cap would have every service that sets no limit refused.
+  const over = (setting: string, cap: string) =>
+    ctx.addIssue({ code: 'custom', path: [setting], message: `must not be above ${cap}` });
+  if (Number(bytes(config.DEFAULT_MEMORY)) > Number(bytes(config.MAX_MEMORY)))
+    over('DEFAULT_MEMORY', 'MAX_MEMORY');
+  if (config.DEFAULT_CPUS > config.MAX_CPUS) over('DEFAULT_CPUS', 'MAX_CPUS');
+  if (config.DEFAULT_PIDS > config.MAX_PIDS) over('DEFAULT_PIDS', 'MAX_PIDS');
 });
 
 /** The Worker's validated settings; injected by type. Defaults are documented in the README. */

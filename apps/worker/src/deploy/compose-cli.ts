@@ -2,10 +2,26 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { ComposeSandbox } from './compose-sandbox';
 
-export type ComposeProject = { name: string; file: string };
+/**
+ * A compose project as one run of compose sees it: its name, the compose file, the dotenv file it interpolates
+ * from, and everything else of the host it may read (the checkout). Compose runs in a sandbox that holds
+ * only these (compose-sandbox.ts).
+ */
+export interface ComposeProject {
+  name: string;
+  file: string;
+  /** Read-only in the sandbox besides `file` and `envFile`: the project's checkout. */
+  readable: readonly string[];
+  /** `--env-file`: the variables compose may interpolate (empty for none: compose then reads no `.env` itself). */
+  envFile: string;
+}
 
-/** A compose command failed; `reason` names the problem and ends with the last lines compose printed. */
+/**
+ * A compose command failed; `reason` is a fixed summary (which command, how it ended), safe to record, and
+ * `output` holds the last lines compose printed, for logs only.
+ */
 export class ComposeError extends Error {
   override readonly name = 'ComposeError';
 
@@ -19,65 +35,50 @@ export class ComposeError extends Error {
 }
 
 /**
- * `td_<org>_<repo>`, lowercased, anything outside [a-z0-9_-] turned into "_". Only "." can be lost that way
- * (org names have no "_" or "."), so `my.app` and `my_app` would share a project and one's `down` would stop
- * the other: such names get a short hash of the original appended.
+ * `td_<org>_<repo>`: the organisation (letters, digits and "-") and the repository lowercased, anything in the
+ * repository's name but letters, digits and "-" turned into "-", and then, if anything was turned, a short hash
+ * of the real name appended (`my.app` and `my_app` must not share a project). So a project name holds exactly
+ * two "_", and every name compose derives from it (`<project>_<service>_1`, `<project>_<volume>`: compose runs
+ * with `--compatibility`, which keeps "_" as its separator in v2 too) belongs to exactly one project.
  */
 export function composeProjectName(org: string, repo: string): string {
-  const wanted = `td_${org}_${repo}`.toLowerCase();
-  const name = wanted.replace(/[^a-z0-9_-]/g, '_');
-  if (name === wanted) return name;
-  const hash = createHash('sha256').update(`${org}/${repo}`.toLowerCase()).digest('hex').slice(0, 8);
-  return `${name}_${hash}`;
+  const source = `${org}/${repo}`.toLowerCase();
+  const wanted = repo.toLowerCase();
+  const name = wanted.replace(/[^a-z0-9-]/g, '-');
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 8);
+  return `td_${org.toLowerCase()}_${name === wanted ? name : `${name}-${hash}`}`;
 }
 
 export interface ComposeCliOptions {
-  /** Skips detection, e.g. `['docker-compose']`. */
+  /** Where every compose run happens. */
+  sandbox: ComposeSandbox;
+  /**
+   * Skips detection, e.g. `['docker-compose']` or the path of a compose v2 binary; a program outside `/usr`
+   * must be given to the sandbox too.
+   */
   command?: readonly string[];
   /** A compose run still going after this long is killed; defaults to 15 minutes (builds can be slow). */
   timeoutMs?: number;
-  /** Extra variables for compose, on top of the short list passed through from the worker's environment. */
-  env?: Record<string, string>;
 }
 
 const TAIL_LINES = 50;
 
-// The compose file is user input and interpolates ${VAR} from compose's environment: hand it only what the
-// docker CLI needs, so a deployment cannot read the worker's own secrets into its containers.
-const PASSED_ENV = [
-  'PATH',
-  'HOME',
-  'LANG',
-  'LC_ALL',
-  'TMPDIR',
-  'XDG_RUNTIME_DIR',
-  'DOCKER_HOST',
-  'DOCKER_CONTEXT',
-  'DOCKER_CONFIG',
-  'DOCKER_CERT_PATH',
-  'DOCKER_TLS_VERIFY',
-  'DOCKER_BUILDKIT',
-  'COMPOSE_DOCKER_CLI_BUILD',
-];
-
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 
-/** Runs `docker compose` (v2) where it exists, else Debian's `docker-compose` 1.29. */
+/**
+ * Runs `docker compose` (v2) where it exists, else Debian's `docker-compose` 1.29, always in the sandbox and
+ * always with `--compatibility` (v1 then applies `deploy.resources`, v2 names containers and images with "_").
+ */
 export class ComposeCli {
   private detected?: Promise<readonly string[]>;
   private readonly timeoutMs: number;
-  private readonly env: Record<string, string>;
+  private readonly sandbox: ComposeSandbox;
 
-  constructor(options: ComposeCliOptions = {}) {
+  constructor(options: ComposeCliOptions) {
     if (options.command) this.detected = Promise.resolve([...options.command]);
     this.timeoutMs = options.timeoutMs ?? 15 * 60_000;
-    const env: Record<string, string> = {};
-    for (const key of PASSED_ENV) {
-      const value = process.env[key];
-      if (value !== undefined) env[key] = value;
-    }
-    this.env = { ...env, ...options.env };
+    this.sandbox = options.sandbox;
   }
 
   /** The command prefix in use, e.g. `['docker', 'compose']`; probed once per instance. */
@@ -95,9 +96,9 @@ export class ComposeCli {
    * The project's compose file as compose itself reads it (`config`): interpolated, merged, env files read in,
    * paths made absolute. Nothing is run. The deploy policy checks this, not the file as written.
    */
-  async render(project: ComposeProject): Promise<string> {
+  async render(project: ComposeProject, onOutput?: (line: string) => void): Promise<string> {
     const stdout: string[] = [];
-    await this.run(project, ['config'], undefined, stdout);
+    await this.run(project, ['config'], onOutput, stdout);
     return stdout.join('');
   }
 
@@ -129,7 +130,7 @@ export class ComposeCli {
 
   private async detect(): Promise<readonly string[]> {
     const v2 = await new Promise<boolean>((resolve) => {
-      const child = spawn('docker', ['compose', 'version'], { stdio: 'ignore', env: this.env });
+      const child = spawn('docker', ['compose', 'version'], { stdio: 'ignore' });
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       child.on('error', () => resolve(false));
       child.on('close', (code) => {
@@ -148,23 +149,28 @@ export class ComposeCli {
     stdout?: string[],
   ): Promise<void> {
     const [bin, ...prefix] = await this.command();
-    const isV1 = path.basename(bin) === 'docker-compose';
     const label = `${[bin, ...prefix].join(' ')} ${subcommand[0]}`;
     try {
       await fs.access(project.file);
     } catch {
       throw new ComposeError(`${label} for ${project.name}: compose file ${project.file} does not exist`);
     }
+    const readable = [project.file, project.envFile, ...project.readable];
     const args = [
       ...prefix,
-      // v1 ignores deploy.resources (the limits policy sets) unless asked to translate them.
-      ...(isV1 ? ['--compatibility'] : []),
+      '--compatibility',
+      '--env-file',
+      project.envFile,
       '-p',
       project.name,
       '-f',
       project.file,
       ...subcommand,
     ];
+    const { argv, scratch } = await this.sandbox.wrap([bin, ...args], {
+      readable,
+      cwd: path.dirname(project.file),
+    });
 
     const tail: string[] = [];
     const emit = (line: string) => {
@@ -178,11 +184,8 @@ export class ComposeCli {
       signal: NodeJS.Signals | null;
       timedOut: boolean;
     }>((resolve, reject) => {
-      const child = spawn(bin, args, {
-        cwd: path.dirname(project.file),
-        env: this.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const [sandbox, ...sandboxArgs] = argv;
+      const child = spawn(sandbox, sandboxArgs, { env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
       if (stdout) {
         child.stdout.setEncoding('utf8');
         child.stdout.on('data', (chunk: string) => stdout.push(chunk));
@@ -218,7 +221,7 @@ export class ComposeCli {
         reject(
           new ComposeError(
             err.code === 'ENOENT'
-              ? `${bin} is not installed: install docker compose v2 or docker-compose`
+              ? `${sandbox} is not installed: install bubblewrap, which compose runs in`
               : `${label} for ${project.name} could not start: ${err.message}`,
           ),
         );
@@ -228,7 +231,7 @@ export class ComposeCli {
         clearTimeout(killer);
         resolve({ code: exitCode, signal: exitSignal, timedOut });
       });
-    });
+    }).finally(() => fs.rm(scratch, { recursive: true, force: true }));
 
     if (code === 0 && !timedOut) return;
     const why = timedOut
@@ -236,7 +239,8 @@ export class ComposeCli {
       : code === null
         ? `was killed by ${signal}`
         : `failed (exit code ${code})`;
-    const output = tail.length ? `; last output:\n${tail.join('\n')}` : '';
-    throw new ComposeError(`${label} for ${project.name} ${why}${output}`, code, [...tail]);
+    // Only a fixed summary: the output (a build's, say) can hold secrets, and a reason is kept in the event log.
+    const where = onOutput ? ": its output is in the deployment's logs" : '';
+    throw new ComposeError(`${label} for ${project.name} ${why}${where}`, code, [...tail]);
   }
 }

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import Dockerode from 'dockerode';
-import { ComposeCli, ComposeError, composeProjectName, type ComposeProject } from './compose-cli';
+import { composeCli, projectAt } from '../../../../test/support/compose';
+import { ComposeError, composeProjectName, type ComposeProject } from './compose-cli';
 import { ProjectContainers } from './project-containers';
 
 const BASE_IMAGE = 'testausdeploy/busybox:latest';
@@ -40,7 +41,7 @@ async function fetchWhenUp(url: string, deadlineMs = 15_000): Promise<string> {
 
 describe('ComposeCli and ProjectContainers against dockerd', () => {
   const docker = new Dockerode();
-  const cli = new ComposeCli();
+  const cli = composeCli();
   const containers = new ProjectContainers(docker);
   const suffix = randomBytes(4).toString('hex');
   const image = `td-int-web-${suffix}:latest`;
@@ -93,7 +94,7 @@ describe('ComposeCli and ProjectContainers against dockerd', () => {
           '',
         ].join('\n'),
       );
-      web = { name: composeProjectName('int', `web-${suffix}`), file: path.join(webDir, 'compose.yml') };
+      web = await projectAt(composeProjectName('int', `web-${suffix}`), path.join(webDir, 'compose.yml'));
 
       const brokenDir = path.join(root, 'broken');
       await fs.mkdir(brokenDir);
@@ -107,10 +108,10 @@ describe('ComposeCli and ProjectContainers against dockerd', () => {
           '',
         ].join('\n'),
       );
-      broken = {
-        name: composeProjectName('int', `broken-${suffix}`),
-        file: path.join(brokenDir, 'compose.yml'),
-      };
+      broken = await projectAt(
+        composeProjectName('int', `broken-${suffix}`),
+        path.join(brokenDir, 'compose.yml'),
+      );
     },
     { timeout: 30_000 },
   );
@@ -165,28 +166,41 @@ describe('ComposeCli and ProjectContainers against dockerd', () => {
     assert.deepEqual(await containers.list(`td_int_none-${suffix}`), []);
   });
 
-  it('rejects a broken project with a ComposeError naming the problem', { timeout: 60_000 }, async () => {
-    const err: unknown = await cli.up(broken).then(
+  it(
+    'rejects a broken project with a fixed summary, its output streamed and kept apart',
+    { timeout: 60_000 },
+    async () => {
+      const lines: string[] = [];
+      const err: unknown = await cli
+        .up(broken, (line) => lines.push(line))
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      assert.ok(err instanceof ComposeError, `expected a ComposeError, got ${String(err)}`);
+      // A reason is recorded for good: it says which command failed and how, never what the build printed.
+      assert.match(
+        err.reason,
+        /^docker-compose up for td_int_broken-\w+ failed \(exit code \d+\): its output is in the deployment's logs$/,
+      );
+      assert.notEqual(err.exitCode, 0);
+      assert.ok(
+        err.output.some((line) => line.includes('missing-context')),
+        err.output.join('\n'),
+      );
+      assert.ok(
+        lines.some((line) => line.includes('missing-context')),
+        'the output was streamed',
+      );
+      assert.deepEqual(await containers.list(broken.name), []);
+    },
+  );
+
+  it('rejects a compose file that does not exist', async () => {
+    const err: unknown = await cli.up({ ...broken, file: path.join(root, 'nope', 'compose.yml') }).then(
       () => undefined,
       (e: unknown) => e,
     );
-    assert.ok(err instanceof ComposeError, `expected a ComposeError, got ${String(err)}`);
-    assert.ok(
-      err.reason.includes('missing-context'),
-      `reason ${JSON.stringify(err.reason)} does not name missing-context`,
-    );
-    assert.notEqual(err.exitCode, 0);
-    assert.ok(err.output.length > 0, 'the error carries no compose output');
-    assert.deepEqual(await containers.list(broken.name), []);
-  });
-
-  it('rejects a compose file that does not exist', async () => {
-    const err: unknown = await cli
-      .up({ name: broken.name, file: path.join(root, 'nope', 'compose.yml') })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
     assert.ok(err instanceof ComposeError, `expected a ComposeError, got ${String(err)}`);
     assert.match(err.reason, /compose file .*nope.* does not exist/);
   });

@@ -8,7 +8,8 @@ import Dockerode from 'dockerode';
 import { IcpClient, IcpError } from '@testausdeploy/icp';
 import { IcpFixture, sleep, until } from '../../../../test/support/icp';
 import type { WorkerConfig } from '../config/worker-config';
-import { ComposeCli, composeProjectName, type ComposeProject } from './compose-cli';
+import { composeCli, projectAt } from '../../../../test/support/compose';
+import { composeProjectName, type ComposeProject } from './compose-cli';
 import { ContainerLogs } from './container-logs';
 import { ContainerLogsHandler } from './container-logs.handler';
 import { ProjectContainers } from './project-containers';
@@ -19,7 +20,7 @@ const ORG = 'int';
 
 describe('containerLogs against dockerd, over ICP: follow a container that prints every 100 ms, then cancel', () => {
   const docker = new Dockerode();
-  const cli = new ComposeCli();
+  const cli = composeCli();
   const repo = `ticker-${randomBytes(4).toString('hex')}`;
   const handler = new ContainerLogsHandler(
     new WorkerAllowList({ ALLOWED_ORGS: [ORG] } as unknown as WorkerConfig),
@@ -47,7 +48,7 @@ describe('containerLogs against dockerd, over ICP: follow a container that print
           '',
         ].join('\n'),
       );
-      project = { name: composeProjectName(ORG, repo), file: path.join(root, 'compose.yml') };
+      project = await projectAt(composeProjectName(ORG, repo), path.join(root, 'compose.yml'));
       await cli.up(project);
 
       icp = await IcpFixture.create();

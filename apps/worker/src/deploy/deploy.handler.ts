@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
-import { ComposeCli, composeProjectName } from './compose-cli';
+import { ComposeCli, ComposeError, ComposeProject, composeProjectName } from './compose-cli';
 import { resolveComposePath } from './compose-path';
 import { diskUsage } from './disk-usage';
 import { GitRepositories } from './git-repositories';
@@ -11,57 +12,128 @@ import { WorkerConfig } from '../config/worker-config';
 import { ComposePolicyError, ComposeGate } from './policy/compose-gate';
 import { ComposeFileError } from './policy/compose-references';
 import { ProjectContainers } from './project-containers';
+import { ProjectCheckouts } from './workspace/project-checkouts';
+import { ProjectData } from './workspace/project-data';
+import { ProjectLocks } from './workspace/project-locks';
 import { WorkerAllowList } from './worker-allow-list';
 
+/** A reason is recorded in the event log for good: at most this long. */
+const MAX_REASON = 2000;
+
 /**
- * ICP `deploy`: bring the clone to the branch head, check the compose path and file against the deploy policy,
- * run compose on the checked file, report containers.
+ * ICP `deploy`: fetch the branch, check its commit out into a fresh checkout, check the compose path and file
+ * against the deploy policy, run compose on the checked file, report containers.
  */
 @Injectable()
 export class DeployHandler {
   private readonly health: HealthWaitOptions;
+  private readonly reposDir: string;
 
   constructor(
     private readonly allowList: WorkerAllowList,
     private readonly git: GitRepositories,
+    private readonly checkouts: ProjectCheckouts,
+    private readonly data: ProjectData,
     private readonly compose: ComposeCli,
     private readonly gate: ComposeGate,
     private readonly containers: ProjectContainers,
+    private readonly locks: ProjectLocks,
     config: WorkerConfig,
   ) {
     this.health = { timeoutMs: config.HEALTH_TIMEOUT_MS, settleMs: config.HEALTH_SETTLE_MS, pollMs: 500 };
+    this.reposDir = config.REPOS_DIR;
   }
 
-  async deploy(
+  async deploy(data: IcpData<'deploy'>, context: CommandContext): Promise<IcpResult<'deploy'>> {
+    const name = composeProjectName(data.org, data.repo);
+    return this.locks
+      .run(name, () => this.run(name, data, context))
+      .catch((error: unknown) => {
+        throw bounded(error);
+      });
+  }
+
+  private async run(
+    name: string,
     { org, repo, branch, composePath, commit: pinned, composeDigest: expected }: IcpData<'deploy'>,
     context: CommandContext,
   ): Promise<IcpResult<'deploy'>> {
     this.allowList.check(org);
-    const { dir, commit } = await this.git.checkout(org, repo, branch, pinned);
+    await this.data.claim(name, `${org}/${repo}`.toLowerCase());
+    const commit = await this.git.fetch(org, repo, branch, pinned);
     context.progress(`checked out ${org}/${repo}@${branch} at ${commit}`);
-    const project = { name: composeProjectName(org, repo), file: await resolveComposePath(dir, composePath) };
-    const composeDigest = `sha256:${createHash('sha256')
-      .update(await readFile(project.file))
-      .digest('hex')}`;
-    if (expected && composeDigest !== expected) {
-      throw new IcpError(
-        IcpErrorCode.CommandFailed,
-        `the compose file ${composePath} at ${commit} is not the one that ran then (${composeDigest}, not ${expected})`,
-      );
-    }
-    const checked = await this.gate.admit(project, dir).catch((error: Error) => {
-      if (error instanceof ComposePolicyError || error instanceof ComposeFileError) {
-        throw new IcpError(IcpErrorCode.Forbidden, error.message);
+    const checkout = await this.checkouts.create(name, org, repo, commit);
+    let project: ComposeProject;
+    let composeDigest: string;
+    try {
+      const file = await resolveComposePath(checkout, composePath);
+      composeDigest = `sha256:${createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex')}`;
+      if (expected && composeDigest !== expected) {
+        throw new IcpError(
+          IcpErrorCode.CommandFailed,
+          `the compose file ${composePath} at ${commit} is not the one that ran then (${composeDigest}, not ${expected})`,
+        );
       }
+      const legacyClone = path.join(this.reposDir, org, repo);
+      const admitted = await this.gate
+        .admit(
+          {
+            name,
+            checkout,
+            file,
+            data: {
+              mountDir: (relative) => this.data.mountDir(name, relative),
+              prepare: (relative) => this.data.prepare(name, relative, legacyClone),
+            },
+          },
+          (line) => context.progress(line),
+        )
+        .catch((error: Error) => {
+          if (error instanceof ComposePolicyError || error instanceof ComposeFileError) {
+            throw new IcpError(IcpErrorCode.Forbidden, error.message);
+          }
+          throw error;
+        });
+      for (const note of admitted.notes) context.progress(note);
+      context.progress(`compose file checked against the deploy policy`);
+      project = admitted.project;
+    } catch (error) {
+      await this.checkouts.discard(checkout);
       throw error;
-    });
-    context.progress(`compose file checked against the deploy policy`);
-    await this.compose.up(checked, (line) => context.progress(line));
-    await waitHealthy(() => this.containers.list(project.name), this.health).catch((error: Error) => {
+    }
+    try {
+      await this.compose.up(project, (line) => context.progress(line));
+    } finally {
+      // The checkout the checked file names now, and any a container still mounts from, stay; the rest go.
+      await this.checkouts.prune(name, [checkout, ...(await this.containers.mountSources(name))]);
+    }
+    await waitHealthy(() => this.containers.list(name), this.health).catch((error: Error) => {
       throw new IcpError(IcpErrorCode.Unhealthy, `${org}/${repo} at ${commit}: ${error.message}`);
     });
     context.progress('containers are up and healthy');
-    const [containers, diskBytes] = await Promise.all([this.containers.list(project.name), diskUsage(dir)]);
+    const [containers, diskBytes] = await Promise.all([
+      this.containers.list(name),
+      diskUsage([checkout, this.data.dir(name)]),
+    ]);
     return { commit, composeDigest, containers, diskBytes };
   }
+}
+
+/** The error as the Manager records it: a compose failure as its fixed summary, and never a giant reason. */
+function bounded(error: unknown): unknown {
+  const icp =
+    error instanceof IcpError
+      ? error
+      : new IcpError(
+          IcpErrorCode.CommandFailed,
+          error instanceof ComposeError
+            ? error.reason
+            : error instanceof Error
+              ? error.message
+              : String(error),
+        );
+  if (icp.message.length <= MAX_REASON) return icp;
+  return new IcpError(icp.code, `${icp.message.slice(0, MAX_REASON)}…`);
 }

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import Dockerode from 'dockerode';
 import { WorkerConfig } from '../config/worker-config';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { ComposeCli } from './compose-cli';
+import { ComposeSandbox, dockerSocketPath } from './compose-sandbox';
 import { ContainerLogs } from './container-logs';
 import { ContainerLogsHandler } from './container-logs.handler';
 import { ComposeGate } from './policy/compose-gate';
@@ -13,6 +14,10 @@ import { UsageHandler } from './usage.handler';
 import { WorkerAllowList } from './worker-allow-list';
 import { GitRepositories } from './git-repositories';
 import { ProjectContainers } from './project-containers';
+import { bytes } from './policy/units';
+import { ProjectCheckouts } from './workspace/project-checkouts';
+import { ProjectData } from './workspace/project-data';
+import { ProjectLocks } from './workspace/project-locks';
 
 @Module({
   providers: [
@@ -28,7 +33,19 @@ import { ProjectContainers } from './project-containers';
           knownHostsFile: config.GIT_KNOWN_HOSTS,
         }),
     },
-    { provide: ComposeCli, useFactory: () => new ComposeCli() },
+    {
+      provide: ComposeCli,
+      inject: [WorkerConfig],
+      useFactory: (config: WorkerConfig) => {
+        const command = config.COMPOSE_COMMAND.split(' ').filter(Boolean);
+        const sandbox = new ComposeSandbox({
+          dockerSocket: dockerSocketPath(),
+          scratchDir: join(config.node.stateDir, 'sandbox'),
+          programs: command.filter((part) => isAbsolute(part) && !part.startsWith('/usr/')),
+        });
+        return new ComposeCli({ sandbox, ...(command.length > 0 && { command }) });
+      },
+    },
     {
       provide: ComposeGate,
       inject: [ComposeCli, WorkerConfig],
@@ -36,8 +53,25 @@ import { ProjectContainers } from './project-containers';
         new ComposeGate(compose, {
           ports: config.PUBLISHED_PORTS,
           limits: { memory: config.DEFAULT_MEMORY, cpus: config.DEFAULT_CPUS, pids: config.DEFAULT_PIDS },
+          caps: {
+            memoryBytes: Number(bytes(config.MAX_MEMORY)),
+            cpus: config.MAX_CPUS,
+            pids: config.MAX_PIDS,
+            replicas: config.MAX_REPLICAS,
+          },
           dir: join(config.node.stateDir, 'projects'),
         }),
+    },
+    {
+      provide: ProjectCheckouts,
+      inject: [WorkerConfig, GitRepositories],
+      useFactory: (config: WorkerConfig, git: GitRepositories) =>
+        new ProjectCheckouts(config.CHECKOUTS_DIR, git),
+    },
+    {
+      provide: ProjectData,
+      inject: [WorkerConfig],
+      useFactory: (config: WorkerConfig) => new ProjectData(config.DATA_DIR),
     },
     { provide: Dockerode, useFactory: () => new Dockerode() },
     {
@@ -51,6 +85,7 @@ import { ProjectContainers } from './project-containers';
       useFactory: (docker: Dockerode) => new ContainerLogs(docker),
     },
     WorkerAllowList,
+    ProjectLocks,
     DeployHandler,
     LifecycleHandler,
     HeadHandler,

@@ -3,10 +3,11 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Bytes a directory tree takes on disk (`du -s -B1`, hard links counted once, not following symlinks). */
-export async function diskUsage(dir: string): Promise<number> {
-  const { stdout } = await run('du', ['-s', '-B1', '--', dir], { timeout: 60_000 });
-  const bytes = Number(stdout.split('\t')[0]);
-  if (!Number.isSafeInteger(bytes)) throw new Error(`du printed "${stdout.trim()}" for ${dir}`);
+/** Bytes directory trees take on disk together (`du -s -c -B1`, hard links counted once, symlinks not followed). */
+export async function diskUsage(dirs: readonly string[]): Promise<number> {
+  const { stdout } = await run('du', ['-s', '-c', '-B1', '--', ...dirs], { timeout: 60_000 });
+  const total = stdout.trim().split('\n').at(-1) ?? '';
+  const bytes = Number(total.split('\t')[0]);
+  if (!Number.isSafeInteger(bytes)) throw new Error(`du printed "${stdout.trim()}" for ${dirs.join(', ')}`);
   return bytes;
 }

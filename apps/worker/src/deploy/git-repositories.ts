@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { branchNameProblem, orgNameProblem, repoNameProblem } from '@testausdeploy/domain';
 import { errorText, gitDetail, gitEnvironment, isTimeout, redact } from './git-output';
@@ -15,8 +17,13 @@ export class GitSourceError extends Error {
   }
 }
 
+const run = promisify(execFile);
+
 export interface GitRepositoriesOptions {
-  /** One folder per org/repo is kept below this directory. */
+  /**
+   * One bare repository per org/repo is kept below this directory (`<org>/<repo>.git`, lowercased): git's own
+   * data, which no checkout, and so no container, ever contains.
+   */
   reposDir: string;
   /** e.g. `https://github.com`; repositories are `${baseUrl}/${org}/${repo}.git`. */
   baseUrl: string;
@@ -34,25 +41,52 @@ export interface GitRepositoriesOptions {
 }
 
 /**
- * A repository's fetch URL without credentials, the Authorization header value those give, if any, and the
- * environment that hands git its credentials (the header, or the ssh command with the deploy key).
+ * A repository's fetch URL without credentials, the Authorization header value those give, if any, and how git
+ * gets them: a configuration entry (the header) or the environment (the ssh command with the deploy key).
  */
 interface Remote {
   url: string;
   auth: string | null;
+  config: Record<string, string>;
   env: Record<string, string>;
 }
 
-export interface Checkout {
-  dir: string;
-  commit: string;
+/** Configuration entries as git reads them from its environment (`GIT_CONFIG_COUNT`, `_KEY_<n>`, `_VALUE_<n>`). */
+function configEnvironment(entries: Record<string, string>): Record<string, string> {
+  const pairs = Object.entries(entries);
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(pairs.length) };
+  pairs.forEach(([key, value], index) => {
+    env[`GIT_CONFIG_KEY_${index}`] = key;
+    env[`GIT_CONFIG_VALUE_${index}`] = value;
+  });
+  return env;
+}
+
+/** Commits come from recorded events: a full hexadecimal object name, never anything git could take as an option. */
+function commitProblem(commit: string): string | undefined {
+  return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit) ? undefined : `"${commit}" is not a full commit id`;
 }
 
 function assertValid(problem: string | undefined): void {
   if (problem) throw new GitSourceError(problem);
 }
 
-/** Clones and updates deployed repositories in one central directory, one folder per org/repo. */
+/**
+ * git's configuration on every run: no hooks and no fsmonitor, whatever a configuration file says, and no system
+ * or global configuration at all. A repository's git data is never inside a checkout, so nothing a deployed
+ * project writes can reach it, and its own configuration is the one `git init` wrote: git has nothing to run
+ * but itself (no hook, fsmonitor, filter or remote helper is configured anywhere it reads).
+ */
+const HARDENED_CONFIG: Record<string, string> = {
+  'core.hooksPath': '/dev/null',
+  'core.fsmonitor': 'false',
+  'protocol.ext.allow': 'never',
+};
+
+/**
+ * Fetches deployed repositories into bare repositories in one central directory, one per org/repo, and checks a
+ * commit out into a fresh directory of its own (each deployment attempt gets one: see ProjectCheckouts).
+ */
 export class GitRepositories {
   private readonly reposDir: string;
   private readonly baseUrl: string;
@@ -60,8 +94,14 @@ export class GitRepositories {
   private readonly deployKeys: Record<string, string>;
   private readonly knownHostsFile: string | undefined;
   private readonly timeoutMs: number;
-  private readonly env = gitEnvironment();
-  /** Serialises work on one clone: two git processes in the same work tree trip over its index lock. */
+  /** The environment of every git run: the Worker's own without git's variables, and the hardened config. */
+  private readonly env: Record<string, string> = {
+    ...gitEnvironment(),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    ...configEnvironment(HARDENED_CONFIG),
+  };
+  /** Serialises work on one bare repository: two fetches of it would race for its refs. */
   private readonly busy = new Map<string, Promise<unknown>>();
 
   constructor(options: GitRepositoriesOptions) {
@@ -88,8 +128,8 @@ export class GitRepositories {
 
   /**
    * Where git fetches from, with the credentials a configured URL carries (`https://user:TOKEN@host`) taken out
-   * of it: they go to git as an HTTP header in its environment, so they are neither in the clone's
-   * `.git/config` (which a service that bind-mounts its repository could read) nor in any process's arguments.
+   * of it: they go to git as an HTTP header in its environment, so they are neither in the bare repository's
+   * configuration nor in any process's arguments.
    * An `ssh://` remote keeps its user name and gets the deploy key through `GIT_SSH_COMMAND` instead.
    */
   private remote(org: string, repo: string): Remote {
@@ -97,20 +137,21 @@ export class GitRepositories {
     if (isSshUrl(configured)) {
       const keyFile = this.deployKey(org, repo);
       const command = sshCommand({ keyFile, knownHostsFile: this.knownHostsFile });
-      return { url: configured, auth: null, env: { GIT_SSH_COMMAND: command } };
+      return { url: configured, auth: null, config: {}, env: { GIT_SSH_COMMAND: command } };
     }
     const parsed = URL.canParse(configured) ? new URL(configured) : null;
-    if (!parsed || (!parsed.username && !parsed.password)) return { url: configured, auth: null, env: {} };
+    if (!parsed || (!parsed.username && !parsed.password))
+      return { url: configured, auth: null, config: {}, env: {} };
     const user = decodeURIComponent(parsed.username);
     const auth = `Basic ${Buffer.from(`${user}:${decodeURIComponent(parsed.password)}`).toString('base64')}`;
     parsed.username = '';
     parsed.password = '';
-    const env = {
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraHeader',
-      GIT_CONFIG_VALUE_0: `Authorization: ${auth}`,
+    return {
+      url: parsed.toString(),
+      auth,
+      config: { 'http.extraHeader': `Authorization: ${auth}` },
+      env: {},
     };
-    return { url: parsed.toString(), auth, env };
   }
 
   private deployKey(org: string, repo: string): string | undefined {
@@ -121,26 +162,137 @@ export class GitRepositories {
   }
 
   /**
-   * Brings `${reposDir}/${org}/${repo}` to the head of `branch`, or to `commit` of it (a rollback), and returns
-   * the commit checked out.
+   * Fetches `branch` into the repository's bare repository and returns its head, or `commit` (a rollback) after
+   * checking that it is still in the branch's history. `Site` and `site` are one repository (GitHub's names
+   * are case-insensitive): one bare repository, one lock.
    */
-  async checkout(org: string, repo: string, branch: string, commit?: string): Promise<Checkout> {
+  async fetch(org: string, repo: string, branch: string, commit?: string): Promise<string> {
     const remote = this.remote(org, repo);
     assertValid(branchNameProblem(branch));
-    const dir = path.join(this.reposDir, org, repo);
+    if (commit !== undefined) assertValid(commitProblem(commit));
+    const dir = this.gitDir(org, repo);
+    const ref = `refs/heads/${branch}`;
     return this.exclusive(dir, async () => {
-      if (await this.cloneExists(dir)) {
-        await this.update(dir, remote, org, repo, branch);
-      } else if (!(await this.cloneFresh(dir, remote, org, repo, branch))) {
-        // Someone else put a clone in place while we were cloning: update that one instead.
-        await this.update(dir, remote, org, repo, branch);
+      const created = await this.ensureBare(dir);
+      const git = this.git(dir, remote);
+      await this.dropConflictingRefs(git, ref);
+      try {
+        // refs/heads/ so a tag of the same name is never picked instead of the branch; kept as a branch of the
+        // bare repository, so what it reaches stays (a rollback pins an older commit of it).
+        await git.raw(['fetch', '--no-tags', '--force', remote.url, `+${ref}:${ref}`]);
+      } catch (err) {
+        // A repository that could not be fetched the first time leaves nothing behind.
+        if (created) await fs.rm(dir, { recursive: true, force: true });
+        // A rollback to a commit of the branch as last fetched needs no remote: one is often wanted because the
+        // git host is down or the branch was deleted.
+        if (!commit || created || !(await this.tip(git, ref))) {
+          throw this.remoteFailure(err, org, repo, remote.url, branch);
+        }
       }
-      if (commit) await this.pin(dir, org, repo, commit);
-      return { dir, commit: (await this.git(dir).revparse(['HEAD'])).trim() };
+      const head = await this.tip(git, ref);
+      if (!commit) return head;
+      // simple-git takes a silent non-zero exit for success, so `--is-ancestor` cannot answer: the merge base
+      // of an ancestor and the head is the ancestor itself.
+      const base = await git.raw(['merge-base', commit, head]).catch(() => '');
+      if (base.trim() !== commit) {
+        throw new GitSourceError(`commit ${commit} is not in the history of ${org}/${repo} any more`);
+      }
+      return commit;
     });
   }
 
-  /** The commit `branch` points at on the remote (`git ls-remote`), without touching the clone. */
+  /** The commit `ref` points at in the bare repository, or '' if it has no such branch. */
+  private async tip(git: SimpleGit, ref: string): Promise<string> {
+    return (await git.raw(['for-each-ref', '--format=%(objectname)', ref])).trim();
+  }
+
+  /**
+   * Deletes the branches that would keep `ref` from being stored: `a` when `a/b` is fetched and the other way
+   * round (a remote that replaced one with the other). Their commits are not in the remote's branch any more.
+   */
+  private async dropConflictingRefs(git: SimpleGit, ref: string): Promise<void> {
+    const refs = (await git.raw(['for-each-ref', '--format=%(refname)', 'refs/heads/']))
+      .split('\n')
+      .filter(Boolean);
+    for (const other of refs) {
+      if (ref.startsWith(`${other}/`) || other.startsWith(`${ref}/`))
+        await git.raw(['update-ref', '-d', other]);
+    }
+  }
+
+  /**
+   * Writes the files of `commit` into `dir`, a new directory: no `.git` in it, nothing shared with another
+   * checkout. Files get modes as in a normal clone (readable by all), whatever the Worker's umask, so services
+   * running as other users can read what is mounted from it.
+   */
+  async checkoutInto(org: string, repo: string, commit: string, dir: string): Promise<void> {
+    this.repositoryUrl(org, repo);
+    assertValid(commitProblem(commit));
+    const gitDir = this.gitDir(org, repo);
+    await this.exclusive(gitDir, async () => {
+      await fs.mkdir(dir, { mode: 0o755 });
+      await fs.chmod(dir, 0o755);
+      // A fresh index of its own: an index describing another directory would make git skip "unchanged" files.
+      const index = path.join(gitDir, `td-index-${randomBytes(6).toString('hex')}`);
+      try {
+        await run(
+          'sh',
+          [
+            '-c',
+            'umask 022 && exec "$@"',
+            'sh',
+            'git',
+            `--git-dir=${gitDir}`,
+            `--work-tree=${dir}`,
+            'checkout',
+            '--force',
+            commit,
+            '--',
+            '.',
+          ],
+          {
+            env: { ...this.env, GIT_INDEX_FILE: index },
+            timeout: this.timeoutMs,
+            maxBuffer: 4 * 1024 * 1024,
+          },
+        );
+      } catch (err) {
+        throw new GitSourceError(`could not check out ${commit} of ${org}/${repo}: ${this.detail(err)}`);
+      } finally {
+        await fs.rm(index, { force: true });
+      }
+    });
+  }
+
+  private gitDir(org: string, repo: string): string {
+    return path.join(this.reposDir, org.toLowerCase(), `${repo.toLowerCase()}.git`);
+  }
+
+  /**
+   * `git init --bare` into a temporary folder renamed into place, so a half-made repository never stays; true if
+   * it was made now.
+   */
+  private async ensureBare(dir: string): Promise<boolean> {
+    const exists = await fs.stat(path.join(dir, 'HEAD')).then(
+      () => true,
+      () => false,
+    );
+    if (exists) return false;
+    // Something without HEAD where the repository belongs (a crash mid-way, a hand-made folder) is no repository.
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o700 });
+    // "~" cannot occur in a repository name, so the temporary folder never collides with a real one.
+    const tmp = `${dir}~init-${randomBytes(6).toString('hex')}`;
+    try {
+      await this.git(path.dirname(dir)).raw(['init', '--quiet', '--bare', tmp]);
+      await fs.rename(tmp, dir);
+      return true;
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** The commit `branch` points at on the remote (`git ls-remote`), without touching the bare repository. */
   async head(org: string, repo: string, branch: string): Promise<string> {
     const remote = this.remote(org, repo);
     assertValid(branchNameProblem(branch));
@@ -156,29 +308,28 @@ export class GitRepositories {
     return commit;
   }
 
-  /** Resets the clone to an earlier commit of the branch just fetched (untracked files stay, as always). */
-  private async pin(dir: string, org: string, repo: string, commit: string): Promise<void> {
-    const git = this.git(dir);
-    try {
-      await git.raw(['cat-file', '-e', `${commit}^{commit}`]);
-    } catch {
-      throw new GitSourceError(`commit ${commit} is not in the history of ${org}/${repo} any more`);
-    }
-    await git.raw(['reset', '--hard', commit]);
-  }
-
   private git(baseDir: string, remote?: Remote): SimpleGit {
-    const credentials = remote?.env ?? {};
+    const env = {
+      ...this.env,
+      ...configEnvironment({ ...HARDENED_CONFIG, ...remote?.config }),
+      ...remote?.env,
+    };
     return simpleGit({
       baseDir,
-      allowEnvironment: ['GIT_TERMINAL_PROMPT', ...Object.keys(credentials)],
-      // The config entry and the ssh command set through the environment are ours, never anything from outside.
+      allowEnvironment: Object.keys(env),
+      // simple-git guards these settings against values from outside; every one of them here is the Worker's own:
+      // the hardening itself (no hooks, no fsmonitor, no ext:: protocol, no global configuration), the
+      // credentials' header and the deploy key's ssh command.
       unsafe: {
-        allowUnsafeConfigEnvCount: 'GIT_CONFIG_COUNT' in credentials,
-        allowUnsafeSshCommand: 'GIT_SSH_COMMAND' in credentials,
+        allowUnsafeConfigEnvCount: true,
+        allowUnsafeConfigPaths: true,
+        allowUnsafeHooksPath: true,
+        allowUnsafeFsMonitor: true,
+        allowUnsafeProtocolOverride: true,
+        allowUnsafeSshCommand: 'GIT_SSH_COMMAND' in env,
       },
       timeout: { block: this.timeoutMs },
-    }).env({ ...this.env, ...credentials });
+    }).env(env);
   }
 
   private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -193,83 +344,6 @@ export class GitRepositories {
       return await run;
     } finally {
       if (this.busy.get(key) === settled) this.busy.delete(key);
-    }
-  }
-
-  private async cloneExists(dir: string): Promise<boolean> {
-    try {
-      await fs.lstat(dir);
-    } catch {
-      return false;
-    }
-    try {
-      await fs.lstat(path.join(dir, '.git'));
-      return true;
-    } catch {
-      throw new GitSourceError(
-        `${dir} exists but is not a git clone: move it away so it can be cloned afresh`,
-      );
-    }
-  }
-
-  /** Clones beside the target and renames into place, so a failed clone never leaves a half-made folder. */
-  private async cloneFresh(
-    dir: string,
-    remote: Remote,
-    org: string,
-    repo: string,
-    branch: string,
-  ): Promise<boolean> {
-    const parent = path.dirname(dir);
-    await fs.mkdir(parent, { recursive: true });
-    // "~" cannot occur in a repository name, so the temporary folder never collides with a real clone.
-    const tmp = path.join(parent, `.${repo}~clone-${randomBytes(6).toString('hex')}`);
-    try {
-      try {
-        const options = ['--branch', branch, '--single-branch', '--no-tags'];
-        await this.git(parent, remote).clone(remote.url, tmp, options);
-      } catch (err) {
-        throw this.remoteFailure(err, org, repo, remote.url, branch);
-      }
-      try {
-        await fs.rename(tmp, dir);
-        return true;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
-        throw err;
-      }
-    } finally {
-      await fs.rm(tmp, { recursive: true, force: true });
-    }
-  }
-
-  private async update(
-    dir: string,
-    remote: Remote,
-    org: string,
-    repo: string,
-    branch: string,
-  ): Promise<void> {
-    const { url } = remote;
-    const git = this.git(dir, remote);
-    try {
-      // The base URL may have changed in config since the clone was made (and older clones kept a token in it).
-      await git.remote(['set-url', 'origin', url]);
-    } catch (err) {
-      throw new GitSourceError(`could not update the clone of ${org}/${repo} in ${dir}: ${this.detail(err)}`);
-    }
-    try {
-      // refs/heads/ so a tag of the same name is never picked instead of the branch.
-      await git.raw(['fetch', '--no-tags', 'origin', `refs/heads/${branch}`]);
-    } catch (err) {
-      throw this.remoteFailure(err, org, repo, url, branch);
-    }
-    try {
-      // No `git clean`: files a service keeps in its clone (uploads, sqlite, ...) must survive a redeploy.
-      await git.raw(['reset', '--hard', 'FETCH_HEAD']);
-    } catch (err) {
-      throw new GitSourceError(`could not update the clone of ${org}/${repo} in ${dir}: ${this.detail(err)}`);
     }
   }
 

@@ -60,22 +60,29 @@ describe('GitRepositories over ssh with a deploy key (real sshd on 127.0.0.1)', 
     }
   }
 
-  it('reads the head, clones and redeploys (fetch + reset) with the deploy key', async () => {
+  it('reads the head, fetches and checks out, then fetches the next head, with the deploy key', async () => {
     const v1 = await remotes.push('demo', 'app', { 'index.html': 'v1' });
     const repos = repositories('repos', deployKey);
+    const checkouts = path.join(dir, 'checkouts');
+    await fs.mkdir(checkouts);
     assert.equal(await repos.head('demo', 'app', 'main'), v1);
-    const { dir: clone, commit } = await repos.checkout('demo', 'app', 'main');
-    assert.equal(commit, v1);
-    assert.equal(await fs.readFile(path.join(clone, 'index.html'), 'utf8'), 'v1');
+    assert.equal(await repos.fetch('demo', 'app', 'main'), v1);
+    await repos.checkoutInto('demo', 'app', v1, path.join(checkouts, 'v1'));
+    assert.equal(await fs.readFile(path.join(checkouts, 'v1', 'index.html'), 'utf8'), 'v1');
 
     const v2 = await remotes.push('demo', 'app', { 'index.html': 'v2' });
     assert.equal(await repos.head('demo', 'app', 'main'), v2);
-    assert.deepEqual(await repos.checkout('demo', 'app', 'main'), { dir: clone, commit: v2 });
-    assert.equal(await fs.readFile(path.join(clone, 'index.html'), 'utf8'), 'v2');
+    assert.equal(await repos.fetch('demo', 'app', 'main'), v2);
+    await repos.checkoutInto('demo', 'app', v2, path.join(checkouts, 'v2'));
+    assert.equal(await fs.readFile(path.join(checkouts, 'v2', 'index.html'), 'utf8'), 'v2');
+    assert.equal(await fs.readFile(path.join(checkouts, 'v1', 'index.html'), 'utf8'), 'v1');
 
-    const config = await fs.readFile(path.join(clone, '.git', 'config'), 'utf8');
-    assert.ok(config.includes(`url = ${sshd.baseUrl(remotes.root)}/demo/app.git`), config);
-    assert.ok(!config.includes(keysDir), 'the clone does not know where the key is');
+    // The key reaches ssh through the environment of each run, never through the repository's configuration.
+    const config = await fs.readFile(path.join(dir, 'repos', 'demo', 'app.git', 'config'), 'utf8');
+    assert.ok(!config.includes(keysDir) && !config.includes('id_ed25519'), config);
+    for (const version of ['v1', 'v2']) {
+      assert.deepEqual(await fs.readdir(path.join(checkouts, version)), ['index.html']);
+    }
     // The shell never ran anything from the key's path.
     await assert.rejects(fs.access(path.join(os.homedir(), 'pwned')));
     await assert.rejects(fs.access(path.join(process.cwd(), 'pwned')));
@@ -87,7 +94,7 @@ describe('GitRepositories over ssh with a deploy key (real sshd on 127.0.0.1)', 
     // One after the other: a second rejection must not arrive before anyone awaits it.
     for (const attempt of [
       () => repos.head('demo', 'refused', 'main'),
-      () => repos.checkout('demo', 'refused', 'main'),
+      () => repos.fetch('demo', 'refused', 'main'),
     ]) {
       const err = await refusal(attempt());
       assert.match(
@@ -109,7 +116,7 @@ describe('GitRepositories over ssh with a deploy key (real sshd on 127.0.0.1)', 
     await fs.writeFile(other, `[127.0.0.1]:${sshd.port} ${otherHost}\n`);
     for (const knownHostsFile of [empty, other]) {
       const repos = repositories(`repos-${path.basename(knownHostsFile)}`, deployKey, knownHostsFile);
-      const err = await refusal(repos.checkout('demo', 'pinned', 'main'));
+      const err = await refusal(repos.fetch('demo', 'pinned', 'main'));
       assert.match(err.reason, /the SSH host key of 127\.0\.0\.1:\d+ is unknown or has changed/);
       assertKeyHidden(err);
       assert.match(

@@ -3,9 +3,15 @@ import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@tes
 import { ComposeCli, composeProjectName } from './compose-cli';
 import { ComposeGate } from './policy/compose-gate';
 import { ProjectContainers } from './project-containers';
+import { ProjectCheckouts } from './workspace/project-checkouts';
+import { ProjectData } from './workspace/project-data';
+import { ProjectLocks } from './workspace/project-locks';
 import { WorkerAllowList } from './worker-allow-list';
 
-/** ICP `lifecycle`: stop, start, restart or remove a deployed project, through its checked compose file. */
+/**
+ * ICP `lifecycle`: stop, start, restart or remove a deployed project, through its checked compose file (in the
+ * sandbox, like every compose run).
+ */
 @Injectable()
 export class LifecycleHandler {
   constructor(
@@ -13,6 +19,9 @@ export class LifecycleHandler {
     private readonly compose: ComposeCli,
     private readonly gate: ComposeGate,
     private readonly containers: ProjectContainers,
+    private readonly checkouts: ProjectCheckouts,
+    private readonly data: ProjectData,
+    private readonly locks: ProjectLocks,
   ) {}
 
   async run(
@@ -21,17 +30,22 @@ export class LifecycleHandler {
   ): Promise<IcpResult<'lifecycle'>> {
     this.allowList.check(org);
     const name = composeProjectName(org, repo);
-    const project = await this.gate.admitted(name);
-    if (!project)
-      throw new IcpError(IcpErrorCode.CommandFailed, `${org}/${repo} is not deployed on this Worker`);
-    const output = (line: string) => context.progress(line);
-    if (action === 'stop') await this.compose.stop(project, output);
-    if (action === 'start') await this.compose.start(project, output);
-    if (action === 'restart') await this.compose.restart(project, output);
-    if (action === 'remove') {
-      await this.compose.remove(project, removeVolumes, output);
-      await this.gate.forget(name);
-    }
-    return { containers: await this.containers.list(name) };
+    return this.locks.run(name, async () => {
+      const project = await this.gate.admitted(name);
+      if (!project)
+        throw new IcpError(IcpErrorCode.CommandFailed, `${org}/${repo} is not deployed on this Worker`);
+      const output = (line: string) => context.progress(line);
+      if (action === 'stop') await this.compose.stop(project, output);
+      if (action === 'start') await this.compose.start(project, output);
+      if (action === 'restart') await this.compose.restart(project, output);
+      if (action === 'remove') {
+        await this.compose.remove(project, removeVolumes, output);
+        await this.gate.forget(name);
+        await this.checkouts.removeAll(name);
+        // The data of bind mounts goes with the named volumes, and so does the project's claim on its name.
+        if (removeVolumes) await this.data.remove(name);
+      }
+      return { containers: await this.containers.list(name) };
+    });
   }
 }

@@ -46,6 +46,17 @@ export class ProjectContainers {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The host paths the project's containers mount (bind mounts and volumes alike). */
+  async mountSources(projectName: string): Promise<string[]> {
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`com.docker.compose.project=${projectName}`] },
+    });
+    return containers.flatMap((container) =>
+      (container.Mounts ?? []).map((mount) => mount.Source).filter(Boolean),
+    );
+  }
+
   /** The project's containers with restarts, CPU and memory (dockerd samples CPU over about a second). */
   async usage(projectName: string): Promise<ContainerUsage[]> {
     const containers = await this.list(projectName);

@@ -1,15 +1,23 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { composeCli, composeVariants, projectAt } from '../../../../../test/support/compose';
 import { ComposeCli } from '../compose-cli';
+import { ProjectData } from '../workspace/project-data';
 import { ComposeGate } from './compose-gate';
-import { RenderedCompose } from './compose-policy';
 
 /** The corpus stays in the source tree; this file runs from dist/. */
 const CORPUS = path.resolve(__dirname, '../../../../../../apps/worker/src/deploy/policy/corpus');
+const BASE = 'testausdeploy/busybox:latest';
+const OPTIONS = {
+  ports: { from: 8000, to: 8999 },
+  limits: { memory: '256m', cpus: 0.5, pids: 200 },
+  caps: { memoryBytes: 2 * 1024 ** 3, cpus: 2, pids: 4096, replicas: 4 },
+};
 
 async function corpus(kind: 'hostile' | 'ordinary'): Promise<{ name: string; text: string }[]> {
   const names = (await fs.readdir(path.join(CORPUS, kind))).filter((name) => name.endsWith('.yml')).sort();
@@ -18,135 +26,401 @@ async function corpus(kind: 'hostile' | 'ordinary'): Promise<{ name: string; tex
   );
 }
 
-describe('the deploy policy on a corpus of compose files, rendered by the real compose CLI', () => {
-  let dir: string;
-  let clone: string;
-  let gate: ComposeGate;
+/** What compose would read if a YAML trick got a host file past the checks: a stand-in for the Worker's secrets. */
+const HOST_SECRET = `TD_HOST_SECRET=${randomBytes(8).toString('hex')}`;
 
-  before(async () => {
-    dir = await fs.mkdtemp(path.join(tmpdir(), 'policy-'));
-    clone = path.join(dir, 'clone');
-    // A repository with what the ordinary files refer to, and a symlink that leads out of it.
-    await fs.mkdir(path.join(clone, 'web'), { recursive: true });
-    await fs.mkdir(path.join(clone, 'data'));
-    await fs.writeFile(path.join(clone, 'web', 'Dockerfile'), 'FROM testausdeploy/busybox:latest\n');
-    await fs.writeFile(path.join(clone, 'web', 'index.html'), '<p>hi</p>\n');
-    await fs.writeFile(path.join(clone, 'app.env'), 'GREETING=hello\n');
-    await fs.writeFile(
-      path.join(clone, 'base.yml'),
-      'services:\n  base:\n    image: testausdeploy/busybox:latest\n    environment: [FROM_BASE=1]\n',
-    );
-    await fs.symlink('/etc', path.join(clone, 'link-out'));
-    gate = new ComposeGate(new ComposeCli(), {
-      ports: { from: 8000, to: 8999 },
-      limits: { memory: '256m', cpus: 0.5, pids: 200 },
-      dir: path.join(dir, 'checked'),
+/**
+ * Files a refused key hides behind an anchor: each must be refused when merged into a service with `<<: *x` and
+ * with `<<: [*x]`, under every compose the machine has.
+ */
+const HIDDEN: { snippet: string; expect: RegExp }[] = [
+  { snippet: 'privileged: true', expect: /privileged: true is not allowed/ },
+  {
+    snippet: 'env_file: /HOST/secret.env',
+    expect: /env_file\[0\]: ".*secret\.env" is outside the repository/,
+  },
+  {
+    snippet: 'env_file: [/HOST/secret.env]',
+    expect: /env_file\[0\]: ".*secret\.env" is outside the repository/,
+  },
+  {
+    snippet: 'extends: { file: /HOST/base.yml, service: base }',
+    expect: /extends\.file: ".*base\.yml" is outside the repository/,
+  },
+  {
+    snippet: 'label_file: /HOST/secret.env',
+    expect: /label_file\[0\]: ".*secret\.env" is outside the repository/,
+  },
+  { snippet: 'volumes: ["/HOST:/host"]', expect: /bind mount of .* is outside the repository/ },
+  { snippet: 'volumes: ["/var/run/docker.sock:/var/run/docker.sock"]', expect: /container engine's socket/ },
+  { snippet: 'network_mode: host', expect: /network_mode: "host" is not allowed/ },
+  { snippet: 'pid: host', expect: /pid: "host" is not allowed/ },
+  { snippet: 'cap_add: [SYS_ADMIN]', expect: /capability SYS_ADMIN is not allowed/ },
+  { snippet: 'devices: ["/dev/sda:/dev/sda"]', expect: /devices are not allowed/ },
+  {
+    snippet: 'security_opt: ["seccomp=unconfined"]',
+    expect: /security_opt "seccomp=unconfined" is not allowed/,
+  },
+  { snippet: 'mem_limit: 1000g', expect: /1000g is above the maximum memory/ },
+  { snippet: 'pids_limit: -1', expect: /a process limit is a positive number/ },
+  { snippet: 'container_name: td_other_project_web_1', expect: /container_name is not allowed/ },
+  {
+    snippet: 'labels: { com.docker.compose.project: td_other_project }',
+    expect: /label com\.docker\.compose\.project is reserved/,
+  },
+];
+
+for (const variant of composeVariants()) {
+  describe(`the deploy gate under ${variant.label}: the corpus, rendered in the sandbox`, () => {
+    let dir: string;
+    let checkout: string;
+    let host: string;
+    let data: ProjectData;
+    let cli: ComposeCli;
+    let gate: ComposeGate;
+
+    before(async () => {
+      dir = await fs.realpath(await fs.mkdtemp(path.join(tmpdir(), 'policy-')));
+      checkout = path.join(dir, 'checkout');
+      host = path.join(dir, 'host');
+      // A checkout with what the ordinary files refer to, and symlinks that lead out of it.
+      await fs.mkdir(path.join(checkout, 'web'), { recursive: true });
+      await fs.mkdir(path.join(checkout, 'conf'));
+      await fs.mkdir(host);
+      await fs.writeFile(path.join(checkout, 'web', 'Dockerfile'), `FROM ${BASE}\n`);
+      await fs.writeFile(path.join(checkout, 'web', 'index.html'), '<p>hi</p>\n');
+      await fs.writeFile(path.join(checkout, 'conf', 'app.conf'), 'setting=1\n');
+      await fs.writeFile(path.join(checkout, 'app.env'), 'GREETING=hello\n');
+      await fs.writeFile(path.join(checkout, 'token.txt'), 'not a real token\n');
+      await fs.writeFile(
+        path.join(checkout, 'base.yml'),
+        `services:\n  base:\n    image: ${BASE}\n    environment: [FROM_BASE=1]\n`,
+      );
+      await fs.symlink('/etc', path.join(checkout, 'link-out'));
+      await fs.writeFile(path.join(host, 'secret.env'), `${HOST_SECRET}\n`);
+      await fs.writeFile(
+        path.join(host, 'base.yml'),
+        `services:\n  base:\n    image: ${BASE}\n    env_file: secret.env\n`,
+      );
+      data = new ProjectData(path.join(dir, 'data'));
+      cli = composeCli(variant.command);
+      gate = new ComposeGate(cli, { ...OPTIONS, dir: path.join(dir, 'checked') });
     });
-  });
 
-  after(() => fs.rm(dir, { recursive: true, force: true }));
+    after(() => fs.rm(dir, { recursive: true, force: true }));
 
-  async function admit(text: string, name: string) {
-    const file = path.join(clone, 'docker-compose.yml');
-    await fs.writeFile(file, text);
-    return gate.admit({ name: `td_policy_${name.replace(/\W/g, '_')}`, file }, clone);
-  }
-
-  it('has at least 30 hostile and 10 ordinary files', async () => {
-    assert.ok((await corpus('hostile')).length >= 30);
-    assert.ok((await corpus('ordinary')).length >= 10);
-  });
-
-  it('refuses every hostile file, naming the service and the rule it breaks', async () => {
-    for (const { name, text } of await corpus('hostile')) {
-      const expected = /^# expect: (.+)$/m.exec(text)?.[1];
-      assert.ok(expected, `${name} has no "# expect:" line`);
-      await assert.rejects(admit(text, name), (error: Error) => {
-        assert.match(error.name, /ComposePolicyError|ComposeFileError/, `${name}: ${error.message}`);
-        assert.match(error.message, new RegExp(expected), name);
-        return true;
+    let projects = 0;
+    async function admit(text: string, file = 'docker-compose.yml') {
+      const name = `td_policy_case${projects++}`;
+      await fs.writeFile(path.join(checkout, file), text);
+      return gate.admit({
+        name,
+        checkout,
+        file: path.join(checkout, file),
+        data: {
+          mountDir: (relative) => data.mountDir(name, relative),
+          prepare: (relative) => data.prepare(name, relative),
+        },
       });
     }
-  });
 
-  it('admits every ordinary file, with limits on every service, as a file compose accepts', async () => {
-    for (const { name, text } of await corpus('ordinary')) {
-      const checked = await admit(text, name).catch((error: Error) =>
-        assert.fail(`${name}: ${error.message}`),
+    /** The reason `text` is refused with (fails if it is admitted). */
+    async function refusal(text: string, file?: string): Promise<string> {
+      const error = await admit(text, file).then(
+        () => assert.fail(`admitted:\n${text}`),
+        (e: Error) => e,
       );
-      assert.equal((await fs.stat(checked.file)).mode & 0o777, 0o600);
-      const written = parse(await fs.readFile(checked.file, 'utf8')) as RenderedCompose;
-      assert.equal(written.version, undefined, name);
-      for (const [service, spec] of Object.entries(written.services ?? {})) {
-        const limits = (spec.deploy as { resources?: { limits?: object } } | undefined)?.resources?.limits;
-        assert.ok(spec.mem_limit !== undefined || limits, `${name}: ${service} has no memory limit`);
-        assert.ok(spec.pids_limit !== undefined, `${name}: ${service} has no pids limit`);
-      }
-      // What compose will run is what was checked: it reads the checked file back without complaint.
-      assert.ok((await new ComposeCli().render(checked)).includes('services:'), name);
+      assert.match(error.name, /ComposePolicyError|ComposeFileError/, error.message);
+      return error.message;
     }
-  });
 
-  it('keeps the limits a file sets and adds the defaults where it sets none', async () => {
-    const checked = await admit(
-      'services:\n  a:\n    image: testausdeploy/busybox:latest\n    mem_limit: 64m\n  b:\n    image: testausdeploy/busybox:latest\n',
-      'limits',
-    );
-    const { services } = parse(await fs.readFile(checked.file, 'utf8')) as RenderedCompose;
-    assert.equal(services?.a.pids_limit, 200);
-    assert.notEqual(String(services?.a.mem_limit), '256m');
-    assert.equal(services?.b.mem_limit, '256m');
-    assert.equal(services?.b.cpus, 0.5);
-  });
-
-  it('renders again only when a file compose reads has changed, and checks the policy every time', async () => {
-    let renders = 0;
-    const counting = new (class extends ComposeCli {
-      override render(project: Parameters<ComposeCli['render']>[0]) {
-        renders++;
-        return super.render(project);
+    it('refuses every hostile file of the corpus, naming the path and the rule it breaks', async () => {
+      const hostile = await corpus('hostile');
+      assert.ok(hostile.length >= 40);
+      for (const { name, text } of hostile) {
+        const expected = /^# expect: (.+)$/m.exec(text)?.[1];
+        assert.ok(expected, `${name} has no "# expect:" line`);
+        assert.match(await refusal(text), new RegExp(expected), name);
       }
-    })();
-    const cached = new ComposeGate(counting, {
-      ports: { from: 8000, to: 8999 },
-      limits: { memory: '256m', cpus: 0.5, pids: 200 },
-      dir: path.join(dir, 'checked-cache'),
     });
-    const project = { name: 'td_policy_cache', file: path.join(clone, 'docker-compose.yml') };
-    await fs.writeFile(
-      project.file,
-      'services:\n  web:\n    build: ./web\n    env_file: app.env\n    volumes: ["./data:/data"]\n',
-    );
-    const admitted = async () => parse(await fs.readFile((await cached.admit(project, clone)).file, 'utf8'));
-    await admitted();
-    await fs.writeFile(path.join(clone, 'web', 'index.html'), '<p>changed, and nothing compose reads</p>\n');
-    await admitted();
-    assert.equal(renders, 1, 'a commit that changes no file compose reads is not rendered again');
 
-    await fs.writeFile(path.join(clone, 'app.env'), 'GREETING=changed\n');
-    assert.equal((await admitted()).services.web.environment.GREETING, 'changed');
-    await fs.writeFile(path.join(clone, '.env'), 'UNUSED=1\n');
-    await admitted();
-    assert.equal(renders, 3, 'an env file or .env that changed is rendered again');
+    it('admits every ordinary file, limited, as a file compose accepts', async () => {
+      const ordinary = await corpus('ordinary');
+      assert.ok(ordinary.length >= 10);
+      for (const { name, text } of ordinary) {
+        const { project } = await admit(text).catch((error: Error) =>
+          assert.fail(`${name}: ${error.message}`),
+        );
+        assert.equal((await fs.stat(project.file)).mode & 0o777, 0o600);
+        const written = parse(await fs.readFile(project.file, 'utf8')) as {
+          services: Record<string, Record<string, unknown>>;
+        };
+        for (const [service, spec] of Object.entries(written.services)) {
+          const limits = (spec.deploy as { resources?: { limits?: object } } | undefined)?.resources?.limits;
+          assert.ok(spec.mem_limit !== undefined || limits, `${name}: ${service} has no memory limit`);
+          assert.ok(spec.pids_limit !== undefined, `${name}: ${service} has no pids limit`);
+        }
+        // What compose will run is what was checked: it reads the checked file back, in the sandbox.
+        assert.ok((await cli.render(project)).includes('services:'), name);
+      }
+    });
 
-    await fs.rm(path.join(clone, '.env'));
-    await fs.symlink('app.env', path.join(clone, '.env'));
-    await admitted();
-    await admitted();
-    assert.equal(renders, 5, 'a .env that is a symlink is never digested, so always rendered');
-    await fs.rm(path.join(clone, '.env'));
+    it('keeps the limits a file sets and adds the defaults where it sets none', async () => {
+      const { project } = await admit(
+        `services:\n  a:\n    image: ${BASE}\n    mem_limit: 64m\n  b:\n    image: ${BASE}\n`,
+      );
+      const { services } = parse(await fs.readFile(project.file, 'utf8')) as {
+        services: Record<string, Record<string, unknown>>;
+      };
+      assert.equal(services.a.pids_limit, 200);
+      assert.notEqual(String(services.a.mem_limit), '256m');
+      assert.equal(services.b.mem_limit, '256m');
+      assert.equal(services.b.cpus, 0.5);
+    });
 
-    // The rendering is reused, the policy is not: a bind mount turned into a symlink out of the clone is refused.
-    await admitted();
-    await fs.rename(path.join(clone, 'data'), path.join(clone, 'data-real'));
-    await fs.symlink('/etc', path.join(clone, 'data'));
-    try {
-      await assert.rejects(cached.admit(project, clone), /outside the repository|outside the clone/);
-      assert.equal(renders, 6);
-    } finally {
-      await fs.rm(path.join(clone, 'data'));
-      await fs.rename(path.join(clone, 'data-real'), path.join(clone, 'data'));
-      await fs.writeFile(path.join(clone, 'app.env'), 'GREETING=hello\n');
-    }
+    it('mounts what the commit has read-only from the checkout, and what it lacks from the project data', async () => {
+      const { project, notes } = await admit(
+        `services:\n  app:\n    image: ${BASE}\n    volumes: ["./conf:/conf", "./web/index.html:/www/index.html:ro", "./uploads:/uploads", "./web/cache:/cache:ro"]\n`,
+      );
+      const { services } = parse(await fs.readFile(project.file, 'utf8')) as {
+        services: {
+          app: { volumes: { type: string; source: string; target: string; read_only?: boolean }[] };
+        };
+      };
+      const mounts = services.app.volumes.map(({ source, target, read_only }) => ({
+        source,
+        target,
+        read_only,
+      }));
+      const name = path.basename(project.file, '.yml');
+      assert.deepEqual(mounts, [
+        { source: path.join(checkout, 'conf'), target: '/conf', read_only: true },
+        { source: path.join(checkout, 'web', 'index.html'), target: '/www/index.html', read_only: true },
+        { source: data.mountDir(name, 'uploads'), target: '/uploads', read_only: undefined },
+        { source: data.mountDir(name, 'web/cache'), target: '/cache', read_only: true },
+      ]);
+      assert.ok((await fs.stat(data.mountDir(name, 'web/cache'))).isDirectory());
+      assert.ok(
+        notes.some((note) => /\.\/conf is in the commit, so it is mounted read-only/.test(note)),
+        notes.join('\n'),
+      );
+      assert.ok(
+        notes.some((note) => /\.\/uploads is not in the commit: it is the project's data/.test(note)),
+        notes.join('\n'),
+      );
+    });
+
+    it("reads only a plain .env of the checkout, never the Worker's environment", async () => {
+      process.env.TD_WORKER_SECRET = 'leaked';
+      try {
+        await fs.writeFile(path.join(checkout, '.env'), 'GREETING=from-dotenv\n');
+        const text = `services:\n  app:\n    image: ${BASE}\n    environment: ["A=\${GREETING}", "B=\${TD_WORKER_SECRET:-not seen}"]\n`;
+        const { project } = await admit(text);
+        const written = await fs.readFile(project.file, 'utf8');
+        assert.match(written, /A: from-dotenv/);
+        assert.match(written, /B: not seen/);
+        assert.doesNotMatch(written, /leaked/);
+
+        await fs.rm(path.join(checkout, '.env'));
+        await fs.symlink(path.join(host, 'secret.env'), path.join(checkout, '.env'));
+        assert.match(
+          await refusal(text),
+          /\.env: \.env is a symlink: compose reads only a plain \.env file of the repository/,
+        );
+        await fs.rm(path.join(checkout, '.env'));
+        await fs.writeFile(
+          path.join(checkout, '.env'),
+          'DOCKER_HOST=tcp://127.0.0.1:2375\nCOMPOSE_PROFILES=web\n',
+        );
+        assert.match(
+          await refusal(text),
+          /\.env line 1: DOCKER_HOST configures compose or Docker, not the project/,
+        );
+      } finally {
+        delete process.env.TD_WORKER_SECRET;
+        await fs.rm(path.join(checkout, '.env'), { force: true });
+      }
+    });
+
+    it('refuses every refused key hidden behind an anchor, merged in either form', async () => {
+      for (const { snippet, expect } of HIDDEN) {
+        const hidden = snippet.replaceAll('/HOST', host);
+        for (const merge of ['<<: *hidden', '<<: [*hidden]', '<<: [*plain, *hidden]']) {
+          const text = [
+            `x-plain: &plain\n  restart: "no"`,
+            `x-hidden: &hidden\n  ${hidden}`,
+            `services:\n  app:\n    ${merge}\n    image: ${BASE}\n`,
+          ].join('\n');
+          assert.match(await refusal(text), expect, `${snippet} merged with ${merge}`);
+        }
+      }
+    });
+
+    it('follows no symlink out of the checkout for any file compose reads, as a file, a directory or a chain', async () => {
+      const outside = { file: path.join(host, 'secret.env'), dir: host };
+      const service = `services:\n  app:\n    image: ${BASE}\n`;
+      const cases: {
+        what: string;
+        target: 'file' | 'dir';
+        at?: string;
+        text: (link: string) => string;
+        expect: RegExp;
+      }[] = [
+        { what: '.env', target: 'file', at: '.env', text: () => service, expect: /\.env is a symlink/ },
+        {
+          what: 'env_file',
+          target: 'file',
+          text: (l) => `${service}    env_file: ${l}\n`,
+          expect: /env_file\[0\]: .* is outside the repository/,
+        },
+        {
+          what: 'label_file',
+          target: 'file',
+          text: (l) => `${service}    label_file: ${l}\n`,
+          expect: /label_file\[0\]: .* is outside the repository/,
+        },
+        {
+          what: 'extends file',
+          target: 'file',
+          text: (l) => `services:\n  app:\n    extends: { file: ${l}, service: base }\n`,
+          expect: /extends\.file: .* is outside the repository/,
+        },
+        {
+          what: 'include',
+          target: 'file',
+          text: (l) => `include: [${l}]\n${service}`,
+          expect: /include\[0\]: .* is outside the repository/,
+        },
+        {
+          what: 'bind mount of a file',
+          target: 'file',
+          text: (l) => `${service}    volumes: ["./${l}:/x"]\n`,
+          expect: /goes through a symlink out of the repository/,
+        },
+        {
+          what: 'bind mount of a directory',
+          target: 'dir',
+          text: (l) => `${service}    volumes: ["./${l}:/x"]\n`,
+          expect: /goes through a symlink out of the repository/,
+        },
+        {
+          what: 'build context',
+          target: 'dir',
+          text: (l) => `services:\n  app:\n    build: ./${l}\n`,
+          expect: /build\.context: .* is outside the repository/,
+        },
+        {
+          what: 'dockerfile',
+          target: 'file',
+          text: (l) => `services:\n  app:\n    build: { context: ., dockerfile: ${l} }\n`,
+          expect: /dockerfile .* goes through a symlink out of the repository/,
+        },
+        {
+          what: 'secret file',
+          target: 'file',
+          text: (l) => `${service}    secrets: [s]\nsecrets:\n  s: { file: ./${l} }\n`,
+          expect: /secrets\.s\.file: .* goes through a symlink out of the repository/,
+        },
+        {
+          what: 'config file',
+          target: 'file',
+          text: (l) => `${service}    configs: [c]\nconfigs:\n  c: { file: ./${l} }\n`,
+          expect: /configs\.c\.file: .* goes through a symlink out of the repository/,
+        },
+      ];
+      let n = 0;
+      for (const { what, target, at, text, expect } of cases) {
+        for (const form of ['direct', 'chained', 'through a directory'] as const) {
+          const link = at ?? `link-${n}`;
+          const hop = `hop-${n++}`;
+          const final = outside[target];
+          if (form === 'direct') await fs.symlink(final, path.join(checkout, link));
+          if (form === 'chained') {
+            await fs.symlink(final, path.join(checkout, hop));
+            await fs.symlink(hop, path.join(checkout, link));
+          }
+          if (form === 'through a directory') {
+            await fs.symlink(path.dirname(final), path.join(checkout, hop));
+            await fs.symlink(
+              target === 'dir' ? hop : `${hop}/${path.basename(final)}`,
+              path.join(checkout, link),
+            );
+          }
+          try {
+            assert.match(
+              await refusal(text(link)).catch((e: Error) =>
+                assert.fail(
+                  `${what}, ${form}: ${e.message} ${JSON.stringify((e as { output?: unknown }).output)}`,
+                ),
+              ),
+              expect,
+              `${what}, ${form}`,
+            );
+          } finally {
+            await fs.rm(path.join(checkout, link), { force: true });
+            await fs.rm(path.join(checkout, hop), { force: true });
+          }
+        }
+      }
+    });
+
+    it('renders where no host file exists: what got past the checks could read nothing of the host', async () => {
+      // The gate's own checks would refuse this file first; rendered straight in the sandbox, compose is blind.
+      await fs.mkdir(path.join(dir, 'blind'));
+      const project = await projectAt('td_policy_blind', path.join(dir, 'blind', 'docker-compose.yml'));
+      await fs.writeFile(
+        project.file,
+        `services:\n  app:\n    image: ${BASE}\n    env_file: ${path.join(host, 'secret.env')}\n`,
+      );
+      const lines: string[] = [];
+      await assert.rejects(cli.render(project, (line) => lines.push(line)));
+      assert.match(lines.join('\n'), /secret\.env|not found|no such file/i);
+      assert.doesNotMatch(lines.join('\n'), new RegExp(HOST_SECRET));
+      await fs.writeFile(
+        project.file,
+        `services:\n  app:\n    image: ${BASE}\n    env_file: /etc/hostname\n`,
+      );
+      await assert.rejects(cli.render(project));
+    });
+
+    it('renders again only when a file compose reads has changed, moving a cached rendering to the new checkout', async () => {
+      let renders = 0;
+      const counting = composeCli(variant.command);
+      const render = counting.render.bind(counting);
+      counting.render = (...args) => {
+        renders++;
+        return render(...args);
+      };
+      const cached = new ComposeGate(counting, { ...OPTIONS, dir: path.join(dir, 'checked-cache') });
+      const text = `services:\n  web:\n    build: ./web\n    env_file: app.env\n    volumes: ["./conf:/conf"]\n`;
+      const second = path.join(dir, 'second-checkout');
+      const admitIn = async (root: string) => {
+        await fs.writeFile(path.join(root, 'docker-compose.yml'), text);
+        const { project } = await cached.admit({
+          name: 'td_policy_cache',
+          checkout: root,
+          file: path.join(root, 'docker-compose.yml'),
+          data: {
+            mountDir: (relative) => data.mountDir('td_policy_cache', relative),
+            prepare: async () => undefined,
+          },
+        });
+        return fs.readFile(project.file, 'utf8');
+      };
+      await admitIn(checkout);
+      await fs.cp(checkout, second, { recursive: true, verbatimSymlinks: true });
+      await fs.writeFile(
+        path.join(second, 'web', 'index.html'),
+        '<p>changed, and nothing compose reads</p>\n',
+      );
+      const moved = await admitIn(second);
+      assert.equal(renders, 1, 'a commit that changes no file compose reads is not rendered again');
+      assert.ok(moved.includes(path.join(second, 'conf')), moved);
+      assert.ok(!moved.includes(`${checkout}/`), `the old checkout is still named:\n${moved}`);
+
+      await fs.writeFile(path.join(second, 'app.env'), 'GREETING=changed\n');
+      assert.match(await admitIn(second), /GREETING: changed/);
+      assert.equal(renders, 2, 'an env file that changed is rendered again');
+    });
   });
-});
+}

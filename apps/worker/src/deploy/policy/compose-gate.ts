@@ -3,101 +3,167 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ComposeCli, ComposeProject } from '../compose-cli';
-import { realTarget } from './clone-paths';
-import { ComposeFileError, referenceViolations } from './compose-references';
-import { policyViolations, RenderedCompose, Violation } from './compose-policy';
+import { allowListFindings, LimitCaps } from './allow-list';
+import { ComposeFileError, referenceFindings } from './compose-references';
+import { placeMounts } from './mounts';
+import { readProjectEnv } from './project-env';
 import { DefaultLimits, withDefaultLimits } from './resource-limits';
+import { isMapping, type Finding } from './shapes';
 
 export interface GateOptions {
   /** Host ports projects may publish, inclusive. */
   ports: { from: number; to: number };
   limits: DefaultLimits;
+  caps: LimitCaps;
   /** Where the checked files are written, one per project (0600, in a 0700 directory). */
   dir: string;
 }
 
-/** The compose file breaks the deploy policy; the message names every service and rule. */
+/** One deployment attempt's project, as the gate gets it. */
+export interface Admission {
+  /** The compose project name (`td_<org>_<repo>`). */
+  name: string;
+  /** The real path of the attempt's checkout. */
+  checkout: string;
+  /** The compose file in it, resolved (compose-path.ts). */
+  file: string;
+  /** Where the project's bind mounts of paths the commit does not have keep their data. */
+  data: { mountDir(relative: string): string; prepare(relative: string): Promise<unknown> };
+}
+
+/** At most this many findings are named in a reason, each at most MAX_FINDING characters. */
+const MAX_LISTED = 12;
+const MAX_FINDING = 300;
+
+/** The compose file breaks the deploy policy; the message names paths and rules (bounded: it is recorded). */
 export class ComposePolicyError extends Error {
   override readonly name = 'ComposePolicyError';
 
-  constructor(readonly violations: Violation[]) {
-    super(
-      `the compose file breaks the deploy policy: ${violations
-        .map(({ service, rule }) => (service ? `service "${service}": ${rule}` : rule))
-        .join('; ')}`,
-    );
+  constructor(readonly findings: Finding[]) {
+    const listed = findings.slice(0, MAX_LISTED).map(({ path: where, rule }) => {
+      const line = where ? `${where}: ${rule}` : rule;
+      return line.length > MAX_FINDING ? `${line.slice(0, MAX_FINDING)}…` : line;
+    });
+    const more = findings.length > MAX_LISTED ? `; and ${findings.length - MAX_LISTED} more` : '';
+    super(`the compose file breaks the deploy policy: ${listed.join('; ')}${more}`);
   }
 }
 
+/** Where the checked file keeps what the project may read: compose ignores `x-` keys. */
+const VIEW_KEY = 'x-testausdeploy';
+
 /**
- * What stands between a member's compose file and dockerd: the file references are checked as written, then
- * compose renders the file (nothing runs), the rendering is checked against the policy, default resource
- * limits are added, and the result is written out. Compose then runs that file, so what runs is exactly what
- * was checked: a `.env` or env file changed afterwards cannot slip anything in.
+ * What stands between a member's compose file and dockerd. The files compose would read are checked as written,
+ * the project's `.env` is read by the Worker, compose renders the project in its sandbox (nothing runs), the
+ * rendering is judged key by key against the allow-list and path by path against the checkout, its mounts are
+ * placed (read-only from the checkout, or in the project's data), limits are given and capped, and the result is
+ * written out. Compose then runs that file, in the same sandbox: what runs is exactly what was checked.
  */
 export class ComposeGate {
-  private readonly renderings = new Map<string, { key: string; text: string }>();
+  private readonly renderings = new Map<string, { key: string; text: string; checkout: string }>();
 
   constructor(
     private readonly compose: ComposeCli,
     private readonly options: GateOptions,
   ) {}
 
-  /** The checked project to run, or ComposePolicyError / ComposeFileError with the reasons. */
-  async admit(project: ComposeProject, clone: string): Promise<ComposeProject> {
-    const realClone = await fs.realpath(clone);
+  /** The checked project to run and notes for the deployment's log, or ComposePolicyError / ComposeFileError. */
+  async admit(
+    admission: Admission,
+    onOutput?: (line: string) => void,
+  ): Promise<{ project: ComposeProject; notes: string[] }> {
+    const { name, checkout, file } = admission;
     const inputs = new Set<string>();
-    const references = await referenceViolations(project.file, realClone, inputs);
-    if (references.length > 0) throw new ComposePolicyError(references);
-    const rendered = parse(await this.render(project, inputs), { maxAliasCount: 100 }) as RenderedCompose;
-    if (typeof rendered !== 'object' || rendered === null) {
-      throw new ComposeFileError('compose rendered the file to nothing');
-    }
-    const violations = await policyViolations(
-      rendered,
-      { clone: realClone, ports: this.options.ports },
-      realTarget,
-    );
-    if (violations.length > 0) throw new ComposePolicyError(violations);
+    const references = await referenceFindings(file, checkout, inputs);
+    const env = await readProjectEnv(path.dirname(file));
+    if (references.length > 0 || env.findings.length > 0)
+      throw new ComposePolicyError([...references, ...env.findings]);
     await fs.mkdir(this.options.dir, { recursive: true, mode: 0o700 });
-    const file = this.checkedFile(project.name);
-    await fs.writeFile(file, stringify(withDefaultLimits(rendered, this.options.limits)), { mode: 0o600 });
-    return { name: project.name, file };
+    const envFile = this.envFile(name);
+    await fs.writeFile(envFile, env.text ?? '', { mode: 0o600 });
+    const source = { name, file, readable: [checkout], envFile };
+
+    const rendered = parse(await this.render(source, checkout, inputs, onOutput), {
+      maxAliasCount: 100,
+    }) as unknown;
+    if (!isMapping(rendered)) throw new ComposeFileError('compose rendered the file to nothing');
+    const findings = allowListFindings(rendered, {
+      project: name,
+      ports: this.options.ports,
+      caps: this.options.caps,
+    });
+    if (findings.length > 0) throw new ComposePolicyError(findings);
+    const placed = await placeMounts(rendered, {
+      checkout,
+      dataDir: (relative) => admission.data.mountDir(relative),
+    });
+    if (placed.findings.length > 0) throw new ComposePolicyError(placed.findings);
+    for (const relative of placed.data) await admission.data.prepare(relative);
+
+    const checked = this.checkedFile(name);
+    // `x-` extensions mean nothing once rendered; the checked file's own says which checkout it runs from.
+    const rest = Object.fromEntries(Object.entries(placed.rendered).filter(([key]) => !key.startsWith('x-')));
+    const runnable = { ...withDefaultLimits(rest, this.options.limits), [VIEW_KEY]: { checkout } };
+    await fs.writeFile(checked, stringify(runnable), { mode: 0o600 });
+    return { project: { name, file: checked, readable: [checkout], envFile }, notes: placed.notes };
   }
 
   /**
    * Compose's rendering of the project. A redeploy that changed no file compose reads (the compose file, the
-   * files it refers to, and `.env` beside it; the Worker's environment is fixed) renders to the same text, so the
-   * last rendering is reused and compose, a Python start of about half a second, is not run. The policy is
-   * checked again either way: it also looks at the clone's files (symlinks of bind mounts), which may change.
+   * files it refers to, and `.env`, compared by their paths in the checkout and their contents; the sandbox is
+   * fixed) renders to the same text but for the checkout's path, so the last rendering is reused with that path
+   * moved and compose, a Python start of about half a second, is not run. Every rule is checked again either way.
    */
-  private async render(project: ComposeProject, inputs: Set<string>): Promise<string> {
-    const key = await digestOf([...inputs, path.join(path.dirname(project.file), '.env')]);
+  private async render(
+    project: ComposeProject,
+    checkout: string,
+    inputs: Set<string>,
+    onOutput?: (line: string) => void,
+  ): Promise<string> {
+    const key = await digestOf(checkout, [...inputs, path.join(path.dirname(project.file), '.env')]);
     const last = this.renderings.get(project.name);
-    if (key !== null && last?.key === key) return last.text;
-    const text = await this.compose.render(project);
+    if (key !== null && last?.key === key) return relocate(last.text, last.checkout, checkout);
+    const text = await this.compose.render(project, onOutput);
     if (key === null) this.renderings.delete(project.name);
-    else this.renderings.set(project.name, { key, text });
+    else this.renderings.set(project.name, { key, text, checkout });
     return text;
   }
 
-  /** The project as last admitted, or null if it never was (or was removed since). */
+  /** The project as last admitted, with the checkout its file refers to, or null if it never was (or was removed). */
   async admitted(name: string): Promise<ComposeProject | null> {
     const file = this.checkedFile(name);
-    return fs.access(file).then(
-      () => ({ name, file }),
-      () => null,
-    );
+    const text = await fs.readFile(file, 'utf8').catch(() => null);
+    if (text === null) return null;
+    const view = (parse(text) as Record<string, { checkout?: string }>)[VIEW_KEY];
+    const checkout = view?.checkout;
+    const readable =
+      checkout &&
+      (await fs.stat(checkout).then(
+        () => true,
+        () => false,
+      ))
+        ? [checkout]
+        : [];
+    // Projects admitted before the gate wrote env files get an empty one.
+    const envFile = this.envFile(name);
+    await fs.writeFile(envFile, '', { mode: 0o600, flag: 'a' });
+    return { name, file, readable, envFile };
   }
 
   /** Forgets a removed project's checked file. */
   async forget(name: string): Promise<void> {
     this.renderings.delete(name);
     await fs.rm(this.checkedFile(name), { force: true });
+    await fs.rm(this.envFile(name), { force: true });
   }
 
   private checkedFile(name: string): string {
     return path.join(this.options.dir, `${name}.yml`);
+  }
+
+  /** The variables of the project's `.env` that compose interpolates (empty without one). */
+  private envFile(name: string): string {
+    return path.join(this.options.dir, `${name}.env`);
   }
 }
 
@@ -105,18 +171,34 @@ export class ComposeGate {
 const MAX_DIGESTED_BYTES = 1024 * 1024;
 
 /**
- * One digest over the paths and contents of `files` (a missing file counts as missing), or null when one is
- * not a plain, small file (a symlink, a device, something huge): those are not read here, and compose renders
- * their project every time.
+ * One digest over the paths (relative to the checkout) and contents of `files` (a missing file counts as
+ * missing), or null when one is not a plain, small file of the checkout: those are not read here, and compose
+ * renders their project every time.
  */
-async function digestOf(files: string[]): Promise<string | null> {
+async function digestOf(checkout: string, files: string[]): Promise<string | null> {
   const hash = createHash('sha256');
   for (const file of files) {
+    const relative = path.relative(checkout, file);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) return null;
     const stat = await fs.lstat(file).catch(() => null);
     if (stat && (!stat.isFile() || stat.size > MAX_DIGESTED_BYTES)) return null;
     const content = stat && (await fs.readFile(file));
-    hash.update(`${file}\0${content ? content.length : 'missing'}\0`);
+    hash.update(`${relative}\0${content ? content.length : 'missing'}\0`);
     if (content) hash.update(content);
   }
   return hash.digest('hex');
+}
+
+/** A rendering of one checkout as the rendering of another: every path into `from` leads into `to` instead. */
+function relocate(text: string, from: string, to: string): string {
+  const move = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      return value === from || value.startsWith(`${from}/`) ? to + value.slice(from.length) : value;
+    }
+    if (Array.isArray(value)) return value.map(move);
+    if (isMapping(value))
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, move(item)]));
+    return value;
+  };
+  return stringify(move(parse(text, { maxAliasCount: 100 })));
 }

@@ -2,58 +2,79 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { isInside, realTarget } from './clone-paths';
-import { Violation } from './compose-policy';
+import { isMapping, type Finding } from './shapes';
 
 /** Larger compose files are refused before parsing. */
 export const MAX_COMPOSE_BYTES = 512 * 1024;
 const MAX_DEPTH = 5;
+const MAX_ALIASES = 100;
 
 /**
- * Files compose reads while rendering a compose file (env files, extended files, includes) must be in the
- * repository too: rendering reads them into the configuration, so `env_file: /etc/shadow` would hand a host
- * file to the containers before any rule could see where it came from. This checks the file as written, before
- * compose reads anything, and follows extended and included files the same way. Every file it finds compose
- * would read, the compose file first, is added to `inputs`.
+ * Files compose reads while rendering a compose file (env files, label files, extended files, includes and their
+ * own env files and project directories, build contexts) must be in the checkout: rendering reads env files into the
+ * configuration, so `env_file: /etc/shadow` would hand a host file to the containers before any later rule could
+ * see where it came from. Compose renders in a sandbox where no such host file exists at all
+ * (compose-sandbox.ts); this check comes first and says what is wrong. It reads the file as compose does, YAML
+ * merge keys (`<<: *anchor`, `<<: [*a, *b]`) included, and follows extended and included files the same way.
+ * Every file compose would read, the compose file first, is added to `inputs`.
  */
-export async function referenceViolations(
+export async function referenceFindings(
   file: string,
-  clone: string,
+  checkout: string,
   inputs: Set<string> = new Set(),
   depth = 0,
-): Promise<Violation[]> {
-  const violations: Violation[] = [];
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
   inputs.add(file);
   const document = await readCompose(file);
   const base = path.dirname(file);
-  const check = async (service: string | null, what: string, reference: unknown, follow: boolean) => {
-    const refuse = (rule: string) => violations.push({ service, rule });
-    if (typeof reference !== 'string') return refuse(`${what} must be a path`);
-    if (reference.includes('$'))
-      return refuse(`${what} "${reference}" must be a literal path, without variables`);
+  const prefix = depth === 0 ? '' : `${path.relative(checkout, file)}: `;
+  /** `read`: a file compose reads in; `follow`: a compose file of its own; `place`: a directory it looks at. */
+  const check = async (where: string, reference: unknown, use: 'read' | 'follow' | 'place') => {
+    const refuse = (rule: string) => findings.push({ path: where, rule: `${prefix}${rule}` });
+    if (typeof reference !== 'string') return refuse('must be a path');
+    if (reference.includes('$')) return refuse(`"${reference}" must be a literal path, without variables`);
     const target = await realTarget(path.resolve(base, reference));
-    if (!isInside(clone, target)) return refuse(`${what} "${reference}" is outside the repository`);
-    if (follow && depth < MAX_DEPTH)
-      violations.push(...(await referenceViolations(target, clone, inputs, depth + 1)));
-    else if (follow) refuse(`${what} "${reference}" nests more than ${MAX_DEPTH} files deep`);
-    else inputs.add(target);
+    if (!isInside(checkout, target)) return refuse(`"${reference}" is outside the repository`);
+    if (use === 'read') inputs.add(target);
+    else if (use === 'follow' && depth < MAX_DEPTH)
+      findings.push(...(await referenceFindings(target, checkout, inputs, depth + 1)));
+    else if (use === 'follow') refuse(`"${reference}" nests more than ${MAX_DEPTH} files deep`);
   };
-  for (const entry of list(document.include)) {
-    const paths =
-      typeof entry === 'object' && entry !== null ? list((entry as { path?: unknown }).path) : [entry];
-    for (const reference of paths) await check(null, 'include', reference, true);
-  }
-  for (const [service, spec] of Object.entries(objectOf(document.services))) {
-    const fields = objectOf(spec);
-    for (const entry of list(fields.env_file)) {
-      const reference =
-        typeof entry === 'object' && entry !== null ? (entry as { path?: unknown }).path : entry;
-      await check(service, 'env_file', reference, false);
+  for (const [index, entry] of list(document.include).entries()) {
+    const at = `include[${index}]`;
+    if (!isMapping(entry)) {
+      await check(at, entry, 'follow');
+      continue;
     }
-    for (const reference of list(fields.label_file)) await check(service, 'label_file', reference, false);
-    const extended = objectOf(fields.extends).file;
-    if (extended !== undefined) await check(service, 'extends file', extended, true);
+    for (const [n, reference] of list(entry.path).entries())
+      await check(`${at}.path[${n}]`, reference, 'follow');
+    for (const [n, reference] of list(entry.env_file).entries())
+      await check(`${at}.env_file[${n}]`, reference, 'read');
+    if (entry.project_directory !== undefined)
+      await check(`${at}.project_directory`, entry.project_directory, 'place');
   }
-  return violations;
+  for (const [service, spec] of Object.entries(mappingOf(document.services))) {
+    const at = `services.${service}`;
+    const fields = mappingOf(spec);
+    for (const [n, entry] of list(fields.env_file).entries()) {
+      await check(`${at}.env_file[${n}]`, isMapping(entry) ? entry.path : entry, 'read');
+    }
+    for (const [n, reference] of list(fields.label_file).entries())
+      await check(`${at}.label_file[${n}]`, reference, 'read');
+    const extended = mappingOf(fields.extends).file;
+    if (extended !== undefined) await check(`${at}.extends.file`, extended, 'follow');
+    // Compose reads a build context while rendering too; one with variables is judged once rendered (mounts.ts).
+    const context = typeof fields.build === 'string' ? fields.build : mappingOf(fields.build).context;
+    if (
+      typeof context === 'string' &&
+      !context.includes('$') &&
+      !/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context)
+    ) {
+      await check(`${at}.build.context`, context, 'place');
+    }
+  }
+  return findings;
 }
 
 async function readCompose(file: string): Promise<Record<string, unknown>> {
@@ -63,15 +84,21 @@ async function readCompose(file: string): Promise<Record<string, unknown>> {
   }
   let document: unknown;
   try {
-    // A bounded number of aliases: a "billion laughs" file is refused instead of expanded.
-    document = parse(await fs.readFile(file, 'utf8'), { maxAliasCount: 100, uniqueKeys: true });
+    // As compose reads it: merge keys resolved. A bounded number of aliases: a "billion laughs" file is refused.
+    document = parse(await fs.readFile(file, 'utf8'), {
+      merge: true,
+      maxAliasCount: MAX_ALIASES,
+      uniqueKeys: true,
+    });
   } catch (error) {
-    throw new ComposeFileError(`${path.basename(file)} is not valid YAML: ${(error as Error).message}`);
+    throw new ComposeFileError(
+      `${path.basename(file)} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+  if (!isMapping(document)) {
     throw new ComposeFileError(`${path.basename(file)} is not a compose file (not a mapping)`);
   }
-  return document as Record<string, unknown>;
+  return document;
 }
 
 /** The compose file cannot be read as one; `message` says why. */
@@ -84,8 +111,6 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function objectOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
+function mappingOf(value: unknown): Record<string, unknown> {
+  return isMapping(value) ? value : {};
 }

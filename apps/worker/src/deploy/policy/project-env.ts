@@ -1,0 +1,42 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from './shapes';
+
+const MAX_ENV_BYTES = 64 * 1024;
+
+/** Keys that would configure compose or the Docker client rather than fill in the project's variables. */
+const TOOL_SETTINGS = /^(COMPOSE|DOCKER|BUILDKIT)_/;
+const ALLOWED_TOOL_SETTINGS = new Set(['COMPOSE_PROFILES']);
+
+/** The project's `.env` as the Worker read it: its text, or the reason it may not be used. */
+export type ProjectEnv = { text: string | null; findings: Finding[] };
+
+/**
+ * The variables compose may interpolate: the project's own `.env` beside its compose file, read by the Worker
+ * itself as a plain file of the checkout (a symlink, which might lead to a host file such as the Worker's
+ * configuration, is refused rather than followed), and handed to compose as a copy through `--env-file`. Compose
+ * never reads a `.env` of its own choosing, and the Worker's environment is never among the variables.
+ */
+export async function readProjectEnv(projectDir: string): Promise<ProjectEnv> {
+  const file = path.join(projectDir, '.env');
+  const refuse = (rule: string): ProjectEnv => ({ text: null, findings: [{ path: '.env', rule }] });
+  const stat = await fs.lstat(file).catch(() => null);
+  if (!stat) return { text: null, findings: [] };
+  if (stat.isSymbolicLink())
+    return refuse('.env is a symlink: compose reads only a plain .env file of the repository');
+  if (!stat.isFile()) return refuse('.env is not a plain file');
+  if (stat.size > MAX_ENV_BYTES) return refuse(`.env is larger than ${MAX_ENV_BYTES / 1024} KiB`);
+  const text = await fs.readFile(file, 'utf8');
+  if (text.includes('\0')) return refuse('.env holds a NUL character');
+  const findings: Finding[] = [];
+  text.split('\n').forEach((line, index) => {
+    const key = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1];
+    if (key && TOOL_SETTINGS.test(key) && !ALLOWED_TOOL_SETTINGS.has(key)) {
+      findings.push({
+        path: `.env line ${index + 1}`,
+        rule: `${key} configures compose or Docker, not the project: the Worker sets those`,
+      });
+    }
+  });
+  return { text, findings };
+}
