@@ -3,6 +3,7 @@ export * from './errors';
 export * from './deployment/deployment-source';
 export * from './deployment/deployment.aggregate';
 export * from './deployment/deployment.events';
+export * from './deployment/deployment.upcasters';
 export * from './deployment/git-names';
 export * from './node/node-enrolment';
 export * from './node/node.events';

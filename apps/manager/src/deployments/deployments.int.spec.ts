@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { randomUUID } from 'node:crypto';
+import { Db } from 'mongodb';
+import { Deployment } from '@testausdeploy/domain';
 import { EventStore } from '@testausdeploy/events';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
 import { ReadModels } from '../events/read-models';
@@ -68,6 +71,43 @@ describe('Manager REST: deployments (real database, no Worker reachable)', () =>
     const list = await manager.http().get('/deployments').set(auth).expect(200);
     assert.ok(list.body.some((item: { id: string }) => item.id === deploymentId));
     await manager.http().get(`/deployments/${crypto.randomUUID()}`).set(auth).expect(404);
+  });
+
+  it('takes a repository in any case as one: new requests and events recorded before names were lowercased', async () => {
+    const res = await post({ org: 'Example-Org', repo: 'Mixed.Case' });
+    assert.equal(res.status, 202);
+    const fresh = await manager.http().get(`/deployments/${res.body.deploymentId}`).set(auth).expect(200);
+    assert.equal(fresh.body.repo, 'mixed.case');
+
+    // An event as a Manager of schema version 1 wrote it, with the repository as the request spelled it.
+    const before = new EventStore(manager.get(Db), { source: 'manager' });
+    const id = randomUUID();
+    const data = {
+      deploymentId: id,
+      org: 'example-org',
+      repo: 'Legacy-Site',
+      branch: 'main',
+      composePath: 'c.yml',
+      requestedBy: 'admin',
+    };
+    await before.append(Deployment.streamId(id), 0, [{ type: 'DeploymentRequested', data }], {
+      actor: 'admin',
+      correlationId: id,
+      causationId: null,
+    });
+    const stored = await manager
+      .get(Db)
+      .collection('events')
+      .findOne({ streamId: Deployment.streamId(id) });
+    assert.equal(stored?.schemaVersion, 1);
+    assert.equal(stored?.data.repo, 'Legacy-Site', 'the stored event is never rewritten');
+    let view: { repo?: string } = {};
+    for (let tries = 0; tries < 50 && view.repo === undefined; tries++) {
+      view = (await manager.http().get(`/deployments/${id}`).set(auth)).body;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(view.repo, 'legacy-site');
+    assert.equal((await manager.http().get('/audit/verify').set(auth).expect(200)).body.ok, true);
   });
 
   it('answers a repeated Idempotency-Key with the deployment the first request created', async () => {

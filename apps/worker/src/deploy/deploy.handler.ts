@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Injectable } from '@nestjs/common';
+import { MAX_REASON } from '@testausdeploy/domain';
 import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { ComposeCli, ComposeError, ComposeProject, composeProjectName } from './compose-cli';
 import { resolveComposePath } from './compose-path';
@@ -16,9 +17,6 @@ import { ProjectCheckouts } from './workspace/project-checkouts';
 import { ProjectData } from './workspace/project-data';
 import { ProjectLocks } from './workspace/project-locks';
 import { WorkerAllowList } from './worker-allow-list';
-
-/** A reason is recorded in the event log for good: at most this long. */
-const MAX_REASON = 2000;
 
 /**
  * ICP `deploy`: fetch the branch, check its commit out into a fresh checkout, check the compose path and file

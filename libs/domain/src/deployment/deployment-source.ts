@@ -17,8 +17,9 @@ export class DeploymentSource {
       orgNameProblem(props.org) ?? repoNameProblem(props.repo) ?? branchNameProblem(props.branch);
     if (problem) throw new InvalidInput(problem);
     DeploymentSource.checkComposePath(props.composePath);
-    // GitHub organisation names are case-insensitive: one spelling keeps one clone and one allow-list entry.
-    return new DeploymentSource({ ...props, org: props.org.toLowerCase() });
+    // GitHub's organisation and repository names are case-insensitive: `acme/Site` and `acme/site` are one
+    // repository, with one allow-list entry, one lock, one bare repository and one compose project.
+    return new DeploymentSource({ ...props, org: props.org.toLowerCase(), repo: props.repo.toLowerCase() });
   }
 
   /**

@@ -22,6 +22,9 @@ const LIFECYCLE_EVENT = {
   remove: 'DeploymentRemoved',
 } as const;
 
+/** The longest failure reason recorded. */
+export const MAX_REASON = 2000;
+
 /** One deployment of a compose project; it owns the order of its lifecycle. */
 export class Deployment extends AggregateRoot<DeploymentEvent> {
   private state: {
@@ -120,9 +123,14 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
     else this.record({ type: LIFECYCLE_EVENT[action], data });
   }
 
+  /**
+   * A reason stays in the event log for good, so it is bounded; the Worker sends a policy's findings or a fixed
+   * summary, never a build's output.
+   */
   fail(reason: string): void {
     this.ensureInProgress();
-    this.record({ type: 'DeploymentFailed', data: { deploymentId: this.id, reason } });
+    const bounded = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}…` : reason;
+    this.record({ type: 'DeploymentFailed', data: { deploymentId: this.id, reason: bounded } });
   }
 
   protected apply(event: DeploymentEvent): void {

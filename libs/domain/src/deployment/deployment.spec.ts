@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Conflict, InvalidInput } from '../errors';
 import { DeploymentSource } from './deployment-source';
-import { Deployment } from './deployment.aggregate';
+import { Deployment, MAX_REASON } from './deployment.aggregate';
+import { deploymentUpcasters } from './deployment.upcasters';
 import { DeploymentEvent } from './deployment.events';
 
 const source = {
@@ -17,8 +18,28 @@ describe('DeploymentSource', () => {
     assert.deepEqual(DeploymentSource.create(source).props, source);
   });
 
-  it('spells organisations in lower case, as GitHub treats them', () => {
-    assert.equal(DeploymentSource.create({ ...source, org: 'TestausServeri' }).props.org, 'testausserveri');
+  it('spells organisations and repositories in lower case, as GitHub treats them: acme/Site is acme/site', () => {
+    const props = DeploymentSource.create({ ...source, org: 'TestausServeri', repo: 'Web.Site_2' }).props;
+    assert.equal(props.org, 'testausserveri');
+    assert.equal(props.repo, 'web.site_2');
+  });
+
+  it('reads deployment events of schema version 1 with the repository lowercased, and leaves others alone', () => {
+    const requested = deploymentUpcasters.find(({ type }) => type === 'DeploymentRequested');
+    assert.ok(requested);
+    assert.equal(requested.fromVersion, 1);
+    assert.deepEqual(requested.upcast({ deploymentId: 'd', org: 'acme', repo: 'Site' }), {
+      deploymentId: 'd',
+      org: 'acme',
+      repo: 'site',
+    });
+    assert.deepEqual(deploymentUpcasters.map(({ type }) => type).sort(), [
+      'DeploymentRemoved',
+      'DeploymentRequested',
+      'DeploymentRestarted',
+      'DeploymentStarted',
+      'DeploymentStopped',
+    ]);
   });
 
   for (const [field, value] of [
@@ -53,6 +74,15 @@ describe('Deployment', () => {
     );
     assert.equal(deployment.version, 2);
     assert.throws(() => deployment.fail('late'), Conflict);
+  });
+
+  it('records a failure reason of at most MAX_REASON characters: the log keeps it for good', () => {
+    const deployment = new Deployment('d2');
+    deployment.request(DeploymentSource.create(source), 'admin');
+    deployment.fail('x'.repeat(100_000));
+    const [, failed] = deployment.commit();
+    assert.equal(failed.type, 'DeploymentFailed');
+    assert.equal((failed.data as { reason: string }).reason.length, MAX_REASON + 1);
   });
 
   it('rebuilds its state from history', () => {
