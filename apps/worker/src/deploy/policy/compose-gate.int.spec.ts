@@ -392,7 +392,7 @@ for (const variant of composeVariants()) {
         return render(...args);
       };
       const cached = new ComposeGate(counting, { ...OPTIONS, dir: path.join(dir, 'checked-cache') });
-      const text = `services:\n  web:\n    build: ./web\n    env_file: app.env\n    volumes: ["./conf:/conf"]\n`;
+      const text = `services:\n  web:\n    build: ./web\n    env_file: app.env\n    volumes: ["./conf:/conf", "./:/repo"]\n`;
       const second = path.join(dir, 'second-checkout');
       const admitIn = async (root: string) => {
         await fs.writeFile(path.join(root, 'docker-compose.yml'), text);
@@ -416,7 +416,12 @@ for (const variant of composeVariants()) {
       const moved = await admitIn(second);
       assert.equal(renders, 1, 'a commit that changes no file compose reads is not rendered again');
       assert.ok(moved.includes(path.join(second, 'conf')), moved);
-      assert.ok(!moved.includes(`${checkout}/`), `the old checkout is still named:\n${moved}`);
+      assert.match(
+        moved,
+        new RegExp(`source: ${second}\n\\s+target: /repo`),
+        'the checkout itself moved too',
+      );
+      assert.doesNotMatch(moved, new RegExp(`${checkout}(/|\n|:)`), 'the old checkout is still named');
 
       await fs.writeFile(path.join(second, 'app.env'), 'GREETING=changed\n');
       assert.match(await admitIn(second), /GREETING: changed/);

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ComposeCli, ComposeProject } from '../compose-cli';
+import { ComposeCli, ComposeError, ComposeProject } from '../compose-cli';
 import { allowListFindings, LimitCaps } from './allow-list';
-import { ComposeFileError, referenceFindings } from './compose-references';
+import { ComposeFileError, readCompose, referenceFindings } from './compose-references';
 import { placeMounts } from './mounts';
 import { readProjectEnv } from './project-env';
 import { DefaultLimits, withDefaultLimits } from './resource-limits';
@@ -83,9 +83,13 @@ export class ComposeGate {
     await fs.writeFile(envFile, env.text ?? '', { mode: 0o600 });
     const source = { name, file, readable: [checkout], envFile };
 
-    const rendered = parse(await this.render(source, checkout, inputs, onOutput), {
-      maxAliasCount: 100,
-    }) as unknown;
+    const text = await this.render(source, checkout, inputs, onOutput).catch(async (error: unknown) => {
+      // Compose refuses keys it does not know; say which the allow-list refuses, rather than only that it failed.
+      const keys =
+        error instanceof ComposeError ? writtenKeyFindings(await readCompose(file), name, this.options) : [];
+      throw keys.length > 0 ? new ComposePolicyError(keys) : error;
+    });
+    const rendered = parse(text, { maxAliasCount: 100 }) as unknown;
     if (!isMapping(rendered)) throw new ComposeFileError('compose rendered the file to nothing');
     const findings = allowListFindings(rendered, {
       project: name,
@@ -167,6 +171,20 @@ export class ComposeGate {
   }
 }
 
+/** Keys compose resolves while rendering: allowed as written, refused only if a rendering still had them. */
+const RESOLVED_WHILE_RENDERING = /^include$|\.(env_file|extends|label_file)$/;
+
+/** The keys of the file as written that the allow-list refuses (its values are judged once rendered). */
+function writtenKeyFindings(
+  document: Record<string, unknown>,
+  name: string,
+  options: GateOptions,
+): Finding[] {
+  return allowListFindings(document, { project: name, ports: options.ports, caps: options.caps }).filter(
+    (finding) => finding.key && !RESOLVED_WHILE_RENDERING.test(finding.path),
+  );
+}
+
 /** Inputs larger than this are not digested: their project is rendered every time. */
 const MAX_DIGESTED_BYTES = 1024 * 1024;
 
@@ -193,7 +211,9 @@ async function digestOf(checkout: string, files: string[]): Promise<string | nul
 function relocate(text: string, from: string, to: string): string {
   const move = (value: unknown): unknown => {
     if (typeof value === 'string') {
-      return value === from || value.startsWith(`${from}/`) ? to + value.slice(from.length) : value;
+      // A path into the checkout, or a short-syntax mount of one (`<checkout>:/repo:rw`, as v1 renders it).
+      const into = value === from || value.startsWith(`${from}/`) || value.startsWith(`${from}:`);
+      return into ? to + value.slice(from.length) : value;
     }
     if (Array.isArray(value)) return value.map(move);
     if (isMapping(value))

@@ -77,7 +77,8 @@ export async function referenceFindings(
   return findings;
 }
 
-async function readCompose(file: string): Promise<Record<string, unknown>> {
+/** A compose file as compose reads it (merge keys resolved), bounded in size and aliases. */
+export async function readCompose(file: string): Promise<Record<string, unknown>> {
   const stat = await fs.stat(file);
   if (stat.size > MAX_COMPOSE_BYTES) {
     throw new ComposeFileError(`${path.basename(file)} is larger than ${MAX_COMPOSE_BYTES / 1024} KiB`);

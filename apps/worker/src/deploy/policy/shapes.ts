@@ -8,6 +8,8 @@
 export interface Finding {
   path: string;
   rule: string;
+  /** The finding is about a key (refused, or not on the allow-list), not about a value. */
+  key?: true;
 }
 
 /** Where a value is, where its findings go, and what the rules may consult (the project being checked). */
@@ -18,8 +20,8 @@ export class At<C> {
     private readonly findings: Finding[],
   ) {}
 
-  refuse(rule: string): void {
-    this.findings.push({ path: this.path, rule });
+  refuse(rule: string, about: 'value' | 'key' = 'value'): void {
+    this.findings.push({ path: this.path, rule, ...(about === 'key' && { key: true as const }) });
   }
 
   key(name: string): At<C> {
@@ -163,8 +165,8 @@ export function object<C>(
       for (const [key, item] of Object.entries(value)) {
         if (key.startsWith('x-')) continue;
         if (Object.hasOwn(fields, key)) fields[key].check(item, at.key(key));
-        else if (Object.hasOwn(refused, key)) at.key(key).refuse(refused[key]);
-        else at.key(key).refuse(`"${key}" is not on the deploy policy's allow-list`);
+        else if (Object.hasOwn(refused, key)) at.key(key).refuse(refused[key], 'key');
+        else at.key(key).refuse(`"${key}" is not on the deploy policy's allow-list`, 'key');
       }
       for (const rule of rules) rule(value, at);
     },
