@@ -243,13 +243,14 @@ ensure_mongo_server() {
 }
 
 # ensure_base_image: testausdeploy/busybox:latest, imported from a busybox-static rootfs (no registry).
-# The image carries a label with the layout revision; an image of that name without it (made by hand)
-# is re-imported, so every machine gets /etc/passwd, /usr/bin applets, PATH and CMD. Images already built
-# FROM the old one keep working (Docker keeps the untagged parent).
+# The image carries a label with the layout revision and is one layer (what docker import makes); an image of
+# that name without the label (made by hand) or with more layers (built FROM it and tagged over it, which the deploy
+# policy now refuses) is re-imported, so every machine gets /etc/passwd, /usr/bin applets, PATH and CMD, and
+# nothing else. Images already built FROM an older one keep working (Docker keeps the untagged parent).
 TD_BASE_IMAGE_REV=1
 ensure_base_image() {
-  if [[ "$(docker image inspect -f '{{index .Config.Labels "org.testausdeploy.base-image"}}' \
-    "$TD_BASE_IMAGE" 2>/dev/null || true)" == "$TD_BASE_IMAGE_REV" ]]; then
+  if [[ "$(docker image inspect -f '{{index .Config.Labels "org.testausdeploy.base-image"}} {{len .RootFS.Layers}}' \
+    "$TD_BASE_IMAGE" 2>/dev/null || true)" == "$TD_BASE_IMAGE_REV 1" ]]; then
     return 0
   fi
   [[ -x /bin/busybox ]] || die "/bin/busybox is missing (ensure_packages busybox-static)"

@@ -98,6 +98,16 @@ describe('provisioning: each set-up step makes again what is missing, and says w
     assert.equal(await label(), '');
     assert.match(await succeeds('ensure_base_image', logs), /importing/);
     assert.equal(await label(), '1');
+
+    // One built FROM it and tagged over it keeps its label but not its one layer: it is replaced too.
+    await run('bash', [
+      '-c',
+      `printf 'FROM ${BASE_IMAGE}\\nRUN echo poisoned > /poisoned\\n' | docker build -q -t ${BASE_IMAGE} -`,
+    ]);
+    assert.equal(await label(), '1');
+    assert.match(await succeeds('ensure_base_image', logs), /importing/);
+    const layers = await output('docker', 'image', 'inspect', '-f', '{{len .RootFS.Layers}}', BASE_IMAGE);
+    assert.equal(layers, '1');
   });
 
   it('builds the database server into an empty directory, starts it, and builds nothing the second time', async () => {
