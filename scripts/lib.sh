@@ -278,6 +278,33 @@ ensure_base_image() {
   rm -f "$root.tar"
 }
 
+# ensure_compose_v2: compose v2 built from its Go module into $TD_COMPOSE_V2_DIR (Debian 12 packages only
+# docker-compose 1.29), for the tests that run the deploy policy under both composes; sets TD_COMPOSE_V2 to the
+# binary, or to nothing where no Go 1.21 or newer is installed (Debian's own is 1.19), which it says. The Worker
+# uses it only if COMPOSE_COMMAND names it. About 2 minutes on the first run, seconds after.
+TD_COMPOSE_V2_VERSION=v2.29.7
+TD_COMPOSE_V2_DIR="${TD_COMPOSE_V2_DIR:-/opt/testausdeploy/compose-v2}"
+ensure_compose_v2() {
+  local dir="$TD_COMPOSE_V2_DIR/$TD_COMPOSE_V2_VERSION" logfile="$TD_LOG_DIR/compose-v2-build.log" build go_minor
+  TD_COMPOSE_V2="$dir/docker-compose"
+  [[ -x "$TD_COMPOSE_V2" ]] && return 0
+  go_minor="$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')" || go_minor=""
+  if [[ -z "$go_minor" ]] || ((go_minor < 21)); then
+    log "compose v2 is not built: it needs Go 1.21 or newer (found: $(go env GOVERSION 2>/dev/null || echo none));" \
+      "the deploy policy's tests run under docker-compose 1.29 only"
+    TD_COMPOSE_V2=""
+    return 0
+  fi
+  log "building compose $TD_COMPOSE_V2_VERSION from its Go module into $dir (log $logfile)"
+  build="$(mktemp -d)"
+  run_logged "building compose $TD_COMPOSE_V2_VERSION" "$logfile" env GOBIN="$build" GOFLAGS=-buildvcs=false \
+    go install -ldflags "-X github.com/docker/compose/v2/internal.Version=$TD_COMPOSE_V2_VERSION" \
+    "github.com/docker/compose/v2/cmd@$TD_COMPOSE_V2_VERSION"
+  mkdir -p "$dir"
+  mv "$build/cmd" "$TD_COMPOSE_V2"
+  rm -rf "$build"
+}
+
 # LXD runs the members' system containers. The socket is LXD's default, as is the Worker's LXD_SOCKET setting.
 # On a machine with systemd, Debian's lxd.socket starts the daemon on the first request (lxd_answers).
 # The names can be overridden from the environment: the provisioning test sets up a bridge, pool and profile of its

@@ -16,9 +16,11 @@ ensure_mongo_server 27117 memory
 ensure_base_image
 ensure_lxd
 ensure_lxd_image
+ensure_compose_v2
 
-# Tests pick their own database names on this server.
+# Tests pick their own database names on this server; the deploy policy's run under compose v2 too.
 export TEST_MONGO_URL=mongodb://127.0.0.1:27117
+export TEST_COMPOSE_V2="$TD_COMPOSE_V2"
 
 log "npm run lint"
 npm run lint

@@ -126,6 +126,20 @@ describe('provisioning: each set-up step makes again what is missing, and says w
     }
   });
 
+  it('builds compose v2 from its Go module into an empty directory, and says why where Go cannot', async () => {
+    const env = { ...logs, TD_COMPOSE_V2_DIR: join(scratch, 'compose-v2') };
+    const report = 'ensure_compose_v2; echo "compose v2: ${TD_COMPOSE_V2:-none}" >&2';
+    // Without Go on the PATH (as on a Debian 12 machine without one), the step goes on without compose v2.
+    const withoutGo = await succeeds('eval', { ...env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, report);
+    assert.match(withoutGo, /compose v2 is not built: it needs Go 1\.21 or newer/);
+    assert.match(withoutGo, /compose v2: none/);
+    const stderr = await succeeds('eval', env, report);
+    const binary = /compose v2: (\S+)/.exec(stderr)?.[1] ?? '';
+    assert.match(stderr, /building compose v2\.\d+\.\d+ from its Go module/);
+    assert.match(await output(binary, 'version'), /Docker Compose version v2\./);
+    assert.doesNotMatch(await succeeds('eval', env, report), /building/);
+  });
+
   describe("LXD's bridge, storage pool and profile (of this test's own names)", () => {
     const suffix = randomBytes(2).toString('hex');
     const names = {
