@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -329,6 +331,41 @@ describe('end to end: untrusted compose files cannot reach the host', () => {
       },
       /services\.app\.build\.dockerfile: dockerfile .* climbs out of the build context/,
     );
+  });
+
+  it("refuses a build that would have dockerd fetch from the host's own network, or start FROM another project's image", async () => {
+    // A service only the host reaches: dockerd itself fetches ADD <url>, from the host's network namespace.
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      res.end(secret);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await refusedCleanly(
+        `fetch-${randomBytes(3).toString('hex')}`,
+        {
+          'docker-compose.yml': 'services:\n  app:\n    build: ./app\n',
+          'app/Dockerfile': `FROM ${BASE}\nADD http://127.0.0.1:${port}/secret /secret\n`,
+        },
+        /services\.app\.build\.dockerfile: Dockerfile line 2: ADD http:\/\/127\.0\.0\.1:\d+\/secret: dockerd would fetch it from the host's network/,
+      );
+      await refusedCleanly(
+        `from-${randomBytes(3).toString('hex')}`,
+        {
+          'docker-compose.yml': 'services:\n  app:\n    build: ./app\n',
+          'app/Dockerfile': 'FROM td_victim_site_web\nCOPY --from=docker.io/library/td_victim_site_db / /\n',
+        },
+        [
+          /Dockerfile line 1: FROM td_victim_site_web belongs to another project/,
+          /Dockerfile line 2: COPY --from docker\.io\/library\/td_victim_site_db belongs to another project/,
+        ],
+      );
+      assert.deepEqual(requests, [], 'nothing fetched from the host');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('takes acme/Site and acme/site as one repository: one project, one data directory', async () => {

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isInside } from './policy/clone-paths';
+import { isInside } from './policy/checkout-paths';
 
 /** The compose path a user gave cannot be used; `reason` says what to change. */
 export class ComposePathError extends Error {

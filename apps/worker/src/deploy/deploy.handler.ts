@@ -57,8 +57,9 @@ export class DeployHandler {
     context: CommandContext,
   ): Promise<IcpResult<'deploy'>> {
     this.allowList.check(org);
-    await this.data.claim(name, `${org}/${repo}`.toLowerCase());
     const commit = await this.git.fetch(org, repo, branch, pinned);
+    // Only a repository that exists claims its project's name (and keeps it while the project has data).
+    await this.data.claim(name, `${org}/${repo}`.toLowerCase());
     context.progress(`checked out ${org}/${repo}@${branch} at ${commit}`);
     const checkout = await this.checkouts.create(name, org, repo, commit);
     let project: ComposeProject;

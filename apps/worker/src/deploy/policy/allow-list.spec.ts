@@ -149,6 +149,13 @@ const REFUSED: Record<string, unknown> = {
   'services.*.logging': 'json-file',
   'services.*.logging.driver': 'syslog',
   'services.*.logging.options': { 'syslog-address': 'udp://203.0.113.1:514' },
+  'services.*.logging.options.max-size': '10g',
+  'services.*.logging.options.max-file': 1000,
+  'services.*.logging.options.compress': 'maybe',
+  'services.*.logging.options.mode': 'whenever',
+  'services.*.logging.options.tag': NOT_A_STRING,
+  'services.*.logging.options.labels': 42,
+  'services.*.logging.options.env': NOT_A_STRING,
   'services.*.platform': 'windows/amd64',
   'services.*.ports': '8080:80',
   'services.*.ports[].target': 70_000,
@@ -429,6 +436,57 @@ describe('the allow-list', () => {
     assert.deepEqual(of({ scale: 5 }), [
       'services.x.scale: 5 replicas is above the maximum of 4 (MAX_REPLICAS)',
     ]);
+  });
+
+  it('refuses limits that Docker would take for none, and the host-wide costs one service could run up', () => {
+    assert.deepEqual(of({ mem_limit: 0 }), [
+      'services.x.mem_limit: 0 is not allowed: to Docker it means no limit at all',
+    ]);
+    assert.deepEqual(of({ cpus: 0 }), [
+      'services.x.cpus: 0 is not allowed: to Docker it means no limit at all',
+    ]);
+    assert.match(
+      of({ deploy: { resources: { limits: { memory: '0' } } } }).join(),
+      /0 is not allowed: to Docker it means no limit/,
+    );
+    assert.deepEqual(
+      of({ mem_reservation: 0 }),
+      [],
+      'a reservation of 0 is no reservation, not a missing limit',
+    );
+    assert.match(
+      of({ ports: ['8000-8999:1-1000'] }).join(),
+      /publishes 1000 ports: at most 100 in one entry/,
+    );
+    assert.deepEqual(of({ ports: ['8000-8099:1000-1099'] }), []);
+    assert.match(
+      of({ healthcheck: { test: 'true', interval: '1ms' } }).join(),
+      /1ms is too often: at least 1s/,
+    );
+    assert.match(of({ cpu_shares: 262_144 }).join(), /262144 is not allowed: 2 to 1024/);
+    assert.match(
+      of({ logging: { driver: 'json-file', options: { 'max-buffer-size': '10g' } } }).join(),
+      /"max-buffer-size" is not on the deploy policy's allow-list/,
+    );
+  });
+
+  it("refuses another project's image however it is spelled, and image ids that could name any image", () => {
+    for (const image of [
+      'docker.io/library/td_other_project_web',
+      'library/td_other_project_web:latest',
+      'index.docker.io/td_other_project_web',
+      'localhost:5000/td_other_project_web',
+    ]) {
+      assert.match(of({ image }).join(), /belongs to another project/, image);
+    }
+    for (const image of [
+      '4bf26797f826',
+      'sha256:4bf26797f826f8d5f620e2adad4bc284aaf4cefc480aac431e0339c7bd5cf966',
+      'b944',
+    ]) {
+      assert.match(of({ image }).join(), /is, or could be, an image id/, image);
+    }
+    assert.deepEqual(of({ image: `docker.io/library/${PROJECT}_web` }), []);
   });
 
   it('refuses giant values before anything reads them', () => {

@@ -79,22 +79,32 @@ const commandLine = orNull(either(anyText, list(anyText)));
 const duration_: S = word((value, at) => {
   if (duration(value) === null) at.refuse(`"${value}" is not a duration (like 10s or 1m30s)`);
 });
+/** How often a healthcheck runs: dockerd runs it, outside the container's limits, so not more than once a second. */
+const checkInterval: S = word((value, at) => {
+  const ms = duration(value);
+  if (ms === null) at.refuse(`"${value}" is not a duration (like 10s or 1m30s)`);
+  else if (ms < 1000) at.refuse(`${value} is too often: at least 1s (dockerd runs each check)`);
+});
 
 /** A size no larger than the memory cap: `what` names the limit in the message. */
-function size(max: (context: PolicyContext) => number, what: string): S {
+function size(max: (context: PolicyContext) => number, what: string, limit = false): S {
   return word((value, at) => {
     const amount = bytes(value);
     if (amount === null) return at.refuse(`"${value}" is not a size (like 512m or 1g)`);
+    if (limit && amount === 0) return at.refuse('0 is not allowed: to Docker it means no limit at all');
     const cap = max(at.context);
     // v2 renders sizes in bytes: the message says them as they were most likely written.
     if (amount > cap) at.refuse(`${sizeText(amount)} is above the maximum ${what} of ${sizeText(cap)}`);
   });
 }
 const memory = size(({ caps }) => caps.memoryBytes, 'memory (MAX_MEMORY)');
+/** A memory limit: also not 0, which Docker takes for none. */
+const memoryLimit = size(({ caps }) => caps.memoryBytes, 'memory (MAX_MEMORY)', true);
 
 const cpuCount: S = word((value, at) => {
   const amount = cpus(value);
   if (amount === null) return at.refuse(`"${value}" is not a number of CPUs`);
+  if (amount === 0) return at.refuse('0 is not allowed: to Docker it means no limit at all');
   if (amount > at.context.caps.cpus)
     at.refuse(`${value} CPUs is above the maximum of ${at.context.caps.cpus} (MAX_CPUS)`);
 });
@@ -170,11 +180,16 @@ function publishedOf(value: unknown): number[] | string {
   return range(parts[parts.length - 2]);
 }
 
+/** The most host ports one port entry may publish: the range is shared by every project. */
+const MAX_PORT_RANGE = 100;
+
 function range(value: string): number[] | string {
   const match = /^(\d+)(?:-(\d+))?$/.exec(value);
   if (!match) return 'cannot be read';
   const [from, to] = [Number(match[1]), Number(match[2] ?? match[1])];
-  if (to < from || to - from > 1000) return 'cannot be read';
+  if (to < from) return 'cannot be read';
+  if (to - from >= MAX_PORT_RANGE)
+    return `publishes ${to - from + 1} ports: at most ${MAX_PORT_RANGE} in one entry`;
   return Array.from({ length: to - from + 1 }, (_, index) => from + index);
 }
 
@@ -292,20 +307,40 @@ const build: S = either(text(short(4096)), buildObject);
 const IMAGE =
   /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 
-/** The image's repository path without host, tag or digest (`postgres`, `td_acme_site_web`). */
+/**
+ * The image's repository as dockerd names it locally, without tag or digest, with Docker Hub's host and `library/`
+ * taken off (`docker.io/library/td_x:1` is `td_x`).
+ */
 function repositoryOf(image: string): string {
   const withoutDigest = image.split('@')[0];
   const slash = withoutDigest.lastIndexOf('/');
   const colon = withoutDigest.lastIndexOf(':');
-  return colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+  const repository = colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+  return repository
+    .replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
+    .replace(/^library\//, '');
 }
 
-/** Images named `td_…` are projects' own: a project may name only those of its own namespace. */
-const image = text<PolicyContext>(short(512), matching(IMAGE, 'an image name'), (value, at) => {
-  const repository = repositoryOf(value);
-  if (repository.startsWith('td_') && !inNamespace(repository, at.context.project)) {
-    at.refuse(`image ${value} belongs to another project: images named td_… are their project's own`);
+/**
+ * Why `project` may not run (or build FROM) the image `reference`, or null. Images named `td_…` are projects' own:
+ * a project may name only those of its own namespace. An image id (or a prefix of one, which dockerd resolves
+ * too) could name any image on the host, another project's among them; so could a variable.
+ */
+export function imageProblem(reference: string, project: string): string | null {
+  const repository = repositoryOf(reference);
+  if (repository.includes('$')) return `${reference} is named by a variable: name the image itself`;
+  if (/^[0-9a-f]+$/.test(repository) || reference.startsWith('sha256:')) {
+    return `${reference} is, or could be, an image id: name an image by its name`;
   }
+  if (repository.split('/').some((part) => part.startsWith('td_')) && !inNamespace(repository, project)) {
+    return `${reference} belongs to another project: images named td_… are their project's own`;
+  }
+  return null;
+}
+
+const image = text<PolicyContext>(short(512), matching(IMAGE, 'an image name'), (value, at) => {
+  const problem = imageProblem(value, at.context.project);
+  if (problem) at.refuse(`image ${problem}`);
 });
 
 export function inNamespace(repository: string, project: string): boolean {
@@ -335,19 +370,27 @@ const dependsOn: S = either(
 
 const healthcheck = object<PolicyContext>({
   test: either(anyText, list(anyText)),
-  interval: duration_,
+  interval: checkInterval,
   timeout: duration_,
   start_period: duration_,
-  start_interval: duration_,
+  start_interval: checkInterval,
   retries: int(0, 1000),
   disable: flag,
 });
 
-const LOG_OPTIONS = ['max-size', 'max-file', 'compress', 'mode', 'max-buffer-size', 'tag', 'labels', 'env'];
+/** Logs take the host's disk: each service keeps at most MAX_LOG_FILES files of at most MAX_LOG_SIZE. */
+const MAX_LOG_SIZE = 100 * 1024 ** 2;
+const MAX_LOG_FILES = 10;
 const logging = object<PolicyContext>({
   driver: only(['json-file', 'local', 'none'], 'logs stay on this host, where the Worker reads them'),
-  options: mapping(orNull(anyWord), (key, at) => {
-    if (!LOG_OPTIONS.includes(key)) at.refuse(`logging option "${key}" is not allowed`);
+  options: object({
+    'max-size': size(() => MAX_LOG_SIZE, 'log file size', true),
+    'max-file': int(1, MAX_LOG_FILES),
+    compress: either(flag, only(['true', 'false'], 'true or false')),
+    mode: only(['blocking', 'non-blocking'], 'blocking or non-blocking'),
+    tag: anyText,
+    labels: anyText,
+    env: anyText,
   }),
 });
 
@@ -395,7 +438,7 @@ const ulimit = (max: (context: PolicyContext) => number, what: string): S => {
 };
 
 const resources = object<PolicyContext>({
-  limits: object({ cpus: cpuCount, memory, pids }),
+  limits: object({ cpus: cpuCount, memory: memoryLimit, pids }),
   reservations: object(
     { cpus: cpuCount, memory },
     {
@@ -478,9 +521,10 @@ export const service = object<PolicyContext>(
     entrypoint: commandLine,
     configs: list(fileReference('configs')),
     secrets: list(fileReference('secrets')),
-    cpu_shares: int(2, 262_144),
+    // More than the default weight would take CPU time from every other project when the host is busy.
+    cpu_shares: int(2, 1024),
     cpus: cpuCount,
-    mem_limit: memory,
+    mem_limit: memoryLimit,
     mem_reservation: memory,
     memswap_limit: size(({ caps }) => 2 * caps.memoryBytes, 'memory and swap (twice MAX_MEMORY)'),
     mem_swappiness: int(0, 100),

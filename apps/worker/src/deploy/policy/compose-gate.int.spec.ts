@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { composeCli, composeVariants, projectAt } from '../../../../../test/support/compose';
 import { ComposeCli } from '../compose-cli';
 import { ProjectData } from '../workspace/project-data';
 import { ComposeGate } from './compose-gate';
+
+const run = promisify(execFile);
 
 /** The corpus stays in the source tree; this file runs from dist/. */
 const CORPUS = path.resolve(__dirname, '../../../../../../apps/worker/src/deploy/policy/corpus');
@@ -217,8 +221,8 @@ for (const variant of composeVariants()) {
         const text = `services:\n  app:\n    image: ${BASE}\n    environment: ["A=\${GREETING}", "B=\${TD_WORKER_SECRET:-not seen}"]\n`;
         const { project } = await admit(text);
         const written = await fs.readFile(project.file, 'utf8');
-        assert.match(written, /A: from-dotenv/);
-        assert.match(written, /B: not seen/);
+        assert.match(written, /"A": "from-dotenv"/);
+        assert.match(written, /"B": "not seen"/);
         assert.doesNotMatch(written, /leaked/);
 
         await fs.rm(path.join(checkout, '.env'));
@@ -364,6 +368,117 @@ for (const variant of composeVariants()) {
       }
     });
 
+    it('judges every host path as compose reads the checked file back: no "$", no dangling symlink out, no hidden line break', async () => {
+      // A directory the policy would judge, and a variable compose would expand when it reads the checked file.
+      await fs.mkdir(path.join(checkout, '${X}'));
+      await fs.writeFile(path.join(checkout, '${X}', 'f'), 'decoy\n');
+      await fs.writeFile(path.join(checkout, '.env'), 'X=../../../../../../etc\n');
+      try {
+        assert.match(
+          await refusal(`services:\n  app:\n    image: ${BASE}\n    volumes: ["./$\${X}:/x"]\n`),
+          /volumes\[0\]: bind mount of \.\/\$+\{X\} holds "\$", which compose would read as a variable/,
+        );
+        assert.match(
+          await refusal(
+            `services:\n  app:\n    image: ${BASE}\n    secrets: [s]\nsecrets:\n  s: { file: "./$\${X}/f" }\n`,
+          ),
+          /secrets\.s\.file: .* holds "\$", which compose would read as a variable/,
+        );
+      } finally {
+        await fs.rm(path.join(checkout, '${X}'), { recursive: true });
+        await fs.rm(path.join(checkout, '.env'));
+      }
+
+      // A symlink to a path that does not exist yet is judged by where it leads, not as a file of the commit.
+      await fs.symlink(
+        '/var/lib/docker/volumes/td_policy_victim_v/_data/evil',
+        path.join(checkout, 'dangling'),
+      );
+      await fs.symlink('later/data', path.join(checkout, 'dangling-inside'));
+      try {
+        assert.match(
+          await refusal(`services:\n  app:\n    image: ${BASE}\n    volumes: ["./dangling:/host"]\n`),
+          /bind mount of \.\/dangling goes through a symlink out of the repository/,
+        );
+        assert.match(
+          await refusal(
+            `services:\n  app:\n    image: ${BASE}\n    secrets: [s]\nsecrets:\n  s: { file: ./dangling }\n`,
+          ),
+          /secrets\.s\.file: .* goes through a symlink out of the repository/,
+        );
+        const { project } = await admit(
+          `services:\n  app:\n    image: ${BASE}\n    volumes: ["./dangling-inside:/d"]\n`,
+        );
+        const checked = JSON.parse(await fs.readFile(project.file, 'utf8')) as {
+          services: { app: { volumes: { source: string }[] } };
+        };
+        assert.equal(
+          checked.services.app.volumes[0].source,
+          data.mountDir(path.basename(project.file, '.yml'), 'later/data'),
+        );
+      } finally {
+        await fs.rm(path.join(checkout, 'dangling'));
+        await fs.rm(path.join(checkout, 'dangling-inside'));
+      }
+
+      // Characters a YAML 1.1 reader takes for line breaks (and the Worker's YAML 1.2 reader does not) must not
+      // make compose read the checked file as other paths or more keys than were judged: what runs is what was.
+      const odd = 'c\u2028            d';
+      await fs.mkdir(path.join(checkout, odd));
+      await fs.symlink('/', path.join(checkout, 'c\u2028d'));
+      const escaped = (text: string) =>
+        text.replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      const { project } = await admit(
+        [
+          'services:',
+          '  app:',
+          `    image: ${BASE}`,
+          '    command: ["sleep", "600"]',
+          `    volumes: ["./${odd}:/y", "./${escaped(odd)}:/z"]`,
+          `    environment: { SNEAKY: "${escaped('a\u2028    privileged: true\u0085b\u2029c')}" }`,
+          '',
+        ].join('\n'),
+      );
+      try {
+        const judged = JSON.parse(await fs.readFile(project.file, 'utf8')) as {
+          services: {
+            app: {
+              privileged?: unknown;
+              environment: Record<string, string>;
+              volumes: { source: string; target: string }[];
+            };
+          };
+        };
+        assert.equal(judged.services.app.privileged, undefined);
+        await cli.up(project);
+        const { stdout } = await run('docker', [
+          'inspect',
+          '--format',
+          '{{json .}}',
+          `${path.basename(project.file, '.yml')}_app_1`,
+        ]);
+        const container = JSON.parse(stdout) as {
+          HostConfig: { Privileged: boolean };
+          Config: { Env: string[] };
+          Mounts: { Source: string; Destination: string }[];
+        };
+        assert.equal(container.HostConfig.Privileged, false);
+        assert.ok(
+          container.Config.Env.includes(`SNEAKY=${judged.services.app.environment.SNEAKY}`),
+          JSON.stringify(container.Config.Env),
+        );
+        for (const { source, target } of judged.services.app.volumes) {
+          const mounted = container.Mounts.find(({ Destination }) => Destination === target);
+          assert.equal(mounted?.Source, source, `${target} is mounted from what was judged`);
+          assert.ok(source.startsWith(checkout) || source.startsWith(dir), source);
+        }
+      } finally {
+        await cli.remove(project, true).catch(() => undefined);
+        await fs.rm(path.join(checkout, odd), { recursive: true });
+        await fs.rm(path.join(checkout, 'c\u2028d'));
+      }
+    });
+
     it('renders where no host file exists: what got past the checks could read nothing of the host', async () => {
       // The gate's own checks would refuse this file first; rendered straight in the sandbox, compose is blind.
       await fs.mkdir(path.join(dir, 'blind'));
@@ -416,15 +531,21 @@ for (const variant of composeVariants()) {
       const moved = await admitIn(second);
       assert.equal(renders, 1, 'a commit that changes no file compose reads is not rendered again');
       assert.ok(moved.includes(path.join(second, 'conf')), moved);
-      assert.match(
-        moved,
-        new RegExp(`source: ${second}\n\\s+target: /repo`),
+      const mounts = (
+        JSON.parse(moved) as { services: { web: { volumes: { source: string; target: string }[] } } }
+      ).services.web.volumes;
+      assert.deepEqual(
+        mounts.map(({ source, target }) => [source, target]),
+        [
+          [path.join(second, 'conf'), '/conf'],
+          [second, '/repo'],
+        ],
         'the checkout itself moved too',
       );
       assert.doesNotMatch(moved, new RegExp(`${checkout}(/|\n|:)`), 'the old checkout is still named');
 
       await fs.writeFile(path.join(second, 'app.env'), 'GREETING=changed\n');
-      assert.match(await admitIn(second), /GREETING: changed/);
+      assert.match(await admitIn(second), /"GREETING": "changed"/);
       assert.equal(renders, 2, 'an env file that changed is rendered again');
     });
   });

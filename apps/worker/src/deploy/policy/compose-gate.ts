@@ -98,6 +98,7 @@ export class ComposeGate {
     });
     if (findings.length > 0) throw new ComposePolicyError(findings);
     const placed = await placeMounts(rendered, {
+      project: name,
       checkout,
       dataDir: (relative) => admission.data.mountDir(relative),
     });
@@ -108,7 +109,7 @@ export class ComposeGate {
     // `x-` extensions mean nothing once rendered; the checked file's own says which checkout it runs from.
     const rest = Object.fromEntries(Object.entries(placed.rendered).filter(([key]) => !key.startsWith('x-')));
     const runnable = { ...withDefaultLimits(rest, this.options.limits), [VIEW_KEY]: { checkout } };
-    await fs.writeFile(checked, stringify(runnable), { mode: 0o600 });
+    await fs.writeFile(checked, checkedText(runnable), { mode: 0o600 });
     return { project: { name, file: checked, readable: [checkout], envFile }, notes: placed.notes };
   }
 
@@ -169,6 +170,20 @@ export class ComposeGate {
   private envFile(name: string): string {
     return path.join(this.options.dir, `${name}.env`);
   }
+}
+
+/**
+ * The checked file as compose reads it back, exactly: JSON, which YAML 1.1 and 1.2 readers read alike, with every
+ * character outside ASCII escaped. A YAML writer leaves U+0085, U+2028 and U+2029 as they are, and compose's
+ * readers take them for line breaks: a value holding one would read back as another value, or as more keys.
+ */
+function checkedText(project: Record<string, unknown>): string {
+  return `${JSON.stringify(project, null, 2)
+    .replace(
+      /[\ud800-\udbff][\udc00-\udfff]/g,
+      (pair) => `\\U${pair.codePointAt(0)!.toString(16).padStart(8, '0')}`,
+    )
+    .replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 /** Keys compose resolves while rendering: allowed as written, refused only if a rendering still had them. */

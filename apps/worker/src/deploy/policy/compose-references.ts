@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { isInside, realTarget } from './clone-paths';
+import { isInside, realTarget, SymlinkLoop } from './checkout-paths';
+import { readProjectEnv } from './project-env';
 import { isMapping, type Finding } from './shapes';
 
 /** Larger compose files are refused before parsing. */
@@ -34,12 +35,23 @@ export async function referenceFindings(
     const refuse = (rule: string) => findings.push({ path: where, rule: `${prefix}${rule}` });
     if (typeof reference !== 'string') return refuse('must be a path');
     if (reference.includes('$')) return refuse(`"${reference}" must be a literal path, without variables`);
-    const target = await realTarget(path.resolve(base, reference));
+    const target = await realTarget(path.resolve(base, reference)).catch((error: Error) => {
+      if (error instanceof SymlinkLoop) return null;
+      throw error;
+    });
+    if (target === null) return refuse(`"${reference}" runs into a symlink loop`);
     if (!isInside(checkout, target)) return refuse(`"${reference}" is outside the repository`);
     if (use === 'read') inputs.add(target);
     else if (use === 'follow' && depth < MAX_DEPTH)
       findings.push(...(await referenceFindings(target, checkout, inputs, depth + 1)));
     else if (use === 'follow') refuse(`"${reference}" nests more than ${MAX_DEPTH} files deep`);
+    // An included project reads the .env beside it (compose v2): a plain file of the checkout, like the main one.
+    if (use === 'follow' && where.startsWith('include')) {
+      const env = await readProjectEnv(path.dirname(target));
+      for (const finding of env.findings)
+        findings.push({ path: where, rule: `${prefix}${finding.path}: ${finding.rule}` });
+      inputs.add(path.join(path.dirname(target), '.env'));
+    }
   };
   for (const [index, entry] of list(document.include).entries()) {
     const at = `include[${index}]`;

@@ -1,9 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isInside, realTarget } from './clone-paths';
+import { isInside, realTarget, SymlinkLoop } from './checkout-paths';
+import { dockerfileProblems } from './dockerfile';
 import { isMapping, type Finding } from './shapes';
 
 export interface MountContext {
+  /** The compose project's name (its images' namespace). */
+  project: string;
   /** The real path of the attempt's checkout. */
   checkout: string;
   /** Where a bind mount of `relative`, a path the commit does not have, keeps its data (ProjectData.mountDir). */
@@ -62,15 +65,24 @@ export async function placeMounts(
     }
     services[name] = service;
   }
+  // dockerd bind-mounts secret and config files itself: each must be a file of the commit, named by its real path.
+  const files: Record<string, unknown> = {};
   for (const kind of ['secrets', 'configs'] as const) {
+    if (rendered[kind] === undefined) continue;
+    const entries: Record<string, unknown> = {};
     for (const [name, entry] of Object.entries(mappingOf(rendered[kind]))) {
-      const file = mappingOf(entry).file;
-      if (typeof file !== 'string') continue;
-      const problem = await committedPathProblem(file, context.checkout);
-      if (problem) findings.push({ path: `${kind}.${name}.file`, rule: `${file} ${problem}` });
+      const spec = { ...mappingOf(entry) };
+      if (typeof spec.file === 'string') {
+        const judged = await committed(spec.file, context.checkout);
+        if ('problem' in judged)
+          findings.push({ path: `${kind}.${name}.file`, rule: `${spec.file} ${judged.problem}` });
+        else spec.file = judged.real;
+      }
+      entries[name] = spec;
     }
+    files[kind] = entries;
   }
-  return { rendered: { ...rendered, services }, findings, notes, data: [...data] };
+  return { rendered: { ...rendered, services, ...files }, findings, notes, data: [...data] };
 }
 
 interface Mount {
@@ -117,15 +129,16 @@ async function placeMount(
     );
     return null;
   }
-  const real = await realTarget(source);
-  const relative = path.relative(checkout, real);
-  if (!isInside(checkout, real)) {
-    refuse(`bind mount of ./${path.relative(checkout, source)} goes through a symlink out of the repository`);
+  const judged = await judge(source, checkout);
+  if ('problem' in judged) {
+    refuse(`bind mount of ./${path.relative(checkout, source)} ${judged.problem}`);
     return null;
   }
+  const { real, exists } = judged;
+  const relative = path.relative(checkout, real);
   const { bind, ...rest } = mount;
   const options = isMapping(bind) ? { bind: { ...bind, create_host_path: false } } : {};
-  if (await exists(real)) {
+  if (exists) {
     const note = mount.read_only
       ? undefined
       : `./${relative || '.'} is in the commit, so it is mounted read-only`;
@@ -140,7 +153,7 @@ async function placeMount(
 
 async function placeBuild(
   build: unknown,
-  { checkout }: MountContext,
+  { checkout, project }: MountContext,
   refuse: (rule: string, key?: string) => void,
 ): Promise<unknown> {
   const spec: Record<string, unknown> =
@@ -154,38 +167,50 @@ async function placeBuild(
     refuse(`build context ${context} cannot be placed`, 'context');
     return spec;
   }
-  const problem = await committedPathProblem(context, checkout);
-  if (problem) {
-    refuse(`build context ${context} ${problem}`, 'context');
+  const judged = await committed(context, checkout);
+  if ('problem' in judged) {
+    refuse(`build context ${context} ${judged.problem}`, 'context');
     return spec;
   }
-  const realContext = await realTarget(context);
-  if (typeof spec.dockerfile === 'string') {
-    const dockerfile = path.resolve(realContext, spec.dockerfile);
-    if (!isInside(realContext, dockerfile)) {
-      refuse(`dockerfile ${spec.dockerfile} climbs out of the build context`, 'dockerfile');
-    } else {
-      const dockerfileProblem = await committedPathProblem(dockerfile, checkout);
-      if (dockerfileProblem) refuse(`dockerfile ${spec.dockerfile} ${dockerfileProblem}`, 'dockerfile');
-    }
-  }
-  return { ...spec, context: realContext };
+  const name = typeof spec.dockerfile === 'string' ? spec.dockerfile : 'Dockerfile';
+  const dockerfile = path.resolve(judged.real, name);
+  const file = isInside(judged.real, dockerfile) ? await committed(dockerfile, checkout) : null;
+  if (!file) refuse(`dockerfile ${name} climbs out of the build context`, 'dockerfile');
+  else if ('problem' in file) refuse(`dockerfile ${name} ${file.problem}`, 'dockerfile');
+  else
+    for (const problem of await dockerfileProblems(file.real, project))
+      refuse(`${name} ${problem}`, 'dockerfile');
+  return { ...spec, context: judged.real };
 }
 
-/** Why `file` may not be read from the checkout (outside it, through a symlink out, not in the commit), or null. */
-async function committedPathProblem(file: string, checkout: string): Promise<string | null> {
-  if (!isInside(checkout, path.resolve(file))) return 'is outside the repository';
-  const real = await realTarget(file);
-  if (!isInside(checkout, real)) return 'goes through a symlink out of the repository';
-  if (!(await exists(real))) return 'is not in the repository';
-  return null;
-}
+type Judged = { real: string; exists: boolean } | { problem: string };
 
-async function exists(file: string): Promise<boolean> {
-  return fs.lstat(file).then(
+/**
+ * Where a path the project hands dockerd or compose really leads (no symlink left in it), and whether something
+ * is there, or why it may not be used: outside the checkout (through symlinks, dangling ones too), a loop, or a
+ * `$`, which compose would read as a variable when it runs the checked file, so it would name another path.
+ */
+async function judge(file: string, checkout: string): Promise<Judged> {
+  if (file.includes('$')) return { problem: 'holds "$", which compose would read as a variable: rename it' };
+  if (!isInside(checkout, path.resolve(file))) return { problem: 'is outside the repository' };
+  const real = await realTarget(file).catch((error: Error) => {
+    if (error instanceof SymlinkLoop) return null;
+    throw error;
+  });
+  if (real === null) return { problem: 'runs into a symlink loop' };
+  if (!isInside(checkout, real)) return { problem: 'goes through a symlink out of the repository' };
+  const exists = await fs.lstat(real).then(
     () => true,
     () => false,
   );
+  return { real, exists };
+}
+
+/** As judge, for what must be in the commit (a build context, a Dockerfile, a secret's file). */
+async function committed(file: string, checkout: string): Promise<{ real: string } | { problem: string }> {
+  const judged = await judge(file, checkout);
+  if ('problem' in judged || judged.exists) return judged;
+  return { problem: 'is not in the repository' };
 }
 
 function mappingOf(value: unknown): Record<string, unknown> {

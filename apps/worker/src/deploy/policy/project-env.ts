@@ -29,8 +29,9 @@ export async function readProjectEnv(projectDir: string): Promise<ProjectEnv> {
   const text = await fs.readFile(file, 'utf8');
   if (text.includes('\0')) return refuse('.env holds a NUL character');
   const findings: Finding[] = [];
-  text.split('\n').forEach((line, index) => {
-    const key = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1];
+  // As compose's dotenv reads it: lines end at \r too, and a key may be quoted.
+  text.split(/\r\n|\r|\n/).forEach((line, index) => {
+    const key = /^\s*(?:export\s+)?(['"]?)([A-Za-z_][A-Za-z0-9_.-]*)\1\s*=/.exec(line)?.[2];
     if (key && TOOL_SETTINGS.test(key) && !ALLOWED_TOOL_SETTINGS.has(key)) {
       findings.push({
         path: `.env line ${index + 1}`,

@@ -21,7 +21,16 @@ function stricter(a: unknown, b: unknown, measure: (value: unknown) => number | 
  * written as the top-level keys, which docker-compose 1.29 and compose v2 both apply (v1 knows no
  * `limits.pids`, and v2 refuses the two ways at once when they differ). No `version`: a Compose Specification
  * file. What a service sets itself has passed the allow-list's caps (MAX_MEMORY, MAX_CPUS, MAX_PIDS) already.
+ * Logs are rotated too (withLogRotation).
  */
+/** json-file logs (Docker's default driver) grow without end unless rotated: 3 files of 10 MB unless set. */
+function withLogRotation(logging: unknown): unknown {
+  const spec = isMapping(logging) ? logging : {};
+  if ((spec.driver ?? 'json-file') !== 'json-file') return logging;
+  const options = isMapping(spec.options) ? spec.options : {};
+  return { ...spec, driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3', ...options } };
+}
+
 export function withDefaultLimits(
   project: Record<string, unknown>,
   defaults: DefaultLimits,
@@ -37,6 +46,7 @@ export function withDefaultLimits(
       service.mem_limit = stricter(service.mem_limit, limits.memory, bytes, defaults.memory);
       service.cpus = stricter(service.cpus, limits.cpus, cpus, defaults.cpus);
       service.pids_limit = stricter(service.pids_limit, limits.pids, (value) => Number(value), defaults.pids);
+      service.logging = withLogRotation(service.logging);
       if (deploy && resources) {
         delete resources.limits;
         if (Object.keys(resources).length > 0) deploy.resources = resources;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isInside } from '../policy/clone-paths';
+import { isInside } from '../policy/checkout-paths';
 import { GitRepositories } from '../git-repositories';
 
 /**
