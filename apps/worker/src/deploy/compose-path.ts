@@ -16,11 +16,11 @@ function errnoCode(err: unknown): string | undefined {
 }
 
 /**
- * Resolves a user-supplied compose path to the real absolute path of a regular file inside the clone.
- * The path comes from the user and the clone's content from their repository, so both the lexical path and
+ * Resolves a user-supplied compose path to the real absolute path of a regular file inside the checkout.
+ * The path comes from the user and the checkout's content from their repository, so both the lexical path and
  * every symlink on the way are distrusted.
  */
-export async function resolveComposePath(cloneDir: string, composePath: string): Promise<string> {
+export async function resolveComposePath(checkoutDir: string, composePath: string): Promise<string> {
   if (composePath.trim() === '') {
     throw new ComposePathError('the compose path is empty: give a path relative to the repository root');
   }
@@ -37,11 +37,11 @@ export async function resolveComposePath(cloneDir: string, composePath: string):
     throw new ComposePathError(`the compose path "${composePath}" points outside the repository`);
   }
 
-  // The clone directory itself may sit behind a symlink (e.g. /tmp on some hosts); compare real paths only.
-  const realClone = await fs.realpath(cloneDir);
+  // The checkout directory itself may sit behind a symlink (e.g. /tmp on some hosts); compare real paths only.
+  const realCheckout = await fs.realpath(checkoutDir);
   let realFile: string;
   try {
-    realFile = await fs.realpath(path.join(realClone, normalized));
+    realFile = await fs.realpath(path.join(realCheckout, normalized));
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -55,7 +55,7 @@ export async function resolveComposePath(cloneDir: string, composePath: string):
     }
     throw err;
   }
-  if (!isInside(realClone, realFile)) {
+  if (!isInside(realCheckout, realFile)) {
     throw new ComposePathError(
       `the compose path "${composePath}" goes through a symlink that points outside the repository`,
     );

@@ -8,7 +8,7 @@ import { branchNameProblem, orgNameProblem, repoNameProblem } from '@testausdepl
 import { errorText, gitDetail, gitEnvironment, isTimeout, redact } from './git-output';
 import { isSshUrl, sshCommand, sshRefusal } from './git-ssh';
 
-/** A repository, branch or clone could not be used; `reason` is safe to show the user (no credentials). */
+/** A repository, branch or commit could not be used; `reason` is safe to show the user (no credentials). */
 export class GitSourceError extends Error {
   override readonly name = 'GitSourceError';
 
