@@ -7,6 +7,7 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { branchNameProblem, orgNameProblem, repoNameProblem } from '@testausdeploy/domain';
 import { errorText, gitDetail, gitEnvironment, isTimeout, redact } from './git-output';
 import { isSshUrl, sshCommand, sshRefusal } from './git-ssh';
+import { KeyedLock } from './workspace/keyed-lock';
 
 /** A repository, branch or commit could not be used; `reason` is safe to show the user (no credentials). */
 export class GitSourceError extends Error {
@@ -102,7 +103,7 @@ export class GitRepositories {
     ...configEnvironment(HARDENED_CONFIG),
   };
   /** Serialises work on one bare repository: two fetches of it would race for its refs. */
-  private readonly busy = new Map<string, Promise<unknown>>();
+  private readonly busy = new KeyedLock();
 
   constructor(options: GitRepositoriesOptions) {
     this.reposDir = path.resolve(options.reposDir);
@@ -172,7 +173,7 @@ export class GitRepositories {
     if (commit !== undefined) assertValid(commitProblem(commit));
     const dir = this.gitDir(org, repo);
     const ref = `refs/heads/${branch}`;
-    return this.exclusive(dir, async () => {
+    return this.busy.run(dir, async () => {
       const created = await this.ensureBare(dir);
       const git = this.git(dir, remote);
       await this.dropConflictingRefs(git, ref);
@@ -229,7 +230,7 @@ export class GitRepositories {
     this.repositoryUrl(org, repo);
     assertValid(commitProblem(commit));
     const gitDir = this.gitDir(org, repo);
-    await this.exclusive(gitDir, async () => {
+    await this.busy.run(gitDir, async () => {
       await fs.mkdir(dir, { mode: 0o755 });
       await fs.chmod(dir, 0o755);
       // A fresh index of its own: an index describing another directory would make git skip "unchanged" files.
@@ -330,21 +331,6 @@ export class GitRepositories {
       },
       timeout: { block: this.timeoutMs },
     }).env(env);
-  }
-
-  private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.busy.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.busy.set(key, settled);
-    try {
-      return await run;
-    } finally {
-      if (this.busy.get(key) === settled) this.busy.delete(key);
-    }
   }
 
   private remoteFailure(

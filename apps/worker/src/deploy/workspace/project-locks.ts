@@ -1,24 +1,9 @@
+import { KeyedLock } from './keyed-lock';
+
 /**
  * One thing at a time per compose project on this Worker: a deployment (fetch, checkout, check, up, prune) and a
  * lifecycle action never interleave with another of the same project. The Manager sends one at a time, but a
  * Manager that restarted mid-deployment sends it again while the first still runs, and the second's clean-up
  * must not remove the checkout the first is building from.
  */
-export class ProjectLocks {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  async run<T>(project: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(project) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(project, settled);
-    try {
-      return await run;
-    } finally {
-      if (this.tails.get(project) === settled) this.tails.delete(project);
-    }
-  }
-}
+export class ProjectLocks extends KeyedLock {}
