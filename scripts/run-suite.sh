@@ -26,5 +26,6 @@ if [[ ${#tests[@]} -eq 0 ]]; then
   exit 1
 fi
 # --test-force-exit: a failed set-up can leave handles open (a database connection, a redialling client);
-# the run must still end and report.
-exec node --test --enable-source-maps --test-force-exit --test-concurrency=2 --test-timeout=600000 "${tests[@]}"
+# the run must still end and report. blocking-stdout.cjs keeps that exit from losing results.
+exec node --require ./scripts/blocking-stdout.cjs --test --enable-source-maps --test-force-exit --test-concurrency=2 \
+  --test-timeout=600000 "${tests[@]}"
