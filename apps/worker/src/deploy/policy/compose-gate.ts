@@ -110,7 +110,7 @@ export class ComposeGate {
     const rest = Object.fromEntries(Object.entries(placed.rendered).filter(([key]) => !key.startsWith('x-')));
     const runnable = { ...withDefaultLimits(rest, this.options.limits), [VIEW_KEY]: { checkout } };
     await fs.writeFile(checked, checkedText(runnable), { mode: 0o600 });
-    return { project: { name, file: checked, readable: [checkout], envFile }, notes: placed.notes };
+    return { project: await this.runnable(name, checked, checkout), notes: placed.notes };
   }
 
   /**
@@ -139,20 +139,24 @@ export class ComposeGate {
     const file = this.checkedFile(name);
     const text = await fs.readFile(file, 'utf8').catch(() => null);
     if (text === null) return null;
-    const view = (parse(text) as Record<string, { checkout?: string }>)[VIEW_KEY];
-    const checkout = view?.checkout;
-    const readable =
-      checkout &&
-      (await fs.stat(checkout).then(
-        () => true,
-        () => false,
-      ))
-        ? [checkout]
-        : [];
-    // Projects admitted before the gate wrote env files get an empty one.
-    const envFile = this.envFile(name);
-    await fs.writeFile(envFile, '', { mode: 0o600, flag: 'a' });
-    return { name, file, readable, envFile };
+    const checkout = (parse(text) as Record<string, { checkout?: string }>)[VIEW_KEY]?.checkout;
+    const exists = checkout
+      ? await fs.stat(checkout).then(
+          () => true,
+          () => false,
+        )
+      : false;
+    return this.runnable(name, file, exists ? checkout : undefined);
+  }
+
+  /**
+   * A checked file as compose runs it: with no variables at all (everything was interpolated when it was rendered,
+   * and what is left of `$` is escaped), so nothing a later `.env` says can change it.
+   */
+  private async runnable(name: string, file: string, checkout: string | undefined): Promise<ComposeProject> {
+    const envFile = path.join(this.options.dir, 'no-variables.env');
+    await fs.writeFile(envFile, '', { mode: 0o600 });
+    return { name, file, readable: checkout ? [checkout] : [], envFile };
   }
 
   /** Forgets a removed project's checked file. */
@@ -166,7 +170,7 @@ export class ComposeGate {
     return path.join(this.options.dir, `${name}.yml`);
   }
 
-  /** The variables of the project's `.env` that compose interpolates (empty without one). */
+  /** The variables of the project's `.env` that compose interpolates while rendering (empty without one). */
   private envFile(name: string): string {
     return path.join(this.options.dir, `${name}.env`);
   }
