@@ -240,6 +240,11 @@ for (const variant of composeVariants()) {
           await refusal(text),
           /\.env line 1: DOCKER_HOST configures compose or Docker, not the project/,
         );
+        await fs.writeFile(path.join(checkout, '.env'), 'A=1\rCOMPOSE_PROFILES="web,$${X}"\n');
+        assert.match(
+          await refusal(text),
+          /\.env line 2: COMPOSE_PROFILES must be profile names separated by commas/,
+        );
       } finally {
         delete process.env.TD_WORKER_SECRET;
         await fs.rm(path.join(checkout, '.env'), { force: true });

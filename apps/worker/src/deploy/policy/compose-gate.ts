@@ -52,6 +52,12 @@ export class ComposePolicyError extends Error {
 /** Where the checked file keeps what the project may read: compose ignores `x-` keys. */
 const VIEW_KEY = 'x-testausdeploy';
 
+/** What the checked file says of itself: the checkout it runs from, and the profiles it was rendered with. */
+interface CheckedView {
+  checkout: string;
+  profiles: string | null;
+}
+
 /**
  * What stands between a member's compose file and dockerd. The files compose would read are checked as written,
  * the project's `.env` is read by the Worker, compose renders the project in its sandbox (nothing runs), the
@@ -108,9 +114,10 @@ export class ComposeGate {
     const checked = this.checkedFile(name);
     // `x-` extensions mean nothing once rendered; the checked file's own says which checkout it runs from.
     const rest = Object.fromEntries(Object.entries(placed.rendered).filter(([key]) => !key.startsWith('x-')));
-    const runnable = { ...withDefaultLimits(rest, this.options.limits), [VIEW_KEY]: { checkout } };
+    const view = { checkout, profiles: env.profiles };
+    const runnable = { ...withDefaultLimits(rest, this.options.limits), [VIEW_KEY]: view };
     await fs.writeFile(checked, checkedText(runnable), { mode: 0o600 });
-    return { project: await this.runnable(name, checked, checkout), notes: placed.notes };
+    return { project: await this.runnable(name, checked, view), notes: placed.notes };
   }
 
   /**
@@ -139,23 +146,31 @@ export class ComposeGate {
     const file = this.checkedFile(name);
     const text = await fs.readFile(file, 'utf8').catch(() => null);
     if (text === null) return null;
-    const checkout = (parse(text) as Record<string, { checkout?: string }>)[VIEW_KEY]?.checkout;
-    const exists = checkout
-      ? await fs.stat(checkout).then(
+    const view = (parse(text) as Record<string, Partial<CheckedView>>)[VIEW_KEY] ?? {};
+    const exists = view.checkout
+      ? await fs.stat(view.checkout).then(
           () => true,
           () => false,
         )
       : false;
-    return this.runnable(name, file, exists ? checkout : undefined);
+    return this.runnable(name, file, {
+      checkout: exists ? view.checkout : undefined,
+      profiles: view.profiles ?? null,
+    });
   }
 
   /**
-   * A checked file as compose runs it: with no variables at all (everything was interpolated when it was rendered,
-   * and what is left of `$` is escaped), so nothing a later `.env` says can change it.
+   * A checked file as compose runs it: with no variables (everything was interpolated when it was rendered, and
+   * what is left of `$` is escaped), so nothing a later `.env` says can change it; only the profiles it was
+   * rendered with, so the services that run are the ones that were judged active.
    */
-  private async runnable(name: string, file: string, checkout: string | undefined): Promise<ComposeProject> {
-    const envFile = path.join(this.options.dir, 'no-variables.env');
-    await fs.writeFile(envFile, '', { mode: 0o600 });
+  private async runnable(
+    name: string,
+    file: string,
+    { checkout, profiles }: Partial<CheckedView>,
+  ): Promise<ComposeProject> {
+    const envFile = path.join(this.options.dir, `${name}.run.env`);
+    await fs.writeFile(envFile, profiles ? `COMPOSE_PROFILES=${profiles}\n` : '', { mode: 0o600 });
     return { name, file, readable: checkout ? [checkout] : [], envFile };
   }
 
@@ -164,6 +179,7 @@ export class ComposeGate {
     this.renderings.delete(name);
     await fs.rm(this.checkedFile(name), { force: true });
     await fs.rm(this.envFile(name), { force: true });
+    await fs.rm(path.join(this.options.dir, `${name}.run.env`), { force: true });
   }
 
   private checkedFile(name: string): string {
