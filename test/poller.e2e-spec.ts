@@ -63,4 +63,29 @@ describe('end to end: the poller follows a deployed branch', () => {
       ['poller', 'poller', 'admin'],
     );
   });
+
+  it('records the commit a refused deployment was about, and does not deploy that commit again', async () => {
+    const refused = `refused-${randomBytes(3).toString('hex')}`;
+    const commit = await git.push(ORG, refused, {
+      'docker-compose.yml':
+        'services:\n  app:\n    image: testausdeploy/busybox:latest\n    privileged: true\n',
+    });
+    const first = await system.call<{ deploymentId: string }>('POST', '/deployments', {
+      org: ORG,
+      repo: refused,
+    });
+    const view = await eventually(async () => {
+      const { body } = await system.call<{ status: string; commit: string | null; reason: string | null }>(
+        'GET',
+        `/deployments/${first.body.deploymentId}`,
+      );
+      return body.status === 'requested' ? undefined : body;
+    }, 60_000);
+    assert.equal(view.status, 'failed');
+    assert.match(view.reason ?? '', /privileged/);
+    assert.equal(view.commit, commit);
+    // Rounds come every half second: several go by without the refused commit being tried again.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.equal((await system.deploymentsOf(refused)).length, 1);
+  });
 });

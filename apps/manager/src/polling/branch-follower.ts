@@ -15,7 +15,9 @@ export class BranchFollower {
   constructor(private readonly commands: CommandBus) {}
 
   async follow(newest: DeploymentView, commit: string, actor: string): Promise<string | null> {
-    if (newest.status === 'succeeded' && newest.commit === commit) return null;
+    // What runs, or what failed at this very commit (refused, or broken), is not deployed again: a new push is.
+    if ((newest.status === 'succeeded' || newest.status === 'failed') && newest.commit === commit)
+      return null;
     const { org, repo, branch, composePath } = newest;
     const commandId = `follow:${createHash('sha256').update(sourceKey(newest)).digest('hex').slice(0, 16)}:${commit}`;
     const { deploymentId } = await this.commands.execute(

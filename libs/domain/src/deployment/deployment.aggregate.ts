@@ -125,12 +125,15 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
 
   /**
    * A reason stays in the event log for good, so it is bounded; the Worker sends a policy's findings or a fixed
-   * summary, never a build's output.
+   * summary, never a build's output. `commit` is the one that failed, if the Worker got as far as checking it out.
    */
-  fail(reason: string): void {
+  fail(reason: string, commit?: string | null): void {
     this.ensureInProgress();
     const bounded = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}…` : reason;
-    this.record({ type: 'DeploymentFailed', data: { deploymentId: this.id, reason: bounded } });
+    this.record({
+      type: 'DeploymentFailed',
+      data: { deploymentId: this.id, reason: bounded, ...(commit && { commit }) },
+    });
   }
 
   protected apply(event: DeploymentEvent): void {

@@ -49,7 +49,15 @@ export type DeploymentSucceeded = DomainEvent<
   }
 >;
 
-export type DeploymentFailed = DomainEvent<'DeploymentFailed', { deploymentId: string; reason: string }>;
+export type DeploymentFailed = DomainEvent<
+  'DeploymentFailed',
+  {
+    deploymentId: string;
+    reason: string;
+    /** The commit that failed, once the Worker had checked it out (a refused compose file, a failed build). */
+    commit?: string;
+  }
+>;
 
 /** Someone acted on a deployed project; `containers` is how it stands afterwards. */
 export type LifecycleData = {

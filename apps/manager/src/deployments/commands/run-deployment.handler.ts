@@ -48,6 +48,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
           rollBackTo
             ? `${reason}; rolling back to ${rollBackTo.commit} (deployment ${rollBackTo.id})`
             : reason,
+          held.commit,
         );
         await this.buildLogs.close(deploymentId);
         await this.repository.save(deployment, cause);

@@ -16,7 +16,7 @@ const STATUS_AFTER: Record<DeploymentLifecycleEvent['type'], DeploymentStatus> =
 @Injectable()
 export class DeploymentsProjection extends RegisteredProjection<DeploymentView> {
   readonly name = DEPLOYMENTS;
-  readonly version = 4;
+  readonly version = 5;
   readonly indexes = [{ key: { requestedAt: -1 } }];
 
   async apply(event: StoredEvent, views: Views<DeploymentView>): Promise<void> {
@@ -52,7 +52,8 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
       const change = { status: 'succeeded' as const, commit, composeDigest, containers, diskBytes };
       views.put({ ...view, ...change, updatedAt: at, position });
     } else if (event.type === 'DeploymentFailed') {
-      views.put({ ...view, status: 'failed', reason: event.data.reason, updatedAt: at, position });
+      const { reason, commit = view.commit } = event.data;
+      views.put({ ...view, status: 'failed', reason, commit, updatedAt: at, position });
     } else {
       const { containers } = event.data;
       views.put({ ...view, status: STATUS_AFTER[event.type], containers, updatedAt: at, position });
