@@ -18,11 +18,13 @@ import { BranchFollower } from './branch-follower';
 import { githubPush } from './github-push';
 import { validGitHubSignature } from './github-signature';
 import { WatchedSources } from './watched-sources';
+import { WebhookDeliveries } from './webhook-deliveries';
 
 /**
  * GitHub-style push webhooks, beside the poller: a signed push to a followed branch deploys its new head
  * (actor `webhook`) at once. Open to callers without a token; the HMAC signature under `WEBHOOK_SECRET` is
- * the credential, checked over the exact bytes received before anything in the body is used.
+ * the credential, checked over the exact bytes received before anything in the body is used; each delivery is
+ * acted on once.
  */
 @Controller('webhooks')
 export class WebhooksController {
@@ -30,6 +32,7 @@ export class WebhooksController {
     private readonly config: ManagerConfig,
     private readonly sources: WatchedSources,
     private readonly follower: BranchFollower,
+    private readonly deliveries: WebhookDeliveries,
   ) {}
 
   @Public()
@@ -39,12 +42,21 @@ export class WebhooksController {
     @Req() request: RawBodyRequest<Request>,
     @Headers('x-hub-signature-256') signature: string | undefined,
     @Headers('x-github-event') event: string | undefined,
+    @Headers('x-github-delivery') delivery: string | undefined,
     @Body() body: unknown,
   ) {
     const secret = this.config.WEBHOOK_SECRET;
     if (!secret) throw new NotFound('webhooks are not configured: set WEBHOOK_SECRET');
     if (!request.rawBody || !validGitHubSignature(secret, request.rawBody, signature)) {
       throw new UnauthorizedException('the X-Hub-Signature-256 signature does not match the body');
+    }
+    if (!delivery || !/^[\w-]{1,100}$/.test(delivery)) {
+      throw new BadRequestException(
+        'X-GitHub-Delivery is missing or malformed: GitHub sends one with every delivery',
+      );
+    }
+    if (!(await this.deliveries.first(delivery))) {
+      return { ignored: `delivery ${delivery} was received before`, deployments: [] };
     }
     if (event === 'ping') return { deployments: [] };
     if (event !== 'push') return { ignored: `event "${event ?? 'none'}"`, deployments: [] };

@@ -23,13 +23,20 @@ describe('GitHub push webhooks (real database, no Worker)', () => {
     JSON.stringify({ ref, after, repository: { name: repo, owner: { login: 'TestausServeri' } } });
   const sign = (body: string, secret = SECRET) =>
     `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-  const hook = (app: ManagerApp, body: string, signature: string | null, event = 'push') => {
+  const hook = (
+    app: ManagerApp,
+    body: string,
+    signature: string | null,
+    event = 'push',
+    delivery: string | null = crypto.randomUUID(),
+  ) => {
     const request = app
       .http()
       .post('/webhooks/github')
       .set('Content-Type', 'application/json')
       .set('X-GitHub-Event', event);
     if (signature !== null) request.set('X-Hub-Signature-256', signature);
+    if (delivery !== null) request.set('X-GitHub-Delivery', delivery);
     return request.send(body);
   };
 
@@ -101,5 +108,25 @@ describe('GitHub push webhooks (real database, no Worker)', () => {
     );
     const back = payload(running);
     assert.equal((await hook(manager, back, sign(back)).expect(202)).body.deployments.length, 1);
+  });
+
+  it('acts on a delivery once: the same X-GitHub-Delivery sent again is ignored, one without it refused', async () => {
+    // A push of another branch head a follower would deploy, captured and replayed.
+    const other = 'd'.repeat(40);
+    const body = payload(other);
+    const delivery = crypto.randomUUID();
+    await until(async () => {
+      const list = await manager.http().get('/deployments').set(auth);
+      return list.body.every((view: { status: string }) => view.status !== 'requested');
+    });
+    const first = await hook(manager, body, sign(body), 'push', delivery).expect(202);
+    assert.equal(first.body.deployments.length, 1);
+    const before = (await manager.http().get('/audit?type=DeploymentRequested').set(auth)).body.entries
+      .length;
+    const replayed = await hook(manager, body, sign(body), 'push', delivery).expect(202);
+    assert.deepEqual(replayed.body, { ignored: `delivery ${delivery} was received before`, deployments: [] });
+    await hook(manager, body, sign(body), 'push', null).expect(400);
+    const after = (await manager.http().get('/audit?type=DeploymentRequested').set(auth)).body.entries.length;
+    assert.equal(after, before);
   });
 });
