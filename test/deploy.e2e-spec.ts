@@ -332,6 +332,48 @@ describe('end to end: the three apps deploy a compose project from a git host on
     assert.equal(stdout.trim(), '', 'nothing of the refused project may exist');
   });
 
+  it('ends a build that prints a 2 MB line and 600 MB without a newline in a bounded failure and a bounded log', async () => {
+    const loud = `loud-${randomBytes(3).toString('hex')}`;
+    await git.push(ORG, loud, {
+      'docker-compose.yml': 'services:\n  app:\n    build: ./app\n',
+      'app/Dockerfile': [
+        'FROM testausdeploy/busybox:latest',
+        // The repository's name makes the steps its own: a cached step would print nothing.
+        `RUN echo ${loud} && head -c 2097152 /dev/zero | tr '\\000' x && echo`,
+        `RUN head -c 600000000 /dev/zero | tr '\\000' y && false`,
+        '',
+      ].join('\n'),
+    });
+    const view = await deployAndWait({ org: ORG, repo: loud });
+    assert.equal(view.status, 'failed');
+    assert.match(
+      view.reason ?? '',
+      /^docker-compose up for td_e2e-org_loud-\w+ failed \(exit code \d+\): its output is in the deployment's logs$/,
+    );
+    const { body: log } = await system.call<{ lines: string[]; truncated: boolean }>(
+      'GET',
+      `/deployments/${view.id}/logs`,
+    );
+    assert.ok(
+      log.lines.every((line) => line.length <= 2001),
+      'every stored line is cut',
+    );
+    assert.ok(
+      log.lines.some((line) => line.startsWith('xxxx')),
+      'the 2 MB line is there, cut',
+    );
+    // The Worker is up, and its session was never dropped and redialled: one attempt, one outcome.
+    assert.equal(((await (await fetch(`${system.api}/health`)).json()) as { worker: boolean }).worker, true);
+    const audit = await system.call<{ entries: { type: string }[] }>(
+      'GET',
+      `/audit?streamId=deployment-${view.id}`,
+    );
+    assert.deepEqual(audit.body.entries.map(({ type }) => type).sort(), [
+      'DeploymentFailed',
+      'DeploymentRequested',
+    ]);
+  });
+
   it('records DeploymentFailed with a clear reason for a repository that does not exist', async () => {
     const view = await deployAndWait({ org: ORG, repo: 'no-such-repo' });
     assert.equal(view.status, 'failed');

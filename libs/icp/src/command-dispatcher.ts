@@ -1,6 +1,17 @@
 import { RawData, WebSocket } from 'ws';
 import { icpCommands, IcpCommand, IcpData, IcpResult, isIcpCommand } from './commands';
-import { asFrame, CANCEL, ERROR, Frame, IcpError, IcpErrorCode, PROGRESS, REPLY } from './frames';
+import {
+  asFrame,
+  CANCEL,
+  ERROR,
+  Frame,
+  IcpError,
+  IcpErrorCode,
+  MAX_FRAME_BYTES,
+  MAX_PROGRESS_LINE,
+  PROGRESS,
+  REPLY,
+} from './frames';
 import { Progress, RecentOutcomes } from './recent-outcomes';
 
 export interface CommandContext {
@@ -43,7 +54,7 @@ export class CommandDispatcher {
     if (request.command === CANCEL) return this.outcomes.cancel(id);
     const checked = this.check(request);
     if (checked instanceof IcpError) return send(ws, { id, command: ERROR, data: errorOf(checked) });
-    const listener = (line: string) => send(ws, { id, command: PROGRESS, data: { line } });
+    const listener = (line: string) => send(ws, { id, command: PROGRESS, data: { line: bounded(line) } });
     const listening = this.listen(ws);
     listening.set(listener, id);
     const outcome = await this.outcomes.run(id, request.command, listener, (progress, signal) =>
@@ -111,6 +122,23 @@ export function errorOf(error: IcpError) {
   return { code: error.code, message: error.message };
 }
 
+/**
+ * Sends a frame, never one over MAX_FRAME_BYTES (the peer would close the connection on it, redial, and be sent
+ * the same frame again): an answer that would be larger goes as an error instead.
+ */
 export function send(ws: WebSocket, message: Frame): void {
-  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  if (ws.readyState !== WebSocket.OPEN) return;
+  const text = JSON.stringify(message);
+  if (Buffer.byteLength(text) <= MAX_FRAME_BYTES) return ws.send(text);
+  const error = new IcpError(
+    IcpErrorCode.CommandFailed,
+    `the ${message.command} frame would be ${Buffer.byteLength(text)} bytes, over the ${MAX_FRAME_BYTES} a frame may hold`,
+  );
+  ws.send(JSON.stringify({ id: message.id, command: ERROR, data: errorOf(error) }));
+}
+
+/** A progress line of at most MAX_PROGRESS_LINE characters. */
+function bounded(line: string): string {
+  if (line.length <= MAX_PROGRESS_LINE) return line;
+  return `${line.slice(0, MAX_PROGRESS_LINE)}… (${line.length - MAX_PROGRESS_LINE} more characters)`;
 }

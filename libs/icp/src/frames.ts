@@ -15,6 +15,8 @@ export const CHALLENGE = 'challenge';
 export const AUTHENTICATE = 'authenticate';
 
 export const MAX_FRAME_BYTES = 1024 * 1024;
+/** The longest progress line sent: a longer one is cut, and says how much of it was left out. */
+export const MAX_PROGRESS_LINE = 16 * 1024;
 
 export interface Frame {
   /** 1-64 characters; null only on frames that answer no request. */

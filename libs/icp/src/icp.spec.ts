@@ -3,7 +3,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IcpFixture, until } from '../../../test/support/icp';
-import { IcpCloseCode, IcpError, MAX_FRAME_BYTES } from './frames';
+import { IcpCloseCode, IcpError, MAX_FRAME_BYTES, MAX_PROGRESS_LINE } from './frames';
 import { Identity, loadOrCreateIdentity, rotateIdentity } from './identity';
 import { IcpServer } from './icp-server';
 
@@ -26,6 +26,9 @@ describe('ICP over mutual TLS', () => {
       deploy: async (data, context) => {
         context.progress(`building ${data.repo}`);
         if (data.repo === 'broken') throw new Error('compose failed: no such service');
+        // A build printing one 2 MB line, and a handler whose reply would not fit a frame.
+        if (data.repo === 'loud') context.progress('x'.repeat(2 * 1024 * 1024));
+        if (data.repo === 'huge') throw new Error('y'.repeat(2 * 1024 * 1024));
         return {
           commit: 'a'.repeat(40),
           composeDigest: `sha256:${'b'.repeat(64)}`,
@@ -121,6 +124,43 @@ describe('ICP over mutual TLS', () => {
     );
     assert.equal(byId('3')[0].command, 'reply');
     raw.ws.close();
+    await until(() => !server.hasSession);
+  });
+
+  it('never sends a frame over 1 MiB: a giant line is cut, a giant answer becomes an error, the session stays', async () => {
+    const client = icp.client(port, manager, worker.fingerprint);
+    await until(() => client.connected);
+    // A frame over the limit would close the connection: the client would see it drop and come back.
+    let dropped = false;
+    const watch = setInterval(() => (dropped ||= !client.connected), 1);
+    const lines: string[] = [];
+    const result = await client.request(
+      'deploy',
+      { deploymentId, repo: 'loud', ...source },
+      { timeoutMs: 5000, onProgress: (line) => lines.push(line) },
+    );
+    assert.equal(result.commit, 'a'.repeat(40));
+    assert.equal(lines.length, 2);
+    assert.ok(lines[1].length < MAX_PROGRESS_LINE + 100, `a line of ${lines[1].length} characters`);
+    assert.match(lines[1], /^x+… \(2080768 more characters\)$/);
+    await assert.rejects(
+      client.request(
+        'deploy',
+        { deploymentId: '6f1c4f7e-8a4b-4c1e-9a55-0d3c2b1a0f02', repo: 'huge', ...source },
+        { timeoutMs: 5000 },
+      ),
+      (error: IcpError) => {
+        assert.equal(error.code, 'command_failed');
+        assert.match(
+          error.message,
+          /^the error frame would be \d+ bytes, over the 1048576 a frame may hold$/,
+        );
+        return true;
+      },
+    );
+    clearInterval(watch);
+    assert.equal(dropped, false, 'the session carried on');
+    client.stop();
     await until(() => !server.hasSession);
   });
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ComposeSandbox } from './compose-sandbox';
+import { LineAssembler } from './line-assembler';
 
 /**
  * A compose project as one run of compose sees it: its name, the compose file, the dotenv file it interpolates
@@ -62,6 +63,8 @@ export interface ComposeCliOptions {
 }
 
 const TAIL_LINES = 50;
+/** A rendering larger than this is no compose file anyone wrote: compose is stopped. */
+const MAX_STDOUT_BYTES = 8 * 1024 * 1024;
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
@@ -97,9 +100,9 @@ export class ComposeCli {
    * paths made absolute. Nothing is run. The deploy policy checks this, not the file as written.
    */
   async render(project: ComposeProject, onOutput?: (line: string) => void): Promise<string> {
-    const stdout: string[] = [];
+    const stdout: Buffer[] = [];
     await this.run(project, ['config'], onOutput, stdout);
-    return stdout.join('');
+    return Buffer.concat(stdout).toString('utf8');
   }
 
   /** Stops the project's containers, keeping them. */
@@ -145,8 +148,8 @@ export class ComposeCli {
     project: ComposeProject,
     subcommand: string[],
     onOutput?: (line: string) => void,
-    /** Collects standard output as it is, instead of as lines of progress. */
-    stdout?: string[],
+    /** Collects standard output as it is (at most MAX_STDOUT_BYTES), instead of as lines of progress. */
+    stdout?: Buffer[],
   ): Promise<void> {
     const [bin, ...prefix] = await this.command();
     const label = `${[bin, ...prefix].join(' ')} ${subcommand[0]}`;
@@ -173,6 +176,7 @@ export class ComposeCli {
     });
 
     const tail: string[] = [];
+    let tooMuch = false;
     const emit = (line: string) => {
       tail.push(line);
       if (tail.length > TAIL_LINES) tail.shift();
@@ -187,26 +191,26 @@ export class ComposeCli {
       const [sandbox, ...sandboxArgs] = argv;
       const child = spawn(sandbox, sandboxArgs, { env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
       if (stdout) {
-        child.stdout.setEncoding('utf8');
-        child.stdout.on('data', (chunk: string) => stdout.push(chunk));
-      }
-      for (const stream of stdout ? [child.stderr] : [child.stdout, child.stderr]) {
-        let partial = '';
-        stream.setEncoding('utf8');
-        stream.on('data', (chunk: string) => {
-          // Progress output rewrites its line with "\r"; each rewrite counts as a line.
-          const parts = (partial + chunk).split(/\r\n|\r|\n/);
-          partial = parts.pop() ?? '';
-          for (const part of parts) {
-            const line = part.replace(ANSI, '').trimEnd();
-            if (line) emit(line);
+        let bytes = 0;
+        child.stdout.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes <= MAX_STDOUT_BYTES) stdout.push(chunk);
+          else if (!tooMuch) {
+            tooMuch = true;
+            child.kill('SIGKILL');
           }
         });
-        stream.on('end', () => {
-          const line = partial.replace(ANSI, '').trimEnd();
-          partial = '';
-          if (line) emit(line);
-        });
+      }
+      for (const stream of stdout ? [child.stderr] : [child.stdout, child.stderr]) {
+        const lines = new LineAssembler(
+          (text) => {
+            const line = text.replace(ANSI, '').trimEnd();
+            if (line) emit(line);
+          },
+          { carriageReturns: true },
+        );
+        stream.on('data', (chunk: Buffer) => lines.push(chunk));
+        stream.on('end', () => lines.end());
       }
       let timedOut = false;
       let killer: NodeJS.Timeout | undefined;
@@ -233,12 +237,14 @@ export class ComposeCli {
       });
     }).finally(() => fs.rm(scratch, { recursive: true, force: true }));
 
-    if (code === 0 && !timedOut) return;
-    const why = timedOut
-      ? `timed out after ${Math.round(this.timeoutMs / 1000)} s`
-      : code === null
-        ? `was killed by ${signal}`
-        : `failed (exit code ${code})`;
+    if (code === 0 && !timedOut && !tooMuch) return;
+    const why = tooMuch
+      ? `printed more than ${MAX_STDOUT_BYTES / 1024 / 1024} MiB`
+      : timedOut
+        ? `timed out after ${Math.round(this.timeoutMs / 1000)} s`
+        : code === null
+          ? `was killed by ${signal}`
+          : `failed (exit code ${code})`;
     // Only a fixed summary: the output (a build's, say) can hold secrets, and a reason is kept in the event log.
     const where = onOutput ? ": its output is in the deployment's logs" : '';
     throw new ComposeError(`${label} for ${project.name} ${why}${where}`, code, [...tail]);

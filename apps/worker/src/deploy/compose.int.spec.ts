@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import Dockerode from 'dockerode';
 import { composeCli, projectAt } from '../../../../test/support/compose';
 import { ComposeError, composeProjectName, type ComposeProject } from './compose-cli';
+import { MAX_LINE_BYTES } from './line-assembler';
 import { ProjectContainers } from './project-containers';
 
 const BASE_IMAGE = 'testausdeploy/busybox:latest';
@@ -193,6 +194,47 @@ describe('ComposeCli and ProjectContainers against dockerd', () => {
         'the output was streamed',
       );
       assert.deepEqual(await containers.list(broken.name), []);
+    },
+  );
+
+  it(
+    'keeps every line of a build that prints a 2 MB line and 600 MB without a newline bounded',
+    { timeout: 180_000 },
+    async () => {
+      const dir = path.join(root, 'loud');
+      await fs.mkdir(dir);
+      await fs.writeFile(
+        path.join(dir, 'Dockerfile'),
+        `FROM ${BASE_IMAGE}\nRUN head -c 2097152 /dev/zero | tr '\\000' x && echo\nRUN head -c 600000000 /dev/zero | tr '\\000' y && false\n`,
+      );
+      await fs.writeFile(path.join(dir, 'compose.yml'), 'services:\n  app:\n    build: .\n');
+      const loud = await projectAt(
+        composeProjectName('int', `loud-${suffix}`),
+        path.join(dir, 'compose.yml'),
+      );
+      let longest = 0;
+      let count = 0;
+      const rssBefore = process.memoryUsage().rss;
+      let rssPeak = rssBefore;
+      const error = await cli
+        .up(loud, (line) => {
+          count++;
+          longest = Math.max(longest, Buffer.byteLength(line));
+          rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      assert.ok(error instanceof ComposeError, String(error));
+      assert.ok(longest <= MAX_LINE_BYTES + 64, `a line of ${longest} bytes`);
+      assert.ok(count < 1000, `${count} lines`);
+      assert.ok(rssPeak - rssBefore < 128 * 1024 * 1024, `the Worker grew by ${rssPeak - rssBefore} bytes`);
+      assert.ok(
+        error.output.some((line) => /^y+… \(\d+ more bytes\)$/.test(line)),
+        'the long line ends saying how much was left out',
+      );
+      await cli.remove(loud, true).catch(() => undefined);
     },
   );
 
