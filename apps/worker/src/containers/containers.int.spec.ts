@@ -11,6 +11,7 @@ import { ContainerInfo } from '@testausdeploy/icp';
 import { ContainerCommandsUnderTest } from '../../../../test/support/member-containers';
 import { ssh, sshKeyPair } from '../../../../test/support/ssh';
 import { freePort } from '../../../../test/support/ports';
+import { AddressFiltering } from './address-filtering';
 import { LxdClient } from './lxd/lxd-client';
 
 const run = promisify(execFile);
@@ -239,6 +240,58 @@ describe('members containers through the Worker commands, against LXD', () => {
       assert.ok(!containers.some((c) => c.name === other));
     });
   });
+
+  it(
+    "keeps a member with root in one container from taking another's address, also in containers made before",
+    { timeout: 120_000 },
+    async () => {
+      const owner = `${prefix}-v`;
+      const other = `${prefix}-t`;
+      const mine = await create({ name: owner, sshPort: await freePort() });
+      const taker = await create({ name: other, sshPort: await freePort() });
+      const victim = mine.ipv4 as string;
+      const keyOf = async (container: string) =>
+        (await lxd.exec.run(container, ['cat', '/etc/ssh/ssh_host_ed25519_key.pub'])).stdout.split(' ')[1];
+      const answering = async (ip: string) => {
+        await run('ip', ['neigh', 'flush', 'to', ip]).catch(() => undefined);
+        const { stdout } = await run('ssh-keyscan', ['-T', '3', '-t', 'ed25519', ip]).catch(() => ({
+          stdout: '',
+        }));
+        return stdout.split(' ')[2]?.trim() ?? null;
+      };
+      const take = () =>
+        lxd.exec.run(other, ['sh', '-c', `ip addr flush dev eth0 && ip addr add ${victim}/24 dev eth0`]);
+      try {
+        assert.equal(await answering(taker.ipv4 as string), await keyOf(other));
+        const { devices } = await lxd.instances.get(other);
+        assert.equal(devices.eth0['security.ipv4_filtering'], 'true');
+        await take();
+        // With the owner's container stopped, nobody may answer at its address: certainly not the taker.
+        await commands.call('containerAction', { name: owner, action: 'stop' });
+        assert.equal(await answering(victim), null);
+
+        // A container made before NICs were filtered gets the filtering when the Worker starts.
+
+        const unfiltered = Object.fromEntries(
+          Object.entries(devices.eth0).filter(([key]) => !key.startsWith('security.')),
+        );
+        await lxd.instances.update(other, { devices: { eth0: unfiltered } });
+        await take();
+        assert.equal(
+          await answering(victim),
+          await keyOf(other),
+          'unfiltered, the taker answers at the address',
+        );
+        assert.ok((await new AddressFiltering(lxd).apply()).includes(other));
+        assert.equal((await lxd.instances.get(other)).devices.eth0['security.ipv4_filtering'], 'true');
+        assert.equal(await answering(victim), null);
+      } finally {
+        for (const container of [other, owner]) {
+          await commands.call('deleteContainer', { name: container }).catch(() => undefined);
+        }
+      }
+    },
+  );
 
   it('stops, starts and deletes', { timeout: 60_000 }, async () => {
     assert.equal((await commands.call('containerAction', { name: copy, action: 'stop' })).status, 'Stopped');

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { WorkerConfig } from '../config/worker-config';
+import { AddressFiltering } from './address-filtering';
 import { BackupsHandler } from './backups.handler';
 import { ContainerCommands } from './container-commands';
 import { ContainerLifecycleHandler } from './container-lifecycle.handler';
@@ -20,6 +21,7 @@ import { SnapshotsHandler } from './snapshots.handler';
       useFactory: (config: WorkerConfig) => new LxdClient(config.LXD_SOCKET),
     },
     MemberContainers,
+    AddressFiltering,
     ContainerPlacement,
     ContainerSetup,
     CreateContainerHandler,

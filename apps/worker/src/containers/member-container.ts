@@ -48,9 +48,20 @@ export function rootDisk(pool: string, diskGiB: number): Record<string, string> 
   return { type: 'disk', path: '/', pool, size: `${diskGiB}GiB` };
 }
 
+/**
+ * A container's NIC on the bridge, at its own address, with LXD's filtering: the host drops what the container
+ * sends from another MAC or IP address, so a member with root inside cannot take another container's address
+ * (and receive its forwarded SSH).
+ */
 export function nic(network: string, ipv4: string): Record<string, string> {
-  return { type: 'nic', name: 'eth0', network, 'ipv4.address': ipv4 };
+  return { type: 'nic', name: 'eth0', network, 'ipv4.address': ipv4, ...ADDRESS_FILTERING };
 }
+
+export const ADDRESS_FILTERING = {
+  'security.mac_filtering': 'true',
+  'security.ipv4_filtering': 'true',
+  'security.ipv6_filtering': 'true',
+};
 
 /** sshd of the container on 127.0.0.1:port of the host (LXD forwards it; the Guardian opens it outside). */
 export function sshProxy(port: number): Record<string, string> {
