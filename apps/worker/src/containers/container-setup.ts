@@ -15,6 +15,9 @@ chmod 0440 /etc/sudoers.d/90-testausdeploy-member
 install -d -m 0700 -o "$1" -g "$1" "/home/$1/.ssh"
 id -u "$1"; id -g "$1"`;
 
+/** 20 keys of the longest kind accepted, with room to spare: an authorized_keys file the Worker wrote is smaller. */
+const MAX_KEYS_BYTES = 64 * 1024;
+
 /** Inside a member's container: their user, their SSH keys, and waiting for sshd. */
 @Injectable()
 export class ContainerSetup {
@@ -50,18 +53,23 @@ export class ContainerSetup {
     if (!running) return this.lxd.files.push(name, file, keys, own);
     const temporary = `${file}.${randomBytes(4).toString('hex')}`;
     await this.lxd.files.push(name, temporary, keys, own);
-    const moved = await this.lxd.exec.run(name, ['mv', '-f', temporary, file]);
+    // The member may have replaced mv (they are root inside): its output is not recorded, its time is bounded.
+    const moved = await this.lxd.exec.run(name, ['mv', '-f', temporary, file], {
+      record: false,
+      timeoutSeconds: 30,
+    });
     if (moved.exitCode !== 0) {
       throw new IcpError(
         IcpErrorCode.CommandFailed,
-        `replacing authorized_keys failed: ${moved.stderr.trim()}`,
+        `replacing authorized_keys failed (mv exited with ${moved.exitCode})`,
       );
     }
   }
 
+  /** The member's authorized_keys as it is now, or null if it is missing or larger than any we write. */
   async readKeys(container: MemberContainer): Promise<Buffer | null> {
     return this.lxd.files
-      .pull(container.name, `/home/${container.user}/.ssh/authorized_keys`)
+      .pull(container.name, `/home/${container.user}/.ssh/authorized_keys`, MAX_KEYS_BYTES)
       .catch(() => null);
   }
 

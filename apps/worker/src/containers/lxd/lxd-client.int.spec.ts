@@ -75,10 +75,36 @@ describe('LxdClient against LXD', () => {
     );
   });
 
+  it(
+    'reads back from inside a container only what is bounded: no output it did not ask for, no giant file',
+    { timeout: 60_000 },
+    async () => {
+      const logs = async () =>
+        (await lxd.socket.sync<string[]>({ path: `/1.0/instances/${name}/logs` })).filter((log) =>
+          log.includes('exec_'),
+        );
+      // Without recording, what is printed inside never reaches the host's disk or the Worker.
+      const quiet = await lxd.exec.run(name, ['sh', '-c', 'head -c 50000000 /dev/zero; exit 4'], {
+        record: false,
+      });
+      assert.deepEqual(quiet, { exitCode: 4, stdout: '', stderr: '' });
+      assert.deepEqual(await logs(), []);
+      // Recorded output is read to 1 MiB at most, and its log is removed all the same.
+      await assert.rejects(lxd.exec.run(name, ['sh', '-c', 'head -c 5000000 /dev/zero']), { status: 413 });
+      assert.deepEqual(await logs(), []);
+      // A sparse 100 GB file is refused after the bytes asked for, not read.
+      await lxd.exec.run(name, ['truncate', '-s', '100G', '/root/huge']);
+      const rss = process.memoryUsage().rss;
+      await assert.rejects(lxd.files.pull(name, '/root/huge', 64 * 1024), { name: 'LxdError', status: 413 });
+      assert.ok(process.memoryUsage().rss - rss < 64 * 1024 * 1024);
+      await lxd.exec.run(name, ['rm', '/root/huge']);
+    },
+  );
+
   it('pushes a file with owner and mode and reads it back', { timeout: 30_000 }, async () => {
     await lxd.files.mkdir(name, '/srv/member', { uid: 1000, gid: 1000, mode: 0o750 });
     await lxd.files.push(name, '/srv/member/hello.txt', 'hello\n', { uid: 1000, gid: 1000, mode: 0o600 });
-    assert.equal((await lxd.files.pull(name, '/srv/member/hello.txt')).toString(), 'hello\n');
+    assert.equal((await lxd.files.pull(name, '/srv/member/hello.txt', 1024)).toString(), 'hello\n');
     const { stdout } = await lxd.exec.run(name, [
       'stat',
       '-c',
@@ -98,8 +124,8 @@ describe('LxdClient against LXD', () => {
     );
 
     await lxd.snapshots.restore(name, 'snap0');
-    await assert.rejects(lxd.files.pull(name, '/root/after.txt'), { name: 'LxdError', status: 404 });
-    assert.equal((await lxd.files.pull(name, '/srv/member/hello.txt')).toString(), 'hello\n');
+    await assert.rejects(lxd.files.pull(name, '/root/after.txt', 1024), { name: 'LxdError', status: 404 });
+    assert.equal((await lxd.files.pull(name, '/srv/member/hello.txt', 1024)).toString(), 'hello\n');
     assert.equal((await lxd.state.get(name)).running, true);
 
     await lxd.snapshots.delete(name, 'snap0');

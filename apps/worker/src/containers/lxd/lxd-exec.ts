@@ -10,7 +10,16 @@ export interface ExecOptions {
   gid?: number;
   /** How long the command may run before the wait gives up (LXD does not kill it then). */
   timeoutSeconds?: number;
+  /**
+   * Whether LXD records stdout and stderr (on the host's disk) to be read back: only for commands whose output
+   * the container cannot have made huge (right after creation, before the member had it). Without, output is
+   * dropped inside and only the exit code comes back.
+   */
+  record?: boolean;
 }
+
+/** The most read back of a recorded stdout or stderr. */
+const MAX_RECORDED_BYTES = 1024 * 1024;
 
 export interface ExecResult {
   exitCode: number;
@@ -47,7 +56,7 @@ export class LxdExec {
           ...(options.gid !== undefined ? { group: options.gid } : {}),
           interactive: false,
           'wait-for-websocket': false,
-          'record-output': true,
+          'record-output': options.record ?? true,
         },
       },
       options.timeoutSeconds,
@@ -58,8 +67,10 @@ export class LxdExec {
 
   private async takeLog(path: string | undefined): Promise<string> {
     if (!path) return '';
-    const text = (await this.socket.bytes({ path })).toString();
-    await this.socket.call({ method: 'DELETE', path });
-    return text;
+    try {
+      return (await this.socket.bytes({ path }, MAX_RECORDED_BYTES)).toString();
+    } finally {
+      await this.socket.call({ method: 'DELETE', path });
+    }
   }
 }

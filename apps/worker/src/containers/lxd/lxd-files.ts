@@ -56,9 +56,9 @@ export class LxdFiles {
     });
   }
 
-  /** A regular file's contents. */
-  pull(instance: string, path: string): Promise<Buffer> {
-    return this.socket.bytes({ path: filePath(instance, path) });
+  /** A regular file's contents, if it holds at most `maxBytes` (an LxdError 413 if more). */
+  pull(instance: string, path: string, maxBytes: number): Promise<Buffer> {
+    return this.socket.bytes({ path: filePath(instance, path) }, maxBytes);
   }
 
   async remove(instance: string, path: string): Promise<void> {

@@ -41,9 +41,23 @@ export class LxdSocket {
     return (await this.call<T>(request)).metadata;
   }
 
-  /** The body of a request LXD answers with raw bytes (file contents, exec logs). */
-  async bytes(request: LxdRequest): Promise<Buffer> {
-    return readAll(await this.open(request));
+  /**
+   * The body of a request LXD answers with raw bytes (file contents, exec logs), at most `maxBytes` of it: what
+   * comes from inside a member's container can be any size, and is never read whole into memory.
+   */
+  async bytes(request: LxdRequest, maxBytes: number): Promise<Buffer> {
+    const res = await this.open(request);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        res.destroy();
+        throw new LxdError(`${request.path} holds more than ${maxBytes} bytes`, 413);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
   }
 
   /** The response of a successful request, its body not yet read (for streams such as a backup export). */
