@@ -32,7 +32,8 @@ async function bridgeSubnet(): Promise<string> {
 /*
  * A member's container through the Manager's API, made by the Worker in the real LXD and reached over SSH on
  * 127.0.0.1 with the member's key: snapshot and restore, export a backup, delete, restore the backup as a new
- * container and log in again. Another member is refused on every route (the integration test lists them all).
+ * container and log in again. Another member gets what a name never used gets, also after taking the name of
+ * a deleted container (the integration tests list every route).
  */
 describe('end to end: members’ containers in LXD, reached over SSH', () => {
   let system: System;
@@ -93,8 +94,8 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
     const map = await system.guardianNetns.exec('nft', 'list', 'map', 'inet', 'testausdeploy', 'forward_tcp');
     assert.match(map, new RegExp(`${sshPort} : ${ipv4!.replace(/\./g, '\\.')} \\. 22`));
 
-    assert.equal((await bob('GET', `/containers/${name}`)).status, 403);
-    assert.equal((await bob('POST', `/containers/${name}/stop`)).status, 403);
+    assert.equal((await bob('GET', `/containers/${name}`)).status, 404);
+    assert.equal((await bob('POST', `/containers/${name}/stop`)).status, 404);
   });
 
   it('restores a snapshot: a file deleted after it is back', async () => {
@@ -161,7 +162,30 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
       ],
     );
     assert.equal((await alice('DELETE', `/containers/${copy}`, { confirm: copy })).status, 204);
-    assert.equal((await alice('DELETE', `/containers/${name}/backups/nightly`)).status, 204);
+  });
+
+  it("gives a container another member makes under a deleted one's name none of its backups; they stay the owner's", async () => {
+    const taken = await bob('POST', '/containers', { name, limits, sshKeys: [key.publicKey] });
+    assert.equal(taken.status, 201, JSON.stringify(taken.body));
+    assert.deepEqual((await bob('GET', `/containers/${name}/backups`)).body, []);
+    const restore = await bob('POST', `/containers/${name}/backups/nightly/restore`, {
+      newName: `${name}-bob`,
+    });
+    assert.equal(restore.status, 404, JSON.stringify(restore.body));
+    // The same backup name, a file of its own: Alice's is not overwritten.
+    assert.equal((await bob('POST', `/containers/${name}/backups`, { backup: 'nightly' })).status, 201);
+    type Listed = { id: string; backup: string; container: string; containerDeleted: boolean; file: string };
+    const backups = async (who: Call) => (await who('GET', '/backups')).body as unknown as Listed[];
+    const [alices] = await backups(alice);
+    assert.deepEqual([alices.backup, alices.container, alices.containerDeleted], ['nightly', name, true]);
+    const [bobs] = await backups(bob);
+    assert.deepEqual([bobs.backup, bobs.containerDeleted], ['nightly', false]);
+    assert.notEqual(bobs.file, alices.file);
+    assert.equal((await bob('DELETE', `/backups/${alices.id}`)).status, 404);
+    assert.equal((await alice('DELETE', `/backups/${alices.id}`)).status, 204);
+    assert.deepEqual(await backups(alice), []);
+    assert.equal((await bob('DELETE', `/containers/${name}/backups/nightly`)).status, 204);
+    assert.equal((await bob('DELETE', `/containers/${name}`, { confirm: name })).status, 204);
   });
 
   it('refuses a bad key and an unknown image with the Worker’s reason', async () => {

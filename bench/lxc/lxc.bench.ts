@@ -72,7 +72,9 @@ async function platform(
   });
   const snapshot = await timed(() => commands.call('createSnapshot', { name, snapshot: 'bench' }));
   const restore = await timed(() => commands.call('restoreSnapshot', { name, snapshot: 'bench' }));
-  const exported = await timed(() => commands.call('exportBackup', { name, backup: 'bench' }));
+  const exported = await timed(() =>
+    commands.call('exportBackup', { name, backup: 'bench', maxBytes: 2 ** 40 }),
+  );
   await commands.call('deleteContainer', { name });
   await commands.call('deleteBackup', { name, backup: 'bench' });
   return { create: create.ms, snapshot: snapshot.ms, restore: restore.ms, export: exported.ms };

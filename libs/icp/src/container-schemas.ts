@@ -117,8 +117,14 @@ export const containerCommands = {
   /** Puts the container back to the snapshot; its current limits and SSH keys are kept. */
   restoreSnapshot: { data: snapshotRef, result: containerInfo },
   deleteSnapshot: { data: snapshotRef, result: z.object({ name: z.string(), snapshot: z.string() }) },
-  /** Exports an uncompressed tarball into the Worker's backup directory; progress lines give bytes written. */
-  exportBackup: { data: backupRef, result: backupInfo },
+  /**
+   * Exports an uncompressed tarball into the Worker's backup directory; progress lines give bytes written. An
+   * export past `maxBytes` (what is left of the owner's backup quota) is stopped and nothing is kept.
+   */
+  exportBackup: {
+    data: backupRef.extend({ maxBytes: z.number().int().positive() }).strict(),
+    result: backupInfo,
+  },
   /** The backups of a container name, also after the container was deleted. */
   listBackups: { data: named, result: z.object({ backups: z.array(backupInfo) }) },
   deleteBackup: { data: backupRef, result: z.object({ name: z.string(), backup: z.string() }) },

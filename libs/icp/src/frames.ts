@@ -57,6 +57,8 @@ export const IcpErrorCode = {
   NotFound: 'not_found',
   /** The request clashes with what exists (a name or host port already taken). */
   Conflict: 'conflict',
+  /** The request would go over a quota or the room the node keeps free (the backup directory's). */
+  QuotaExceeded: 'quota_exceeded',
   /** The deployment ran but its containers did not become healthy (the Manager rolls it back). */
   Unhealthy: 'unhealthy',
   /** The authentication frame was missing, malformed, or its signature did not verify. */

@@ -59,9 +59,16 @@ export class BearerTokenGuard implements CanActivate {
     const digest = tokenDigest(token);
     // Comparing fixed-length digests keeps the comparison constant-time whatever the token's length.
     if (timingSafeEqual(Buffer.from(digest, 'hex'), this.adminTokenDigest)) {
-      return { actor: 'admin', role: 'admin', member: null };
+      return { actor: 'admin', role: 'admin', member: null, memberId: null };
     }
     const member = await this.members.byTokenDigest(digest);
-    return member && { actor: `member:${member.name}`, role: member.role, member: member.name };
+    return (
+      member && {
+        actor: `member:${member.name}`,
+        role: member.role,
+        member: member.name,
+        memberId: member.memberId,
+      }
+    );
   }
 }

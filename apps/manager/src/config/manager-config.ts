@@ -29,6 +29,21 @@ export const managerConfigSchema = z.object({
   CONTAINER_MAX_DISK_GIB: z.coerce.number().int().min(1).default(20),
   /** How many containers one member may have. */
   MEMBER_MAX_CONTAINERS: z.coerce.number().int().min(0).default(3),
+  /**
+   * Snapshots one container may keep, and one member over all their containers. A snapshot takes at most its
+   * container's disk quota of the pool, so these bound what snapshots can take of it.
+   */
+  CONTAINER_MAX_SNAPSHOTS: z.coerce.number().int().min(0).default(10),
+  MEMBER_MAX_SNAPSHOTS: z.coerce.number().int().min(0).default(20),
+  /** Backups of one container, and one member's over all (also of containers since deleted). */
+  CONTAINER_MAX_BACKUPS: z.coerce.number().int().min(0).default(5),
+  MEMBER_MAX_BACKUPS: z.coerce.number().int().min(0).default(10),
+  /** The size of one member's backups together: the Worker stops an export that would go past it. */
+  MEMBER_MAX_BACKUP_MIB: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(50 * 1024),
   /** The image a container gets when the request names none (the Worker decides which images exist). */
   CONTAINER_IMAGE: z.string().min(1).default('testausdeploy/bookworm'),
   /** How often scheduled snapshots and backups are looked at; 0 turns the schedules off. */

@@ -9,7 +9,10 @@ import { RestoreBackupCommand } from './commands/restore-backup.command';
 import { backupBody, restoreBackupBody } from './dto/container.dto';
 import { GetContainerQuery } from './queries/get-container.query';
 
-/** Backups of a container: tarballs in the Worker's backup directory, which outlive the container. */
+/**
+ * Backups of a container's current incarnation, by name: tarballs in the Worker's backup directory, which
+ * outlive the container. Every backup a member owns, of any incarnation, is under `/backups`.
+ */
 @Controller('containers/:name/backups')
 @ForMembers()
 export class ContainerBackupsController {
@@ -32,7 +35,7 @@ export class ContainerBackupsController {
     return this.commands.execute(new ExportBackupCommand(name, backup, caller));
   }
 
-  /** A new container `newName` from the backup, with the same owner, limits and SSH keys. */
+  /** A new container `newName` from the backup, with its owner, limits and SSH keys. */
   @Post(':backup/restore')
   restore(
     @Param('name') name: string,
@@ -40,7 +43,7 @@ export class ContainerBackupsController {
     @Body(new ZodBody(restoreBackupBody)) { newName }: { newName: string },
     @CurrentCaller() caller: Caller,
   ) {
-    return this.commands.execute(new RestoreBackupCommand(name, backup, newName, caller));
+    return this.commands.execute(new RestoreBackupCommand({ container: name, backup }, newName, caller));
   }
 
   @Delete(':backup')
@@ -50,6 +53,6 @@ export class ContainerBackupsController {
     @Param('backup') backup: string,
     @CurrentCaller() caller: Caller,
   ) {
-    await this.commands.execute(new DeleteBackupCommand(name, backup, caller));
+    await this.commands.execute(new DeleteBackupCommand({ container: name, backup }, caller));
   }
 }

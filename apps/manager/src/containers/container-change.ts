@@ -6,8 +6,8 @@ import { ContainerRepository } from './container.repository';
 import { ContainerView } from './projections/container-view';
 
 export interface ChangeSteps<T> {
-  /** What the aggregate must allow first (it throws if not): nothing is asked of the Worker otherwise. */
-  check(container: MemberContainer): void;
+  /** What the aggregate (and the quotas) must allow first: nothing is asked of the Worker otherwise. */
+  check(container: MemberContainer): void | Promise<void>;
   /** The Worker's part. */
   work(container: MemberContainer): Promise<T>;
   /** What to record once the Worker has done it. */
@@ -28,7 +28,7 @@ export class ContainerChange {
 
   async run<T>(name: string, caller: Caller, steps: ChangeSteps<T>): Promise<ContainerView> {
     const container = await this.repository.loadFor(name, caller);
-    steps.check(container);
+    await steps.check(container);
     steps.record(container, await steps.work(container));
     await this.repository.save(container, caller.actor);
     return (await this.directory.find(name)) as ContainerView;

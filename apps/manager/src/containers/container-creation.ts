@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Conflict, ContainerSpec, Forbidden, NotFound } from '@testausdeploy/domain';
+import { randomUUID } from 'node:crypto';
+import { Conflict, ContainerSpec, Forbidden, NotFound, RestoredFrom } from '@testausdeploy/domain';
 import { ContainerInfo } from '@testausdeploy/icp';
 import { ManagerConfig } from '../config/manager-config';
 import { MemberDirectory } from '../members/member-directory';
@@ -11,8 +12,10 @@ import { ContainerRepository } from './container.repository';
 export interface NewContainer {
   name: string;
   owner: string;
+  /** The id the owner must still have: a restored backup goes only to the member who owned it. */
+  ownerId?: string;
   spec: ContainerSpec;
-  restoredFrom?: { name: string; backup: string };
+  restoredFrom?: RestoredFrom;
 }
 
 /**
@@ -49,9 +52,7 @@ export class ContainerCreation {
       ? `restoreBackup ${request.restoredFrom.backup}`
       : 'createContainer';
     try {
-      const info = await this.progress.track(request.name, operation, (onProgress) =>
-        make(sshPort, onProgress),
-      );
+      const info = await this.progress.track(container, operation, (onProgress) => make(sshPort, onProgress));
       container.created(info.ipv4);
     } catch (error) {
       container.creationFailed((error as Error).message);
@@ -69,11 +70,13 @@ export class ContainerCreation {
 
   private reserve(request: NewContainer, actor: string) {
     const run = this.reserving.then(async () => {
-      await this.check(request);
+      const ownerId = await this.check(request);
       const container = await this.repository.load(request.name);
       const sshPort = await this.freeSshPort();
       container.request({
         owner: request.owner,
+        ownerId,
+        incarnation: randomUUID(),
         ...request.spec,
         sshPort,
         ...(request.restoredFrom && { restoredFrom: request.restoredFrom }),
@@ -86,13 +89,21 @@ export class ContainerCreation {
     return run;
   }
 
-  private async check({ owner, spec: { limits } }: NewContainer): Promise<void> {
-    if (!(await this.members.find(owner))) throw new NotFound(`member "${owner}" does not exist`);
+  /** The owner's member id, once the owner, the limits and their quota allow the container. */
+  private async check({ owner, ownerId, spec: { limits } }: NewContainer): Promise<string> {
+    const member = await this.members.find(owner);
+    if (!member) throw new NotFound(`member "${owner}" does not exist`);
+    if (ownerId && member.memberId !== ownerId) {
+      throw new Conflict(
+        `the backup's owner "${owner}" was removed; a member of that name now is someone else`,
+      );
+    }
     checkQuota(limits, this.config);
-    const owned = (await this.directory.live()).filter((view) => view.owner === owner).length;
+    const owned = (await this.directory.live()).filter((view) => view.ownerId === member.memberId).length;
     if (owned >= this.config.MEMBER_MAX_CONTAINERS) {
       throw new Forbidden(`member "${owner}" already has ${owned} containers, the most allowed`);
     }
+    return member.memberId;
   }
 
   private async freeSshPort(): Promise<number> {

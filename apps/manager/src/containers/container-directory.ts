@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { ContainerStatus } from '@testausdeploy/domain';
 import { ReadModels } from '../events/read-models';
-import { ContainerView } from './projections/container-view';
+import { BackupView, ContainerView, ofCurrentIncarnation } from './projections/container-view';
 import { CONTAINERS } from './projections/containers.projection';
 
 /** Containers that hold a name, an SSH port and a place in their owner's quota. */
 const LIVE: ContainerStatus[] = ['creating', 'running', 'stopped'];
+
+/** A backup in the list of someone's backups: which container it is of, and whether that one is gone. */
+export interface ListedBackup extends BackupView {
+  container: string;
+  containerDeleted: boolean;
+}
+
+/** The view with only the backups of its current incarnation: what the container's own routes show. */
+function current(view: ContainerView): ContainerView {
+  return { ...view, backups: view.backups.filter((backup) => ofCurrentIncarnation(view, backup)) };
+}
 
 /** Reads the containers read model. */
 @Injectable()
@@ -13,22 +24,46 @@ export class ContainerDirectory {
   constructor(private readonly readModels: ReadModels) {}
 
   async find(name: string): Promise<ContainerView | null> {
-    return (await this.views()).findOne({ _id: name }, { projection: { _id: 0 } });
+    const view = await (await this.views()).findOne({ _id: name }, { projection: { _id: 0 } });
+    return view && current(view);
   }
 
-  /** Every container, or one member's; deleted ones only where backups of them remain. */
-  async list(owner?: string): Promise<ContainerView[]> {
+  /** Every container, or those of one owner; deleted ones only where backups of them remain. */
+  async list(
+    owner: { ownerId: string } | { owner: string } | Record<string, never>,
+  ): Promise<ContainerView[]> {
     const views = await (
       await this.views()
     )
-      .find(owner ? { owner } : {}, { projection: { _id: 0 } })
+      .find(owner, { projection: { _id: 0 } })
       .sort({ _id: 1 })
       .toArray();
-    return views.filter((view) => view.status !== 'deleted' || view.backups.length > 0);
+    return views.map(current).filter((view) => view.status !== 'deleted' || view.backups.length > 0);
   }
 
   async live(): Promise<ContainerView[]> {
-    return (await this.views()).find({ status: { $in: LIVE } }).toArray();
+    return (await (await this.views()).find({ status: { $in: LIVE } }).toArray()).map(current);
+  }
+
+  /** Every backup of every incarnation, or those one member owns, oldest first. */
+  async backups(ownerId?: string): Promise<ListedBackup[]> {
+    const views = await (await this.views()).find(ownerId ? { 'backups.ownerId': ownerId } : {}).toArray();
+    return views
+      .flatMap((view) =>
+        view.backups.map((backup) => ({
+          ...backup,
+          container: view.name,
+          containerDeleted: view.status === 'deleted' || !ofCurrentIncarnation(view, backup),
+        })),
+      )
+      .filter((backup) => !ownerId || backup.ownerId === ownerId)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** The name of the container a backup is of, whichever incarnation. */
+  async containerOfBackup(id: string): Promise<string | null> {
+    const view = await (await this.views()).findOne({ 'backups.id': id }, { projection: { name: 1 } });
+    return view?.name ?? null;
   }
 
   private async views() {

@@ -18,10 +18,12 @@ async function decisions(view: Partial<ContainerView>): Promise<string[]> {
   const sent: string[] = [];
   const commands = {
     execute: async (command: object) => {
-      const { name, snapshot, backup, caller } = command as Record<string, string> & {
+      const { name, snapshot, backup, caller, selector } = command as Record<string, string> & {
         caller: { actor: string };
+        selector?: { container: string; backup: string };
       };
-      sent.push(`${command.constructor.name} ${name} ${snapshot ?? backup} by ${caller.actor}`);
+      const [container, made] = selector ? [selector.container, selector.backup] : [name, snapshot ?? backup];
+      sent.push(`${command.constructor.name} ${container} ${made} by ${caller.actor}`);
     },
   } as unknown as CommandBus;
   const full: ContainerView = {
@@ -59,25 +61,24 @@ describe('ContainerScheduler', () => {
     assert.equal(due.length, 1);
   });
 
-  it('keeps the newest `keep` scheduled ones and never deletes hand-made ones', async () => {
-    const backups = [
-      { backup: 'auto-a', createdAt: hoursAgo(72), file: '', bytes: 1 },
-      { backup: 'manual', createdAt: hoursAgo(100), file: '', bytes: 1 },
-      { backup: 'auto-b', createdAt: hoursAgo(48), file: '', bytes: 1 },
-      { backup: 'auto-c', createdAt: hoursAgo(24), file: '', bytes: 1 },
-    ];
+  it('keeps the newest `keep` scheduled ones, deleting the oldest before the new one, never hand-made ones', async () => {
+    const made = (backup: string, hours: number) => ({
+      ...{ id: `b-${backup}`, backup, incarnation: 'i', owner: 'alice', ownerId: 'a' },
+      ...{ createdAt: hoursAgo(hours), file: '', bytes: 1 },
+    });
+    const backups = [made('auto-a', 72), made('manual', 100), made('auto-b', 48), made('auto-c', 24)];
     const sent = await decisions({
       backups,
       schedule: { snapshots: null, backups: { everyHours: 24, keep: 2 } },
     });
     assert.deepEqual(sent, [
-      `${ExportBackupCommand.name} box auto-20261129120000 by scheduler`,
       `${DeleteBackupCommand.name} box auto-a by scheduler`,
       `${DeleteBackupCommand.name} box auto-b by scheduler`,
+      `${ExportBackupCommand.name} box auto-20261129120000 by scheduler`,
     ]);
   });
 
-  it('leaves a container being created alone, and replaces the oldest scheduled one beyond keep', async () => {
+  it('leaves a container being created alone, and replaces the oldest scheduled one, first deleting it', async () => {
     assert.deepEqual(
       await decisions({
         status: 'creating',
@@ -91,8 +92,8 @@ describe('ContainerScheduler', () => {
       schedule: { snapshots: { everyHours: 1, keep: 1 }, backups: null },
     });
     assert.deepEqual(sent, [
-      `${CreateSnapshotCommand.name} box auto-20261129120000 by scheduler`,
       `${DeleteSnapshotCommand.name} box auto-x by scheduler`,
+      `${CreateSnapshotCommand.name} box auto-20261129120000 by scheduler`,
     ]);
   });
 });

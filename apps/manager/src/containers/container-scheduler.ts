@@ -12,7 +12,7 @@ import { ContainerView } from './projections/container-view';
 
 /** Scheduled snapshots and backups are named `auto-<UTC time>`; only those count for the schedule and retention. */
 const PREFIX = 'auto-';
-const SCHEDULER: Caller = { actor: 'scheduler', role: 'admin', member: null };
+const SCHEDULER: Caller = { actor: 'scheduler', role: 'admin', member: null, memberId: null };
 
 const autoName = (at: Date) => `${PREFIX}${at.toISOString().replace(/\D/g, '').slice(0, 14)}`;
 
@@ -35,14 +35,14 @@ const KINDS: Record<'snapshots' | 'backups', Kind> = {
     rule: (view) => view.schedule.backups,
     made: (view) => view.backups.map(({ backup, createdAt }) => ({ name: backup, createdAt })),
     create: (container, name) => new ExportBackupCommand(container, name, SCHEDULER),
-    remove: (container, name) => new DeleteBackupCommand(container, name, SCHEDULER),
+    remove: (container, name) => new DeleteBackupCommand({ container, backup: name }, SCHEDULER),
   },
 };
 
 /**
  * Runs the containers' scheduled snapshots and backups: on every tick, a container whose newest scheduled one is
- * older than its interval gets a new one (actor `scheduler`), and the oldest scheduled ones beyond `keep` are
- * deleted. Ones made by hand are never deleted by the schedule.
+ * older than its interval gets a new one (actor `scheduler`), once the oldest scheduled ones beyond `keep` less
+ * the new one are deleted. Ones made by hand are never deleted by the schedule.
  */
 @Injectable()
 export class ContainerScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -96,13 +96,12 @@ export class ContainerScheduler implements OnApplicationBootstrap, OnApplication
       .filter(({ name }) => name.startsWith(PREFIX))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const newest = scheduled.at(-1);
-    if (!newest || now.getTime() - Date.parse(newest.createdAt) >= rule.everyHours * 3_600_000) {
-      const name = autoName(now);
-      await this.commands.execute(kind.create(view.name, name));
-      scheduled.push({ name, createdAt: now.toISOString() });
-    }
-    for (const old of scheduled.slice(0, Math.max(0, scheduled.length - rule.keep))) {
+    const due = !newest || now.getTime() - Date.parse(newest.createdAt) >= rule.everyHours * 3_600_000;
+    // The oldest go first, so a container at its quota still has room for the new one.
+    const kept = due ? rule.keep - 1 : rule.keep;
+    for (const old of scheduled.slice(0, Math.max(0, scheduled.length - kept))) {
       await this.commands.execute(kind.remove(view.name, old.name));
     }
+    if (due) await this.commands.execute(kind.create(view.name, autoName(now)));
   }
 }

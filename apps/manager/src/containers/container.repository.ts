@@ -5,7 +5,7 @@ import { EventRecorder } from '../events/event-recorder';
 
 export const containerActor = (caller: Caller): ContainerActor => ({
   actor: caller.actor,
-  member: caller.member,
+  memberId: caller.memberId,
   admin: caller.role === 'admin',
 });
 
@@ -18,7 +18,7 @@ export class ContainerRepository {
     return this.recorder.load(new MemberContainer(name), MemberContainer.streamId(name));
   }
 
-  /** Loads a container the caller may act on: 404 if there is none, 403 if it is another member's. */
+  /** Loads a container the caller may act on: 404 if there is none or it is another member's. */
   async loadFor(name: string, caller: Caller): Promise<MemberContainer> {
     const container = await this.load(name);
     container.ensureAllowed(containerActor(caller));

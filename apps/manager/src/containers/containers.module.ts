@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { BackupLookup } from './backup-lookup';
+import { BackupsController } from './backups.controller';
 import { ActOnContainerHandler } from './commands/act-on-container.handler';
 import { ChangeContainerLimitsHandler } from './commands/change-container-limits.handler';
 import { CreateContainerHandler } from './commands/create-container.handler';
@@ -23,19 +25,30 @@ import { ContainersController } from './containers.controller';
 import { ContainersProjection } from './projections/containers.projection';
 import { GetContainerProgressHandler } from './queries/get-container-progress.handler';
 import { GetContainerHandler } from './queries/get-container.handler';
+import { MemberQuotas } from './member-quotas';
+import { QuotaController } from './quota.controller';
+import { ListBackupsHandler } from './queries/list-backups.handler';
 import { ListContainersHandler } from './queries/list-containers.handler';
 import { UnfinishedContainers } from './unfinished-containers';
 import { WorkerContainers } from './worker-containers';
 
 /** Members' LXD containers: created, managed, snapshotted and backed up on the Worker, every change an event. */
 @Module({
-  controllers: [ContainersController, ContainerSnapshotsController, ContainerBackupsController],
+  controllers: [
+    ContainersController,
+    ContainerSnapshotsController,
+    ContainerBackupsController,
+    BackupsController,
+    QuotaController,
+  ],
   providers: [
     ContainersProjection,
     ContainerRepository,
     ContainerDirectory,
     ContainerCreation,
     ContainerChange,
+    BackupLookup,
+    MemberQuotas,
     ContainerScheduler,
     ContainerProgress,
     GetContainerProgressHandler,
@@ -54,6 +67,7 @@ import { WorkerContainers } from './worker-containers';
     RestoreBackupHandler,
     DeleteBackupHandler,
     ListContainersHandler,
+    ListBackupsHandler,
     GetContainerHandler,
   ],
   exports: [ContainerScheduler],

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Conflict, InvalidInput, NotFound, Unavailable } from '@testausdeploy/domain';
+import { Conflict, Forbidden, InvalidInput, NotFound, Unavailable } from '@testausdeploy/domain';
 import { IcpCommand, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { NodeConnections } from '../nodes/node-connections';
 
@@ -10,6 +10,7 @@ const TIMEOUT_MS = 10 * 60_000;
 const AS_DOMAIN_ERROR: Partial<Record<string, new (message: string) => Error>> = {
   [IcpErrorCode.InvalidData]: InvalidInput,
   [IcpErrorCode.Forbidden]: InvalidInput,
+  [IcpErrorCode.QuotaExceeded]: Forbidden,
   [IcpErrorCode.NotFound]: NotFound,
   [IcpErrorCode.Conflict]: Conflict,
 };

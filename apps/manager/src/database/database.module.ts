@@ -1,7 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Db } from 'mongodb';
 import mongoose, { Connection } from 'mongoose';
-import { deploymentUpcasters } from '@testausdeploy/domain';
+import { domainUpcasters } from '@testausdeploy/domain';
 import { EventStore } from '@testausdeploy/events';
 import { ManagerConfig } from '../config/manager-config';
 
@@ -22,7 +22,7 @@ export const DATABASE = Symbol('DATABASE');
       provide: EventStore,
       inject: [Db],
       useFactory: async (db: Db) => {
-        const store = new EventStore(db, { source: 'manager', upcasters: deploymentUpcasters });
+        const store = new EventStore(db, { source: 'manager', upcasters: domainUpcasters });
         await store.init();
         return store;
       },

@@ -11,7 +11,10 @@ import {
 import { json, jsonBody as body, pathParameter, problem } from './openapi-helpers';
 
 const name = pathParameter('name');
-/** Every container route answers these: bad input, another member's container, none, a state that refuses it, no Worker. */
+/**
+ * Every container route answers these: bad input, a right the caller lacks (nesting, another's user), none (also
+ * for another member's container or backup), a state that refuses it, no Worker.
+ */
 const refusals = { 400: problem, 403: problem, 404: problem, 409: problem, 503: problem };
 const change = (summary: string, extra: object = {}) => ({
   summary,
@@ -84,5 +87,38 @@ export function containerPaths() {
       }),
     },
     '/containers/{name}/backups/{backup}': { delete: child('backup', 'Delete the backup') },
+    '/backups': {
+      get: {
+        summary:
+          "Every backup the caller owns, also of deleted containers (an admin's: all, or `?owner=`), oldest first",
+        responses: { 200: json('backups, each with `id`, `container` and `containerDeleted`') },
+      },
+    },
+    '/quota': {
+      get: {
+        summary: "The caller's quotas and what they use of them (an admin names the member: `?member=`)",
+        parameters: [{ name: 'member', in: 'query', required: false, schema: { type: 'string' } }],
+        responses: {
+          200: json('containers, snapshots and backups: used and max'),
+          400: problem,
+          404: problem,
+        },
+      },
+    },
+    '/backups/{id}/restore': {
+      post: {
+        summary: 'A new container `newName` from the backup, owned by its owner',
+        parameters: [pathParameter('id')],
+        requestBody: body(restoreBackupBody),
+        responses: { 201: json('container view'), ...refusals },
+      },
+    },
+    '/backups/{id}': {
+      delete: {
+        summary: 'Delete the backup',
+        parameters: [pathParameter('id')],
+        responses: { 204: { description: 'deleted' }, ...refusals },
+      },
+    },
   };
 }

@@ -59,6 +59,8 @@ const settings = z.object({
   CONTAINER_IMAGES: env.list('testausdeploy/bookworm'),
   /** Where exported container backups are written; not inside LXD's storage pool. */
   BACKUP_DIR: z.string().default('/var/lib/testausdeploy/backups'),
+  /** Room the Worker keeps free on the backup directory's file system: an export that would take it is stopped. */
+  BACKUP_MIN_FREE_MIB: z.coerce.number().int().min(0).default(2048),
   /** `limits.processes` of every member's container. */
   CONTAINER_PROCESSES: z.coerce.number().int().min(64).default(2000),
   /** How long a started container may take until its sshd answers. */

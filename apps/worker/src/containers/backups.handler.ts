@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { BackupInfo, CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { WorkerConfig } from '../config/worker-config';
-import { conflict, notFound } from './container-errors';
+import { conflict, notFound, quotaExceeded } from './container-errors';
 import { ContainerPlacement } from './container-placement';
 import { ContainerSetup } from './container-setup';
 import { LxdClient } from './lxd/lxd-client';
@@ -16,7 +16,8 @@ const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
 /**
  * ICP `exportBackup`, `listBackups`, `deleteBackup`, `restoreBackup`. A backup is an uncompressed LXD
  * tarball at `<BACKUP_DIR>/<container>/<backup>.tar` (0600): outside the storage pool, so it outlives the
- * container and the pool. LXD's own copy of the backup is deleted once exported.
+ * container and the pool. LXD's own copy of the backup is deleted once exported. An export stops, keeping
+ * nothing, once it passes the bytes the Manager allows it or would leave less than `BACKUP_MIN_FREE_MIB` free.
  */
 @Injectable()
 export class BackupsHandler {
@@ -29,23 +30,30 @@ export class BackupsHandler {
   ) {}
 
   async export(
-    { name, backup }: IcpData<'exportBackup'>,
+    { name, backup, maxBytes }: IcpData<'exportBackup'>,
     context: CommandContext,
   ): Promise<IcpResult<'exportBackup'>> {
     await this.containers.get(name);
     const file = this.file(name, backup);
     if (await exists(file)) throw conflict(`backup ${backup} of ${name} exists`);
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await this.ensureRoom(0);
     const inLxd = `export-${randomBytes(4).toString('hex')}`;
     const partial = `${file}.${inLxd}.partial`;
     context.progress(`backing up ${name}`);
     await this.lxd.backups.create(name, inLxd);
     try {
       let reported = 0;
-      const bytes = await this.lxd.backups.exportToFile(name, inLxd, partial, (written) => {
+      const bytes = await this.lxd.backups.exportToFile(name, inLxd, partial, async (written) => {
+        if (written > maxBytes) {
+          throw quotaExceeded(
+            `the backup is larger than the ${mib(maxBytes)} left of its owner's backup quota`,
+          );
+        }
         if (written - reported < PROGRESS_EVERY_BYTES) return;
         reported = written;
         context.progress(`${mib(written)} written`);
+        await this.ensureRoom(PROGRESS_EVERY_BYTES);
       });
       // A link fails if the name was taken meanwhile, where a rename would overwrite that backup.
       await fs.link(partial, file).catch((err: NodeJS.ErrnoException) => {
@@ -116,6 +124,17 @@ export class BackupsHandler {
       await this.containers.kill(newName).catch(() => undefined);
       await this.lxd.instances.delete(newName).catch(() => undefined);
       throw err;
+    }
+  }
+
+  /** Refuses to go on when writing `next` more bytes would leave less than the room kept free. */
+  private async ensureRoom(next: number): Promise<void> {
+    const { bavail, bsize } = await fs.statfs(this.config.BACKUP_DIR);
+    const keep = this.config.BACKUP_MIN_FREE_MIB * 1024 * 1024;
+    if (bavail * bsize - next < keep) {
+      throw quotaExceeded(
+        `the backup directory has ${mib(bavail * bsize)} free, and the Worker keeps ${mib(keep)} of it free`,
+      );
     }
   }
 

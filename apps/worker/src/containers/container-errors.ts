@@ -15,3 +15,4 @@ export function asIcpError(err: unknown): unknown {
 
 export const notFound = (what: string) => new IcpError(IcpErrorCode.NotFound, `${what} not found`);
 export const conflict = (reason: string) => new IcpError(IcpErrorCode.Conflict, reason);
+export const quotaExceeded = (reason: string) => new IcpError(IcpErrorCode.QuotaExceeded, reason);

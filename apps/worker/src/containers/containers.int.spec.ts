@@ -157,8 +157,10 @@ describe('members containers through the Worker commands, against LXD', () => {
     { timeout: 120_000 },
     async () => {
       const lines: string[] = [];
-      const backup = await commands.call('exportBackup', { name, backup: 'first-backup' }, (line) =>
-        lines.push(line),
+      const backup = await commands.call(
+        'exportBackup',
+        { name, backup: 'first-backup', maxBytes: 2 ** 40 },
+        (line) => lines.push(line),
       );
       assert.equal(backup.file, path.join(tmp, 'backups', name, 'first-backup.tar'));
       const stat = await fs.stat(backup.file);
@@ -223,6 +225,35 @@ describe('members containers through the Worker commands, against LXD', () => {
       await refused(create({ name: `${prefix}-c` }), 'conflict', new RegExp(`${port}`));
       await refused(create({ name: copy, sshPort: await freePort() }), 'conflict', /already exists/);
     });
+
+    it(
+      'a backup past the bytes it may take, or taking the room kept free, keeping nothing',
+      { timeout: 120_000 },
+      async () => {
+        const backups = path.join(tmp, 'backups');
+        await refused(
+          commands.call('exportBackup', { name: copy, backup: 'too-big', maxBytes: 1024 * 1024 }),
+          'quota_exceeded',
+          /the backup is larger than the 1 MiB left of its owner's backup quota/,
+        );
+        const cramped = await ContainerCommandsUnderTest.start({
+          LXD_SOCKET: process.env.LXD_SOCKET,
+          BACKUP_DIR: backups,
+          BACKUP_MIN_FREE_MIB: String(2 ** 30),
+        });
+        try {
+          await refused(
+            cramped.call('exportBackup', { name: copy, backup: 'no-room', maxBytes: 2 ** 40 }),
+            'quota_exceeded',
+            /the backup directory has \d+ MiB free, and the Worker keeps 1073741824 MiB of it free/,
+          );
+        } finally {
+          await cramped.stop();
+        }
+        assert.deepEqual(await fs.readdir(path.join(backups, copy)), [], 'a partial file was left behind');
+        assert.deepEqual(await lxd.backups.list(copy), [], "LXD's copy of the backup was left behind");
+      },
+    );
 
     it('an instance testausdeploy does not manage', { timeout: 30_000 }, async () => {
       const other = `${prefix}-other`;

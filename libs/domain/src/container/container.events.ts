@@ -23,13 +23,30 @@ export interface ContainerSchedule {
 
 type Named<D = object> = { name: string } & D;
 
+/** Where a restored container came from: the container's name, the backup's name and (since v2) its id. */
+export interface RestoredFrom {
+  name: string;
+  backup: string;
+  id?: string;
+}
+
 /**
- * A member asked for a container; the name and the SSH port are theirs from now on. `restoredFrom` marks a
+ * A member asked for a container; the name and the SSH port are theirs from now on. The container is the
+ * `incarnation` (a new id each time the name is requested) owned by the member `ownerId`; what is made of it
+ * (snapshots, backups) belongs to that incarnation and that owner, not to the name. `restoredFrom` marks a
  * container made from a backup of another.
  */
 export type ContainerRequested = DomainEvent<
   'ContainerRequested',
-  Named<ContainerSpec & { owner: string; sshPort: number; restoredFrom?: { name: string; backup: string } }>
+  Named<
+    ContainerSpec & {
+      owner: string;
+      ownerId: string;
+      incarnation: string;
+      sshPort: number;
+      restoredFrom?: RestoredFrom;
+    }
+  >
 >;
 /** The Worker made it: it runs, with this address on the bridge. */
 export type ContainerCreated = DomainEvent<'ContainerCreated', Named<{ ipv4: string | null }>>;
@@ -48,11 +65,12 @@ export type ContainerScheduleSet = DomainEvent<
 export type SnapshotCreated = DomainEvent<'SnapshotCreated', Named<{ snapshot: string; createdAt: string }>>;
 export type SnapshotRestored = DomainEvent<'SnapshotRestored', Named<{ snapshot: string }>>;
 export type SnapshotDeleted = DomainEvent<'SnapshotDeleted', Named<{ snapshot: string }>>;
+/** A backup of the container's current incarnation: `backup` is the name its owner gave it, `id` its file's name. */
 export type BackupExported = DomainEvent<
   'BackupExported',
-  Named<{ backup: string; file: string; bytes: number; createdAt: string }>
+  Named<{ id: string; backup: string; file: string; bytes: number; createdAt: string }>
 >;
-export type BackupDeleted = DomainEvent<'BackupDeleted', Named<{ backup: string }>>;
+export type BackupDeleted = DomainEvent<'BackupDeleted', Named<{ id: string; backup: string }>>;
 
 export type ContainerEvent =
   | ContainerRequested

@@ -4,22 +4,40 @@ import { ContainerEvent, ContainerRequested, ContainerSchedule, ContainerSpec } 
 
 export type ContainerStatus = 'creating' | 'running' | 'stopped' | 'failed' | 'deleted';
 
-/** Who acts: a member acts only on their own containers, an admin on all. */
+/** Who acts: a member (by id) acts only on what they own, an admin on all. */
 export interface ContainerActor {
   actor: string;
-  member: string | null;
+  memberId: string | null;
   admin: boolean;
+}
+
+/** A backup as its container's stream knows it: whose it is and of which incarnation, whatever came after. */
+export interface BackupRecord {
+  id: string;
+  backup: string;
+  incarnation: string;
+  owner: string;
+  ownerId: string;
+  spec: ContainerSpec;
 }
 
 interface State {
   status: ContainerStatus;
   owner: string;
+  ownerId: string;
+  incarnation: string;
   spec: ContainerSpec;
   snapshots: Set<string>;
-  backups: Set<string>;
+  /** Backups of every incarnation of the name, by id: they outlive the container and belong to their owner. */
+  backups: Map<string, BackupRecord>;
 }
 
-/** A member's LXD container, one stream per name; it decides what may happen to it and in which order. */
+/**
+ * A member's LXD container, one stream per name; it decides what may happen to it and in which order. The name
+ * is not an identity: each request of it starts a new incarnation, and only the owner of the current one (or an
+ * admin) may act on it. Whoever may not gets the answer a name never used gets, so nothing can be learnt about
+ * another member's container.
+ */
 export class MemberContainer extends AggregateRoot<ContainerEvent> {
   private state: State | null = null;
 
@@ -39,16 +57,22 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
     return this.existing().owner;
   }
 
+  get ownerId(): string {
+    return this.existing().ownerId;
+  }
+
+  /** Which container of this name it is: a new id each time the name is requested. */
+  get incarnation(): string {
+    return this.existing().incarnation;
+  }
+
   get spec(): ContainerSpec {
     return this.existing().spec;
   }
 
-  /** Refuses anyone but the owner and admins: the same answer for every route. */
+  /** Refuses anyone but the owner and admins, as if the container did not exist. */
   ensureAllowed(who: ContainerActor): void {
-    const { owner } = this.existing();
-    if (!who.admin && who.member !== owner) {
-      throw new Forbidden(`container "${this.name}" belongs to another member`);
-    }
+    if (!who.admin && who.memberId !== this.existing().ownerId) throw this.missing();
   }
 
   /** Refuses changes to a container that is being created, failed or deleted. */
@@ -105,9 +129,16 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
     this.record({ type: 'ContainerScheduleSet', data: { name: this.name, schedule } });
   }
 
-  ensureNewSnapshot(snapshot: string): void {
+  /** A new snapshot's name is free, and the container keeps fewer than `max`. */
+  ensureNewSnapshot(snapshot: string, max: number): void {
     this.ensureStatus(['running', 'stopped']);
-    if (this.existing().snapshots.has(snapshot)) throw new Conflict(`snapshot "${snapshot}" already exists`);
+    const { snapshots } = this.existing();
+    if (snapshots.has(snapshot)) throw new Conflict(`snapshot "${snapshot}" already exists`);
+    if (snapshots.size >= max) {
+      throw new Forbidden(
+        `container "${this.name}" has ${snapshots.size} snapshots, the most allowed (${max}); delete one first`,
+      );
+    }
   }
 
   snapshotCreated(snapshot: string, createdAt: string): void {
@@ -127,34 +158,54 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
     this.record({ type: 'SnapshotDeleted', data: { name: this.name, snapshot } });
   }
 
-  ensureNewBackup(backup: string): void {
+  /** A new backup's name is free in this incarnation, which has fewer than `max`. */
+  ensureNewBackup(backup: string, max: number): void {
     this.ensureStatus(['running', 'stopped']);
-    if (this.existing().backups.has(backup)) throw new Conflict(`backup "${backup}" already exists`);
+    const current = this.currentBackups();
+    if (current.some((record) => record.backup === backup))
+      throw new Conflict(`backup "${backup}" already exists`);
+    if (current.length >= max) {
+      throw new Forbidden(
+        `container "${this.name}" has ${current.length} backups, the most allowed (${max}); delete one first`,
+      );
+    }
   }
 
-  backupExported(data: { backup: string; file: string; bytes: number; createdAt: string }): void {
+  backupExported(data: { id: string; backup: string; file: string; bytes: number; createdAt: string }): void {
     this.record({ type: 'BackupExported', data: { name: this.name, ...data } });
   }
 
-  /** A backup outlives its container: it can be restored or deleted after the container is gone. */
-  ensureBackup(backup: string): void {
-    if (!this.existing().backups.has(backup)) throw new NotFound(`backup "${backup}" does not exist`);
+  /** A backup of the current incarnation by its name; it outlives the container, so this works once deleted. */
+  backup(backup: string): BackupRecord {
+    const found = this.currentBackups().find((record) => record.backup === backup);
+    if (!found) throw new NotFound(`backup "${backup}" does not exist`);
+    return found;
   }
 
-  backupDeleted(backup: string): void {
-    this.record({ type: 'BackupDeleted', data: { name: this.name, backup } });
+  /** A backup of any incarnation by its id: only for its owner or an admin, as if it did not exist otherwise. */
+  backupById(id: string, who: ContainerActor): BackupRecord {
+    const found = this.state?.backups.get(id);
+    if (!found || (!who.admin && who.memberId !== found.ownerId)) {
+      throw new NotFound(`backup "${id}" does not exist`);
+    }
+    return found;
+  }
+
+  backupDeleted({ id, backup }: BackupRecord): void {
+    this.record({ type: 'BackupDeleted', data: { name: this.name, id, backup } });
   }
 
   protected apply(event: ContainerEvent): void {
     if (event.type === 'ContainerRequested') {
-      const { owner, image, limits, user, sshKeys, nesting } = event.data;
-      const backups = this.state?.backups ?? new Set<string>();
+      const { owner, ownerId, incarnation, image, limits, user, sshKeys, nesting } = event.data;
       this.state = {
         status: 'creating',
         owner,
+        ownerId,
+        incarnation,
         spec: { image, limits, user, sshKeys, nesting },
         snapshots: new Set(),
-        backups,
+        backups: this.state?.backups ?? new Map(),
       };
       return;
     }
@@ -186,18 +237,32 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
       case 'SnapshotDeleted':
         state.snapshots.delete(event.data.snapshot);
         break;
-      case 'BackupExported':
-        state.backups.add(event.data.backup);
+      case 'BackupExported': {
+        const { id, backup } = event.data;
+        const { incarnation, owner, ownerId, spec } = state;
+        state.backups.set(id, { id, backup, incarnation, owner, ownerId, spec });
         break;
+      }
       case 'BackupDeleted':
-        state.backups.delete(event.data.backup);
+        state.backups.delete(event.data.id);
         break;
     }
   }
 
   private existing(): State {
-    if (!this.state) throw new NotFound(`container "${this.name}" does not exist`);
+    if (!this.state) throw this.missing();
     return this.state;
+  }
+
+  private missing(): NotFound {
+    return new NotFound(`container "${this.name}" does not exist`);
+  }
+
+  private currentBackups(): BackupRecord[] {
+    const { backups, incarnation, ownerId } = this.existing();
+    return [...backups.values()].filter(
+      (record) => record.incarnation === incarnation && record.ownerId === ownerId,
+    );
   }
 
   private ensureStatus(allowed: ContainerStatus[]): void {

@@ -11,7 +11,10 @@ export function memberNameProblem(name: string): string | null {
     : `member name "${name}" must be 2-32 characters of a-z, 0-9 and single hyphens, starting with a letter`;
 }
 
-/** A member's account, one stream per name. A removed name can be added again; its history stays in one stream. */
+/**
+ * A member's account, one stream per name. A removed name can be added again, as a new member (a new id); its
+ * history stays in one stream.
+ */
 export class Member extends AggregateRoot<MemberEvent> {
   private role: MemberRole | null = null;
 
@@ -23,11 +26,11 @@ export class Member extends AggregateRoot<MemberEvent> {
     return `member-${name}`;
   }
 
-  add(role: MemberRole, tokenDigest: string): void {
+  add(role: MemberRole, tokenDigest: string, memberId: string): void {
     const problem = memberNameProblem(this.name);
     if (problem) throw new InvalidInput(problem);
     if (this.role) throw new Conflict(`member "${this.name}" already exists`);
-    this.record({ type: 'MemberAdded', data: { name: this.name, role, tokenDigest } });
+    this.record({ type: 'MemberAdded', data: { name: this.name, memberId, role, tokenDigest } });
   }
 
   replaceToken(tokenDigest: string): void {

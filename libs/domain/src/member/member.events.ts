@@ -5,9 +5,14 @@ export type MemberRole = 'member' | 'admin';
 
 /**
  * A member of the community got an account: a name, a role and an API token, of which only the SHA-256 digest
- * is recorded (the token itself is shown once, to whoever added the member).
+ * is recorded (the token itself is shown once, to whoever added the member). `memberId` is who they are: a
+ * member removed and added again under the same name is a new member, with a new id, and owns nothing of the
+ * old one's.
  */
-export type MemberAdded = DomainEvent<'MemberAdded', { name: string; role: MemberRole; tokenDigest: string }>;
+export type MemberAdded = DomainEvent<
+  'MemberAdded',
+  { name: string; memberId: string; role: MemberRole; tokenDigest: string }
+>;
 
 /** The member's token was replaced: the old one stops working. */
 export type MemberTokenReplaced = DomainEvent<'MemberTokenReplaced', { name: string; tokenDigest: string }>;

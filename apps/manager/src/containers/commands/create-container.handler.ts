@@ -21,6 +21,11 @@ export class CreateContainerHandler implements ICommandHandler<CreateContainerCo
     if (!admin && owner !== caller.member)
       throw new Forbidden('a member can create only their own containers');
     if (body.nesting && !admin) throw new Forbidden('only an admin can allow nesting');
+    if (body.user && body.user !== owner && !admin) {
+      throw new Forbidden(
+        `your user inside the container is "${owner}", your member name; only an admin can choose another`,
+      );
+    }
     const spec = {
       image: body.image ?? this.config.CONTAINER_IMAGE,
       limits: body.limits,

@@ -1,19 +1,26 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ManagerConfig } from '../../config/manager-config';
 import { ContainerChange } from '../container-change';
+import { MemberQuotas } from '../member-quotas';
 import { WorkerContainers } from '../worker-containers';
 import { CreateSnapshotCommand } from './create-snapshot.command';
 
-/** A (stateless) snapshot of the container's filesystem, kept in the storage pool beside it. */
+/** A (stateless) snapshot of the container's filesystem, kept in the storage pool beside it, within the quotas. */
 @CommandHandler(CreateSnapshotCommand)
 export class CreateSnapshotHandler implements ICommandHandler<CreateSnapshotCommand> {
   constructor(
+    private readonly config: ManagerConfig,
     private readonly change: ContainerChange,
+    private readonly quotas: MemberQuotas,
     private readonly worker: WorkerContainers,
   ) {}
 
   execute({ name, snapshot, caller }: CreateSnapshotCommand) {
     return this.change.run(name, caller, {
-      check: (container) => container.ensureNewSnapshot(snapshot),
+      check: async (container) => {
+        container.ensureNewSnapshot(snapshot, this.config.CONTAINER_MAX_SNAPSHOTS);
+        await this.quotas.ensureSnapshotRoom(container);
+      },
       work: () => this.worker.request('createSnapshot', { name, snapshot }),
       record: (container, { createdAt }) => container.snapshotCreated(snapshot, createdAt),
     });

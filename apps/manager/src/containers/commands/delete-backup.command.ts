@@ -1,9 +1,9 @@
 import { Caller } from '../../auth/caller';
+import { BackupSelector } from '../backup-lookup';
 
 export class DeleteBackupCommand {
   constructor(
-    readonly name: string,
-    readonly backup: string,
+    readonly selector: BackupSelector,
     readonly caller: Caller,
   ) {}
 }

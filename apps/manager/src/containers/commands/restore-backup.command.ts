@@ -1,10 +1,10 @@
 import { Caller } from '../../auth/caller';
+import { BackupSelector } from '../backup-lookup';
 
-/** A new container from a backup of `name`, called `newName`, with the same owner, spec and SSH keys. */
+/** A new container `newName` from a backup, owned by the backup's owner, with the spec it had when backed up. */
 export class RestoreBackupCommand {
   constructor(
-    readonly name: string,
-    readonly backup: string,
+    readonly selector: BackupSelector,
     readonly newName: string,
     readonly caller: Caller,
   ) {}

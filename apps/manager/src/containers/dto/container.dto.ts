@@ -8,7 +8,7 @@ export const createContainerBody = z
     image: z.string().min(1).max(200).optional(),
     limits: containerLimits,
     sshKeys,
-    /** The unix user inside; the owner's member name when not given. */
+    /** The unix user inside: the owner's member name; only an admin may choose another. */
     user: unixUser.optional(),
     /** Whose container it is: admins name the member, a member's own is theirs. */
     owner: z.string().min(1).max(64).optional(),

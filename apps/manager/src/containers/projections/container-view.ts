@@ -1,10 +1,27 @@
-import { ContainerSchedule, ContainerSpec, ContainerStatus } from '@testausdeploy/domain';
+import { ContainerSchedule, ContainerSpec, ContainerStatus, RestoredFrom } from '@testausdeploy/domain';
 
-/** The member containers read model: one document per container name, `_id` = the name. */
+/** An exported backup, of the incarnation it was made of and owned by that incarnation's owner. */
+export interface BackupView {
+  id: string;
+  backup: string;
+  incarnation: string;
+  owner: string;
+  ownerId: string;
+  file: string;
+  bytes: number;
+  createdAt: string;
+}
+
+/**
+ * The member containers read model: one document per container name, `_id` = the name, showing its current
+ * incarnation, and the backups of every incarnation of the name.
+ */
 export interface ContainerView extends ContainerSpec {
   _id: string;
   name: string;
   owner: string;
+  ownerId: string;
+  incarnation: string;
   status: ContainerStatus;
   /** Why creating it failed. */
   reason: string | null;
@@ -13,10 +30,14 @@ export interface ContainerView extends ContainerSpec {
   sshPort: number;
   snapshots: { snapshot: string; createdAt: string }[];
   /** Exported backups; they outlive the container. */
-  backups: { backup: string; file: string; bytes: number; createdAt: string }[];
+  backups: BackupView[];
   schedule: ContainerSchedule;
-  restoredFrom: { name: string; backup: string } | null;
+  restoredFrom: RestoredFrom | null;
   requestedAt: Date;
   updatedAt: Date;
   position: number;
 }
+
+/** Whether a backup is of the incarnation the view shows now. */
+export const ofCurrentIncarnation = (view: ContainerView, backup: BackupView) =>
+  backup.incarnation === view.incarnation && backup.ownerId === view.ownerId;

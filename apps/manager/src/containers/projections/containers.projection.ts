@@ -30,11 +30,14 @@ function change(view: ContainerView, event: ContainerEvent): Partial<ContainerVi
     case 'SnapshotDeleted':
       return { snapshots: view.snapshots.filter(({ snapshot }) => snapshot !== event.data.snapshot) };
     case 'BackupExported': {
-      const { backup, file, bytes, createdAt } = event.data;
-      return { backups: [...view.backups, { backup, file, bytes, createdAt }] };
+      const { id, backup, file, bytes, createdAt } = event.data;
+      const { incarnation, owner, ownerId } = view;
+      return {
+        backups: [...view.backups, { id, backup, incarnation, owner, ownerId, file, bytes, createdAt }],
+      };
     }
     case 'BackupDeleted':
-      return { backups: view.backups.filter(({ backup }) => backup !== event.data.backup) };
+      return { backups: view.backups.filter(({ id }) => id !== event.data.id) };
     default:
       return {};
   }
@@ -44,8 +47,8 @@ function change(view: ContainerView, event: ContainerEvent): Partial<ContainerVi
 @Injectable()
 export class ContainersProjection extends RegisteredProjection<ContainerView> {
   readonly name = CONTAINERS;
-  readonly version = 1;
-  readonly indexes = [{ key: { owner: 1 } }];
+  readonly version = 2;
+  readonly indexes = [{ key: { ownerId: 1 } }];
 
   async apply(event: StoredEvent, views: Views<ContainerView>): Promise<void> {
     if (!isContainerEvent(event)) return;
@@ -55,11 +58,13 @@ export class ContainersProjection extends RegisteredProjection<ContainerView> {
     // An event seen again after a crash is not newer than what the view already shows.
     if (view && view.position >= position) return;
     if (event.type === 'ContainerRequested') {
-      const { name, owner, sshPort, restoredFrom, ...spec } = event.data;
+      const { name, owner, ownerId, incarnation, sshPort, restoredFrom, ...spec } = event.data;
       views.put({
         _id: name,
         name,
         owner,
+        ownerId,
+        incarnation,
         ...spec,
         status: 'creating',
         reason: null,

@@ -12,8 +12,7 @@ export class GetContainerProgressHandler implements IQueryHandler<GetContainerPr
   ) {}
 
   async execute({ name, caller }: GetContainerProgressQuery) {
-    await this.repository.loadFor(name, caller);
-    const progress = this.progress.read(name);
+    const progress = this.progress.read(await this.repository.loadFor(name, caller));
     if (!progress) throw new NotFound(`no operation on container "${name}" since the Manager started`);
     return progress;
   }

@@ -7,6 +7,7 @@ export class ListContainersHandler implements IQueryHandler<ListContainersQuery>
   constructor(private readonly directory: ContainerDirectory) {}
 
   execute({ caller, owner }: ListContainersQuery) {
-    return this.directory.list(caller.role === 'admin' ? owner : (caller.member ?? undefined));
+    if (caller.role !== 'admin') return this.directory.list({ ownerId: caller.memberId ?? '' });
+    return this.directory.list(owner ? { owner } : {});
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { MemberRepository } from '../member.repository';
 import { newMemberToken } from '../member-token';
@@ -11,7 +12,7 @@ export class AddMemberHandler implements ICommandHandler<AddMemberCommand> {
   async execute({ name, role, actor }: AddMemberCommand) {
     const member = await this.repository.load(name);
     const { token, tokenDigest } = newMemberToken();
-    member.add(role, tokenDigest);
+    member.add(role, tokenDigest, randomUUID());
     await this.repository.save(member, actor);
     return { name, role, token };
   }

@@ -4,6 +4,8 @@ import { MemberRole } from '@testausdeploy/domain';
 export interface MemberView {
   _id: string;
   name: string;
+  /** Who this member is: a new id each time the name is added. */
+  memberId: string;
   role: MemberRole;
   /** SHA-256 of the member's API token, hex: what the guard looks tokens up by. Never sent out. */
   tokenDigest: string;

@@ -9,7 +9,7 @@ export const MEMBERS = 'members';
 @Injectable()
 export class MembersProjection extends RegisteredProjection<MemberView> {
   readonly name = MEMBERS;
-  readonly version = 1;
+  readonly version = 2;
   readonly indexes = [{ key: { tokenDigest: 1 } }];
 
   async apply(event: StoredEvent, views: Views<MemberView>): Promise<void> {
@@ -21,10 +21,11 @@ export class MembersProjection extends RegisteredProjection<MemberView> {
     if (view && view.position >= position) return;
     switch (event.type) {
       case 'MemberAdded': {
-        const { name, role, tokenDigest } = event.data;
+        const { name, memberId, role, tokenDigest } = event.data;
         views.put({
           _id: name,
           name,
+          memberId,
           role,
           tokenDigest,
           addedBy: event.metadata.actor,

@@ -48,22 +48,24 @@ export class LxdBackups {
   }
 
   /**
-   * Streams a backup into `file` and returns its size in bytes; `onProgress` hears the bytes written so far.
-   * A partial file is removed when the export fails.
+   * Streams a backup into `file` and returns its size in bytes. `watch` hears the bytes written so far before
+   * each chunk is written; if it rejects, the export stops with its error. A partial file is removed when the
+   * export fails.
    */
   async exportToFile(
     instance: string,
     name: string,
     file: string,
-    onProgress?: (bytes: number) => void,
+    watch: (bytes: number) => Promise<void> | void = () => undefined,
   ): Promise<number> {
     const res = await this.socket.open({ path: instancePath(instance, 'backups', name, 'export') });
     let bytes = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytes += chunk.length;
-        onProgress?.(bytes);
-        done(null, chunk);
+        Promise.resolve()
+          .then(() => watch(bytes))
+          .then(() => done(null, chunk), done);
       },
     });
     try {

@@ -139,7 +139,9 @@ describe('LxdClient against LXD', () => {
       await lxd.backups.create(name, 'b0');
       const file = path.join(tmp, 'b0.tar');
       let progress = 0;
-      const bytes = await lxd.backups.exportToFile(name, 'b0', file, (n) => (progress = n));
+      const bytes = await lxd.backups.exportToFile(name, 'b0', file, (n) => {
+        progress = n;
+      });
       assert.ok(bytes > 10_000_000, `backup of ${bytes} bytes is too small`);
       assert.equal(progress, bytes);
       assert.equal((await fs.stat(file)).size, bytes);
