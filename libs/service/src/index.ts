@@ -5,3 +5,4 @@ export * from './node-main';
 export * from './icp-node.providers';
 export * from './version';
 export * from './ipv4';
+export * from './keyed-lock';

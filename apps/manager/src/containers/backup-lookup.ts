@@ -19,14 +19,20 @@ export class BackupLookup {
     private readonly directory: ContainerDirectory,
   ) {}
 
+  /** The name of the container the backup is of (which the caller may still not be allowed to see). */
+  async containerName(selector: BackupSelector): Promise<string> {
+    if (!('id' in selector)) return selector.container;
+    const name = await this.directory.containerOfBackup(selector.id);
+    if (name === null) throw new NotFound(`backup "${selector.id}" does not exist`);
+    return name;
+  }
+
   async find(
     selector: BackupSelector,
     caller: Caller,
   ): Promise<{ container: MemberContainer; backup: BackupRecord }> {
     if ('id' in selector) {
-      const name = await this.directory.containerOfBackup(selector.id);
-      if (!name) throw new NotFound(`backup "${selector.id}" does not exist`);
-      const container = await this.repository.load(name);
+      const container = await this.repository.load(await this.containerName(selector));
       return { container, backup: container.backupById(selector.id, containerActor(caller)) };
     }
     const container = await this.repository.loadFor(selector.container, caller);

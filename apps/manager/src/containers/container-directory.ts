@@ -47,7 +47,8 @@ export class ContainerDirectory {
 
   /** Every backup of every incarnation, or those one member owns, oldest first. */
   async backups(ownerId?: string): Promise<ListedBackup[]> {
-    const views = await (await this.views()).find(ownerId ? { 'backups.ownerId': ownerId } : {}).toArray();
+    const mine = ownerId !== undefined;
+    const views = await (await this.views()).find(mine ? { 'backups.ownerId': ownerId } : {}).toArray();
     return views
       .flatMap((view) =>
         view.backups.map((backup) => ({
@@ -56,7 +57,7 @@ export class ContainerDirectory {
           containerDeleted: view.status === 'deleted' || !ofCurrentIncarnation(view, backup),
         })),
       )
-      .filter((backup) => !ownerId || backup.ownerId === ownerId)
+      .filter((backup) => !mine || backup.ownerId === ownerId)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 

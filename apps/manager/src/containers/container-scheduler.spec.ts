@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CommandBus } from '@nestjs/cqrs';
+import { Forbidden } from '@testausdeploy/domain';
 import { ManagerConfig } from '../config/manager-config';
 import { CreateSnapshotCommand } from './commands/create-snapshot.command';
 import { DeleteBackupCommand } from './commands/delete-backup.command';
@@ -14,8 +15,9 @@ const NOW = new Date('2026-11-29T12:00:00Z');
 const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
 
 /** The scheduler's decisions, with the commands it sends written down instead of run (they have tests of their own). */
-async function decisions(view: Partial<ContainerView>): Promise<string[]> {
+async function decisions(view: Partial<ContainerView>, refuseFirstCreate = false): Promise<string[]> {
   const sent: string[] = [];
+  let refuse = refuseFirstCreate;
   const commands = {
     execute: async (command: object) => {
       const { name, snapshot, backup, caller, selector } = command as Record<string, string> & {
@@ -24,6 +26,10 @@ async function decisions(view: Partial<ContainerView>): Promise<string[]> {
       };
       const [container, made] = selector ? [selector.container, selector.backup] : [name, snapshot ?? backup];
       sent.push(`${command.constructor.name} ${container} ${made} by ${caller.actor}`);
+      if (refuse && /^(Create|Export)/.test(command.constructor.name)) {
+        refuse = false;
+        throw new Forbidden('container "box" has 2 backups, the most allowed (2); delete one first');
+      }
     },
   } as unknown as CommandBus;
   const full: ContainerView = {
@@ -61,7 +67,7 @@ describe('ContainerScheduler', () => {
     assert.equal(due.length, 1);
   });
 
-  it('keeps the newest `keep` scheduled ones, deleting the oldest before the new one, never hand-made ones', async () => {
+  it('keeps the newest `keep` scheduled ones and never deletes hand-made ones', async () => {
     const made = (backup: string, hours: number) => ({
       ...{ id: `b-${backup}`, backup, incarnation: 'i', owner: 'alice', ownerId: 'a' },
       ...{ createdAt: hoursAgo(hours), file: '', bytes: 1 },
@@ -72,13 +78,24 @@ describe('ContainerScheduler', () => {
       schedule: { snapshots: null, backups: { everyHours: 24, keep: 2 } },
     });
     assert.deepEqual(sent, [
+      `${ExportBackupCommand.name} box auto-20261129120000 by scheduler`,
       `${DeleteBackupCommand.name} box auto-a by scheduler`,
       `${DeleteBackupCommand.name} box auto-b by scheduler`,
+    ]);
+    // At the container's quota: the oldest scheduled one makes room, then the new one is made.
+    const refused = await decisions(
+      { backups, schedule: { snapshots: null, backups: { everyHours: 24, keep: 2 } } },
+      true,
+    );
+    assert.deepEqual(refused, [
       `${ExportBackupCommand.name} box auto-20261129120000 by scheduler`,
+      `${DeleteBackupCommand.name} box auto-a by scheduler`,
+      `${ExportBackupCommand.name} box auto-20261129120000 by scheduler`,
+      `${DeleteBackupCommand.name} box auto-b by scheduler`,
     ]);
   });
 
-  it('leaves a container being created alone, and replaces the oldest scheduled one, first deleting it', async () => {
+  it('leaves a container being created alone, and replaces the oldest scheduled one beyond keep', async () => {
     assert.deepEqual(
       await decisions({
         status: 'creating',
@@ -92,8 +109,8 @@ describe('ContainerScheduler', () => {
       schedule: { snapshots: { everyHours: 1, keep: 1 }, backups: null },
     });
     assert.deepEqual(sent, [
-      `${DeleteSnapshotCommand.name} box auto-x by scheduler`,
       `${CreateSnapshotCommand.name} box auto-20261129120000 by scheduler`,
+      `${DeleteSnapshotCommand.name} box auto-x by scheduler`,
     ]);
   });
 });

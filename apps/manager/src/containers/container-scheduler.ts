@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ScheduleRule } from '@testausdeploy/domain';
+import { Forbidden, ScheduleRule } from '@testausdeploy/domain';
 import { Caller } from '../auth/caller';
 import { ManagerConfig } from '../config/manager-config';
 import { CreateSnapshotCommand } from './commands/create-snapshot.command';
@@ -41,8 +41,9 @@ const KINDS: Record<'snapshots' | 'backups', Kind> = {
 
 /**
  * Runs the containers' scheduled snapshots and backups: on every tick, a container whose newest scheduled one is
- * older than its interval gets a new one (actor `scheduler`), once the oldest scheduled ones beyond `keep` less
- * the new one are deleted. Ones made by hand are never deleted by the schedule.
+ * older than its interval gets a new one (actor `scheduler`), and the oldest scheduled ones beyond `keep` are
+ * deleted; a new one refused by a quota is made once the oldest scheduled one has made room. Ones made by hand
+ * are never deleted by the schedule.
  */
 @Injectable()
 export class ContainerScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -97,11 +98,20 @@ export class ContainerScheduler implements OnApplicationBootstrap, OnApplication
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const newest = scheduled.at(-1);
     const due = !newest || now.getTime() - Date.parse(newest.createdAt) >= rule.everyHours * 3_600_000;
-    // The oldest go first, so a container at its quota still has room for the new one.
-    const kept = due ? rule.keep - 1 : rule.keep;
-    for (const old of scheduled.slice(0, Math.max(0, scheduled.length - kept))) {
+    if (due) {
+      const name = autoName(now);
+      await this.commands.execute(kind.create(view.name, name)).catch(async (error: unknown) => {
+        // At a quota: the oldest scheduled one makes room. Only then, so a refusal for another reason (no
+        // Worker, a full disk) never costs one.
+        const oldest = scheduled.shift();
+        if (!(error instanceof Forbidden) || !oldest) throw error;
+        await this.commands.execute(kind.remove(view.name, oldest.name));
+        await this.commands.execute(kind.create(view.name, name));
+      });
+      scheduled.push({ name, createdAt: now.toISOString() });
+    }
+    for (const old of scheduled.slice(0, Math.max(0, scheduled.length - rule.keep))) {
       await this.commands.execute(kind.remove(view.name, old.name));
     }
-    if (due) await this.commands.execute(kind.create(view.name, autoName(now)));
   }
 }

@@ -16,6 +16,7 @@ import { SetContainerScheduleHandler } from './commands/set-container-schedule.h
 import { ContainerBackupsController } from './container-backups.controller';
 import { ContainerChange } from './container-change';
 import { ContainerCreation } from './container-creation';
+import { ContainerLocks } from './container-locks';
 import { ContainerDirectory } from './container-directory';
 import { ContainerProgress } from './container-progress';
 import { ContainerScheduler } from './container-scheduler';
@@ -47,6 +48,7 @@ import { WorkerContainers } from './worker-containers';
     ContainerDirectory,
     ContainerCreation,
     ContainerChange,
+    ContainerLocks,
     BackupLookup,
     MemberQuotas,
     ContainerScheduler,

@@ -32,12 +32,13 @@ export interface Owner {
 
 /**
  * A member's quotas over all their containers: snapshots, and backups by count and bytes (those of deleted
- * containers too). Exports running count as if they had used all the room they were given, so two at once
- * cannot both take the rest; the Worker stops an export that goes past it.
+ * containers too). Snapshots and exports being made count as made, exports as if they had used all the room
+ * they were given, so two at once cannot both take the rest; the Worker stops an export that goes past it.
  */
 @Injectable()
 export class MemberQuotas {
   private readonly exporting = new Map<string, { count: number; bytes: number }>();
+  private readonly snapshotting = new Map<string, number>();
 
   constructor(
     private readonly config: ManagerConfig,
@@ -51,7 +52,7 @@ export class MemberQuotas {
     return {
       containers: { used: containers, max: config.MEMBER_MAX_CONTAINERS },
       snapshots: {
-        used: snapshots,
+        used: snapshots + (this.snapshotting.get(ownerId) ?? 0),
         max: config.MEMBER_MAX_SNAPSHOTS,
         perContainer: config.CONTAINER_MAX_SNAPSHOTS,
       },
@@ -64,13 +65,23 @@ export class MemberQuotas {
     };
   }
 
-  async ensureSnapshotRoom({ owner, ownerId }: Owner): Promise<void> {
-    const { used, max } = (await this.usage(ownerId)).snapshots;
-    if (used >= max) {
+  /** Room for one more snapshot, held until released: two at once cannot both take the last one. */
+  async reserveSnapshot({ owner, ownerId }: Owner): Promise<() => void> {
+    const { snapshots } = await this.recorded(ownerId);
+    // Read after the await: a snapshot reserved meanwhile counts.
+    const running = this.snapshotting.get(ownerId) ?? 0;
+    const max = this.config.MEMBER_MAX_SNAPSHOTS;
+    if (snapshots + running >= max) {
       throw new Forbidden(
-        `member "${owner}" has ${used} snapshots, the most allowed (${max}); delete one first`,
+        `member "${owner}" has ${snapshots + running} snapshots, the most allowed (${max}); delete one first`,
       );
     }
+    this.snapshotting.set(ownerId, running + 1);
+    return () => {
+      const left = (this.snapshotting.get(ownerId) ?? 1) - 1;
+      if (left > 0) this.snapshotting.set(ownerId, left);
+      else this.snapshotting.delete(ownerId);
+    };
   }
 
   /** Room for one more backup: its count, and the bytes left of the member's quota, held until released. */

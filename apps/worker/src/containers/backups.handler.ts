@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { BackupInfo, CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
+import { KeyedLock } from '@testausdeploy/service';
 import { WorkerConfig } from '../config/worker-config';
 import { conflict, notFound, quotaExceeded } from './container-errors';
 import { ContainerPlacement } from './container-placement';
@@ -17,10 +18,14 @@ const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
  * ICP `exportBackup`, `listBackups`, `deleteBackup`, `restoreBackup`. A backup is an uncompressed LXD
  * tarball at `<BACKUP_DIR>/<container>/<backup>.tar` (0600): outside the storage pool, so it outlives the
  * container and the pool. LXD's own copy of the backup is deleted once exported. An export stops, keeping
- * nothing, once it passes the bytes the Manager allows it or would leave less than `BACKUP_MIN_FREE_MIB` free.
+ * nothing, once it passes the bytes the Manager allows it or would leave less than `BACKUP_MIN_FREE_MIB` free;
+ * one whose container already holds more than either is refused before LXD writes its copy. Exports run one
+ * at a time, so each sees the room the one before left.
  */
 @Injectable()
 export class BackupsHandler {
+  private readonly exports = new KeyedLock();
+
   constructor(
     private readonly lxd: LxdClient,
     private readonly config: WorkerConfig,
@@ -29,15 +34,22 @@ export class BackupsHandler {
     private readonly setup: ContainerSetup,
   ) {}
 
-  async export(
+  export(data: IcpData<'exportBackup'>, context: CommandContext): Promise<IcpResult<'exportBackup'>> {
+    return this.exports.run('export', () => this.exportAlone(data, context));
+  }
+
+  private async exportAlone(
     { name, backup, maxBytes }: IcpData<'exportBackup'>,
     context: CommandContext,
   ): Promise<IcpResult<'exportBackup'>> {
-    await this.containers.get(name);
+    const { usage } = await this.containers.info(name);
     const file = this.file(name, backup);
     if (await exists(file)) throw conflict(`backup ${backup} of ${name} exists`);
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await this.ensureRoom(0);
+    // LXD writes its whole copy before a byte of it is streamed here: what the disk holds decides up front.
+    const holds = usage.diskBytes ?? 0;
+    if (holds > maxBytes) throw tooLarge(maxBytes, `${name} holds ${mib(holds)}, more`);
+    await this.ensureRoom(holds);
     const inLxd = `export-${randomBytes(4).toString('hex')}`;
     const partial = `${file}.${inLxd}.partial`;
     context.progress(`backing up ${name}`);
@@ -45,11 +57,7 @@ export class BackupsHandler {
     try {
       let reported = 0;
       const bytes = await this.lxd.backups.exportToFile(name, inLxd, partial, async (written) => {
-        if (written > maxBytes) {
-          throw quotaExceeded(
-            `the backup is larger than the ${mib(maxBytes)} left of its owner's backup quota`,
-          );
-        }
+        if (written > maxBytes) throw tooLarge(maxBytes, 'the backup is larger');
         if (written - reported < PROGRESS_EVERY_BYTES) return;
         reported = written;
         context.progress(`${mib(written)} written`);
@@ -156,6 +164,10 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+function tooLarge(maxBytes: number, what: string) {
+  return quotaExceeded(`${what} than the ${mib(maxBytes)} left of its owner's backup quota`);
 }
 
 function mib(bytes: number): string {

@@ -234,7 +234,7 @@ describe('members containers through the Worker commands, against LXD', () => {
         await refused(
           commands.call('exportBackup', { name: copy, backup: 'too-big', maxBytes: 1024 * 1024 }),
           'quota_exceeded',
-          /the backup is larger than the 1 MiB left of its owner's backup quota/,
+          new RegExp(`${copy} holds \\d+ MiB, more than the 1 MiB left of its owner's backup quota`),
         );
         const cramped = await ContainerCommandsUnderTest.start({
           LXD_SOCKET: process.env.LXD_SOCKET,

@@ -7,7 +7,7 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { branchNameProblem, orgNameProblem, repoNameProblem } from '@testausdeploy/domain';
 import { errorText, gitDetail, gitEnvironment, isTimeout, redact } from './git-output';
 import { isSshUrl, sshCommand, sshRefusal } from './git-ssh';
-import { KeyedLock } from './workspace/keyed-lock';
+import { KeyedLock } from '@testausdeploy/service';
 
 /** A repository, branch or commit could not be used; `reason` is safe to show the user (no credentials). */
 export class GitSourceError extends Error {

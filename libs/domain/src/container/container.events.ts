@@ -65,10 +65,13 @@ export type ContainerScheduleSet = DomainEvent<
 export type SnapshotCreated = DomainEvent<'SnapshotCreated', Named<{ snapshot: string; createdAt: string }>>;
 export type SnapshotRestored = DomainEvent<'SnapshotRestored', Named<{ snapshot: string }>>;
 export type SnapshotDeleted = DomainEvent<'SnapshotDeleted', Named<{ snapshot: string }>>;
-/** A backup of the container's current incarnation: `backup` is the name its owner gave it, `id` its file's name. */
+/**
+ * A backup of the container's current incarnation: `backup` is the name its owner gave it, `id` who it is and
+ * its file's name on the Worker, unless `key` names the file (backups of schema version 1, stored by name).
+ */
 export type BackupExported = DomainEvent<
   'BackupExported',
-  Named<{ id: string; backup: string; file: string; bytes: number; createdAt: string }>
+  Named<{ id: string; key?: string; backup: string; file: string; bytes: number; createdAt: string }>
 >;
 export type BackupDeleted = DomainEvent<'BackupDeleted', Named<{ id: string; backup: string }>>;
 

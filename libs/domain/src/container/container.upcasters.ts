@@ -7,8 +7,9 @@ import { legacyMemberId } from '../member/member.upcasters';
  * owned by `legacy-<owner>` (see the member upcasters) and is incarnation `legacy`; ownership is always checked
  * by the member id as well, so two old incarnations of a name under different owners stay apart.
  *
- * Version 2 of `BackupExported` and `BackupDeleted`: the backup's id, its file's name on the Worker. A backup of
- * version 1 was stored under its name, which is therefore its id.
+ * Version 2 of `BackupExported` and `BackupDeleted`: the backup's id, also its file's name on the Worker. A
+ * backup of version 1 was stored under its name, which was unique only in its container's stream: its id is
+ * `legacy.<container>.<backup>` (names hold no dots, so no two are alike), and `key` names its file.
  */
 export const containerUpcasters = [
   {
@@ -23,8 +24,8 @@ export const containerUpcasters = [
     type,
     fromVersion: 1,
     upcast: (data: unknown) => {
-      const { backup } = data as { backup: string };
-      return { id: backup, ...(data as object) };
+      const { name, backup } = data as { name: string; backup: string };
+      return { id: `legacy.${name}.${backup}`, key: backup, ...(data as object) };
     },
   })),
 ];

@@ -14,6 +14,8 @@ export interface ContainerActor {
 /** A backup as its container's stream knows it: whose it is and of which incarnation, whatever came after. */
 export interface BackupRecord {
   id: string;
+  /** Its file's name on the Worker. */
+  key: string;
   backup: string;
   incarnation: string;
   owner: string;
@@ -238,9 +240,9 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
         state.snapshots.delete(event.data.snapshot);
         break;
       case 'BackupExported': {
-        const { id, backup } = event.data;
+        const { id, key = id, backup } = event.data;
         const { incarnation, owner, ownerId, spec } = state;
-        state.backups.set(id, { id, backup, incarnation, owner, ownerId, spec });
+        state.backups.set(id, { id, key, backup, incarnation, owner, ownerId, spec });
         break;
       }
       case 'BackupDeleted':

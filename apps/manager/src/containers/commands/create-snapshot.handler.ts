@@ -15,14 +15,19 @@ export class CreateSnapshotHandler implements ICommandHandler<CreateSnapshotComm
     private readonly worker: WorkerContainers,
   ) {}
 
-  execute({ name, snapshot, caller }: CreateSnapshotCommand) {
-    return this.change.run(name, caller, {
-      check: async (container) => {
-        container.ensureNewSnapshot(snapshot, this.config.CONTAINER_MAX_SNAPSHOTS);
-        await this.quotas.ensureSnapshotRoom(container);
-      },
-      work: () => this.worker.request('createSnapshot', { name, snapshot }),
-      record: (container, { createdAt }) => container.snapshotCreated(snapshot, createdAt),
-    });
+  async execute({ name, snapshot, caller }: CreateSnapshotCommand) {
+    let release: (() => void) | undefined;
+    try {
+      return await this.change.run(name, caller, {
+        check: async (container) => {
+          container.ensureNewSnapshot(snapshot, this.config.CONTAINER_MAX_SNAPSHOTS);
+          release = await this.quotas.reserveSnapshot(container);
+        },
+        work: () => this.worker.request('createSnapshot', { name, snapshot }),
+        record: (container, { createdAt }) => container.snapshotCreated(snapshot, createdAt),
+      });
+    } finally {
+      release?.();
+    }
   }
 }

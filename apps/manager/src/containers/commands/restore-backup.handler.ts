@@ -15,7 +15,7 @@ export class RestoreBackupHandler implements ICommandHandler<RestoreBackupComman
   async execute({ selector, newName, caller }: RestoreBackupCommand) {
     const { container, backup } = await this.lookup.find(selector, caller);
     const { name } = container;
-    const { id, owner, ownerId, spec } = backup;
+    const { id, key, owner, ownerId, spec } = backup;
     const request = {
       name: newName,
       owner,
@@ -24,7 +24,7 @@ export class RestoreBackupHandler implements ICommandHandler<RestoreBackupComman
       restoredFrom: { name, backup: backup.backup, id },
     };
     return this.creation.create(request, caller.actor, (sshPort, onProgress) =>
-      this.worker.request('restoreBackup', { name, backup: id, newName, sshPort }, onProgress),
+      this.worker.request('restoreBackup', { name, backup: key, newName, sshPort }, onProgress),
     );
   }
 }

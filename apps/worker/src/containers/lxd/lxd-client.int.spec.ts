@@ -145,6 +145,15 @@ describe('LxdClient against LXD', () => {
       assert.ok(bytes > 10_000_000, `backup of ${bytes} bytes is too small`);
       assert.equal(progress, bytes);
       assert.equal((await fs.stat(file)).size, bytes);
+      // A watcher that refuses stops the export there, and no partial file is left.
+      const cut = path.join(tmp, 'cut.tar');
+      await assert.rejects(
+        lxd.backups.exportToFile(name, 'b0', cut, (written) => {
+          if (written > 1024 * 1024) throw new Error('past the quota');
+        }),
+        /past the quota/,
+      );
+      await assert.rejects(fs.stat(cut), { code: 'ENOENT' });
       await lxd.backups.delete(name, 'b0');
       assert.deepEqual(await lxd.backups.list(name), []);
 

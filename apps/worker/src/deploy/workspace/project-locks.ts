@@ -1,4 +1,4 @@
-import { KeyedLock } from './keyed-lock';
+import { KeyedLock } from '@testausdeploy/service';
 
 /**
  * One thing at a time per compose project on this Worker: a deployment (fetch, checkout, check, up, prune) and a
