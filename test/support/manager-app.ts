@@ -46,6 +46,12 @@ export class ManagerApp {
     return this.app.get<T>(token as never);
   }
 
+  /** Stops the app as a killed process would leave things: its database as it is, for a next run to find. */
+  async stopKeepingDatabase(): Promise<void> {
+    await this.app.close();
+    await rm(this.stateDir, { recursive: true, force: true });
+  }
+
   async stop(): Promise<void> {
     await this.app.get<Connection>(DATABASE).dropDatabase();
     await this.app.close();

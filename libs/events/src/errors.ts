@@ -12,10 +12,20 @@ export class ConcurrencyError extends Error {
   }
 }
 
-/** Other writers kept the log busy (or a stalled batch blocked it) for longer than the wait allowed. */
+/**
+ * Other writers kept the log busy for longer than the wait allowed, or one left an append unfinished at its end
+ * (`blocked`: which writers, and when they wrote last) that only they, or their next run, may remove.
+ */
 export class WriterBusyError extends Error {
-  constructor(waitedMs: number) {
-    super(`the event log stayed busy for ${waitedMs} ms; nothing was recorded, try again`);
+  constructor(waitedMs: number, blocked?: { writers: string[]; since: Date }) {
+    super(
+      `the event log stayed busy for ${waitedMs} ms` +
+        (blocked
+          ? `: an append by writer ${blocked.writers.join(', ')}, written at ${blocked.since.toISOString()}, ` +
+            'is unfinished at its end, and only that writer or its next start may remove it'
+          : '') +
+        '; nothing was recorded, try again',
+    );
   }
 }
 

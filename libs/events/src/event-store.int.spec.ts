@@ -190,6 +190,25 @@ describe('EventStore on the real database', () => {
     assert.equal((await store.verify()).ok, true);
   });
 
+  it('writes no gap after a database that lost its last writes: the end it remembered is read again', async () => {
+    // The database restarted without its last two appends (a server that had not synced them); this process
+    // still remembers the end it committed, and the versions of the stream.
+    await store.append('lost', 0, [{ type: 'Kept', data: {} }], cause);
+    const kept = await store.headPosition();
+    await store.append('lost', 1, [{ type: 'Lost', data: { n: 1 } }], cause);
+    await store.append('lost', 2, [{ type: 'Lost', data: { n: 2 } }], cause);
+    await db.collection('events').deleteMany({ position: { $gt: kept } });
+
+    await assert.rejects(
+      store.append('lost', 3, [{ type: 'After', data: {} }], cause),
+      /stream lost is at version 1, not 3/,
+    );
+    const { events } = await store.append('lost', 1, [{ type: 'After', data: {} }], cause);
+    assert.equal(events[0].position, kept + 1);
+    const verified = await store.verify();
+    assert.equal(verified.ok, true, JSON.stringify(verified.firstBreak));
+  });
+
   it('verifies the hash chain and reports the first broken link after tampering', async () => {
     assert.deepEqual((await store.verify()).firstBreak, null);
     const target = (await store.readStream('s-1'))[1];

@@ -29,7 +29,10 @@ export class EventStore {
   private readonly writer: LogWriter;
   private readonly appended = new EventEmitter();
 
-  constructor(db: Db, options: EventStoreOptions) {
+  constructor(
+    db: Db,
+    private readonly options: EventStoreOptions,
+  ) {
     this.events = db.collection<StoredEvent>('events');
     this.upcasters = new Upcasters(options.upcasters);
     this.appended.setMaxListeners(0);
@@ -47,6 +50,8 @@ export class EventStore {
       // append with a command id carries the key. (Servers like mongo-java-server use only unique indexes.)
       { key: { commandKey: 1 }, name: 'command_key', unique: true, sparse: true },
     ]);
+    // A previous run killed mid-append left it unfinished: out at once, not after a wait.
+    if (this.options.recover) await this.writer.recover();
   }
 
   /**

@@ -22,8 +22,8 @@ describe('event log under interleaved writers', () => {
   before(async () => {
     client = await MongoClient.connect(testDatabaseUrl('interleaving'));
     db = client.db();
-    first = new EventStore(db, { source: 'first' });
-    second = new EventStore(db, { source: 'second', abandonedAfterMs: 1000 });
+    first = new EventStore(db, { source: 'first', writer: 'first-writer' });
+    second = new EventStore(db, { source: 'second', writer: 'second-writer', waitMs: 1000 });
     await first.init();
     await second.init();
   });
@@ -33,8 +33,11 @@ describe('event log under interleaved writers', () => {
     await client.close();
   });
 
-  /** Documents of a three-event append by a writer that is still inserting, chained to the committed end. */
-  async function appendInProgress(): Promise<StoredEvent[]> {
+  /**
+   * Documents of a three-event append by `writer`, still inserting, chained to the committed end, written at
+   * `time` by its clock.
+   */
+  async function appendInProgress(writer = 'stalled', time = new Date()): Promise<StoredEvent[]> {
     const head = await first.headPosition();
     const [end] = await first.readAll(head - 1, 1);
     const batch = { first: head + 1, last: head + 3 };
@@ -48,15 +51,21 @@ describe('event log under interleaved writers', () => {
         type: 'Stalled',
         schemaVersion: 1,
         data: { version },
-        metadata: { ...cause, commandId: null, source: 'stalled', time: new Date() },
+        metadata: { ...cause, commandId: null, source: 'stalled', time },
       };
       previous = eventHash(unhashed, previous);
-      return { ...unhashed, hash: previous };
+      return { ...unhashed, hash: previous, writer };
     });
   }
 
   /** `count` one-event appends written as one insert after `position`, continuing the hash `after`. */
-  function chain(position: number, after: string, streamId: string, count: number): StoredEvent[] {
+  function chain(
+    position: number,
+    after: string,
+    streamId: string,
+    count: number,
+    writer?: string,
+  ): StoredEvent[] {
     let previous = after;
     return Array.from({ length: count }, (_, index) => {
       const unhashed = {
@@ -72,7 +81,7 @@ describe('event log under interleaved writers', () => {
       const hash = eventHash(unhashed, previous);
       const link = index === 0 ? { after: previous } : {};
       previous = hash;
-      return { ...unhashed, hash, write: position + 1, ...link };
+      return { ...unhashed, hash, write: position + 1, ...link, ...(writer && { writer }) };
     });
   }
 
@@ -94,29 +103,51 @@ describe('event log under interleaved writers', () => {
     assert.equal((await first.verify()).ok, true);
   });
 
-  it('waits behind an unfinished append, and removes it once its writer is clearly dead', async () => {
+  it("never removes another writer's unfinished append, however old its clock says it is: a stalled writer finishes and loses nothing", async () => {
     const head = await first.headPosition();
-    const dead = await appendInProgress();
-    await db.collection('events').insertMany(dead.slice(0, 2).map((event) => ({ ...event })));
+    // Ten minutes old by its writer's clock: stalled that long, or a clock that far behind.
+    const stalled = await appendInProgress('stalled', new Date(Date.now() - 600_000));
+    await db.collection('events').insertMany(stalled.slice(0, 2).map((event) => ({ ...event })));
 
-    const started = Date.now();
+    await assert.rejects(
+      second.append('b', 0, [{ type: 'Two', data: {} }], cause),
+      /stayed busy for 1000 ms: an append by writer stalled, written at .*, is unfinished at its end, and only that writer or its next start may remove it/,
+    );
+    assert.equal(await db.collection('events').countDocuments({ position: { $gt: head } }), 2);
+
+    // The stalled writer wakes and finishes its append: it is whole, and the next append goes after it.
+    await db.collection('events').insertOne({ ...stalled[2] });
     const { events } = await second.append('b', 0, [{ type: 'Two', data: {} }], cause);
-    assert.ok(Date.now() - started >= 900, 'the writer did not wait for the unfinished append');
-    assert.equal(events[0].position, head + 1);
+    assert.equal(events[0].position, head + 4);
     assert.deepEqual(
-      (await first.readAll(head, 10)).map((event) => [event.position, event.type]),
-      [[head + 1, 'Two']],
+      (await first.readAll(head, 10)).map((event) => event.type),
+      ['Stalled', 'Stalled', 'Stalled', 'Two'],
     );
     assert.equal((await first.verify()).ok, true);
   });
 
-  it('shows readers nothing of an insert that continues one that failed, and removes it once it is stale', async () => {
+  it('removes what a killed writer left unfinished when it starts again, before its first append', async () => {
+    const head = await first.headPosition();
+    const torn = await appendInProgress('killed');
+    await db.collection('events').insertMany(torn.slice(0, 2).map((event) => ({ ...event })));
+    // Another writer does not touch it...
+    await assert.rejects(second.append('c', 0, [{ type: 'Three', data: {} }], cause), /writer killed/);
+    // ...its next run does, as it starts.
+    const restarted = new EventStore(db, { source: 'first', writer: 'killed-again', recover: 'killed' });
+    await restarted.init();
+    assert.equal(await db.collection('events').countDocuments({ position: { $gt: head } }), 0);
+    const { events } = await restarted.append('c', 0, [{ type: 'Three', data: {} }], cause);
+    assert.equal(events[0].position, head + 1);
+    assert.equal((await first.verify()).ok, true);
+  });
+
+  it('shows readers nothing of an insert that continues one that failed, and its writer takes it out', async () => {
     const head = await first.headPosition();
     const end = (await first.readAll(head - 1, 1))[0];
     // The winner of a race for head + 1, and an insert another writer sent behind its own try at head + 1,
     // which lost: contiguous, but chained to a hash that was never committed.
     const [winner] = chain(head, end.hash, 'winner', 1);
-    const orphan = chain(head + 1, 'e'.repeat(64), 'orphan', 2);
+    const orphan = chain(head + 1, 'e'.repeat(64), 'orphan', 2, 'first-writer');
     await db.collection('events').insertMany([winner, ...orphan].map((event) => ({ ...event })));
 
     assert.deepEqual(
@@ -130,10 +161,12 @@ describe('event log under interleaved writers', () => {
     assert.equal(await first.headPosition(), head + 1);
     assert.equal((await first.verify()).ok, true);
 
-    // A writer waits behind it like behind an unfinished append, then takes it out.
-    const started = Date.now();
-    const { events } = await second.append('after-orphan', 0, [{ type: 'Three', data: {} }], cause);
-    assert.ok(Date.now() - started >= 900, 'the writer built on an insert whose link is broken');
+    // Another writer waits behind it like behind an unfinished append; its own writer takes it out.
+    await assert.rejects(
+      second.append('after-orphan', 0, [{ type: 'Three', data: {} }], cause),
+      /writer first-writer/,
+    );
+    const { events } = await first.append('after-orphan', 0, [{ type: 'Three', data: {} }], cause);
     assert.equal(events[0].position, head + 2);
     assert.deepEqual(await first.readStream('orphan'), []);
     assert.equal((await first.verify()).ok, true);

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Collection, MongoBulkWriteError } from 'mongodb';
 import { canonicalCopy, canonicalJson } from './canonical-json';
 import { ConcurrencyError, WriterBusyError } from './errors';
 import { appendedEventHash } from './event-hash';
-import { CommittedEnd, linked, readTail } from './log-tail';
+import { CommittedEnd, hashAt, linked, readTail } from './log-tail';
 import { AppendMetadata, EventMetadata, NewEvent, StoredEvent } from './stored-event';
 import { StreamLookups } from './stream-lookups';
 import { Upcasters } from './upcasters';
@@ -14,8 +15,13 @@ export interface LogWriterOptions {
   maxBatch?: number;
   /** How long an append may wait for other writers before giving up. */
   waitMs?: number;
-  /** An unfinished append older than this is a dead writer's, and is removed so the log can go on. */
-  abandonedAfterMs?: number;
+  /** Who this writer is, on every event it writes (random unless given): only it may remove what it left torn. */
+  writer?: string;
+  /**
+   * A writer known to be dead: this process's previous run. What it left unfinished at the end of the log is
+   * removed at start-up (`recover`), since it can never be finished, nor has anyone been told it was recorded.
+   */
+  recover?: string;
 }
 
 export interface AppendResult {
@@ -47,6 +53,12 @@ interface Group {
   undecided: PendingAppend[];
   /** How many of its documents went in. */
   inserted: Promise<number>;
+  /**
+   * For a group planned from the end this process remembers: whether that end is still in the log, looked up
+   * while the insert runs. A database that lost its last writes (restored, or restarted without them) has
+   * not, and an insert after it would leave a gap.
+   */
+  endStillThere?: Promise<boolean>;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -71,6 +83,7 @@ export class LogWriter {
   private readonly lookups: StreamLookups;
   /** Called when an append is queued, for a flush waiting to send a group behind the one in flight. */
   private arrived: (() => void) | null = null;
+  readonly writer: string;
 
   constructor(
     private readonly events: Collection<StoredEvent>,
@@ -80,6 +93,13 @@ export class LogWriter {
     private readonly announce: (events: StoredEvent[]) => void,
   ) {
     this.lookups = new StreamLookups(events, upcasters);
+    this.writer = options.writer ?? randomBytes(6).toString('hex');
+  }
+
+  /** Removes the dead previous run's unfinished append at the end of the log, if it left one. */
+  async recover(): Promise<void> {
+    const tail = await readTail(this.events);
+    if (tail.state === 'writing') await this.removeIfOurs(tail.end);
   }
 
   append(
@@ -129,7 +149,7 @@ export class LogWriter {
    * before is in flight. Whatever this quick way cannot settle goes through commitBatch, with nothing in flight.
    */
   private async commitPipelined(batch: PendingAppend[], known: NonNullable<LogWriter['known']>) {
-    let group: Group | null = await this.plan(batch, known.end, known.versions, false);
+    let group: Group | null = await this.plan(batch, known.end, known.versions, false, true);
     while (group) {
       const next = await this.follow(group);
       let left: PendingAppend[];
@@ -195,17 +215,18 @@ export class LogWriter {
   private async commitBatch(batch: PendingAppend[], thorough: boolean): Promise<void> {
     const deadline = Date.now() + (this.options.waitMs ?? 10_000);
     let pending = batch;
+    let waitingFor: { writers: string[]; since: Date } | undefined;
     // The first try trusts the unique indexes to catch what it does not look up; anything it could not
     // settle is decided again with every look-up (see plan).
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       const known = this.known;
       const tail = known ? { state: 'committed' as const, end: known.end } : await readTail(this.events);
       if (tail.state === 'writing') {
-        if (Date.now() - tail.since.getTime() > (this.options.abandonedAfterMs ?? 60_000)) {
-          // Its writer died mid-insert: nobody has seen these events, and they can never be completed.
-          await this.events.deleteMany({ position: { $gt: tail.end.position } });
-          continue;
-        }
+        // Ours (an insert of this process that failed, none being in flight now) can never be finished: out it
+        // goes. Another writer's is waited for, however old it looks: it may be stalled, not dead.
+        const writers = await this.removeIfOurs(tail.end);
+        if (!writers) continue;
+        waitingFor = { writers, since: tail.since };
       } else {
         const versions = known?.end.position === tail.end.position ? known.versions : new Map();
         pending = await this.settle(await this.plan(pending, tail.end, versions, thorough)).catch((error) => {
@@ -218,9 +239,24 @@ export class LogWriter {
           continue;
         }
       }
-      if (Date.now() > deadline) throw new WriterBusyError(this.options.waitMs ?? 10_000);
+      if (Date.now() > deadline) throw new WriterBusyError(this.options.waitMs ?? 10_000, waitingFor);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
+  }
+
+  /**
+   * Removes everything after the committed end if this writer or its dead predecessor wrote all of it: appends
+   * nobody was told are recorded. Anyone else's is left alone, so no acknowledged event is ever removed, whatever
+   * the clocks say. Returns null once removed, or the writers of what was left.
+   */
+  private async removeIfOurs(end: CommittedEnd): Promise<string[] | null> {
+    const ours = [this.writer, this.options.recover].filter((writer): writer is string => !!writer);
+    const after = { position: { $gt: end.position } };
+    const left = await this.events.find(after, { projection: { _id: 0, writer: 1 } }).toArray();
+    const writers = [...new Set(left.map(({ writer }) => writer ?? '(unnamed)'))];
+    if (left.length === 0 || !writers.every((writer) => ours.includes(writer))) return writers;
+    await this.events.deleteMany({ ...after, writer: { $in: ours } });
+    return null;
   }
 
   /**
@@ -236,6 +272,7 @@ export class LogWriter {
     from: CommittedEnd,
     known: Map<string, number>,
     thorough: boolean,
+    remembered = false,
   ): Promise<Group> {
     const [versions, earlier] = await Promise.all([
       this.lookups.versions(batch, known, thorough),
@@ -276,13 +313,25 @@ export class LogWriter {
     const inserted = all.length > 0 ? this.insert(all) : Promise.resolve(0);
     // Awaited by settle or withdraw; until then a failure must not count as unhandled.
     inserted.catch(() => undefined);
-    return { batch, from, versions, written, all, settled, undecided, inserted };
+    const endStillThere = remembered
+      ? hashAt(this.events, from.position).then((hash) => hash === from.hash)
+      : undefined;
+    endStillThere?.catch(() => undefined);
+    return { batch, from, versions, written, all, settled, undecided, inserted, endStillThere };
   }
 
   /** Settles what the group's insert decided; returns the appends still to be decided. */
   private async settle(group: Group): Promise<PendingAppend[]> {
     const { batch, from, written, all } = group;
     const inserted = await group.inserted;
+    if (group.endStillThere && !(await group.endStillThere)) {
+      // What went in continues nothing: out it goes (nobody was told of it, no reader takes it), and the
+      // appends are decided again from the log's end as it is now.
+      const first = all[0]?.position ?? 0;
+      if (inserted > 0) await this.events.deleteMany({ position: { $gte: first, $lt: first + inserted } });
+      this.known = null;
+      return batch;
+    }
     if (
       all.length === 0 &&
       this.known &&
@@ -350,6 +399,7 @@ export class LogWriter {
           metadata,
           hash,
           write,
+          writer: this.writer,
         };
         if (position === write) stored.after = hash;
         if (index === 0 && commandId) stored.commandKey = commandId;

@@ -40,6 +40,11 @@ export interface StoredEvent<T extends string = string, D = unknown> {
    * take the insert (see docs/events.md).
    */
   after?: string;
+  /**
+   * Who wrote it (LogWriterOptions.writer): what a writer left unfinished is removed by it, or after its death by
+   * its next run, never by another writer. Absent on events written before writers were named.
+   */
+  writer?: string;
 }
 
 export interface NewEvent {

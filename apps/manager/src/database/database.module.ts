@@ -4,6 +4,7 @@ import mongoose, { Connection } from 'mongoose';
 import { domainUpcasters } from '@testausdeploy/domain';
 import { EventStore } from '@testausdeploy/events';
 import { ManagerConfig } from '../config/manager-config';
+import { claimWriterIdentity } from './event-writer-identity';
 
 /** Token for the Manager's one MongoDB connection. */
 export const DATABASE = Symbol('DATABASE');
@@ -20,9 +21,15 @@ export const DATABASE = Symbol('DATABASE');
     { provide: Db, inject: [DATABASE], useFactory: (connection: Connection) => connection.db },
     {
       provide: EventStore,
-      inject: [Db],
-      useFactory: async (db: Db) => {
-        const store = new EventStore(db, { source: 'manager', upcasters: domainUpcasters });
+      inject: [Db, ManagerConfig],
+      useFactory: async (db: Db, config: ManagerConfig) => {
+        const { writer, previous } = await claimWriterIdentity(config.MANAGER_STATE_DIR);
+        const store = new EventStore(db, {
+          source: 'manager',
+          upcasters: domainUpcasters,
+          writer,
+          recover: previous,
+        });
         await store.init();
         return store;
       },

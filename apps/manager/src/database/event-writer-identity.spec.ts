@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { claimWriterIdentity } from './event-writer-identity';
+
+describe('claimWriterIdentity', () => {
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'writer-'));
+  });
+
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('gives each run a new writer id and tells it the previous run’s', async () => {
+    const state = join(dir, 'runs');
+    const first = await claimWriterIdentity(state);
+    assert.equal(first.previous, undefined);
+    const second = await claimWriterIdentity(state);
+    assert.equal(second.previous, first.writer);
+    assert.notEqual(second.writer, first.writer);
+  });
+
+  it('refuses while another Manager runs from the directory, and goes on once it is gone', async () => {
+    const state = join(dir, 'taken');
+    await claimWriterIdentity(state);
+    const other = spawn('sleep', ['30']);
+    await once(other, 'spawn');
+    await writeFile(join(state, 'event-writer.json'), JSON.stringify({ writer: 'other', pid: other.pid }));
+    await assert.rejects(
+      claimWriterIdentity(state),
+      new RegExp(`another Manager \\(pid ${other.pid}\\) writes the event log from ${state}; stop it first`),
+    );
+    other.kill('SIGKILL');
+    await once(other, 'exit');
+    assert.equal((await claimWriterIdentity(state)).previous, 'other');
+  });
+});
