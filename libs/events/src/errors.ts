@@ -21,8 +21,9 @@ export class WriterBusyError extends Error {
     super(
       `the event log stayed busy for ${waitedMs} ms` +
         (blocked
-          ? `: an append by writer ${blocked.writers.join(', ')}, written at ${blocked.since.toISOString()}, ` +
-            'is unfinished at its end, and only that writer or its next start may remove it'
+          ? `: an append by writer ${blocked.writers.join(', ')} (written at ${blocked.since.toISOString()} ` +
+            'by its clock) is unfinished at its end, still being written or left by a writer that stopped; ' +
+            'only that writer, or its next start, removes it'
           : '') +
         '; nothing was recorded, try again',
     );

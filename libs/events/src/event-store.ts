@@ -8,6 +8,7 @@ import { AppendMetadata, NewEvent, StoredEvent } from './stored-event';
 import { Upcaster, Upcasters } from './upcasters';
 
 export type { AppendResult } from './log-writer';
+export { UNNAMED_WRITER } from './log-writer';
 
 export interface EventStoreOptions extends LogWriterOptions {
   upcasters?: Upcaster[];
@@ -51,7 +52,7 @@ export class EventStore {
       { key: { commandKey: 1 }, name: 'command_key', unique: true, sparse: true },
     ]);
     // A previous run killed mid-append left it unfinished: out at once, not after a wait.
-    if (this.options.recover) await this.writer.recover();
+    if (this.options.recover?.length) await this.writer.recover();
   }
 
   /**

@@ -4,7 +4,7 @@ import { Db, MongoClient } from 'mongodb';
 import { testDatabaseUrl } from '../../../test/support/database';
 import { eventHash } from './event-hash';
 import { ConcurrencyError } from './errors';
-import { EventStore } from './event-store';
+import { EventStore, UNNAMED_WRITER } from './event-store';
 import { StoredEvent } from './stored-event';
 
 const cause = { actor: 'tester', correlationId: 'c', causationId: null };
@@ -111,7 +111,7 @@ describe('event log under interleaved writers', () => {
 
     await assert.rejects(
       second.append('b', 0, [{ type: 'Two', data: {} }], cause),
-      /stayed busy for 1000 ms: an append by writer stalled, written at .*, is unfinished at its end, and only that writer or its next start may remove it/,
+      /stayed busy for 1000 ms: an append by writer stalled \(written at .* by its clock\) is unfinished at its end, still being written or left by a writer that stopped; only that writer, or its next start, removes it/,
     );
     assert.equal(await db.collection('events').countDocuments({ position: { $gt: head } }), 2);
 
@@ -133,10 +133,22 @@ describe('event log under interleaved writers', () => {
     // Another writer does not touch it...
     await assert.rejects(second.append('c', 0, [{ type: 'Three', data: {} }], cause), /writer killed/);
     // ...its next run does, as it starts.
-    const restarted = new EventStore(db, { source: 'first', writer: 'killed-again', recover: 'killed' });
+    const restarted = new EventStore(db, { source: 'first', writer: 'killed-again', recover: ['killed'] });
     await restarted.init();
     assert.equal(await db.collection('events').countDocuments({ position: { $gt: head } }), 0);
     const { events } = await restarted.append('c', 0, [{ type: 'Three', data: {} }], cause);
+    assert.equal(events[0].position, head + 1);
+    assert.equal((await first.verify()).ok, true);
+  });
+
+  it('removes an unfinished append from before writers were named only for a run told to recover those', async () => {
+    const head = await first.headPosition();
+    const unnamed = (await appendInProgress()).map(({ writer: _, ...event }) => event);
+    await db.collection('events').insertMany(unnamed.slice(0, 2));
+    await assert.rejects(second.append('d', 0, [{ type: 'Four', data: {} }], cause), /writer \(unnamed\)/);
+    const upgraded = new EventStore(db, { source: 'first', writer: 'upgraded', recover: [UNNAMED_WRITER] });
+    await upgraded.init();
+    const { events } = await upgraded.append('d', 0, [{ type: 'Four', data: {} }], cause);
     assert.equal(events[0].position, head + 1);
     assert.equal((await first.verify()).ok, true);
   });

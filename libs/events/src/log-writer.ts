@@ -18,11 +18,15 @@ export interface LogWriterOptions {
   /** Who this writer is, on every event it writes (random unless given): only it may remove what it left torn. */
   writer?: string;
   /**
-   * A writer known to be dead: this process's previous run. What it left unfinished at the end of the log is
-   * removed at start-up (`recover`), since it can never be finished, nor has anyone been told it was recorded.
+   * Writers known to be dead: this process's previous runs (UNNAMED_WRITER for one from before writers were
+   * named). What they left unfinished at the end of the log is removed at start-up (`recover`), since it can
+   * never be finished, nor has anyone been told it was recorded.
    */
-  recover?: string;
+  recover?: string[];
 }
+
+/** The writer of events written before writers were named. */
+export const UNNAMED_WRITER = '(unnamed)';
 
 export interface AppendResult {
   events: StoredEvent[];
@@ -176,6 +180,9 @@ export class LogWriter {
    */
   private async follow(group: Group): Promise<Group | null> {
     if (group.all.length === 0 || group.undecided.length > 0) return null;
+    // Nothing goes behind a group whose remembered end may be gone: another process could take the follower
+    // for committed and build on it before the group is taken back out.
+    if (group.endStillThere && !(await group.endStillThere.catch(() => false))) return null;
     if (this.queue.length === 0) {
       const arrival = new Promise<boolean>((resolve) => (this.arrived = () => resolve(true)));
       const inFlight = await Promise.race([
@@ -221,6 +228,7 @@ export class LogWriter {
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       const known = this.known;
       const tail = known ? { state: 'committed' as const, end: known.end } : await readTail(this.events);
+      waitingFor = undefined;
       if (tail.state === 'writing') {
         // Ours (an insert of this process that failed, none being in flight now) can never be finished: out it
         // goes. Another writer's is waited for, however old it looks: it may be stalled, not dead.
@@ -250,12 +258,13 @@ export class LogWriter {
    * the clocks say. Returns null once removed, or the writers of what was left.
    */
   private async removeIfOurs(end: CommittedEnd): Promise<string[] | null> {
-    const ours = [this.writer, this.options.recover].filter((writer): writer is string => !!writer);
-    const after = { position: { $gt: end.position } };
-    const left = await this.events.find(after, { projection: { _id: 0, writer: 1 } }).toArray();
-    const writers = [...new Set(left.map(({ writer }) => writer ?? '(unnamed)'))];
+    const ours = [this.writer, ...(this.options.recover ?? [])];
+    const left = await this.events
+      .find({ position: { $gt: end.position } }, { projection: { _id: 0, position: 1, writer: 1 } })
+      .toArray();
+    const writers = [...new Set(left.map(({ writer }) => writer ?? UNNAMED_WRITER))];
     if (left.length === 0 || !writers.every((writer) => ours.includes(writer))) return writers;
-    await this.events.deleteMany({ ...after, writer: { $in: ours } });
+    await this.events.deleteMany({ position: { $in: left.map(({ position }) => position) } });
     return null;
   }
 

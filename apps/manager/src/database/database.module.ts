@@ -23,14 +23,15 @@ export const DATABASE = Symbol('DATABASE');
       provide: EventStore,
       inject: [Db, ManagerConfig],
       useFactory: async (db: Db, config: ManagerConfig) => {
-        const { writer, previous } = await claimWriterIdentity(config.MANAGER_STATE_DIR);
+        const identity = await claimWriterIdentity(config.MANAGER_STATE_DIR);
         const store = new EventStore(db, {
           source: 'manager',
           upcasters: domainUpcasters,
-          writer,
-          recover: previous,
+          writer: identity.writer,
+          recover: identity.recover,
         });
         await store.init();
+        await identity.recovered();
         return store;
       },
     },

@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { UNNAMED_WRITER } from '@testausdeploy/events';
 import { claimWriterIdentity } from './event-writer-identity';
 
 describe('claimWriterIdentity', () => {
@@ -16,13 +17,20 @@ describe('claimWriterIdentity', () => {
 
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('gives each run a new writer id and tells it the previous run’s', async () => {
+  it('gives each run a new writer id and the earlier runs’ to recover, until it has started', async () => {
     const state = join(dir, 'runs');
+    // No file yet: if anything ran here, it was a Manager from before writers were named.
     const first = await claimWriterIdentity(state);
-    assert.equal(first.previous, undefined);
+    assert.deepEqual(first.recover, [UNNAMED_WRITER]);
+    await first.recovered();
     const second = await claimWriterIdentity(state);
-    assert.equal(second.previous, first.writer);
+    assert.deepEqual(second.recover, [first.writer]);
     assert.notEqual(second.writer, first.writer);
+    // The second run failed before its store started: the third looks for both.
+    const third = await claimWriterIdentity(state);
+    assert.deepEqual(third.recover, [second.writer, first.writer]);
+    await third.recovered();
+    assert.deepEqual((await claimWriterIdentity(state)).recover, [third.writer]);
   });
 
   it('refuses while another Manager runs from the directory, and goes on once it is gone', async () => {
@@ -37,6 +45,6 @@ describe('claimWriterIdentity', () => {
     );
     other.kill('SIGKILL');
     await once(other, 'exit');
-    assert.equal((await claimWriterIdentity(state)).previous, 'other');
+    assert.deepEqual((await claimWriterIdentity(state)).recover, ['other']);
   });
 });
