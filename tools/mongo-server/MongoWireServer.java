@@ -3,14 +3,72 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.h2.mvstore.MVStore;
 
 /**
  * A MongoDB wire-protocol server on 127.0.0.1 for tests (memory backend) and the quick start (H2 backend, one
  * file). Usage: java -cp 'lib/*:classes' MongoWireServer --backend=memory|h2 --port=N [--file=PATH]
  */
 public class MongoWireServer {
+    /** Commands that change data: with the H2 backend, answered only once what they wrote is on disk. */
+    private static final Set<String> WRITES = Set.of(
+        "insert", "update", "delete", "findAndModify", "findandmodify", "create", "createIndexes",
+        "dropIndexes", "drop", "dropDatabase", "renameCollection");
+
+    /**
+     * H2 commits its file about once a second by itself, from a thread of its own, in the middle of whatever is
+     * being written: a kill -9 lost up to a second of acknowledged writes, and could leave a document without
+     * its unique index entries. Here the file is committed only between write commands, and every write
+     * command is committed and synced before its answer. Writes done while a sync runs share the next one
+     * (group commit): each counts itself once done, and a sync covers every write counted before it started.
+     */
+    static class DurableH2Backend extends H2Backend {
+        private final ReentrantReadWriteLock writing = new ReentrantReadWriteLock();
+        private final Object syncing = new Object();
+        private final AtomicLong writes = new AtomicLong();
+        private long synced = 0;
+
+        DurableH2Backend(String file) {
+            super(new MVStore.Builder().fileName(file).autoCommitDisabled().open());
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String database, String command, Document query) {
+            if (!WRITES.contains(command)) return super.handleCommand(channel, database, command, query);
+            writing.readLock().lock();
+            try {
+                return super.handleCommand(channel, database, command, query);
+            } finally {
+                writing.readLock().unlock();
+                // Also after a refusal: an ordered insert stopped by a duplicate key keeps what it wrote before.
+                sync();
+            }
+        }
+
+        private void sync() {
+            long mine = writes.incrementAndGet();
+            synchronized (syncing) {
+                if (synced >= mine) return;
+                writing.writeLock().lock();
+                try {
+                    long upTo = writes.get();
+                    getMvStore().commit();
+                    getMvStore().sync();
+                    synced = upTo;
+                } finally {
+                    writing.writeLock().unlock();
+                }
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String backendName = "memory";
         String file = null;
@@ -28,7 +86,7 @@ public class MongoWireServer {
                 break;
             case "h2":
                 if (file == null) throw new IllegalArgumentException("--file=PATH is required with --backend=h2");
-                backend = new H2Backend(file);
+                backend = new DurableH2Backend(file);
                 break;
             default:
                 throw new IllegalArgumentException("--backend must be memory or h2");

@@ -13,6 +13,7 @@ import { EventsModule } from './events/events.module';
 import { MembersModule } from './members/members.module';
 import { FirewallModule } from './firewall/firewall.module';
 import { HealthController } from './health/health.controller';
+import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { NodesModule } from './nodes/nodes.module';
 import { OpenApiController } from './openapi/openapi.controller';
@@ -48,6 +49,7 @@ export class ManagerModule {
         { provide: ManagerConfig, useValue: config },
         { provide: APP_GUARD, useClass: BearerTokenGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
       ],
       exports: [ManagerConfig],
     };
