@@ -85,6 +85,37 @@ export async function rawScan(db: Db): Promise<{ ms: number; events: number }> {
   return { ms, events: result };
 }
 
+/**
+ * The physical limit of a rebuild: what it must do at the least, without projection logic. One sorted scan of
+ * the log and, at the same time (a rebuild reads ahead while it writes), unordered bulk inserts of as many
+ * documents as the rebuilt read models hold, copies of them, in the runner's batches, into a fresh collection.
+ */
+export async function physicalLimit(
+  db: Db,
+  readModels: string[],
+  batch: number,
+): Promise<{ ms: number; events: number; documents: number }> {
+  const output = (await Promise.all(readModels.map((name) => db.collection(name).find().toArray()))).flat();
+  const copies = output.map(({ _id, ...rest }) => rest);
+  const scratch = db.collection('physical_limit');
+  const { ms, result } = await timed(async () => {
+    const [scan] = await Promise.all([
+      rawScan(db),
+      (async () => {
+        for (let from = 0; from < copies.length; from += batch) {
+          await scratch.insertMany(
+            copies.slice(from, from + batch).map((copy) => ({ ...copy })),
+            { ordered: false },
+          );
+        }
+      })(),
+    ]);
+    return scan.events;
+  });
+  await scratch.drop();
+  return { ms, events: result, documents: copies.length };
+}
+
 export interface Rebuilt {
   name: string;
   ms: number;
