@@ -19,7 +19,7 @@ export const TEST_TOKEN = 'test-admin-token-0123456789abcdef0123';
 export class ManagerApp {
   private constructor(
     readonly app: INestApplication,
-    private readonly stateDir: string,
+    readonly stateDir: string,
   ) {}
 
   static async start(purpose: string, env: Record<string, string> = {}): Promise<ManagerApp> {

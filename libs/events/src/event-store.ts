@@ -2,12 +2,13 @@ import { EventEmitter } from 'node:events';
 import { Collection, Db } from 'mongodb';
 import { eventHash, GENESIS_HASH } from './event-hash';
 import { ensureIndexes } from './indexes';
-import { completePrefix, hashAt, linked, readTail, startsInsert } from './log-tail';
+import { CommittedEnd, completePrefix, hashAt, linked, readTail, startsInsert } from './log-tail';
 import { AppendResult, LogWriter, LogWriterOptions } from './log-writer';
 import { AppendMetadata, NewEvent, StoredEvent } from './stored-event';
 import { Upcaster, Upcasters } from './upcasters';
 
 export type { AppendResult } from './log-writer';
+export type { CommittedEnd } from './log-tail';
 export { UNNAMED_WRITER } from './log-writer';
 
 export interface EventStoreOptions extends LogWriterOptions {
@@ -17,6 +18,13 @@ export interface EventStoreOptions extends LogWriterOptions {
 export interface ChainBreak {
   position: number;
   reason: string;
+}
+
+export interface ChainCheck {
+  ok: boolean;
+  checked: number;
+  head: number;
+  firstBreak: ChainBreak | null;
 }
 
 /**
@@ -71,7 +79,17 @@ export class EventStore {
 
   /** The last committed position. */
   async headPosition(): Promise<number> {
-    return (await readTail(this.events)).end.position;
+    return (await this.head()).position;
+  }
+
+  /** The last committed event's position and hash: what a signed anchor of the log records. */
+  async head(): Promise<CommittedEnd> {
+    return (await readTail(this.events)).end;
+  }
+
+  /** The hash of the event at `position` (the genesis hash at 0), if there is one. */
+  hashAt(position: number): Promise<string | undefined> {
+    return hashAt(this.events, position);
   }
 
   async readStream(streamId: string, options: { backwards?: boolean; fromVersion?: number } = {}) {
@@ -171,16 +189,20 @@ export class EventStore {
     return () => this.appended.off('appended', listener);
   }
 
-  /** Walks the whole log, recomputing the hash chain; reports the first broken link, if any. */
-  async verify(): Promise<{ ok: boolean; checked: number; head: number; firstBreak: ChainBreak | null }> {
+  /**
+   * Walks the whole log, recomputing the hash chain; reports the first broken link, if any. With `anchor` (a
+   * head recorded outside the database), the log must also reach it and hold its hash there: a chain rewritten and
+   * rehashed from any earlier event on differs from it.
+   */
+  async verify(anchor?: CommittedEnd): Promise<ChainCheck> {
     const head = await this.headPosition();
     let previous = GENESIS_HASH;
     let expected = 1;
-    const broken = (reason: string) => ({
+    const broken = (reason: string, position = expected) => ({
       ok: false,
       checked: expected - 1,
       head,
-      firstBreak: { position: expected, reason },
+      firstBreak: { position, reason },
     });
     const events = this.events
       .find({ position: { $lte: head } }, { projection: { _id: 0 } })
@@ -190,11 +212,20 @@ export class EventStore {
         return broken(`expected position ${expected}, found ${event.position}: an event is missing`);
       if (eventHash(event, previous) !== event.hash)
         return broken('content or link does not match the recorded hash');
+      if (anchor?.position === event.position && anchor.hash !== event.hash)
+        return broken(
+          'the log does not match its signed head here: it was rewritten at or before this position',
+        );
       previous = event.hash;
       expected++;
     }
     if (expected - 1 !== head)
       return broken(`the log ends at ${expected - 1} but was committed up to ${head}`);
+    if (anchor && anchor.position > head)
+      return broken(
+        `the log ends at ${head}, before its signed head at ${anchor.position}: events were removed`,
+        anchor.position,
+      );
     return { ok: true, checked: head, head, firstBreak: null };
   }
 

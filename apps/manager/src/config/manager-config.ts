@@ -48,6 +48,11 @@ export const managerConfigSchema = z.object({
   CONTAINER_IMAGE: z.string().min(1).default('testausdeploy/bookworm'),
   /** How often scheduled snapshots and backups are looked at; 0 turns the schedules off. */
   SCHEDULE_TICK_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * How often the event log's head is signed (into MANAGER_STATE_DIR, outside the database) while it moves; a
+   * rewrite of the log after the last signed head is what `GET /audit/verify` cannot see.
+   */
+  AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -169,8 +169,12 @@ export function openApiDocument(version: string) {
       },
       '/audit/verify': {
         get: {
-          summary: "Recompute the event log's hash chain",
-          responses: { 200: json('`{ ok, checked, head, firstBreak: { position, reason } | null }`') },
+          summary: "Recompute the event log's hash chain and check it against the Manager's signed head",
+          responses: {
+            200: json(
+              '`{ ok, checked, head, firstBreak: { position, reason } | null, signedHead: { position, signedAt } | null }`',
+            ),
+          },
         },
       },
       '/stats': {

@@ -1,12 +1,13 @@
 import { Query } from '@nestjs/cqrs';
-import { ChainBreak } from '@testausdeploy/events';
+import { ChainCheck } from '@testausdeploy/events';
 
-export interface ChainReport {
-  ok: boolean;
-  checked: number;
-  head: number;
-  firstBreak: ChainBreak | null;
+export interface ChainReport extends ChainCheck {
+  /** The newest head signed outside the database that the log was checked against (null: none yet). */
+  signedHead: { position: number; signedAt: string } | null;
 }
 
-/** Recomputes the event log's hash chain: the one query that reads the log itself, since it checks the log. */
+/**
+ * Recomputes the event log's hash chain and checks it against the newest signed head: the one query that reads
+ * the log itself, since it checks the log.
+ */
 export class VerifyAuditQuery extends Query<ChainReport> {}
