@@ -197,7 +197,7 @@ mongo_ping() {
 build_mongo_server() {
   local src="$TD_MONGO_SERVER_SRC" logfile="$TD_LOG_DIR/mongo-server-build.log" stamp
   [[ -f "$src/pom.xml" && -f "$src/MongoWireServer.java" ]] || die "$src has no pom.xml and MongoWireServer.java"
-  stamp="$(cat "$src/pom.xml" "$src/MongoWireServer.java" | sha256sum | cut -c1-16)"
+  stamp="$(cat "$src/pom.xml" "$src"/*.java | sha256sum | cut -c1-16)"
   [[ -f "$TD_MONGO_SERVER_DIR/$stamp.built" ]] && return 0
   command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch mongo-java-server (ensure_packages maven)"
   command -v javac >/dev/null || die "a JDK (javac) is needed to build the database server (ensure_packages openjdk-17-jdk-headless)"
@@ -207,7 +207,7 @@ build_mongo_server() {
   run_logged "fetching mongo-java-server with Maven" "$logfile" mvn -B -Dstyle.color=never -f "$src/pom.xml" \
     dependency:copy-dependencies -DoutputDirectory="$TD_MONGO_SERVER_DIR/lib"
   run_logged "compiling MongoWireServer.java" "$logfile" \
-    javac -d "$TD_MONGO_SERVER_DIR/classes" -cp "$TD_MONGO_SERVER_DIR/lib/*" "$src/MongoWireServer.java"
+    javac -d "$TD_MONGO_SERVER_DIR/classes" -cp "$TD_MONGO_SERVER_DIR/lib/*" "$src"/*.java
   touch "$TD_MONGO_SERVER_DIR/$stamp.built"
 }
 

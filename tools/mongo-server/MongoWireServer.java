@@ -5,6 +5,8 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +16,9 @@ import org.h2.mvstore.MVStore;
 
 /**
  * A MongoDB wire-protocol server on 127.0.0.1 for tests (memory backend) and the quick start (H2 backend, one
- * file). Usage: java -cp 'lib/*:classes' MongoWireServer --backend=memory|h2 --port=N [--file=PATH]
+ * file), optionally asking for a user and password (ScramAuthentication). Usage:
+ *   java -cp 'lib/*:classes' MongoWireServer --backend=memory|h2 --port=N [--file=PATH]
+ *     [--user=NAME --password-file=PATH]
  */
 public class MongoWireServer {
     /** Commands that change data: with the H2 backend, answered only once what they wrote is on disk. */
@@ -72,11 +76,15 @@ public class MongoWireServer {
     public static void main(String[] args) throws Exception {
         String backendName = "memory";
         String file = null;
+        String user = null;
+        String passwordFile = null;
         int port = 27017;
         for (String arg : args) {
             if (arg.startsWith("--backend=")) backendName = arg.substring(10);
             else if (arg.startsWith("--port=")) port = Integer.parseInt(arg.substring(7));
             else if (arg.startsWith("--file=")) file = arg.substring(7);
+            else if (arg.startsWith("--user=")) user = arg.substring(7);
+            else if (arg.startsWith("--password-file=")) passwordFile = arg.substring(16);
             else throw new IllegalArgumentException("unknown argument " + arg);
         }
         final MongoBackend backend;
@@ -97,7 +105,11 @@ public class MongoWireServer {
             public List<Integer> getVersionArray() { return List.of(5, 0, 0); }
             public int getWireVersion() { return 13; }
         });
-        final MongoServer server = new MongoServer(backend);
+        if ((user == null) != (passwordFile == null)) {
+            throw new IllegalArgumentException("--user and --password-file go together");
+        }
+        final MongoServer server = new MongoServer(user == null ? backend
+            : ScramAuthentication.wrap(backend, user, Files.readString(Path.of(passwordFile)).strip()));
         server.bind("127.0.0.1", port);
         final CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM: close the backend cleanly (H2 commits and closes its file).
@@ -105,7 +117,8 @@ public class MongoWireServer {
             server.shutdown();
             stopped.countDown();
         }));
-        System.out.printf("listening on 127.0.0.1:%d (%s backend)%n", port, backendName);
+        System.out.printf("listening on 127.0.0.1:%d (%s backend%s)%n", port, backendName,
+            user == null ? "" : ", user " + user);
         System.out.flush();
         stopped.await();
     }

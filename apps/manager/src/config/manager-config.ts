@@ -5,6 +5,10 @@ export const managerConfigSchema = z.object({
   MANAGER_HOST: env.host('127.0.0.1'),
   MANAGER_PORT: env.port(3000),
   MONGO_URL: z.string().startsWith('mongodb').default('mongodb://127.0.0.1:27017/testausdeploy'),
+  /** The database user the Manager authenticates as (SCRAM-SHA-256), with MONGO_PASSWORD_FILE. */
+  MONGO_USER: z.string().min(1).optional(),
+  /** A file holding that user's password (a Docker secret), read at start: kept out of the environment. */
+  MONGO_PASSWORD_FILE: z.string().min(1).optional(),
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)'),
   ALLOWED_ORGS: env.list('testausserveri'),
   MANAGER_STATE_DIR: z.string().default('/var/lib/testausdeploy/manager'),

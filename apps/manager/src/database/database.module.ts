@@ -4,6 +4,7 @@ import mongoose, { Connection } from 'mongoose';
 import { domainUpcasters } from '@testausdeploy/domain';
 import { EventStore } from '@testausdeploy/events';
 import { ManagerConfig } from '../config/manager-config';
+import { databaseCredentials } from './database-credentials';
 import { claimWriterIdentity } from './event-writer-identity';
 
 /** Token for the Manager's one MongoDB connection. */
@@ -16,7 +17,12 @@ export const DATABASE = Symbol('DATABASE');
       provide: DATABASE,
       inject: [ManagerConfig],
       useFactory: async (config: ManagerConfig) =>
-        mongoose.createConnection(config.MONGO_URL, { serverSelectionTimeoutMS: 10_000 }).asPromise(),
+        mongoose
+          .createConnection(config.MONGO_URL, {
+            serverSelectionTimeoutMS: 10_000,
+            ...(await databaseCredentials(config)),
+          })
+          .asPromise(),
     },
     { provide: Db, inject: [DATABASE], useFactory: (connection: Connection) => connection.db },
     {
