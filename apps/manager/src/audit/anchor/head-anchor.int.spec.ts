@@ -21,8 +21,7 @@ async function rewriteAndRehash(store: EventStore, position: number, actor: stri
   for (const event of events) {
     const changed: StoredEvent =
       event.position === position ? { ...event, metadata: { ...event.metadata, actor } } : event;
-    const { hash: _old, ...content } = changed;
-    const hash = eventHash(content, previous);
+    const hash = eventHash(changed, previous);
     const after = changed.write === changed.position ? { after: previous } : {};
     await store.events.updateOne(
       { position: event.position },
