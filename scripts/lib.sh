@@ -305,6 +305,24 @@ ensure_compose_v2() {
   rm -rf "$build"
 }
 
+# ensure_schemathesis: schemathesis (the OpenAPI fuzzer, from PyPI) in a virtualenv of its own under
+# $TD_SCHEMATHESIS_DIR, for the test that fuzzes the Manager's API against its own document; sets TD_SCHEMATHESIS to
+# its command.
+TD_SCHEMATHESIS_VERSION=4.32.5
+TD_SCHEMATHESIS_DIR="${TD_SCHEMATHESIS_DIR:-/opt/testausdeploy/schemathesis}"
+ensure_schemathesis() {
+  local dir="$TD_SCHEMATHESIS_DIR/$TD_SCHEMATHESIS_VERSION" logfile="$TD_LOG_DIR/schemathesis-install.log"
+  TD_SCHEMATHESIS="$dir/bin/st"
+  [[ -f "$dir/installed" ]] && return 0
+  ensure_dirs
+  log "installing schemathesis $TD_SCHEMATHESIS_VERSION into $dir (log $logfile)"
+  rm -rf "$dir"
+  run_logged "making the virtualenv for schemathesis" "$logfile" /usr/bin/python3 -m venv "$dir"
+  run_logged "installing schemathesis $TD_SCHEMATHESIS_VERSION" "$logfile" \
+    "$dir/bin/pip" install --disable-pip-version-check -q "schemathesis==$TD_SCHEMATHESIS_VERSION"
+  touch "$dir/installed"
+}
+
 # LXD runs the members' system containers. The socket is LXD's default, as is the Worker's LXD_SOCKET setting.
 # On a machine with systemd, Debian's lxd.socket starts the daemon on the first request (lxd_answers).
 # The names can be overridden from the environment: the provisioning test sets up a bridge, pool and profile of its

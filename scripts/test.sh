@@ -9,7 +9,7 @@ cd "$TD_REPO_ROOT"
 # nftables is installed for the suites that need it; LXD runs the member containers' integration tests;
 # the deploy key tests start their own sshd.
 ensure_packages docker.io docker-compose bubblewrap lxd lxd-client dnsmasq-base btrfs-progs mmdebstrap nftables busybox-static iproute2 maven \
-  openjdk-17-jdk-headless git openssl ca-certificates openssh-server
+  openjdk-17-jdk-headless git openssl ca-certificates openssh-server python3-venv
 ensure_node_modules
 ensure_dockerd
 ensure_mongo_server 27117 memory
@@ -17,10 +17,13 @@ ensure_base_image
 ensure_lxd
 ensure_lxd_image
 ensure_compose_v2
+ensure_schemathesis
 
-# Tests pick their own database names on this server; the deploy policy's run under compose v2 too.
+# Tests pick their own database names on this server; the deploy policy's run under compose v2 too; the API is
+# fuzzed with schemathesis.
 export TEST_MONGO_URL=mongodb://127.0.0.1:27117
 export TEST_COMPOSE_V2="$TD_COMPOSE_V2"
+export TEST_SCHEMATHESIS="$TD_SCHEMATHESIS"
 
 log "npm run lint"
 npm run lint

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { loggingModule } from '@testausdeploy/service';
@@ -16,13 +16,14 @@ import { HealthController } from './health/health.controller';
 import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { NodesModule } from './nodes/nodes.module';
+import { MethodNotAllowedMiddleware } from './openapi/method-not-allowed.middleware';
 import { OpenApiController } from './openapi/openapi.controller';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PollingModule } from './polling/polling.module';
 import { StatsModule } from './stats/stats.module';
 
 @Module({})
-export class ManagerModule {
+export class ManagerModule implements NestModule {
   /** The whole Manager for a given configuration; tests build it the same way `main.ts` does. */
   static forRoot(config: ManagerConfig): DynamicModule {
     return {
@@ -53,5 +54,9 @@ export class ManagerModule {
       ],
       exports: [ManagerConfig],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(MethodNotAllowedMiddleware).forRoutes('*');
   }
 }

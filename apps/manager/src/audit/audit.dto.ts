@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInteger } from '../http/query-integer';
 import { asOfParameter } from '../http/as-of';
 
 export const auditFilters = z
@@ -13,8 +14,8 @@ export const auditFilters = z
     asOf: asOfParameter.optional(),
     order: z.enum(['newest', 'oldest']).default('newest'),
     /** The `next` of the previous page. */
-    cursor: z.coerce.number().int().min(0).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: queryInteger(0, Number.MAX_SAFE_INTEGER).optional(),
+    limit: queryInteger(1, 500).default(100),
   })
   .strict();
 export type AuditFilters = z.infer<typeof auditFilters>;

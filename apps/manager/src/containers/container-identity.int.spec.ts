@@ -37,7 +37,7 @@ describe('Manager REST: a container name and a member name are not identities (r
       .post('/containers')
       .set(alice)
       .send({ name: 'box', limits, sshKeys: [KEY] })
-      .expect(503);
+      .expect(409);
     const store = manager.get(EventStore);
     const cause = { actor: 'member:alice', correlationId: 'c', causationId: null };
     const at = '2026-12-01T00:00:00.000Z';
@@ -118,7 +118,7 @@ describe('Manager REST: a container name and a member name are not identities (r
       .post('/containers')
       .set(bob)
       .send({ name: 'box', limits, sshKeys: [KEY] })
-      .expect(503);
+      .expect(409);
     assert.deepEqual((await manager.http().get('/containers/box/backups').set(bob).expect(200)).body, []);
     const restore = await manager
       .http()
@@ -152,7 +152,7 @@ describe('Manager REST: a container name and a member name are not identities (r
       .post(`/backups/${backupId}/restore`)
       .set(alice)
       .send({ newName: 'alice-copy' });
-    assert.equal(restore.status, 503, 'let through to the Worker');
+    assert.equal(restore.status, 409, 'let through to the Worker');
     const copy = (await manager.http().get('/containers/alice-copy').set(alice).expect(200)).body;
     assert.deepEqual(
       [copy.owner, copy.restoredFrom],
@@ -184,12 +184,12 @@ describe('Manager REST: a container name and a member name are not identities (r
       .post('/containers')
       .set(alice)
       .send({ name: 'own-user', limits, sshKeys: [KEY], user: 'alice' })
-      .expect(503);
+      .expect(409);
     await manager
       .http()
       .post('/containers')
       .set(auth)
       .send({ name: 'admin-user', limits, sshKeys: [KEY], user: 'carol', owner: 'alice' })
-      .expect(503);
+      .expect(409);
   });
 });

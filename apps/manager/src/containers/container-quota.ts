@@ -1,7 +1,7 @@
-import { ContainerSpec, InvalidInput } from '@testausdeploy/domain';
+import { ContainerSpec, Forbidden } from '@testausdeploy/domain';
 import { ManagerConfig } from '../config/manager-config';
 
-/** Refuses limits over what one container may have, naming each one that is over. */
+/** Refuses limits over what one container may have (403, a quota), naming each one that is over. */
 export function checkQuota(limits: ContainerSpec['limits'], config: ManagerConfig): void {
   const over = [
     limits.cpus > config.CONTAINER_MAX_CPUS && `cpus ${limits.cpus} > ${config.CONTAINER_MAX_CPUS}`,
@@ -10,5 +10,5 @@ export function checkQuota(limits: ContainerSpec['limits'], config: ManagerConfi
     limits.diskGiB > config.CONTAINER_MAX_DISK_GIB &&
       `diskGiB ${limits.diskGiB} > ${config.CONTAINER_MAX_DISK_GIB}`,
   ].filter(Boolean);
-  if (over.length > 0) throw new InvalidInput(`over the quota for one container: ${over.join(', ')}`);
+  if (over.length > 0) throw new Forbidden(`over the quota for one container: ${over.join(', ')}`);
 }

@@ -30,7 +30,7 @@ describe('Manager REST: quotas on what a member can make (real database)', () =>
       .post('/containers')
       .set(who)
       .send({ name, limits, sshKeys: [KEY] })
-      .expect(503);
+      .expect(409);
     const events = [
       { type: 'ContainerActed', data: { name, action: 'start' } },
       ...Array.from({ length: snapshots }, (_, n) => ({
@@ -99,7 +99,7 @@ describe('Manager REST: quotas on what a member can make (real database)', () =>
     await refused(backup(alice, 'box-b'), /member "alice" has 3 backups, the most allowed \(3\)/);
     await refused(backup(carol, 'box-c'), /member "carol" has used all 10 MiB of their backup quota/);
     // A deleted container's backups still count: deleting it frees nothing.
-    await manager.http().delete('/containers/box-c').set(carol).send({ confirm: 'box-c' }).expect(503);
+    await manager.http().delete('/containers/box-c').set(carol).send({ confirm: 'box-c' }).expect(409);
   });
 
   it('refuses a schedule that would keep more than a container may have', async () => {
@@ -108,7 +108,7 @@ describe('Manager REST: quotas on what a member can make (real database)', () =>
       .put('/containers/box-b/schedule')
       .set(alice)
       .send({ snapshots: { everyHours: 24, keep: 3 } });
-    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.equal(res.status, 403, JSON.stringify(res.body));
     assert.match(res.body.message, /snapshots.keep 3 is more than the 2 snapshots a container may have/);
   });
 
@@ -121,8 +121,8 @@ describe('Manager REST: quotas on what a member can make (real database)', () =>
     assert.deepEqual((await manager.http().get('/quota').set(alice).expect(200)).body, expected);
     assert.deepEqual((await manager.http().get('/quota?member=alice').set(auth).expect(200)).body, expected);
     const admin = await manager.http().get('/quota').set(auth);
-    assert.equal(admin.status, 400);
-    assert.match(admin.body.message, /name the member: \?member=<name>/);
+    assert.equal(admin.status, 404);
+    assert.match(admin.body.message, /the admin token is no member's: name one, \?member=<name>/);
     const other = await manager.http().get('/quota?member=alice').set(carol);
     assert.equal(other.status, 404);
     assert.equal(other.body.message, 'member "alice" does not exist');

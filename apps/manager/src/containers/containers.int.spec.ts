@@ -32,7 +32,7 @@ describe('Manager REST: members’ containers, the checks before the Worker (rea
     const create = (body: object, who = alice) => manager.http().post('/containers').set(who).send(body);
     const cases: [object, number, RegExp][] = [
       [{ name: 'Alice_Box', limits, sshKeys: [KEY] }, 400, /name: must be 3-42 of a-z/],
-      [{ name: 'box', limits: { ...limits, memoryMiB: 4096 }, sshKeys: [KEY] }, 400, /memoryMiB 4096 > 1024/],
+      [{ name: 'box', limits: { ...limits, memoryMiB: 4096 }, sshKeys: [KEY] }, 403, /memoryMiB 4096 > 1024/],
       [{ name: 'box', limits: { ...limits, cpus: 0 }, sshKeys: [KEY] }, 400, /limits.cpus/],
       [{ name: 'box', limits, sshKeys: [] }, 400, /sshKeys/],
       [{ name: 'box', limits, sshKeys: [KEY], user: 'root' }, 400, /must not be root/],
@@ -46,8 +46,8 @@ describe('Manager REST: members’ containers, the checks before the Worker (rea
       assert.match(JSON.stringify(res.body.message), reason);
     }
     const admin = await create({ name: 'box', limits, sshKeys: [KEY] }, auth);
-    assert.equal(admin.status, 400);
-    assert.match(admin.body.message, /name the member it is for/);
+    assert.equal(admin.status, 403);
+    assert.match(admin.body.message, /the admin token owns no containers: name the member it is for/);
     const nobody = await create({ name: 'box', limits, sshKeys: [KEY], owner: 'nobody' }, auth);
     assert.equal(nobody.status, 404);
     assert.equal((await manager.http().get('/containers').set(alice).expect(200)).body.length, 0);
@@ -59,7 +59,7 @@ describe('Manager REST: members’ containers, the checks before the Worker (rea
       .post('/containers')
       .set(alice)
       .send({ name: 'alice-box', limits, sshKeys: [KEY] });
-    assert.equal(res.status, 503, JSON.stringify(res.body));
+    assert.equal(res.status, 409, JSON.stringify(res.body));
     assert.match(res.body.message, /no Worker is enrolled/);
     const [view] = (await manager.http().get('/containers').set(alice).expect(200)).body;
     assert.equal(view.status, 'failed');

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { InvalidInput, NotFound } from '@testausdeploy/domain';
+import { NotFound } from '@testausdeploy/domain';
 import { Caller, CurrentCaller } from '../auth/caller';
 import { ForMembers } from '../auth/for-members.decorator';
 import { MemberDirectory } from '../members/member-directory';
@@ -17,7 +17,8 @@ export class QuotaController {
   @Get()
   async get(@CurrentCaller() caller: Caller, @Query('member') name?: string): Promise<MemberUsage> {
     if (!name || name === caller.member) {
-      if (!caller.memberId) throw new InvalidInput('name the member: ?member=<name>');
+      // The answer for a quota that does not exist (the request itself is well formed).
+      if (!caller.memberId) throw new NotFound("the admin token is no member's: name one, ?member=<name>");
       return this.quotas.usage(caller.memberId);
     }
     const member = caller.role === 'admin' ? await this.members.find(name) : null;

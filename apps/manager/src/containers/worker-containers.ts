@@ -17,7 +17,8 @@ const AS_DOMAIN_ERROR: Partial<Record<string, new (message: string) => Error>> =
 
 /**
  * The Worker's container commands, with its refusals turned into the API's errors in one place: a bad key or
- * unknown image is the caller's 400, a missing snapshot a 404, anything else (not connected, LXD failing) a 503.
+ * unknown image is the caller's 400, a missing snapshot a 404, no Worker enrolled a 409 (until an admin enrols
+ * one), anything else (not connected, LXD failing) a 503.
  */
 @Injectable()
 export class WorkerContainers {
@@ -28,8 +29,9 @@ export class WorkerContainers {
     data: IcpData<C>,
     onProgress?: (line: string) => void,
   ): Promise<IcpResult<C>> {
+    const worker = this.nodes.worker();
     try {
-      return await this.nodes.worker().request(command, data, { timeoutMs: TIMEOUT_MS, onProgress });
+      return await worker.request(command, data, { timeoutMs: TIMEOUT_MS, onProgress });
     } catch (error) {
       const Mapped = error instanceof IcpError ? AS_DOMAIN_ERROR[error.code] : undefined;
       if (Mapped) throw new Mapped((error as Error).message);

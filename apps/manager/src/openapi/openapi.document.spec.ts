@@ -32,11 +32,17 @@ describe('OpenAPI document', () => {
     assert.equal(body.additionalProperties, false);
   });
 
-  it('documents the node enrolment body from the schema that validates it', () => {
+  it('documents the node enrolment body from the schema that validates it: a Worker names its Guardian', () => {
     const body = document.paths['/nodes'].post.requestBody.content['application/json'].schema as {
-      required: string[];
+      oneOf: { required: string[]; properties: { kind: { const: string } } }[];
     };
-    assert.deepEqual(body.required, ['name', 'kind', 'url', 'fingerprint']);
+    const required = Object.fromEntries(
+      body.oneOf.map((variant) => [variant.properties.kind.const, [...variant.required].sort()]),
+    );
+    assert.deepEqual(required, {
+      worker: ['fingerprint', 'guardian', 'kind', 'name', 'url'],
+      guardian: ['fingerprint', 'kind', 'name', 'url'],
+    });
     assert.ok(document.paths['/organisations/{org}'].delete);
   });
 

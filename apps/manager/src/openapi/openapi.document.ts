@@ -1,6 +1,7 @@
 import { auditFilters } from '../audit/audit.dto';
 import { containerLogsQuery } from '../deployments/dto/container-logs.dto';
 import {
+  idempotencyKey,
   listDeploymentsQuery,
   removeDeploymentQuery,
   requestDeploymentBody,
@@ -9,7 +10,7 @@ import { enrolNodeBody, rotateNodeKeyBody } from '../nodes/dto/node.dto';
 import { allowOrganisationBody } from '../organisations/dto/allow-organisation.dto';
 import { containerPaths } from './containers.paths';
 import { memberPaths } from './members.paths';
-import { json, pathParameter, problem, queryParameters, schema } from './openapi-helpers';
+import { json, pathParameter, problem, queryParameters, schema, withCommonAnswers } from './openapi-helpers';
 
 /** A lifecycle action on a deployment's project: same parameters and answers for each. */
 function lifecycle(summary: string) {
@@ -36,7 +37,7 @@ export function openApiDocument(version: string) {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     },
     security: [{ bearer: [] }],
-    paths: {
+    paths: withCommonAnswers({
       '/health': {
         get: { summary: 'Liveness and ICP session state', security: [], responses: { 200: json('ok') } },
       },
@@ -50,7 +51,7 @@ export function openApiDocument(version: string) {
               required: false,
               description:
                 'Repeating a request with the same key answers with the deployment the first one created',
-              schema: { type: 'string', maxLength: 200 },
+              schema: schema(idempotencyKey.unwrap()),
             },
           ],
           requestBody: {
@@ -147,7 +148,20 @@ export function openApiDocument(version: string) {
           parameters: [
             { name: 'X-Hub-Signature-256', in: 'header', required: true, schema: { type: 'string' } },
             { name: 'X-GitHub-Event', in: 'header', required: true, schema: { type: 'string' } },
+            {
+              name: 'X-GitHub-Delivery',
+              in: 'header',
+              required: true,
+              description: "the delivery's id: a delivery seen before is answered without acting on it again",
+              schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' },
+            },
           ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: { type: 'object', description: "GitHub's event payload" } },
+            },
+          },
           responses: {
             202: json('`{ deployments }`: the deployments it requested'),
             400: problem,
@@ -283,6 +297,6 @@ export function openApiDocument(version: string) {
           },
         },
       },
-    },
+    }),
   };
 }

@@ -74,7 +74,8 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
 
   /** Refuses anyone but the owner and admins, as if the container did not exist. */
   ensureAllowed(who: ContainerActor): void {
-    if (!who.admin && who.memberId !== this.existing().ownerId) throw this.missing();
+    const { ownerId } = this.existing(); // also for an admin: a container that never was is not there
+    if (!who.admin && who.memberId !== ownerId) throw this.missing();
   }
 
   /** Refuses changes to a container that is being created, failed or deleted. */

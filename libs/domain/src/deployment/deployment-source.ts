@@ -8,6 +8,14 @@ export interface DeploymentSourceProps {
   composePath: string;
 }
 
+/**
+ * The compose-path rule as one pattern, for the API's schema: relative, no `..` segment, no NUL, at most 4096
+ * characters; source-patterns.spec.ts holds it equal to checkComposePath.
+ */
+// No flags: a JSON Schema pattern has none, so `[\s\S]` stands for any character, newlines included.
+// eslint-disable-next-line no-control-regex -- NUL is what it refuses
+export const COMPOSE_PATH = /^(?![/\\])(?!(?:[\s\S]*[/\\])?\.\.(?:[/\\]|$))[^\x00]{1,4096}$/;
+
 /** What to deploy: a branch of an organisation's repository and the compose file inside it. */
 export class DeploymentSource {
   private constructor(readonly props: Readonly<DeploymentSourceProps>) {}
@@ -26,7 +34,7 @@ export class DeploymentSource {
    * The lexical part of the compose-path rule; the Worker repeats the check against the real clone, where
    * symlinks can be resolved.
    */
-  private static checkComposePath(path: string): void {
+  static checkComposePath(path: string): void {
     if (path.length === 0 || path.length > 4096 || path.includes('\0')) {
       throw new InvalidInput('composePath must be a non-empty relative path');
     }

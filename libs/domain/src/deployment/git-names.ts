@@ -3,8 +3,16 @@
  * outside them cannot exist there, and refusing it early keeps odd names out of URLs and filesystem paths.
  * Each function returns the problem, or undefined when the name is fine.
  */
-const ORG_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const REPO_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+export const ORG_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+/** Not `.` or `..`, and not ending in `.git` (in any case): JSON Schema patterns take no flags. */
+export const REPO_NAME = /^(?!\.{1,2}$)(?!.*\.[Gg][Ii][Tt]$)[A-Za-z0-9._-]{1,100}$/;
+/**
+ * `git check-ref-format --branch` as one pattern, for the API's schema: what branchNameProblem accepts (it says
+ * which rule a name breaks); source-patterns.spec.ts holds the two equal.
+ */
+export const BRANCH_NAME =
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+  /^(?!-)(?!(?:HEAD|@)$)(?!.*\.\.)(?!.*@\{)(?!\/)(?!.*\/\/)(?!.*[/.]$)(?!(?:.*\/)?\.)(?!.*\.lock(?:\/|$))[^\x00-\x20\x7f~^:?*[\\]{1,255}$/;
 
 export function orgNameProblem(org: string): string | undefined {
   if (ORG_NAME.test(org)) return undefined;
@@ -12,8 +20,7 @@ export function orgNameProblem(org: string): string | undefined {
 }
 
 export function repoNameProblem(repo: string): string | undefined {
-  if (REPO_NAME.test(repo) && repo !== '.' && repo !== '..' && !repo.toLowerCase().endsWith('.git'))
-    return undefined;
+  if (REPO_NAME.test(repo)) return undefined;
   return `"${repo}" is not a valid GitHub repository name (letters, digits, ".", "_" and "-", at most 100, without ".git")`;
 }
 

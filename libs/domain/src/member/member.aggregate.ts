@@ -2,11 +2,12 @@ import { AggregateRoot } from '../aggregate-root';
 import { Conflict, InvalidInput, NotFound } from '../errors';
 import { MemberEvent, MemberRole } from './member.events';
 
-const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+/** A member's name: 2-32 of a-z, 0-9 and single hyphens, starting with a letter (also their unix user). */
+export const MEMBER_NAME = /^(?!.*--)[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 
 /** Why `name` cannot be a member's name, or null if it can. */
 export function memberNameProblem(name: string): string | null {
-  return NAME.test(name) && !name.includes('--')
+  return MEMBER_NAME.test(name)
     ? null
     : `member name "${name}" must be 2-32 characters of a-z, 0-9 and single hyphens, starting with a letter`;
 }

@@ -13,11 +13,27 @@ export interface NodeEnrolmentProps {
   guardian: string | null;
 }
 
-const NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const NODE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const FINGERPRINT = /^[0-9a-f]{64}$/;
+/** What normaliseFingerprint takes: 64 hex digits, in either case, with any colons between them. */
+export const FINGERPRINT_INPUT = /^(?::*[0-9A-Fa-f]){64}:*$/;
+
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+const GROUP = '[0-9A-Fa-f]{1,4}';
+/**
+ * The addresses the API's schema describes: `wss://` and a host name (its last label starting with a letter, so
+ * it is no IPv4 address; no IDNA `xn--` labels), a dotted IPv4 address or a bracketed IPv6 one, and a port.
+ * A subset of what checkUrl accepts, so a request the schema allows is never refused here.
+ */
+export const NODE_URL = new RegExp(
+  `^wss://(?:(?:(?![Xx][Nn]--)[A-Za-z0-9-]{1,63}\\.)*(?![Xx][Nn]--)[A-Za-z][A-Za-z0-9-]{0,62}|(?:${OCTET}\\.){3}${OCTET}|` +
+    `\\[(?:(?:${GROUP}:){7}${GROUP}|::(?:${GROUP}(?::${GROUP}){0,6})?|(?:${GROUP}:){1,7}:|` +
+    `(?:${GROUP}:){1,3}(?::${GROUP}){1,3})\\])` +
+    '(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?/?$',
+);
 
 export function nodeNameProblem(name: string): string | undefined {
-  if (NAME.test(name)) return undefined;
+  if (NODE_NAME.test(name)) return undefined;
   return `"${name}" is not a valid node name (lower-case letters, digits and "-", at most 63, not starting or ending with "-")`;
 }
 

@@ -28,6 +28,12 @@ export interface RunnerOptions {
   cacheLimit?: number;
 }
 
+/**
+ * How long a read model's old collection stays after a rebuild swapped a fresh one in: a query that took the old
+ * one just before the swap still reads it whole, instead of finding it dropped under it (an empty answer).
+ */
+const RETIRED_FOR_MS = 60_000;
+
 export interface RebuildResult {
   name: string;
   collection: string;
@@ -46,6 +52,7 @@ export class ProjectionRunner {
   private readonly followers = new Map<string, Follower>();
   private readonly waiters = new Set<() => void>();
   private readonly rebuilding = new Set<string>();
+  private readonly retired = new Map<Collection<View>, NodeJS.Timeout>();
   private unsubscribe: (() => void) | null = null;
   private readonly options: Required<RunnerOptions>;
 
@@ -88,6 +95,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     await Promise.all([...this.followers.values()].map((follower) => follower.stop()));
+    await Promise.all([...this.retired.keys()].map((collection) => this.drop(collection)));
   }
 
   /** The collection queries of `name` read from right now. */
@@ -191,7 +199,14 @@ export class ProjectionRunner {
     follower.buffer = this.buffer(follower.buffer.projection, target, false);
     follower.position = position;
     follower.start();
-    await old.drop().catch(() => undefined);
+    this.retired.set(old, setTimeout(() => void this.drop(old), RETIRED_FOR_MS).unref());
+  }
+
+  /** Drops a collection a swap retired, at the end of its grace or when the runner stops. */
+  private async drop(collection: Collection<View>): Promise<void> {
+    clearTimeout(this.retired.get(collection));
+    this.retired.delete(collection);
+    await collection.drop().catch(() => undefined);
   }
 
   /**

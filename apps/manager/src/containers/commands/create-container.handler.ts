@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Forbidden, InvalidInput } from '@testausdeploy/domain';
+import { Forbidden } from '@testausdeploy/domain';
 import { ManagerConfig } from '../../config/manager-config';
 import { ContainerCreation } from '../container-creation';
 import { WorkerContainers } from '../worker-containers';
@@ -17,7 +17,11 @@ export class CreateContainerHandler implements ICommandHandler<CreateContainerCo
   async execute({ body, caller }: CreateContainerCommand) {
     const admin = caller.role === 'admin';
     const owner = body.owner ?? caller.member;
-    if (!owner) throw new InvalidInput('name the member it is for: { "owner": "<member>" }');
+    if (!owner) {
+      throw new Forbidden(
+        'the admin token owns no containers: name the member it is for, { "owner": "<member>" }',
+      );
+    }
     if (!admin && owner !== caller.member)
       throw new Forbidden('a member can create only their own containers');
     if (body.nesting && !admin) throw new Forbidden('only an admin can allow nesting');

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { InvalidInput } from '@testausdeploy/domain';
+import { Forbidden } from '@testausdeploy/domain';
 import { ManagerConfig } from '../../config/manager-config';
 import { ContainerChange } from '../container-change';
 import { SetContainerScheduleCommand } from './set-container-schedule.command';
@@ -23,7 +23,7 @@ export class SetContainerScheduleHandler implements ICommandHandler<SetContainer
     for (const kind of ['snapshots', 'backups'] as const) {
       const keep = schedule[kind]?.keep ?? 0;
       if (keep > most[kind]) {
-        throw new InvalidInput(
+        throw new Forbidden(
           `${kind}.keep ${keep} is more than the ${most[kind]} ${kind} a container may have`,
         );
       }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { containerLimits, containerName, sshKeys, unixUser } from '@testausdeploy/icp';
+import { memberName } from '../../members/dto/member.dto';
 
 /** Body of `POST /containers`; the Worker checks the keys and the image, the Manager the quotas and ownership. */
 export const createContainerBody = z
@@ -11,7 +12,7 @@ export const createContainerBody = z
     /** The unix user inside: the owner's member name; only an admin may choose another. */
     user: unixUser.optional(),
     /** Whose container it is: admins name the member, a member's own is theirs. */
-    owner: z.string().min(1).max(64).optional(),
+    owner: memberName.optional(),
     /** Containers inside the container: only an admin may allow it. */
     nesting: z.boolean().default(false),
   })

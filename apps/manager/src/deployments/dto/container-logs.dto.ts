@@ -1,11 +1,12 @@
 import { MAX_LOG_TAIL } from '@testausdeploy/icp';
 import { z } from 'zod';
+import { queryInteger } from '../../http/query-integer';
 
 /** Query of `GET /deployments/:id/containers/logs`. */
 export const containerLogsQuery = z
   .object({
     service: z.string().min(1).max(100).optional(),
-    tail: z.coerce.number().int().min(0).max(MAX_LOG_TAIL).default(200),
+    tail: queryInteger(0, MAX_LOG_TAIL).default(200),
     follow: z
       .enum(['true', 'false'])
       .default('false')

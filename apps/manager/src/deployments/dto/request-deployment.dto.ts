@@ -1,20 +1,41 @@
 import { z } from 'zod';
+import { BRANCH_NAME, COMPOSE_PATH, ORG_NAME, REPO_NAME } from '@testausdeploy/domain';
+import { queryInteger } from '../../http/query-integer';
 import { asOfParameter } from '../../http/as-of';
 
-/** Body of `POST /deployments`; field rules beyond shape live in the domain's DeploymentSource. */
+/** A GitHub organisation's name, by GitHub's rules. */
+export const githubOrg = z
+  .string()
+  .regex(
+    ORG_NAME,
+    'must be a GitHub organisation name: letters, digits and "-", at most 39, not starting with "-"',
+  );
+
+/** Body of `POST /deployments`: the domain's own patterns (DeploymentSource checks them again). */
 export const requestDeploymentBody = z
   .object({
-    org: z.string().min(1).max(39),
-    repo: z.string().min(1).max(100),
-    branch: z.string().min(1).max(255).default('main'),
-    composePath: z.string().min(1).max(4096).default('docker-compose.yml'),
+    org: githubOrg,
+    repo: z
+      .string()
+      .regex(
+        REPO_NAME,
+        'must be a GitHub repository name: letters, digits, ".", "_" and "-", at most 100, no ".git"',
+      ),
+    branch: z
+      .string()
+      .regex(BRANCH_NAME, 'must be a branch name git accepts (git check-ref-format --branch)')
+      .default('main'),
+    composePath: z
+      .string()
+      .regex(COMPOSE_PATH, 'must be a relative path inside the repository, without ".." segments')
+      .default('docker-compose.yml'),
   })
   .strict();
 export type RequestDeploymentBody = z.infer<typeof requestDeploymentBody>;
 
 export const listDeploymentsQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    limit: queryInteger(1, 500).default(100),
     asOf: asOfParameter.optional(),
   })
   .strict();

@@ -1,11 +1,15 @@
 import { z } from 'zod';
+import { MEMBER_NAME } from '@testausdeploy/domain';
 
 const role = z.enum(['member', 'admin']);
 
-/** Body of `POST /members`; the naming rule lives in the domain's Member. */
-export const addMemberBody = z
-  .object({ name: z.string().min(1).max(64), role: role.default('member') })
-  .strict();
+/** A member's name, by the domain's rule. */
+export const memberName = z
+  .string()
+  .regex(MEMBER_NAME, 'must be 2-32 characters of a-z, 0-9 and single hyphens, starting with a letter');
+
+/** Body of `POST /members`. */
+export const addMemberBody = z.object({ name: memberName, role: role.default('member') }).strict();
 export type AddMemberBody = z.infer<typeof addMemberBody>;
 
 /** Body of `PUT /members/:name/role`. */

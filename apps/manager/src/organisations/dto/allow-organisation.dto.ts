@@ -1,5 +1,6 @@
 import { z } from 'zod';
+import { githubOrg } from '../../deployments/dto/request-deployment.dto';
 
-/** Body of `POST /organisations`; the naming rule lives in the domain's AllowList. */
-export const allowOrganisationBody = z.object({ org: z.string().min(1).max(39) }).strict();
+/** Body of `POST /organisations`. */
+export const allowOrganisationBody = z.object({ org: githubOrg }).strict();
 export type AllowOrganisationBody = z.infer<typeof allowOrganisationBody>;

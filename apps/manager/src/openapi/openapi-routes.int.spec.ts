@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SERVICE_VERSION } from '@testausdeploy/service';
+import { auth, ManagerApp } from '../../../../test/support/manager-app';
+import { openApiDocument } from './openapi.document';
+
+interface RouterLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+describe('the OpenAPI document and the routes the Manager serves', () => {
+  let manager: ManagerApp;
+  before(async () => (manager = await ManagerApp.start('openapi-routes')));
+  after(() => manager.stop());
+
+  it('documents every route with its method, and no route that is not there', () => {
+    const express = manager.app.getHttpAdapter().getInstance() as { router: { stack: RouterLayer[] } };
+    const served = express.router.stack
+      // (`{/*splat}`: the middleware's and the not-found handler's catch-alls.)
+      .flatMap(({ route }) =>
+        route && !route.path.includes('*')
+          ? Object.keys(route.methods).map(
+              (method) => `${method.toUpperCase()} ${route.path.replace(/:(\w+)/g, '{$1}')}`,
+            )
+          : [],
+      )
+      .filter((route) => route !== 'GET /openapi.json')
+      .sort();
+    const documented = Object.entries(openApiDocument(SERVICE_VERSION).paths)
+      .flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+    assert.deepEqual(served, documented);
+  });
+
+  it('answers 405 with Allow for a method a path does not have, before asking for a token', async () => {
+    const res = await manager.http().trace('/deployments');
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.allow, 'POST, GET, HEAD');
+    const named = await manager.http().patch('/containers/box').set(auth);
+    assert.equal(named.status, 405);
+    assert.match(named.body.message, /PATCH is not allowed on \/containers\/box: GET, DELETE, HEAD are/);
+    await manager.http().get('/no-such-path').set(auth).expect(404);
+    // The path itself, not the route with a parameter that would match it too (`/deployments/{id}`).
+    assert.equal((await manager.http().options('/deployments/locks')).headers.allow, 'GET, HEAD');
+  });
+});
