@@ -140,6 +140,16 @@ describe('provisioning: each set-up step makes again what is missing, and says w
     assert.doesNotMatch(await succeeds('eval', env, report), /building/);
   });
 
+  it('installs schemathesis into an empty directory, and nothing the second time', async () => {
+    const env = { ...logs, TD_SCHEMATHESIS_DIR: join(scratch, 'schemathesis') };
+    const report = 'ensure_schemathesis; echo "schemathesis: $TD_SCHEMATHESIS" >&2';
+    const stderr = await succeeds('eval', env, report);
+    assert.match(stderr, /installing schemathesis \d+\.\d+\.\d+/);
+    const binary = /schemathesis: (\S+)/.exec(stderr)?.[1] ?? '';
+    assert.match(await output(binary, '--version'), /version \d+\.\d+\.\d+/);
+    assert.doesNotMatch(await succeeds('eval', env, report), /installing/);
+  });
+
   describe("LXD's bridge, storage pool and profile (of this test's own names)", () => {
     const suffix = randomBytes(2).toString('hex');
     const names = {
