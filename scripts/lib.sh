@@ -193,7 +193,8 @@ mongo_ping() {
 }
 
 # build_mongo_server: compile tools/mongo-server (mongo-java-server from Maven Central plus a small main) into
-# $TD_MONGO_SERVER_DIR, once per version of its pom and source.
+# $TD_MONGO_SERVER_DIR, once per version of its pom and source. Built beside it and moved in whole, so a server
+# still running from the old build keeps its open jars, and a failed build leaves the old one.
 build_mongo_server() {
   local src="$TD_MONGO_SERVER_SRC" logfile="$TD_LOG_DIR/mongo-server-build.log" stamp
   [[ -f "$src/pom.xml" && -f "$src/MongoWireServer.java" ]] || die "$src has no pom.xml and MongoWireServer.java"
@@ -202,13 +203,18 @@ build_mongo_server() {
   command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch mongo-java-server (ensure_packages maven)"
   command -v javac >/dev/null || die "a JDK (javac) is needed to build the database server (ensure_packages openjdk-17-jdk-headless)"
   log "building the MongoDB-wire server (mongo-java-server) into $TD_MONGO_SERVER_DIR (log $logfile)"
-  rm -rf "$TD_MONGO_SERVER_DIR"
-  mkdir -p "$TD_MONGO_SERVER_DIR/classes"
+  local build="$TD_MONGO_SERVER_DIR.new"
+  rm -rf "$build"
+  mkdir -p "$build/classes"
   run_logged "fetching mongo-java-server with Maven" "$logfile" mvn -B -Dstyle.color=never -f "$src/pom.xml" \
-    dependency:copy-dependencies -DoutputDirectory="$TD_MONGO_SERVER_DIR/lib"
+    dependency:copy-dependencies -DoutputDirectory="$build/lib"
   run_logged "compiling MongoWireServer.java" "$logfile" \
-    javac -d "$TD_MONGO_SERVER_DIR/classes" -cp "$TD_MONGO_SERVER_DIR/lib/*" "$src"/*.java
-  touch "$TD_MONGO_SERVER_DIR/$stamp.built"
+    javac -d "$build/classes" -cp "$build/lib/*" "$src"/*.java
+  touch "$build/$stamp.built"
+  rm -rf "$TD_MONGO_SERVER_DIR.old"
+  if [[ -d "$TD_MONGO_SERVER_DIR" ]]; then mv "$TD_MONGO_SERVER_DIR" "$TD_MONGO_SERVER_DIR.old"; fi
+  mv "$build" "$TD_MONGO_SERVER_DIR"
+  rm -rf "$TD_MONGO_SERVER_DIR.old"
 }
 
 # ensure_mongo_server PORT BACKEND [FILE]: a MongoDB-wire server on 127.0.0.1:PORT: mongo-java-server with the
@@ -218,14 +224,15 @@ ensure_mongo_server() {
   local port="$1" backend="$2" file="${3:-}"
   local pidfile="$TD_RUN_DIR/mongo-$port.pid" logfile="$TD_LOG_DIR/mongo-$port.log"
   ensure_dirs
-  if port_open 127.0.0.1 "$port"; then
-    mongo_ping 127.0.0.1 "$port" || die "127.0.0.1:$port is taken by something that is not a MongoDB-wire server"
-    return 0
-  fi
+  # Built first, even when a server answers already: tests start servers of their own from this build.
   (
     flock 9
     build_mongo_server
   ) 9>"$TD_RUN_DIR/mongo-server-build.lock"
+  if port_open 127.0.0.1 "$port"; then
+    mongo_ping 127.0.0.1 "$port" || die "127.0.0.1:$port is taken by something that is not a MongoDB-wire server"
+    return 0
+  fi
   if ! pid_alive "$pidfile" MongoWireServer; then
     local args=(--backend="$backend" --port="$port")
     if [[ -n "$file" ]]; then

@@ -111,7 +111,9 @@ describe('provisioning: each set-up step makes again what is missing, and says w
   });
 
   it('builds the database server into an empty directory, starts it, and builds nothing the second time', async () => {
-    const env = { ...logs, TD_MONGO_SERVER_DIR: join(scratch, 'mongo-server') };
+    const source = join(scratch, 'mongo-server-src');
+    await cp(join(ROOT, 'tools', 'mongo-server'), source, { recursive: true });
+    const env = { ...logs, TD_MONGO_SERVER_DIR: join(scratch, 'mongo-server'), TD_MONGO_SERVER_SRC: source };
     const port = String(await freePort());
     try {
       assert.match(
@@ -120,6 +122,12 @@ describe('provisioning: each set-up step makes again what is missing, and says w
       );
       const again = await succeeds('ensure_mongo_server', env, port, 'memory');
       assert.doesNotMatch(again, /building|starting/);
+      assert.equal((await step('mongo_ping', env, '127.0.0.1', port)).status, 0);
+      // A changed source is built even while a server from the old build answers, which keeps answering.
+      await writeFile(join(source, 'Changed.java'), 'class Changed {}\n');
+      const rebuilt = await succeeds('ensure_mongo_server', env, port, 'memory');
+      assert.match(rebuilt, /building the MongoDB-wire server/);
+      assert.doesNotMatch(rebuilt, /starting/);
       assert.equal((await step('mongo_ping', env, '127.0.0.1', port)).status, 0);
     } finally {
       await step('stop_pidfile', env, join(logs.TD_RUN_DIR, `mongo-${port}.pid`), 'MongoWireServer');

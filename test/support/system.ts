@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { composeProjectName } from '../../apps/worker/src/deploy/compose-cli';
 import { removeComposeObjects } from './compose-objects';
+import { DocumentedAnswers } from './documented-answers';
 import { testDatabaseUrl } from './database';
 import { NetworkNamespace } from './netns';
 import { eventually, freePort } from './ports';
@@ -36,6 +37,9 @@ export interface DeploymentSummary {
  * Manager's key through their trust files, the Manager enrols them (`main.js enrol`, the API's POST /nodes).
  */
 export class System {
+  /** The Manager's OpenAPI document, which every answer to `call` is held to. */
+  private answers: DocumentedAnswers | undefined;
+
   private constructor(
     readonly dir: string,
     readonly api: string,
@@ -206,7 +210,10 @@ export class System {
       body: body && JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+    const parsed = (text ? JSON.parse(text) : null) as T;
+    this.answers ??= await DocumentedAnswers.of(this.api);
+    this.answers.check(method, path, res.status, parsed);
+    return { status: res.status, body: parsed };
   }
 
   async logs(): Promise<string> {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 /** Most lines kept per operation. */
 const MAX_LINES = 500;
 
-interface Progress {
+export interface Progress {
   operation: string;
   lines: string[];
   running: boolean;

@@ -61,7 +61,7 @@ describe('Manager REST: members and their tokens (real database)', () => {
 
   it('refuses bad names, roles and repeats with the reason', async () => {
     const bad = await manager.http().post('/members').set(auth).send({ name: 'Alice!' }).expect(400);
-    assert.match(bad.body.message, /member name "Alice!" must be 2-32 characters/);
+    assert.match(String(bad.body.message), /member name "Alice!" must be 2-32 characters/);
     await manager.http().post('/members').set(auth).send({ name: 'erin', role: 'root' }).expect(400);
     await manager.http().post('/members').set(auth).send({ name: 'alice' }).expect(409);
     await manager.http().post('/members/nobody/token').set(auth).expect(404);

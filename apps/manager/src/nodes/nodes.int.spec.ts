@@ -68,7 +68,7 @@ describe('Manager REST: the node registry (real database, nodes enrolled at addr
       ],
       [
         { ...worker, name: 'w2', url: 'wss://127.0.0.1:11', fingerprint: key('c'), guardian: 'worker-1' },
-        400,
+        409,
         /is a worker, not a guardian/,
       ],
       [{ ...worker, url: 'wss://127.0.0.1:11', fingerprint: key('c') }, 409, /already enrolled/],

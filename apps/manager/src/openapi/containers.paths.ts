@@ -8,6 +8,16 @@ import {
   snapshotBody,
   sshKeysBody,
 } from '../containers/dto/container.dto';
+import { z } from 'zod';
+import {
+  backupView,
+  containerProgress,
+  containerView,
+  listedBackups,
+  liveContainerView,
+  memberUsage,
+  snapshotViews,
+} from './responses/containers.responses';
 import { json, jsonBody as body, pathParameter, problem } from './openapi-helpers';
 
 const name = pathParameter('name');
@@ -16,17 +26,22 @@ const name = pathParameter('name');
  * for another member's container or backup), a state that refuses it, no Worker.
  */
 const refusals = { 400: problem, 403: problem, 404: problem, 409: problem, 503: problem };
-const change = (summary: string, extra: object = {}) => ({
+const view = json('container view', containerView);
+const made = { 201: view };
+const deleted = { 204: { description: 'deleted' } };
+/** An operation on the container `name`: its answer (by default 200, the container view) and the refusals. */
+const change = (summary: string, extra: object = {}, answer: object = { 200: view }) => ({
   summary,
   parameters: [name],
   ...extra,
-  responses: { 200: json('container view'), ...refusals },
+  responses: { ...answer, ...refusals },
 });
-const child = (param: string, summary: string, extra: object = {}) => ({
+/** The same on one of its snapshots or backups. */
+const child = (param: string, summary: string, extra: object = {}, answer: object = { 200: view }) => ({
   summary,
   parameters: [name, pathParameter(param)],
   ...extra,
-  responses: { 200: json('container view'), ...refusals },
+  responses: { ...answer, ...refusals },
 });
 
 /** Members' containers: open to members for their own, to admins for all. */
@@ -36,24 +51,32 @@ export function containerPaths() {
       post: {
         summary: "Create a member's container with their SSH keys (admins name the owner)",
         requestBody: body(createContainerBody),
-        responses: { 201: json('container view'), ...refusals },
+        responses: { 201: view, ...refusals },
       },
       get: {
         summary: "The caller's containers (an admin's: all, or `?owner=`)",
-        responses: { 200: json('containers') },
+        responses: { 200: json('containers', z.array(containerView)) },
       },
     },
     '/containers/{name}': {
-      get: change('The container as recorded, with `live`: its state and resource use from LXD now'),
+      get: change(
+        'The container as recorded, with `live`: its state and resource use from LXD now',
+        {},
+        { 200: json('container view with `live`', liveContainerView) },
+      ),
       delete: {
         summary: 'Delete the container and its snapshots (not its backups); needs `{ confirm: name }`',
         parameters: [name],
         requestBody: body(deleteContainerBody),
-        responses: { 204: { description: 'deleted' }, ...refusals },
+        responses: { ...deleted, ...refusals },
       },
     },
     '/containers/{name}/progress': {
-      get: change("The running (or last) create, restore or export: the Worker's progress lines"),
+      get: change(
+        "The running (or last) create, restore or export: the Worker's progress lines",
+        {},
+        { 200: json('`{ operation, lines, running, startedAt }`', containerProgress) },
+      ),
     },
     '/containers/{name}/start': { post: change('Start it') },
     '/containers/{name}/stop': { post: change('Stop it') },
@@ -70,28 +93,39 @@ export function containerPaths() {
       }),
     },
     '/containers/{name}/snapshots': {
-      get: change('Its snapshots'),
-      post: change('Take a snapshot', { requestBody: body(snapshotBody) }),
+      get: change('Its snapshots', {}, { 200: json('snapshots', snapshotViews) }),
+      post: change('Take a snapshot', { requestBody: body(snapshotBody) }, made),
     },
     '/containers/{name}/snapshots/{snapshot}/restore': {
       post: child('snapshot', 'Put it back to the snapshot'),
     },
-    '/containers/{name}/snapshots/{snapshot}': { delete: child('snapshot', 'Delete the snapshot') },
+    '/containers/{name}/snapshots/{snapshot}': {
+      delete: child('snapshot', 'Delete the snapshot', {}, deleted),
+    },
     '/containers/{name}/backups': {
-      get: change('Its backups'),
-      post: change("Export a backup to the Worker's backup directory", { requestBody: body(backupBody) }),
+      get: change('Its backups', {}, { 200: json('backups of this container', z.array(backupView)) }),
+      post: change(
+        "Export a backup to the Worker's backup directory",
+        { requestBody: body(backupBody) },
+        made,
+      ),
     },
     '/containers/{name}/backups/{backup}/restore': {
-      post: child('backup', 'A new container `newName` from the backup', {
-        requestBody: body(restoreBackupBody),
-      }),
+      post: child(
+        'backup',
+        'A new container `newName` from the backup',
+        { requestBody: body(restoreBackupBody) },
+        { 201: json('the new container', containerView) },
+      ),
     },
-    '/containers/{name}/backups/{backup}': { delete: child('backup', 'Delete the backup') },
+    '/containers/{name}/backups/{backup}': { delete: child('backup', 'Delete the backup', {}, deleted) },
     '/backups': {
       get: {
         summary:
           "Every backup the caller owns, also of deleted containers (an admin's: all, or `?owner=`), oldest first",
-        responses: { 200: json('backups, each with `id`, `container` and `containerDeleted`') },
+        responses: {
+          200: json('backups, each with `id`, `container` and `containerDeleted`', listedBackups),
+        },
       },
     },
     '/quota': {
@@ -99,7 +133,7 @@ export function containerPaths() {
         summary: "The caller's quotas and what they use of them (an admin names the member: `?member=`)",
         parameters: [{ name: 'member', in: 'query', required: false, schema: { type: 'string' } }],
         responses: {
-          200: json('containers, snapshots and backups: used and max'),
+          200: json('containers, snapshots and backups: used and max', memberUsage),
           400: problem,
           404: problem,
         },
@@ -110,14 +144,14 @@ export function containerPaths() {
         summary: 'A new container `newName` from the backup, owned by its owner',
         parameters: [pathParameter('id')],
         requestBody: body(restoreBackupBody),
-        responses: { 201: json('container view'), ...refusals },
+        responses: { 201: view, ...refusals },
       },
     },
     '/backups/{id}': {
       delete: {
         summary: 'Delete the backup',
         parameters: [pathParameter('id')],
-        responses: { 204: { description: 'deleted' }, ...refusals },
+        responses: { ...deleted, ...refusals },
       },
     },
   };

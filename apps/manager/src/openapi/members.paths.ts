@@ -1,4 +1,6 @@
 import { addMemberBody, changeMemberRoleBody } from '../members/dto/member.dto';
+import { z } from 'zod';
+import { member, memberRole, memberToken, memberWithToken } from './responses/system.responses';
 import { json, jsonBody as body, pathParameter, problem } from './openapi-helpers';
 
 /** Members and their tokens: admins only. */
@@ -8,15 +10,15 @@ export function memberPaths() {
       post: {
         summary: 'Add a member; the answer carries their API token, shown this once',
         requestBody: body(addMemberBody),
-        responses: { 201: json('`{ name, role, token }`'), 400: problem, 409: problem },
+        responses: { 201: json('`{ name, role, token }`', memberWithToken), 400: problem, 409: problem },
       },
-      get: { summary: 'The members (without tokens)', responses: { 200: json('members') } },
+      get: { summary: 'The members (without tokens)', responses: { 200: json('members', z.array(member)) } },
     },
     '/members/{name}/token': {
       post: {
         summary: "Replace a member's token; the old one stops working",
         parameters: [pathParameter('name')],
-        responses: { 200: json('`{ name, token }`'), 404: problem },
+        responses: { 200: json('`{ name, token }`', memberToken), 404: problem },
       },
     },
     '/members/{name}/role': {
@@ -24,7 +26,7 @@ export function memberPaths() {
         summary: 'Make a member an admin, or back',
         parameters: [pathParameter('name')],
         requestBody: body(changeMemberRoleBody),
-        responses: { 200: json('`{ name, role }`'), 400: problem, 404: problem, 409: problem },
+        responses: { 200: json('`{ name, role }`', memberRole), 400: problem, 404: problem, 409: problem },
       },
     },
     '/members/{name}': {

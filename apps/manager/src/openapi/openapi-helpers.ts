@@ -68,7 +68,15 @@ export function withCommonAnswers<P extends Record<string, Record<string, Operat
   }
   return paths;
 }
-export const json = (description: string) => ({ description, content: { 'application/json': {} } });
+/** A JSON answer; its schema is what the API sends (dates as ISO strings), from `type` (zod, output side). */
+export const json = (description: string, type: z.ZodType) => ({
+  description,
+  content: { 'application/json': { schema: responseSchema(type) } },
+});
+
+export function responseSchema(type: z.ZodType): Schema {
+  return z.toJSONSchema(type, { io: 'output', unrepresentable: 'any' }) as Schema;
+}
 
 /** A required JSON request body of the given schema. */
 export const jsonBody = (type: z.ZodType) => ({

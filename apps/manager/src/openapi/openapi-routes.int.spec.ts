@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { HttpStatus, RequestMethod } from '@nestjs/common';
+import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
 import { SERVICE_VERSION } from '@testausdeploy/service';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
 import { openApiDocument } from './openapi.document';
@@ -32,6 +35,42 @@ describe('the OpenAPI document and the routes the Manager serves', () => {
       )
       .sort();
     assert.deepEqual(served, documented);
+  });
+
+  it('documents the status each route answers with on success (201 for a POST unless it says otherwise)', () => {
+    const document = openApiDocument(SERVICE_VERSION).paths as Record<
+      string,
+      Record<string, { responses: Record<string, unknown> }>
+    >;
+    const join = (...parts: string[]) =>
+      `/${parts
+        .flatMap((part) => part.split('/'))
+        .filter(Boolean)
+        .join('/')}`.replace(/:(\w+)/g, '{$1}');
+    const answered: string[] = [];
+    const documented: string[] = [];
+    for (const module of manager.app.get(ModulesContainer).values()) {
+      for (const { metatype } of module.controllers.values()) {
+        if (!metatype) continue;
+        const prefix: string = Reflect.getMetadata(PATH_METADATA, metatype) ?? '';
+        for (const key of Object.getOwnPropertyNames(metatype.prototype)) {
+          const handler = metatype.prototype[key];
+          const method: RequestMethod | undefined = Reflect.getMetadata(METHOD_METADATA, handler);
+          if (method === undefined || typeof handler !== 'function') continue;
+          const path = join(prefix, Reflect.getMetadata(PATH_METADATA, handler) ?? '');
+          if (path === '/openapi.json') continue;
+          const verb = RequestMethod[method].toLowerCase();
+          const status =
+            Reflect.getMetadata(HTTP_CODE_METADATA, handler) ??
+            (method === RequestMethod.POST ? HttpStatus.CREATED : HttpStatus.OK);
+          answered.push(`${verb} ${path} ${status}`);
+          const success = Object.keys(document[path]?.[verb]?.responses ?? {}).filter((code) => code < '300');
+          documented.push(`${verb} ${path} ${success.join(',')}`);
+        }
+      }
+    }
+    assert.ok(answered.length > 50);
+    assert.deepEqual(documented.sort(), answered.sort());
   });
 
   it('answers 405 with Allow for a method a path does not have, before asking for a token', async () => {

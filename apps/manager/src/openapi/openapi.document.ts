@@ -10,7 +10,47 @@ import { enrolNodeBody, rotateNodeKeyBody } from '../nodes/dto/node.dto';
 import { allowOrganisationBody } from '../organisations/dto/allow-organisation.dto';
 import { containerPaths } from './containers.paths';
 import { memberPaths } from './members.paths';
-import { json, pathParameter, problem, queryParameters, schema, withCommonAnswers } from './openapi-helpers';
+import { z } from 'zod';
+import {
+  accepted,
+  attemptLog,
+  containerLogLines,
+  deploymentView,
+  projectContainers,
+  sourceLocks,
+  webhookAnswer,
+} from './responses/deployments.responses';
+import {
+  allowedOrganisation,
+  auditPage,
+  chainReport,
+  firewall,
+  health,
+  nodeStatus,
+  organisation,
+  projections,
+  rebuiltAll,
+  rebuiltOne,
+  stats,
+} from './responses/system.responses';
+import {
+  json,
+  pathParameter,
+  responseSchema,
+  problem,
+  queryParameters,
+  schema,
+  withCommonAnswers,
+} from './openapi-helpers';
+
+/** What an action on a deployed project answers: its deployment's view, or why not. */
+const projectChanged = {
+  200: json('deployment view', deploymentView),
+  400: problem,
+  404: problem,
+  409: problem,
+  503: problem,
+};
 
 /** A lifecycle action on a deployment's project: same parameters and answers for each. */
 function lifecycle(summary: string) {
@@ -18,7 +58,7 @@ function lifecycle(summary: string) {
     post: {
       summary,
       parameters: [deploymentId],
-      responses: { 200: json('deployment view'), 400: problem, 404: problem, 409: problem, 503: problem },
+      responses: projectChanged,
     },
   };
 }
@@ -39,7 +79,11 @@ export function openApiDocument(version: string) {
     security: [{ bearer: [] }],
     paths: withCommonAnswers({
       '/health': {
-        get: { summary: 'Liveness and ICP session state', security: [], responses: { 200: json('ok') } },
+        get: {
+          summary: 'Liveness and ICP session state',
+          security: [],
+          responses: { 200: json('ok', health) },
+        },
       },
       '/deployments': {
         post: {
@@ -58,38 +102,49 @@ export function openApiDocument(version: string) {
             required: true,
             content: { 'application/json': { schema: schema(requestDeploymentBody) } },
           },
-          responses: { 202: json('accepted: `{ deploymentId }`'), 400: problem, 401: problem, 403: problem },
+          responses: {
+            202: json('accepted: `{ deploymentId }`', accepted),
+            400: problem,
+            401: problem,
+            403: problem,
+          },
         },
         get: {
           summary: 'Deployments, newest first; `asOf` shows them as they stood at a log position or time',
           parameters: queryParameters(listDeploymentsQuery),
-          responses: { 200: json('deployment views'), 400: problem },
+          responses: { 200: json('deployment views', z.array(deploymentView)), 400: problem },
         },
       },
       '/deployments/locks': {
         get: {
           summary: 'Repositories being deployed now: deployment, requester, since when, commit',
-          responses: { 200: json('`[{ org, repo, deploymentId, requestedBy, since, commit }]`') },
+          responses: { 200: json('the locks held', sourceLocks) },
         },
       },
       '/deployments/{id}': {
         get: {
           summary: 'One deployment: status, commit, compose digest, containers',
           parameters: [deploymentId],
-          responses: { 200: json('deployment view'), 400: problem, 404: problem },
+          responses: { 200: json('deployment view', deploymentView), 400: problem, 404: problem },
         },
         delete: {
           summary:
             'Remove the deployed project: containers, networks, built images; volumes with `volumes=true`',
           parameters: [deploymentId, ...queryParameters(removeDeploymentQuery)],
-          responses: { 200: json('deployment view'), 400: problem, 404: problem, 409: problem, 503: problem },
+          responses: projectChanged,
         },
       },
       '/deployments/{id}/containers': {
         get: {
           summary: "The project's containers now: state, restarts, CPU and memory, from the Worker's dockerd",
           parameters: [deploymentId],
-          responses: { 200: json('`{ containers }`'), 400: problem, 404: problem, 503: problem },
+          responses: {
+            200: json('`{ containers }`', projectContainers),
+            400: problem,
+            404: problem,
+            409: problem,
+            503: problem,
+          },
         },
       },
       '/deployments/{id}/containers/logs': {
@@ -101,7 +156,12 @@ export function openApiDocument(version: string) {
             200: {
               description:
                 '`{ lines }`; with `follow=true`, chunked `text/plain`, one line each; a last line starting with `…` tells of a failure',
-              content: { 'application/json': {}, 'text/plain': {} },
+              content: {
+                'application/json': {
+                  schema: responseSchema(containerLogLines),
+                },
+                'text/plain': { schema: { type: 'string' } },
+              },
             },
             400: problem,
             404: problem,
@@ -114,14 +174,19 @@ export function openApiDocument(version: string) {
         get: {
           summary: "The attempt's git and compose output (the last 5,000 lines at most)",
           parameters: [deploymentId],
-          responses: { 200: json('`{ lines, truncated, running }`'), 400: problem, 404: problem },
+          responses: { 200: json('`{ lines, truncated, running }`', attemptLog), 400: problem, 404: problem },
         },
       },
       '/deployments/{id}/redeploy': {
         post: {
           summary: "Deploy this deployment's source again, at its branch head, as a new attempt",
           parameters: [deploymentId],
-          responses: { 202: json('accepted: `{ deploymentId }`'), 400: problem, 403: problem, 404: problem },
+          responses: {
+            202: json('accepted: `{ deploymentId }`', accepted),
+            400: problem,
+            403: problem,
+            404: problem,
+          },
         },
       },
       '/deployments/{id}/rollback': {
@@ -129,7 +194,7 @@ export function openApiDocument(version: string) {
           summary: "Restore this attempt's commit and compose file exactly, as a new attempt",
           parameters: [deploymentId],
           responses: {
-            202: json('accepted: `{ deploymentId }`'),
+            202: json('accepted: `{ deploymentId }`', accepted),
             400: problem,
             403: problem,
             404: problem,
@@ -163,7 +228,7 @@ export function openApiDocument(version: string) {
             },
           },
           responses: {
-            202: json('`{ deployments }`: the deployments it requested'),
+            202: json('`{ deployments }`: the deployments it requested', webhookAnswer),
             400: problem,
             401: problem,
             404: problem,
@@ -176,7 +241,7 @@ export function openApiDocument(version: string) {
             'The audit log: every event with actor, correlation and causation, filtered and paged by cursor',
           parameters: queryParameters(auditFilters),
           responses: {
-            200: json('`{ entries, next }`: pass `next` as `cursor` for the next page'),
+            200: json('`{ entries, next }`: pass `next` as `cursor` for the next page', auditPage),
             400: problem,
           },
         },
@@ -187,6 +252,7 @@ export function openApiDocument(version: string) {
           responses: {
             200: json(
               '`{ ok, checked, head, firstBreak: { position, reason } | null, signedHead: { position, signedAt } | null }`',
+              chainReport,
             ),
           },
         },
@@ -194,7 +260,7 @@ export function openApiDocument(version: string) {
       '/stats': {
         get: {
           summary: 'Deploys per day and per organisation, success rate, mean deploy time',
-          responses: { 200: json('stats') },
+          responses: { 200: json('stats', stats) },
         },
       },
       '/nodes': {
@@ -202,18 +268,18 @@ export function openApiDocument(version: string) {
           summary:
             "Enrol a Worker or Guardian: name, kind, wss:// address, key fingerprint, a Worker's Guardian",
           requestBody: { required: true, content: { 'application/json': { schema: schema(enrolNodeBody) } } },
-          responses: { 201: json('the node'), 400: problem, 409: problem },
+          responses: { 201: json('the node', nodeStatus), 400: problem, 409: problem },
         },
         get: {
           summary: 'The enrolled nodes, with whether their ICP session is up',
-          responses: { 200: json('nodes') },
+          responses: { 200: json('nodes', z.array(nodeStatus)) },
         },
       },
       '/nodes/{name}': {
         get: {
           summary: 'One enrolled node',
           parameters: [pathParameter('name')],
-          responses: { 200: json('the node'), 404: problem },
+          responses: { 200: json('the node', nodeStatus), 404: problem },
         },
         delete: {
           summary: 'Remove a node (a Guardian only once no Worker names it)',
@@ -229,13 +295,13 @@ export function openApiDocument(version: string) {
             required: true,
             content: { 'application/json': { schema: schema(rotateNodeKeyBody) } },
           },
-          responses: { 200: json('the node'), 400: problem, 404: problem, 409: problem },
+          responses: { 200: json('the node', nodeStatus), 400: problem, 404: problem, 409: problem },
         },
       },
       '/organisations': {
         get: {
           summary: 'The allow-list: organisations whose repositories may be deployed',
-          responses: { 200: json('organisations') },
+          responses: { 200: json('organisations', z.array(organisation)) },
         },
         post: {
           summary: 'Allow an organisation',
@@ -243,7 +309,7 @@ export function openApiDocument(version: string) {
             required: true,
             content: { 'application/json': { schema: schema(allowOrganisationBody) } },
           },
-          responses: { 201: json('`{ org }`'), 400: problem, 409: problem },
+          responses: { 201: json('`{ org }`', allowedOrganisation), 400: problem, 409: problem },
         },
       },
       '/organisations/{org}': {
@@ -259,14 +325,17 @@ export function openApiDocument(version: string) {
             'The firewall state the Guardians should hold (which project owns which published host port) and ' +
             "each Guardian's session and last sync",
           responses: {
-            200: json('`{ desired: { open, forwards }, guardians: [{ name, connected, lastSync }] }`'),
+            200: json(
+              '`{ desired: { open, forwards }, guardians: [{ name, connected, lastSync }] }`',
+              firewall,
+            ),
           },
         },
       },
       '/firewall/sync': {
         post: {
           summary: 'Send the desired firewall state to every connected Guardian now',
-          responses: { 200: json('`{ desired, guardians }` after the sync') },
+          responses: { 200: json('`{ desired, guardians }` after the sync', firewall) },
         },
       },
       ...memberPaths(),
@@ -274,14 +343,14 @@ export function openApiDocument(version: string) {
       '/admin/projections': {
         get: {
           summary: 'The read models that can be rebuilt',
-          responses: { 200: json('`{ projections }`') },
+          responses: { 200: json('`{ projections }`', projections) },
         },
       },
       '/admin/projections/rebuild': {
         post: {
           summary: 'Replay the log into a fresh collection for every read model and swap each in',
           responses: {
-            201: json('`{ rebuilt: [{ name, collection, position, events, durationMs }] }`'),
+            201: json('`{ rebuilt: [{ name, collection, position, events, durationMs }] }`', rebuiltAll),
             409: problem,
           },
         },
@@ -291,7 +360,7 @@ export function openApiDocument(version: string) {
           summary: 'Replay the log into a fresh collection for one read model and swap it in',
           parameters: [pathParameter('name')],
           responses: {
-            201: json('`{ name, collection, position, events, durationMs }`'),
+            201: json('`{ name, collection, position, events, durationMs }`', rebuiltOne),
             404: problem,
             409: problem,
           },

@@ -37,7 +37,7 @@ describe('Manager REST: the allow-list of organisations (real database)', () => 
     assert.equal((await deploy('newcomers')).status, 202);
     await manager.http().post('/organisations').set(auth).send({ org: 'newcomers' }).expect(409);
     const bad = await manager.http().post('/organisations').set(auth).send({ org: '-bad' }).expect(400);
-    assert.match(bad.body.message, /not a valid GitHub organisation name/);
+    assert.match(String(bad.body.message), /not a valid GitHub organisation name/);
     await manager.http().post('/organisations').set(auth).send({ org: 'x', more: 1 }).expect(400);
   });
 

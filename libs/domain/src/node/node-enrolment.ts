@@ -48,6 +48,16 @@ export function normaliseFingerprint(fingerprint: string): string {
   return normal;
 }
 
+/** Why the API's schema refuses `url` (NODE_URL): checkUrl's reason, or what the pattern asks beyond it. */
+export function nodeUrlProblem(url: string): string {
+  try {
+    checkUrl(url);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return `url "${url}" must be wss:// and a host name, an IPv4 address or a bracketed IPv6 one, and a port`;
+}
+
 /** A `wss://host:port` address with nothing else in it: no credentials, path, query or fragment. */
 function checkUrl(url: string): string {
   let parsed: URL;

@@ -56,8 +56,8 @@ export class ChangeLifecycleHandler implements ICommandHandler<ChangeLifecycleCo
   }
 
   private async worker(org: string, repo: string, action: LifecycleAction, removeVolumes: boolean) {
+    const worker = this.nodes.worker(); // none enrolled: 409, until an admin enrols one
     try {
-      const worker = this.nodes.worker();
       const options = { timeoutMs: LIFECYCLE_TIMEOUT_MS };
       return (await worker.request('lifecycle', { org, repo, action, removeVolumes }, options)).containers;
     } catch (error) {

@@ -1,34 +1,28 @@
 import { z } from 'zod';
-import { BRANCH_NAME, COMPOSE_PATH, ORG_NAME, REPO_NAME } from '@testausdeploy/domain';
+import {
+  BRANCH_NAME,
+  branchNameProblem,
+  COMPOSE_PATH,
+  composePathProblem,
+  ORG_NAME,
+  orgNameProblem,
+  REPO_NAME,
+  repoNameProblem,
+} from '@testausdeploy/domain';
+import { named } from '../../http/named';
 import { queryInteger } from '../../http/query-integer';
 import { asOfParameter } from '../../http/as-of';
 
 /** A GitHub organisation's name, by GitHub's rules. */
-export const githubOrg = z
-  .string()
-  .regex(
-    ORG_NAME,
-    'must be a GitHub organisation name: letters, digits and "-", at most 39, not starting with "-"',
-  );
+export const githubOrg = named(ORG_NAME, orgNameProblem);
 
 /** Body of `POST /deployments`: the domain's own patterns (DeploymentSource checks them again). */
 export const requestDeploymentBody = z
   .object({
     org: githubOrg,
-    repo: z
-      .string()
-      .regex(
-        REPO_NAME,
-        'must be a GitHub repository name: letters, digits, ".", "_" and "-", at most 100, no ".git"',
-      ),
-    branch: z
-      .string()
-      .regex(BRANCH_NAME, 'must be a branch name git accepts (git check-ref-format --branch)')
-      .default('main'),
-    composePath: z
-      .string()
-      .regex(COMPOSE_PATH, 'must be a relative path inside the repository, without ".." segments')
-      .default('docker-compose.yml'),
+    repo: named(REPO_NAME, repoNameProblem),
+    branch: named(BRANCH_NAME, branchNameProblem).default('main'),
+    composePath: named(COMPOSE_PATH, composePathProblem).default('docker-compose.yml'),
   })
   .strict();
 export type RequestDeploymentBody = z.infer<typeof requestDeploymentBody>;

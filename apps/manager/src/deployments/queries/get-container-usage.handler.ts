@@ -14,8 +14,9 @@ export class GetContainerUsageHandler implements IQueryHandler<GetContainerUsage
 
   async execute({ deploymentId }: GetContainerUsageQuery): Promise<IcpResult<'usage'>> {
     const { org, repo } = (await this.repository.load(deploymentId)).source;
+    const worker = this.nodes.worker(); // none enrolled: 409, until an admin enrols one
     try {
-      return await this.nodes.worker().request('usage', { org, repo }, { timeoutMs: 30_000 });
+      return await worker.request('usage', { org, repo }, { timeoutMs: 30_000 });
     } catch (error) {
       throw new Unavailable(`the Worker could not report ${org}/${repo}: ${(error as Error).message}`);
     }

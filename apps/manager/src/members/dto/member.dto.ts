@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { MEMBER_NAME } from '@testausdeploy/domain';
+import { MEMBER_NAME, memberNameProblem } from '@testausdeploy/domain';
+import { named } from '../../http/named';
 
 const role = z.enum(['member', 'admin']);
 
 /** A member's name, by the domain's rule. */
-export const memberName = z
-  .string()
-  .regex(MEMBER_NAME, 'must be 2-32 characters of a-z, 0-9 and single hyphens, starting with a letter');
+export const memberName = named(MEMBER_NAME, memberNameProblem);
 
 /** Body of `POST /members`. */
 export const addMemberBody = z.object({ name: memberName, role: role.default('member') }).strict();

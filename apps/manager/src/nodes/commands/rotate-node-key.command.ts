@@ -1,8 +1,8 @@
 import { Command } from '@nestjs/cqrs';
-import { NodeView } from '../projections/node-view';
+import { NodeStatus } from '../node-status';
 
 /** The node has a new key (`main.js rotate-key` on it): pin its new fingerprint. */
-export class RotateNodeKeyCommand extends Command<NodeView> {
+export class RotateNodeKeyCommand extends Command<NodeStatus> {
   constructor(
     readonly name: string,
     readonly fingerprint: string,

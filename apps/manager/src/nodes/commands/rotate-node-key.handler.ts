@@ -3,6 +3,8 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { normaliseFingerprint } from '@testausdeploy/domain';
 import { NodeDirectory } from '../node-directory';
 import { NodeRepository } from '../node.repository';
+import { NodeConnections } from '../node-connections';
+import { NodeStatus, nodeStatus } from '../node-status';
 import { NodeView } from '../projections/node-view';
 import { keyTakenBy } from './key-taken-by';
 import { RotateNodeKeyCommand } from './rotate-node-key.command';
@@ -12,14 +14,15 @@ export class RotateNodeKeyHandler implements ICommandHandler<RotateNodeKeyComman
   constructor(
     private readonly repository: NodeRepository,
     private readonly directory: NodeDirectory,
+    private readonly connections: NodeConnections,
   ) {}
 
-  async execute({ name, fingerprint, actor }: RotateNodeKeyCommand): Promise<NodeView> {
+  async execute({ name, fingerprint, actor }: RotateNodeKeyCommand): Promise<NodeStatus> {
     const node = await this.repository.load(name);
     node.rotateKey(fingerprint);
     const others = (await this.directory.all()).filter((view) => view.name !== name);
     keyTakenBy(others, normaliseFingerprint(fingerprint));
     await this.repository.save(node, { actor, correlationId: randomUUID(), causationId: null });
-    return (await this.directory.find(name)) as NodeView;
+    return nodeStatus((await this.directory.find(name)) as NodeView, this.connections.connected(name));
   }
 }

@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { FINGERPRINT_INPUT, NODE_NAME, NODE_URL } from '@testausdeploy/domain';
+import {
+  FINGERPRINT_INPUT,
+  NODE_NAME,
+  NODE_URL,
+  nodeNameProblem,
+  nodeUrlProblem,
+} from '@testausdeploy/domain';
+import { named } from '../../http/named';
 
-const nodeName = z
-  .string()
-  .regex(NODE_NAME, 'must be at most 63 of a-z, 0-9 and "-", not starting or ending with "-"');
+const nodeName = named(NODE_NAME, nodeNameProblem);
 const fingerprint = z
   .string()
   .regex(
@@ -12,7 +17,7 @@ const fingerprint = z
   );
 const node = {
   name: nodeName,
-  url: z.string().max(300).regex(NODE_URL, 'must be wss://host:port'),
+  url: named(NODE_URL, nodeUrlProblem).max(300),
   fingerprint,
 };
 
@@ -21,7 +26,15 @@ const node = {
  * (NodeEnrolment checks them again); whether the named Guardian is enrolled is the registry's question.
  */
 export const enrolNodeBody = z.discriminatedUnion('kind', [
-  z.object({ ...node, kind: z.literal('worker'), guardian: nodeName }).strict(),
+  z
+    .object({
+      ...node,
+      kind: z.literal('worker'),
+      guardian: z
+        .string({ error: "a worker needs a guardian: the Guardian that owns its host's firewall" })
+        .regex(NODE_NAME, 'must be the name of an enrolled Guardian'),
+    })
+    .strict(),
   z.object({ ...node, kind: z.literal('guardian') }).strict(),
 ]);
 export type EnrolNodeBody = z.infer<typeof enrolNodeBody>;

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { firewallState } from '@testausdeploy/icp';
+import { AuditPage } from '../../audit/queries/search-audit.query';
+import { ChainReport } from '../../audit/queries/verify-audit.query';
+import { GuardianSyncStatus } from '../../firewall/firewall-sync';
+import { NodeStatus } from '../../nodes/node-status';
+import { Stats } from '../../stats/queries/get-stats.query';
+import { describing, time } from './described';
+
+export const health = z.strictObject({ status: z.literal('ok'), worker: z.boolean(), guardian: z.boolean() });
+
+export const nodeStatus = describing<NodeStatus>()(
+  z.strictObject({
+    name: z.string(),
+    kind: z.enum(['worker', 'guardian']),
+    url: z.string(),
+    fingerprint: z.string(),
+    guardian: z.string().nullable(),
+    enrolledBy: z.string(),
+    enrolledAt: time,
+    keyRotatedAt: time.nullable(),
+    connected: z.boolean(),
+  }),
+);
+
+const role = z.enum(['member', 'admin']);
+export const member = z.strictObject({
+  name: z.string(),
+  role,
+  addedBy: z.string(),
+  addedAt: time,
+  tokenReplacedAt: time.nullable(),
+});
+export const memberWithToken = z.strictObject({ name: z.string(), role, token: z.string() });
+export const memberToken = z.strictObject({ name: z.string(), token: z.string() });
+export const memberRole = z.strictObject({ name: z.string(), role });
+
+export const organisation = z.strictObject({ org: z.string(), allowedBy: z.string(), allowedAt: time });
+export const allowedOrganisation = z.strictObject({ org: z.string() });
+
+export const auditPage = describing<Omit<AuditPage, 'entries'>>()(
+  z.strictObject({
+    entries: z.array(
+      z.strictObject({
+        position: z.number().int(),
+        time,
+        actor: z.string(),
+        type: z.string(),
+        streamId: z.string(),
+        version: z.number().int(),
+        correlationId: z.string(),
+        causationId: z.string().nullable(),
+        commandId: z.string().nullable(),
+        source: z.string(),
+        data: z.unknown(),
+      }),
+    ),
+    next: z.number().int().nullable(),
+  }),
+);
+
+export const chainReport = describing<ChainReport>()(
+  z.strictObject({
+    ok: z.boolean(),
+    checked: z.number().int(),
+    head: z.number().int(),
+    firstBreak: z.strictObject({ position: z.number().int(), reason: z.string() }).nullable(),
+    signedHead: z.strictObject({ position: z.number().int(), signedAt: time }).nullable(),
+  }),
+);
+
+const totals = {
+  requested: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  successRate: z.number().nullable(),
+  meanDeployMs: z.number().nullable(),
+};
+export const stats = describing<Stats>()(
+  z.strictObject({
+    overall: z.strictObject(totals),
+    perDay: z.array(z.strictObject({ ...totals, day: z.string() })),
+    perOrg: z.array(z.strictObject({ ...totals, org: z.string(), runningContainers: z.number().int() })),
+  }),
+);
+
+const syncStatus = describing<GuardianSyncStatus>()(
+  z.strictObject({
+    at: time,
+    applied: z.boolean(),
+    error: z.string().nullable(),
+    dockerUser: z.boolean().nullable(),
+  }),
+);
+export const firewall = z.strictObject({
+  desired: firewallState,
+  guardians: z.array(
+    z.strictObject({ name: z.string(), connected: z.boolean(), lastSync: syncStatus.nullable() }),
+  ),
+});
+
+const rebuilt = z.strictObject({
+  name: z.string(),
+  collection: z.string(),
+  position: z.number().int(),
+  events: z.number().int(),
+  durationMs: z.number(),
+});
+export const projections = z.strictObject({ projections: z.array(z.string()) });
+export const rebuiltOne = rebuilt;
+export const rebuiltAll = z.strictObject({ rebuilt: z.array(rebuilt) });
