@@ -61,8 +61,13 @@ export class LxdExec {
       },
       options.timeoutSeconds,
     );
-    const [stdout, stderr] = await Promise.all(['1', '2'].map((fd) => this.takeLog(result.output?.[fd])));
-    return { exitCode: result.return, stdout, stderr };
+    // Both logs are read and deleted before an answer or a refusal: one over the limit must not leave the other.
+    const [stdout, stderr] = await Promise.allSettled(
+      ['1', '2'].map((fd) => this.takeLog(result.output?.[fd])),
+    );
+    if (stdout.status === 'rejected') throw stdout.reason;
+    if (stderr.status === 'rejected') throw stderr.reason;
+    return { exitCode: result.return, stdout: stdout.value, stderr: stderr.value };
   }
 
   private async takeLog(path: string | undefined): Promise<string> {
