@@ -1,5 +1,6 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { DocumentedPaths } from '../../apps/manager/src/openapi/documented-paths';
 
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: object }> }>;
@@ -14,14 +15,10 @@ type Paths = Record<string, Record<string, Operation>>;
 export class DocumentedAnswers {
   private readonly ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
   private readonly validators = new Map<string, ValidateFunction>();
-  private readonly templates: { template: string; pattern: RegExp; parameters: number }[];
+  private readonly templates: DocumentedPaths;
 
   private constructor(private readonly paths: Paths) {
-    this.templates = Object.keys(paths).map((template) => ({
-      template,
-      pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
-      parameters: template.split('{').length - 1,
-    }));
+    this.templates = new DocumentedPaths(Object.keys(paths));
   }
 
   static async of(api: string): Promise<DocumentedAnswers> {
@@ -32,11 +29,9 @@ export class DocumentedAnswers {
   /** Throws, naming the operation and what is wrong, unless the answer is one the document describes. */
   check(method: string, url: string, status: number, body: unknown): void {
     const path = url.split('?')[0];
-    const matching = this.templates.filter(({ pattern }) => pattern.test(path));
-    const fewest = Math.min(...matching.map(({ parameters }) => parameters));
-    const operation = matching
-      .filter(({ parameters }) => parameters === fewest)
-      .map(({ template }) => ({ template, operation: this.paths[template][method.toLowerCase()] }))
+    const operation = this.templates
+      .match(path)
+      .map((template) => ({ template, operation: this.paths[template][method.toLowerCase()] }))
       .find(({ operation }) => operation);
     if (!operation) {
       if (status === 404 || status === 405) return; // no such route: the router's answer

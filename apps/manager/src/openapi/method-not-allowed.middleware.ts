@@ -1,23 +1,8 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import { SERVICE_VERSION } from '@testausdeploy/service';
 import { NextFunction, Request, Response } from 'express';
+import { DocumentedPaths } from './documented-paths';
 import { openApiDocument } from './openapi.document';
-
-interface DocumentedPath {
-  pattern: RegExp;
-  /** How many segments are parameters: `/deployments/locks` (0) is the path, not `/deployments/{id}` (1). */
-  parameters: number;
-  methods: string[];
-}
-
-/** Each documented path as a pattern (`{name}` one segment), with its methods. */
-function documentedPaths(): DocumentedPath[] {
-  return Object.entries(openApiDocument(SERVICE_VERSION).paths).map(([path, operations]) => ({
-    pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
-    parameters: path.split('{').length - 1,
-    methods: Object.keys(operations).map((method) => method.toUpperCase()),
-  }));
-}
 
 /**
  * 405 with `Allow` for a method a documented path does not have (HEAD goes with GET), instead of the router's 404:
@@ -25,16 +10,16 @@ function documentedPaths(): DocumentedPath[] {
  */
 @Injectable()
 export class MethodNotAllowedMiddleware implements NestMiddleware {
-  private readonly paths = documentedPaths();
+  private readonly document = openApiDocument(SERVICE_VERSION).paths as Record<string, object>;
+  private readonly paths = new DocumentedPaths(Object.keys(this.document));
 
   use(request: Request, response: Response, next: NextFunction): void {
     // (Mounted as middleware, `request.path` is relative to the mount: the whole path is in originalUrl.)
     const path = request.originalUrl.split('?')[0];
-    const candidates = this.paths.filter(({ pattern }) => pattern.test(path));
-    if (candidates.length === 0) return next();
-    const fewest = Math.min(...candidates.map(({ parameters }) => parameters));
-    const matching = candidates.filter(({ parameters }) => parameters === fewest);
-    const allowed = [...new Set(matching.flatMap(({ methods }) => methods))];
+    const templates = this.paths.match(path);
+    if (templates.length === 0) return next();
+    const methods = templates.flatMap((template) => Object.keys(this.document[template]));
+    const allowed = [...new Set(methods.map((method) => method.toUpperCase()))];
     if (allowed.includes('GET')) allowed.push('HEAD');
     if (allowed.includes(request.method)) return next();
     response

@@ -74,11 +74,6 @@ export class HeadSigner {
     await writeDurably(this.file, `${JSON.stringify(head)}\n`);
   }
 
-  /** Where the signed head is kept, for messages. */
-  get path(): string {
-    return this.file;
-  }
-
   async recorded(): Promise<RecordedHead> {
     const text = await readFile(this.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return null;
