@@ -4,9 +4,11 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { loggingModule } from '@testausdeploy/service';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
-import { BearerTokenGuard } from './auth/bearer-token.guard';
+import { CallerGuard } from './auth/caller.guard';
+import { Callers } from './auth/callers';
 import { ManagerConfig } from './config/manager-config';
 import { ContainersModule } from './containers/containers.module';
+import { DashboardMiddleware } from './dashboard/dashboard.middleware';
 import { DatabaseModule } from './database/database.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { EventsModule } from './events/events.module';
@@ -15,11 +17,13 @@ import { FirewallModule } from './firewall/firewall.module';
 import { HealthController } from './health/health.controller';
 import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
+import { SecurityHeadersMiddleware } from './http/security-headers.middleware';
 import { NodesModule } from './nodes/nodes.module';
 import { MethodNotAllowedMiddleware } from './openapi/method-not-allowed.middleware';
 import { OpenApiController } from './openapi/openapi.controller';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PollingModule } from './polling/polling.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { StatsModule } from './stats/stats.module';
 
 @Module({})
@@ -36,6 +40,7 @@ export class ManagerModule implements NestModule {
         EventsModule,
         NodesModule,
         MembersModule,
+        SessionsModule,
         OrganisationsModule,
         AuditModule,
         DeploymentsModule,
@@ -48,15 +53,16 @@ export class ManagerModule implements NestModule {
       controllers: [HealthController, OpenApiController],
       providers: [
         { provide: ManagerConfig, useValue: config },
-        { provide: APP_GUARD, useClass: BearerTokenGuard },
+        Callers,
+        { provide: APP_GUARD, useClass: CallerGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
       ],
-      exports: [ManagerConfig],
+      exports: [ManagerConfig, Callers],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(MethodNotAllowedMiddleware).forRoutes('*');
+    consumer.apply(SecurityHeadersMiddleware, DashboardMiddleware, MethodNotAllowedMiddleware).forRoutes('*');
   }
 }

@@ -16,3 +16,5 @@ export * from './member/member.events';
 export * from './container/container.events';
 export * from './container/member-container.aggregate';
 export * from './upcasters';
+export * from './session/session.aggregate';
+export * from './session/session.events';

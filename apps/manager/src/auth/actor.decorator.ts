@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { AuthenticatedRequest } from './bearer-token.guard';
+import { AuthenticatedRequest } from './caller.guard';
 
 /** The authenticated caller, as recorded in every event's metadata. */
 export const Actor = createParamDecorator(

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { MemberRole } from '@testausdeploy/domain';
-import type { AuthenticatedRequest } from './bearer-token.guard';
+import type { AuthenticatedRequest } from './caller.guard';
 
 /**
  * Who is calling: the actor recorded in events, their role, and their member name and id (null for the admin

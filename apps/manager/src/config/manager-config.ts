@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUILT_DASHBOARD } from '../dashboard/dashboard-files';
 import { env, parseEnv } from '@testausdeploy/service';
 
 export const managerConfigSchema = z.object({
@@ -57,6 +58,16 @@ export const managerConfigSchema = z.object({
    * rewrite of the log after the last signed head is what `GET /audit/verify` cannot see.
    */
   AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** How long a dashboard session lasts from its sign-in (12 hours); it does not slide with use. */
+  SESSION_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(12 * 3600_000),
+  /** How often sessions past their expiry that nobody used since are recorded as expired; 0: never. */
+  SESSION_SWEEP_MS: z.coerce.number().int().min(0).default(60_000),
+  /** The dashboard's built files, served under /ui (`npm run build` puts them in dist/web). */
+  DASHBOARD_DIR: z.string().min(1).default(BUILT_DASHBOARD),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -20,6 +20,10 @@ export class MemberDirectory {
     return (await this.views()).findOne({ tokenDigest });
   }
 
+  async byId(memberId: string): Promise<MemberView | null> {
+    return (await this.views()).findOne({ memberId });
+  }
+
   private async views() {
     await this.readModels.started;
     return this.readModels.collection<MemberView>(MEMBERS);

@@ -5,6 +5,7 @@ import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/comm
 import { ModulesContainer } from '@nestjs/core';
 import { SERVICE_VERSION } from '@testausdeploy/service';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
+import { DASHBOARD_PATH } from '../dashboard/dashboard-files';
 import { openApiDocument } from './openapi.document';
 
 interface RouterLayer {
@@ -35,6 +36,8 @@ describe('the OpenAPI document and the routes the Manager serves', () => {
       )
       .sort();
     assert.deepEqual(served, documented);
+    const clashing = served.filter((route) => route.split(' ')[1].split('/')[1] === DASHBOARD_PATH.slice(1));
+    assert.deepEqual(clashing, [], `no API route under the dashboard's ${DASHBOARD_PATH}`);
   });
 
   it('documents the status each route answers with on success (201 for a POST unless it says otherwise)', () => {

@@ -55,8 +55,9 @@ describe('OpenAPI document', () => {
     assert.ok(document.paths['/members/{name}/token'].post);
   });
 
-  it('requires the bearer token except on /health', () => {
-    assert.deepEqual(document.security, [{ bearer: [] }]);
+  it('requires the bearer token or a session cookie, except on /health and the sign-in', () => {
+    assert.deepEqual(document.security, [{ bearer: [] }, { session: [] }]);
     assert.deepEqual(document.paths['/health'].get.security, []);
+    assert.deepEqual(document.paths['/session'].post.security, []);
   });
 });

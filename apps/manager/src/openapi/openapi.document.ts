@@ -10,6 +10,7 @@ import { enrolNodeBody, rotateNodeKeyBody } from '../nodes/dto/node.dto';
 import { allowOrganisationBody } from '../organisations/dto/allow-organisation.dto';
 import { containerPaths } from './containers.paths';
 import { memberPaths } from './members.paths';
+import { sessionPaths } from './session.paths';
 import { z } from 'zod';
 import {
   accepted,
@@ -74,9 +75,12 @@ export function openApiDocument(version: string) {
     openapi: '3.1.0',
     info: { title: 'Testausdeploy Manager', version },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'td_session' },
+      },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths: withCommonAnswers({
       '/health': {
         get: {
@@ -339,6 +343,7 @@ export function openApiDocument(version: string) {
         },
       },
       ...memberPaths(),
+      ...sessionPaths(),
       ...containerPaths(),
       '/admin/projections': {
         get: {

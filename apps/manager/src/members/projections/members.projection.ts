@@ -1,3 +1,4 @@
+import { IndexDescription } from 'mongodb';
 import { Injectable } from '@nestjs/common';
 import { isMemberEvent } from '@testausdeploy/domain';
 import { StoredEvent, Views } from '@testausdeploy/events';
@@ -9,8 +10,8 @@ export const MEMBERS = 'members';
 @Injectable()
 export class MembersProjection extends RegisteredProjection<MemberView> {
   readonly name = MEMBERS;
-  readonly version = 2;
-  readonly indexes = [{ key: { tokenDigest: 1 } }];
+  readonly version = 3;
+  readonly indexes: IndexDescription[] = [{ key: { tokenDigest: 1 } }, { key: { memberId: 1 } }];
 
   async apply(event: StoredEvent, views: Views<MemberView>): Promise<void> {
     if (!isMemberEvent(event)) return;

@@ -34,6 +34,13 @@ export const member = z.strictObject({
 export const memberWithToken = z.strictObject({ name: z.string(), role, token: z.string() });
 export const memberToken = z.strictObject({ name: z.string(), token: z.string() });
 export const memberRole = z.strictObject({ name: z.string(), role });
+export const whoAmI = z.strictObject({
+  actor: z.string(),
+  role,
+  member: z.string().nullable(),
+  via: z.enum(['token', 'session']),
+  expiresAt: time.nullable(),
+});
 
 export const organisation = z.strictObject({ org: z.string(), allowedBy: z.string(), allowedAt: time });
 export const allowedOrganisation = z.strictObject({ org: z.string() });

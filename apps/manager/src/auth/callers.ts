@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { timingSafeEqual } from 'node:crypto';
+import { ManagerConfig } from '../config/manager-config';
+import { MemberDirectory } from '../members/member-directory';
+import { tokenDigest } from '../members/member-token';
+import { EndSessionCommand } from '../sessions/commands/end-session.command';
+import { secretDigest } from '../sessions/session-cookie';
+import { SessionDirectory } from '../sessions/session-directory';
+import { Caller } from './caller';
+
+/** A session cookie's caller, or why the session no longer lets anyone in. */
+export type SessionCaller = { caller: Caller; session: OpenSession } | { problem: string };
+
+/** The session a request came with. */
+export interface OpenSession {
+  id: string;
+  expiresAt: Date;
+}
+
+/**
+ * Finds who is calling: from an API token (the admin's from the configuration, members' by their SHA-256
+ * digest) or from a dashboard session's secret. A member's session follows the member: their current role, and
+ * it ends when they are removed or their token is replaced.
+ */
+@Injectable()
+export class Callers {
+  private readonly adminTokenDigest: Buffer;
+
+  constructor(
+    private readonly members: MemberDirectory,
+    private readonly sessions: SessionDirectory,
+    private readonly commands: CommandBus,
+    config: ManagerConfig,
+  ) {
+    this.adminTokenDigest = Buffer.from(tokenDigest(config.ADMIN_TOKEN), 'hex');
+  }
+
+  async byToken(token: string): Promise<Caller | null> {
+    const digest = tokenDigest(token);
+    // Comparing fixed-length digests keeps the comparison constant-time whatever the token's length.
+    if (timingSafeEqual(Buffer.from(digest, 'hex'), this.adminTokenDigest)) return ADMIN;
+    const member = await this.members.byTokenDigest(digest);
+    return member && memberCaller(member);
+  }
+
+  async bySession(secret: string): Promise<SessionCaller> {
+    const session = await this.sessions.bySecretDigest(secretDigest(secret));
+    if (!session) return { problem: 'this session has ended: sign in again' };
+    if (session.expiresAt.getTime() <= Date.now()) {
+      // Recorded here when it is used after its expiry, else by the sweep; a failure to record it refuses all the same.
+      await this.commands
+        .execute(new EndSessionCommand(session._id, 'expired', session.actor))
+        .catch(() => undefined);
+      return { problem: `this session expired at ${session.expiresAt.toISOString()}: sign in again` };
+    }
+    const open = { id: session._id, expiresAt: session.expiresAt };
+    if (!session.memberId) return { caller: ADMIN, session: open };
+    const member = await this.members.byId(session.memberId);
+    if (!member) return { problem: 'the member this session was for has been removed' };
+    if (member.tokenReplacedAt && member.tokenReplacedAt > session.startedAt) {
+      return { problem: "this member's token was replaced after the session began: sign in again" };
+    }
+    return { caller: memberCaller(member), session: open };
+  }
+}
+
+const ADMIN: Caller = { actor: 'admin', role: 'admin', member: null, memberId: null };
+
+function memberCaller(member: { name: string; role: Caller['role']; memberId: string }): Caller {
+  return {
+    actor: `member:${member.name}`,
+    role: member.role,
+    member: member.name,
+    memberId: member.memberId,
+  };
+}

@@ -1,0 +1,5 @@
+import { Caller } from '../../auth/caller';
+
+export class SignInCommand {
+  constructor(readonly caller: Caller) {}
+}

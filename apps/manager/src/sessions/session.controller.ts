@@ -1,0 +1,83 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import type { AuthenticatedRequest } from '../auth/caller.guard';
+import { Caller } from '../auth/caller';
+import { Callers } from '../auth/callers';
+import { ForMembers } from '../auth/for-members.decorator';
+import { Public } from '../auth/public.decorator';
+import { ZodBody } from '../http/zod-body.pipe';
+import { EndSessionCommand } from './commands/end-session.command';
+import { SignInCommand } from './commands/sign-in.command';
+import { SignInBody, signInBody } from './dto/sign-in.dto';
+import { clearedSessionCookie, originProblem, sessionCookie } from './session-cookie';
+
+/** Who the caller is, and how they came: with a bearer token, or with a session that ends at `expiresAt`. */
+function whoAmI({ actor, role, member }: Caller, expiresAt: Date | null) {
+  return {
+    actor,
+    role,
+    member,
+    via: expiresAt ? ('session' as const) : ('token' as const),
+    expiresAt: expiresAt?.toISOString() ?? null,
+  };
+}
+
+/** The dashboard's sign-in: an API token traded for an HttpOnly session cookie, and the sign-out that ends it. */
+@Controller('session')
+export class SessionController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly callers: Callers,
+  ) {}
+
+  @Public()
+  @Post()
+  async signIn(
+    @Body(new ZodBody(signInBody)) { token }: SignInBody,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    // Another site must not sign a visitor in under a token of its choosing.
+    const crossSite = originProblem(request, false);
+    if (crossSite) throw new ForbiddenException(`refused a sign-in: ${crossSite}`);
+    const caller = await this.callers.byToken(token);
+    if (!caller) throw new UnauthorizedException('the token is not valid');
+    const { secret, expiresAt } = await this.commands.execute(new SignInCommand(caller));
+    response.setHeader('Set-Cookie', sessionCookie(request, secret, expiresAt));
+    return whoAmI(caller, expiresAt);
+  }
+
+  @ForMembers()
+  @Get()
+  current(@Req() { caller, session }: AuthenticatedRequest) {
+    return whoAmI(caller, session?.expiresAt ?? null);
+  }
+
+  @ForMembers()
+  @Delete()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async signOut(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    if (!request.session) {
+      throw new BadRequestException('you came with a bearer token: there is no session to end');
+    }
+    await this.commands.execute(new EndSessionCommand(request.session.id, 'signed-out', request.actor));
+    response.setHeader('Set-Cookie', clearedSessionCookie(request));
+  }
+}
