@@ -111,6 +111,7 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
       'members',
       'nodes',
       'organisations',
+      'sessions',
       'stats',
     ]);
     const rebuilt = await Promise.all(readModels.names().map((name) => snapshot(readModels, name)));

@@ -30,7 +30,7 @@ export function sessionPaths() {
       },
       delete: {
         summary: 'Sign out: ends the session of the cookie on the server, and clears the cookie',
-        responses: { 204: { description: 'signed out', headers: setCookie }, 400: problem },
+        responses: { 204: { description: 'signed out', headers: setCookie }, 409: problem },
       },
     },
   };

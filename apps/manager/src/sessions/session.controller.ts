@@ -1,5 +1,5 @@
 import {
-  BadRequestException,
+  ConflictException,
   Body,
   Controller,
   Delete,
@@ -75,7 +75,7 @@ export class SessionController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
     if (!request.session) {
-      throw new BadRequestException('you came with a bearer token: there is no session to end');
+      throw new ConflictException('you came with a bearer token: there is no session to end');
     }
     await this.commands.execute(new EndSessionCommand(request.session.id, 'signed-out', request.actor));
     response.setHeader('Set-Cookie', clearedSessionCookie(request));

@@ -105,7 +105,7 @@ describe('Manager REST: dashboard sessions (real database)', () => {
     );
     const after = await manager.http().get('/members').set('Cookie', cookie).expect(401);
     assert.match(after.body.message, /this session has ended: sign in again/);
-    const noSession = await manager.http().delete('/session').set(auth).expect(400);
+    const noSession = await manager.http().delete('/session').set(auth).expect(409);
     assert.match(noSession.body.message, /bearer token: there is no session to end/);
   });
 
