@@ -262,6 +262,7 @@ cat <<EOF
 
 Testausdeploy is up.
   API:          $api
+  Dashboard:    $api/ui/   (sign in with the admin token)
   Admin token:  $token   (in $ETC_DIR/manager.env)
   Logs:         $TD_LOG_DIR/{manager,worker,guardian}.log
   Stop:         scripts/down.sh

@@ -3,13 +3,19 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadOrCreateIdentity, rotateIdentity } from '@testausdeploy/icp';
 import { MANAGER_COMMON_NAME } from './nodes/nodes.module';
-import { parseEnv } from '@testausdeploy/service';
+import { parseEnv, SERVICE_VERSION } from '@testausdeploy/service';
 import { enrolCommand } from './cli/enrol';
 import { rebuildCommand } from './cli/rebuild';
 import { loadManagerConfig, managerConfigSchema } from './config/manager-config';
 import { ManagerModule } from './manager.module';
+import { openApiDocument } from './openapi/openapi.document';
 
 async function main(command: string | undefined): Promise<void> {
+  if (command === 'openapi') {
+    // The dashboard's build generates its API client from this, before any configuration exists.
+    console.log(JSON.stringify(openApiDocument(SERVICE_VERSION), null, 2));
+    return;
+  }
   if (command === 'fingerprint' || command === 'rotate-key') {
     // Needs only the state dir: it runs before the peers' fingerprints are known.
     const { MANAGER_STATE_DIR } = parseEnv(managerConfigSchema.pick({ MANAGER_STATE_DIR: true }));

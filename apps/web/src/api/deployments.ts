@@ -1,0 +1,35 @@
+import { answer, api } from './client';
+import type { paths } from './generated/schema';
+
+export type Deployment = Awaited<ReturnType<typeof getDeployment>>;
+export type DeploymentStatus = Deployment['status'];
+export type DeploymentRequest = paths['/deployments']['post']['requestBody']['content']['application/json'];
+
+const byId = (id: string) => ({ params: { path: { id } } });
+
+/** Newest first; with `asOf` (a log position or an ISO time) as they stood then. */
+export const listDeployments = (limit?: number, asOf?: string) =>
+  answer(api.GET('/deployments', { params: { query: { limit, asOf } } }));
+export const getDeployment = (id: string) => answer(api.GET('/deployments/{id}', byId(id)));
+export const deploymentLog = (id: string) => answer(api.GET('/deployments/{id}/logs', byId(id)));
+export const deploymentContainers = (id: string) => answer(api.GET('/deployments/{id}/containers', byId(id)));
+/** The tail of the project's container output (JSON; the route streams text only when asked to follow). */
+export async function containerLogs(id: string, service?: string): Promise<{ lines: string[] }> {
+  const tail = await answer(
+    api.GET('/deployments/{id}/containers/logs', { params: { path: { id }, query: { service } } }),
+  );
+  return typeof tail === 'string' ? { lines: tail.split('\n') } : tail;
+}
+export const sourceLocks = () => answer(api.GET('/deployments/locks'));
+export const requestDeployment = (body: DeploymentRequest) => answer(api.POST('/deployments', { body }));
+export const redeploy = (id: string) => answer(api.POST('/deployments/{id}/redeploy', byId(id)));
+export const rollback = (id: string) => answer(api.POST('/deployments/{id}/rollback', byId(id)));
+export const stopProject = (id: string) => answer(api.POST('/deployments/{id}/stop', byId(id)));
+export const startProject = (id: string) => answer(api.POST('/deployments/{id}/start', byId(id)));
+export const restartProject = (id: string) => answer(api.POST('/deployments/{id}/restart', byId(id)));
+export const removeProject = (id: string, volumes: boolean) =>
+  answer(
+    api.DELETE('/deployments/{id}', {
+      params: { path: { id }, query: { volumes: volumes ? 'true' : 'false' } },
+    }),
+  );

@@ -1,0 +1,91 @@
+import { useState, type ChangeEvent } from 'react';
+import { createContainer } from '../../api/containers';
+import type { WhoAmI } from '../../api/session';
+import { Field, Form } from '../../components/form';
+import { Section } from '../../components/page';
+import { navigate } from '../../router';
+
+/** Public keys, one per line, from pasted text or an uploaded `.pub` file. */
+const keysOf = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/** A new container: name, limits, SSH keys (pasted or uploaded), optionally an image; the API checks the quota. */
+export function CreateContainer({ me, created }: { me: WhoAmI; created: () => void }) {
+  const [name, setName] = useState('');
+  const [cpus, setCpus] = useState('1');
+  const [memory, setMemory] = useState('512');
+  const [disk, setDisk] = useState('4');
+  const [keys, setKeys] = useState('');
+  const [image, setImage] = useState('');
+  const [owner, setOwner] = useState('');
+  const upload = async (event: ChangeEvent<HTMLInputElement>) => {
+    const files = [...(event.target.files ?? [])];
+    const texts = await Promise.all(files.map((file) => file.slice(0, 64 * 1024).text()));
+    setKeys([keys.trim(), ...texts.map((text) => text.trim())].filter(Boolean).join('\n'));
+  };
+  return (
+    <Section title="New container">
+      <Form
+        label="Create"
+        submit={async () => {
+          const made = await createContainer({
+            name: name.trim(),
+            limits: { cpus: Number(cpus), memoryMiB: Number(memory), diskGiB: Number(disk) },
+            sshKeys: keysOf(keys),
+            ...(image.trim() ? { image: image.trim() } : {}),
+            ...(me.role === 'admin' && owner.trim() ? { owner: owner.trim() } : {}),
+          });
+          created();
+          navigate(`/containers/${encodeURIComponent(made.name)}`);
+        }}
+      >
+        <Field
+          label="Name"
+          value={name}
+          set={setName}
+          required
+          spellCheck={false}
+          hint="Lower-case letters, digits and -"
+        />
+        <div className="row">
+          <Field label="CPUs" type="number" min={1} value={cpus} set={setCpus} required />
+          <Field label="Memory (MiB)" type="number" min={64} value={memory} set={setMemory} required />
+          <Field label="Disk (GiB)" type="number" min={1} value={disk} set={setDisk} required />
+        </div>
+        <label className="field">
+          <span>SSH public keys, one per line</span>
+          <textarea
+            value={keys}
+            onChange={(event) => setKeys(event.target.value)}
+            rows={3}
+            spellCheck={false}
+            required
+          />
+        </label>
+        <label className="field">
+          <span>Or upload a public key file</span>
+          <input type="file" accept=".pub,text/plain" multiple onChange={upload} />
+        </label>
+        <Field
+          label="Image"
+          value={image}
+          set={setImage}
+          spellCheck={false}
+          hint="Leave empty for the default image"
+        />
+        {me.role === 'admin' && (
+          <Field
+            label="Owner (member name)"
+            value={owner}
+            set={setOwner}
+            spellCheck={false}
+            hint="Empty: you"
+          />
+        )}
+      </Form>
+    </Section>
+  );
+}

@@ -1,0 +1,277 @@
+import { useState } from 'react';
+import {
+  containerLogs,
+  deploymentContainers,
+  deploymentLog,
+  getDeployment,
+  listDeployments,
+  redeploy,
+  removeProject,
+  restartProject,
+  rollback,
+  sourceLocks,
+  startProject,
+  stopProject,
+  type Deployment,
+} from '../../api/deployments';
+import { Action } from '../../components/action';
+import { Field, Form } from '../../components/form';
+import { LogView } from '../../components/log-view';
+import { Page, Section } from '../../components/page';
+import { Loaded, useResource } from '../../components/resource';
+import { Status } from '../../components/status';
+import { Time } from '../../components/time';
+import { navigate } from '../../router';
+import { DeploymentTable } from './list';
+
+const mib = (bytes: number | null) => (bytes === null ? '—' : `${(bytes / 1048576).toFixed(1)} MiB`);
+
+/** One deployment: what it is, its build log while it runs, its containers and their output, its attempts. */
+export function DeploymentPage({ id }: { id: string }) {
+  const deployment = useResource(() => getDeployment(id), id, 2000);
+  if (deployment.state !== 'ready') {
+    return (
+      <Page title="Deployment">
+        <Loaded resource={deployment}>{() => null}</Loaded>
+      </Page>
+    );
+  }
+  return (
+    <Loaded resource={deployment}>
+      {(one) => (
+        <Page title={`${one.org}/${one.repo}@${one.branch}`}>
+          <Summary deployment={one} />
+          <BuildLog deployment={one} />
+          {one.status === 'succeeded' && <Containers id={one.id} />}
+          {one.status === 'succeeded' && <ContainerOutput deployment={one} />}
+          <Attempts deployment={one} />
+          {one.status !== 'removed' && one.status !== 'requested' && <Remove deployment={one} />}
+        </Page>
+      )}
+    </Loaded>
+  );
+}
+
+function Summary({ deployment }: { deployment: Deployment }) {
+  const locks = useResource(sourceLocks, 'locks', 2000);
+  const lock =
+    locks.state === 'ready'
+      ? locks.data.find((one) => one.org === deployment.org && one.repo === deployment.repo)
+      : undefined;
+  const go = (answer: unknown) =>
+    navigate(`/deployments/${(answer as { deploymentId: string }).deploymentId}`);
+  return (
+    <Section title="Deployment">
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <Status value={deployment.status} />
+          {deployment.reason && <span className="reason"> {deployment.reason}</span>}
+        </dd>
+        <dt>Compose file</dt>
+        <dd className="mono">{deployment.composePath}</dd>
+        <dt>Commit</dt>
+        <dd className="mono">{deployment.commit ?? '—'}</dd>
+        <dt>Compose digest</dt>
+        <dd className="mono">{deployment.composeDigest ?? '—'}</dd>
+        <dt>Requested by</dt>
+        <dd>
+          {deployment.requestedBy}, <Time at={deployment.requestedAt} />
+        </dd>
+        {deployment.rollbackOf && (
+          <>
+            <dt>Rollback of</dt>
+            <dd className="mono">{deployment.rollbackOf}</dd>
+          </>
+        )}
+        <dt>Disk</dt>
+        <dd>{mib(deployment.diskBytes)}</dd>
+      </dl>
+      {lock && (
+        <p className="notice" role="status">
+          {lock.org}/{lock.repo} is being deployed by {lock.requestedBy} since <Time at={lock.since} />: other
+          deploys of it wait.
+        </p>
+      )}
+      <div className="toolbar">
+        <Action run={() => redeploy(deployment.id)} done={go}>
+          Redeploy
+        </Action>
+        {deployment.status === 'succeeded' && (
+          <>
+            <Action run={() => stopProject(deployment.id)}>Stop</Action>
+            <Action run={() => restartProject(deployment.id)}>Restart</Action>
+          </>
+        )}
+        {deployment.status === 'stopped' && <Action run={() => startProject(deployment.id)}>Start</Action>}
+      </div>
+    </Section>
+  );
+}
+
+function BuildLog({ deployment }: { deployment: Deployment }) {
+  const running = deployment.status === 'requested';
+  const log = useResource(() => deploymentLog(deployment.id), deployment.id, running ? 1000 : undefined);
+  return (
+    <Section title="Build log">
+      <Loaded resource={log}>
+        {(output) => (
+          <>
+            {output.truncated && <p className="muted">Only the last lines are kept.</p>}
+            <LogView lines={output.lines} label="Build log" empty="No output yet." />
+            {output.running && (
+              <p className="muted" role="status">
+                Running…
+              </p>
+            )}
+          </>
+        )}
+      </Loaded>
+    </Section>
+  );
+}
+
+function Containers({ id }: { id: string }) {
+  const containers = useResource(() => deploymentContainers(id), id, 5000);
+  return (
+    <Section title="Containers">
+      <Loaded
+        resource={containers}
+        isEmpty={(answer) => answer.containers.length === 0}
+        empty="No containers."
+      >
+        {({ containers: list }) => (
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Service</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Restarts</th>
+                  <th scope="col">CPU</th>
+                  <th scope="col">Memory</th>
+                  <th scope="col">Ports</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((one) => (
+                  <tr key={one.name}>
+                    <td>
+                      {one.service} <div className="muted small mono">{one.name}</div>
+                    </td>
+                    <td>
+                      <Status value={one.state} /> <span className="muted small">{one.status}</span>
+                    </td>
+                    <td>{one.restarts}</td>
+                    <td>{one.cpuPercent === null ? '—' : `${one.cpuPercent.toFixed(1)} %`}</td>
+                    <td>
+                      {mib(one.memoryBytes)}
+                      {one.memoryLimitBytes !== null && (
+                        <span className="muted"> / {mib(one.memoryLimitBytes)}</span>
+                      )}
+                    </td>
+                    <td className="mono">
+                      {one.ports
+                        .map((port) => `${port.ip}:${port.publicPort}→${port.privatePort}/${port.protocol}`)
+                        .join(', ') || '—'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+    </Section>
+  );
+}
+
+function ContainerOutput({ deployment }: { deployment: Deployment }) {
+  const services = [...new Set(deployment.containers.map((one) => one.service))];
+  const [service, setService] = useState('');
+  const output = useResource(
+    () => containerLogs(deployment.id, service || undefined),
+    `${deployment.id}/${service}`,
+    3000,
+  );
+  return (
+    <Section title="Container output">
+      <label className="field inline">
+        <span>Service</span>
+        <select value={service} onChange={(event) => setService(event.target.value)}>
+          <option value="">All services</option>
+          {services.map((one) => (
+            <option key={one}>{one}</option>
+          ))}
+        </select>
+      </label>
+      <Loaded resource={output}>
+        {(answer) => <LogView lines={answer.lines} label="Container output" empty="No output yet." />}
+      </Loaded>
+    </Section>
+  );
+}
+
+function Attempts({ deployment }: { deployment: Deployment }) {
+  const all = useResource(() => listDeployments(500), 'attempts', 5000);
+  const go = (answer: unknown) =>
+    navigate(`/deployments/${(answer as { deploymentId: string }).deploymentId}`);
+  return (
+    <Section title="Attempts of this source">
+      <Loaded resource={all}>
+        {(list) => {
+          const attempts = list.filter(
+            (one) =>
+              one.org === deployment.org && one.repo === deployment.repo && one.branch === deployment.branch,
+          );
+          const earlier = attempts.filter(
+            (one) => one.commit && one.id !== deployment.id && one.status !== 'failed',
+          );
+          return (
+            <>
+              <DeploymentTable deployments={attempts} current={deployment.id} />
+              {earlier.length > 0 && (
+                <ul className="plain rollbacks">
+                  {earlier.map((one) => (
+                    <li key={one.id}>
+                      <Action run={() => rollback(one.id)} done={go}>
+                        Roll back to {one.commit?.slice(0, 12)}
+                      </Action>{' '}
+                      <span className="muted">
+                        deployed <Time at={one.requestedAt} />
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          );
+        }}
+      </Loaded>
+    </Section>
+  );
+}
+
+function Remove({ deployment }: { deployment: Deployment }) {
+  const [typed, setTyped] = useState('');
+  const [volumes, setVolumes] = useState(false);
+  const name = deployment.repo;
+  return (
+    <Section title="Remove">
+      <Form
+        label="Remove the project"
+        submit={async () => {
+          if (typed !== name) throw new Error(`Type ${name} to confirm.`);
+          await removeProject(deployment.id, volumes);
+        }}
+      >
+        <p>Removes its containers, networks and built images. Type the repository's name to confirm.</p>
+        <Field label={`Type ${name}`} value={typed} set={setTyped} autoComplete="off" spellCheck={false} />
+        <label className="check">
+          <input type="checkbox" checked={volumes} onChange={(event) => setVolumes(event.target.checked)} />{' '}
+          Remove its named volumes too
+        </label>
+      </Form>
+    </Section>
+  );
+}

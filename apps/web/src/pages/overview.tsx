@@ -1,0 +1,170 @@
+import { useMemo } from 'react';
+import { auditPage } from '../api/audit';
+import { listContainers } from '../api/containers';
+import { listDeployments, type DeploymentStatus } from '../api/deployments';
+import { listNodes } from '../api/nodes';
+import { getStats, type Stats } from '../api/stats';
+import { DailyChart } from '../components/chart';
+import { Page, Section } from '../components/page';
+import { Loaded, useResource } from '../components/resource';
+import { Status } from '../components/status';
+import { Time } from '../components/time';
+import { Link } from '../router';
+
+const STATUSES: DeploymentStatus[] = ['requested', 'succeeded', 'failed', 'stopped', 'removed'];
+const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 100)} %`);
+const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
+
+/** What an admin sees first: deployments by status, boxes, nodes, the stats as charts, the latest events. */
+export function Overview() {
+  const deployments = useResource(() => listDeployments(500), 'deployments', 5000);
+  const containers = useResource(listContainers, 'containers', 5000);
+  const nodes = useResource(listNodes, 'nodes', 5000);
+  const stats = useResource(getStats, 'stats', 10000);
+  const events = useResource(() => auditPage({ limit: 10 }), 'events', 3000);
+  return (
+    <Page title="Overview">
+      <div className="grid">
+        <Section title="Deployments">
+          <Loaded resource={deployments}>
+            {(list) => (
+              <ul className="counts">
+                {STATUSES.map((status) => (
+                  <li key={status}>
+                    <Status value={status} />{' '}
+                    <strong>{list.filter((one) => one.status === status).length}</strong>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Loaded>
+        </Section>
+        <Section title="Member containers">
+          <Loaded resource={containers}>
+            {(list) => (
+              <p>
+                <strong>{list.filter((one) => one.status === 'running').length}</strong> running of{' '}
+                {list.length}
+              </p>
+            )}
+          </Loaded>
+        </Section>
+        <Section title="Nodes">
+          <Loaded resource={nodes} empty="No node is enrolled yet.">
+            {(list) => (
+              <ul className="plain">
+                {list.map((node) => (
+                  <li key={node.name}>
+                    {node.name} <span className="muted">({node.kind})</span>{' '}
+                    <Status value={node.connected ? 'connected' : 'disconnected'} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Loaded>
+        </Section>
+      </div>
+      <Loaded resource={stats}>{(figures) => <StatsCharts stats={figures} />}</Loaded>
+      <Section title="Latest events">
+        <Loaded resource={events} isEmpty={(page) => page.entries.length === 0} empty="The log is empty.">
+          {(page) => (
+            <div className="table-scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Event</th>
+                    <th scope="col">Stream</th>
+                    <th scope="col">Actor</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.entries.map((entry) => (
+                    <tr key={entry.position}>
+                      <td>
+                        <Time at={entry.time} />
+                      </td>
+                      <td>{entry.type}</td>
+                      <td className="mono">{entry.streamId}</td>
+                      <td>{entry.actor}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Loaded>
+        <p>
+          <Link to="/audit">The whole audit log</Link>
+        </p>
+      </Section>
+    </Page>
+  );
+}
+
+function StatsCharts({ stats }: { stats: Stats }) {
+  const days = useMemo(() => stats.perDay.map((day) => day.day), [stats]);
+  const outcomes = useMemo(
+    () => [
+      { label: 'succeeded', values: stats.perDay.map((day) => day.succeeded), colour: '--good' },
+      { label: 'failed', values: stats.perDay.map((day) => day.failed), colour: '--bad' },
+    ],
+    [stats],
+  );
+  const times = useMemo(
+    () => [
+      {
+        label: 'mean deploy time (s)',
+        values: stats.perDay.map((day) => (day.meanDeployMs === null ? null : day.meanDeployMs / 1000)),
+        colour: '--accent',
+      },
+    ],
+    [stats],
+  );
+  return (
+    <>
+      <div className="grid">
+        <Section title="Deploys per day">
+          <DailyChart days={days} series={outcomes} title="Succeeded and failed deploys per day" />
+        </Section>
+        <Section title="Mean deploy time per day">
+          <DailyChart days={days} series={times} title="Mean deploy time per day, in seconds" />
+        </Section>
+      </div>
+      <Section title="Per organisation">
+        <p>
+          Overall: {stats.overall.requested} requested, success rate {percent(stats.overall.successRate)},
+          mean deploy time {seconds(stats.overall.meanDeployMs)}
+        </p>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Organisation</th>
+                <th scope="col">Requested</th>
+                <th scope="col">Succeeded</th>
+                <th scope="col">Failed</th>
+                <th scope="col">Success rate</th>
+                <th scope="col">Mean deploy time</th>
+                <th scope="col">Running containers</th>
+              </tr>
+            </thead>
+            <tbody>
+              {stats.perOrg.map((org) => (
+                <tr key={org.org}>
+                  <td>{org.org}</td>
+                  <td>{org.requested}</td>
+                  <td>{org.succeeded}</td>
+                  <td>{org.failed}</td>
+                  <td>{percent(org.successRate)}</td>
+                  <td>{seconds(org.meanDeployMs)}</td>
+                  <td>{org.runningContainers}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Section>
+    </>
+  );
+}

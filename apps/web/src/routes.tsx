@@ -1,0 +1,42 @@
+import type { ReactNode } from 'react';
+import type { WhoAmI } from './api/session';
+import { Firewall } from './pages/admin/firewall';
+import { Members } from './pages/admin/members';
+import { Nodes } from './pages/admin/nodes';
+import { Organisations } from './pages/admin/organisations';
+import { Projections } from './pages/admin/projections';
+import { Audit } from './pages/audit';
+import { ContainerPage } from './pages/containers/detail';
+import { Containers } from './pages/containers/list';
+import { DeploymentPage } from './pages/deployments/detail';
+import { Deployments } from './pages/deployments/list';
+import { NewDeployment } from './pages/deployments/new';
+import { Overview } from './pages/overview';
+
+export interface Route {
+  pattern: string;
+  /** Shown in the navigation under this label; pages with parameters are not. */
+  label?: string;
+  /** Only admins are offered the page; the API refuses its calls to anyone else all the same. */
+  admin: boolean;
+  page: (params: Record<string, string>, me: WhoAmI) => ReactNode;
+}
+
+/** Every page by its path below /ui, in the navigation's order. */
+export const ROUTES: Route[] = [
+  { pattern: '/', label: 'Overview', admin: true, page: () => <Overview /> },
+  { pattern: '/deployments', label: 'Deployments', admin: true, page: () => <Deployments /> },
+  { pattern: '/deployments/new', admin: true, page: () => <NewDeployment /> },
+  { pattern: '/deployments/:id', admin: true, page: ({ id }) => <DeploymentPage id={id} /> },
+  { pattern: '/containers', label: 'Containers', admin: false, page: (_, me) => <Containers me={me} /> },
+  { pattern: '/containers/:name', admin: false, page: ({ name }) => <ContainerPage name={name} /> },
+  { pattern: '/audit', label: 'Audit', admin: true, page: () => <Audit /> },
+  { pattern: '/admin/members', label: 'Members', admin: true, page: () => <Members /> },
+  { pattern: '/admin/organisations', label: 'Organisations', admin: true, page: () => <Organisations /> },
+  { pattern: '/admin/nodes', label: 'Nodes', admin: true, page: () => <Nodes /> },
+  { pattern: '/admin/firewall', label: 'Firewall', admin: true, page: () => <Firewall /> },
+  { pattern: '/admin/projections', label: 'Projections', admin: true, page: () => <Projections /> },
+];
+
+/** Where a signed-in caller starts: an admin on the overview, a member on their containers. */
+export const home = (me: WhoAmI) => (me.role === 'admin' ? '/' : '/containers');

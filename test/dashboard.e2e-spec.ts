@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { axeViolations, launchChromium } from './support/browser';
+import { GitHost } from './support/git-host';
+import { eventually, freePort } from './support/ports';
+import { System } from './support/system';
+import { servedPage, webSite } from './support/web-site';
+
+const ORG = 'dash-org';
+const SCREENSHOTS = resolve(__dirname, '..', '..', 'docs', 'screenshots');
+/** Build output that would run if the page drew it as HTML: it must stay text. */
+const HOSTILE = `<script>window.pwned='script'</script><img src=x onerror="window.pwned='img'">`;
+const DEPLOY_TIMEOUT = 180_000;
+
+describe('the dashboard in Chromium, against the real Manager, Worker and Guardian', () => {
+  let git: GitHost;
+  let system: System;
+  let browser: Browser;
+  let admin: BrowserContext;
+  let page: Page;
+  const repo = `dash-${randomBytes(3).toString('hex')}`;
+  let port: number;
+  let deploymentId: string;
+
+  before(async () => {
+    git = await GitHost.start();
+    system = await System.start({ allowedOrgs: ORG, gitBaseUrl: git.baseUrl });
+    browser = await launchChromium();
+    admin = await browser.newContext();
+    page = await admin.newPage();
+    port = await freePort();
+    const site = webSite(port, `hello from ${repo}`);
+    site['web/Dockerfile'] = site['web/Dockerfile'].replace(
+      'COPY index.html',
+      `RUN echo '${HOSTILE.replace(/'/g, `'"'"'`)}'\nCOPY index.html`,
+    );
+    await git.push(ORG, repo, site);
+    await mkdir(SCREENSHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await system?.composeDown(ORG, repo);
+    await system?.stop();
+    await git?.stop();
+  });
+
+  const ui = (path = '/') => `${system.api}/ui${path}`;
+
+  async function signIn(on: Page, token: string): Promise<void> {
+    await on.goto(system.api);
+    await on.getByLabel('API token').fill(token);
+    await on.getByRole('button', { name: 'Sign in' }).click();
+    await on.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  it('leads from / to the sign-in page, with the security headers, and refuses a wrong token with its reason', async () => {
+    const answer = await page.goto(system.api);
+    assert.equal(new URL(page.url()).pathname, '/ui/');
+    const headers = answer!.headers();
+    assert.match(headers['content-security-policy'], /script-src 'self';/);
+    assert.doesNotMatch(headers['content-security-policy'], /unsafe-inline/);
+    assert.match(headers['content-security-policy'], /frame-ancestors 'none'/);
+    assert.equal(headers['x-content-type-options'], 'nosniff');
+    await page.getByLabel('API token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Refused (401)' }).waitFor();
+    assert.deepEqual(await admin.cookies(), [], 'no session cookie for a wrong token');
+    assert.equal(
+      await page.evaluate("JSON.stringify(localStorage) + location.href.includes('token')"),
+      '{}false',
+    );
+  });
+
+  it('signs in with the admin token into an HttpOnly SameSite=Strict cookie, never into storage', async () => {
+    await signIn(page, system.token);
+    const [cookie] = await admin.cookies();
+    assert.equal(cookie.name, 'td_session');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Strict');
+    assert.notEqual(cookie.value, system.token);
+    assert.equal(
+      await page.evaluate('document.cookie + JSON.stringify(localStorage) + JSON.stringify(sessionStorage)'),
+      '{}{}',
+    );
+  });
+
+  it('deploys from the form and shows the build log, hostile output as text, until succeeded', async () => {
+    await page.getByRole('link', { name: 'Deployments', exact: true }).click();
+    await page.getByRole('link', { name: 'New deployment' }).click();
+    await page.getByLabel('Repository', { exact: true }).fill(repo);
+    await page.getByLabel('Compose file', { exact: true }).fill('docker-compose.yml');
+    await page.getByRole('button', { name: 'Deploy' }).click();
+    await page.waitForURL(/\/ui\/deployments\/[0-9a-f-]{36}$/);
+    deploymentId = page.url().split('/').at(-1)!;
+    const log = page.locator('pre[aria-label="Build log"]');
+    await page.locator('.status', { hasText: 'succeeded' }).first().waitFor({ timeout: DEPLOY_TIMEOUT });
+    await eventually(async () => ((await log.textContent())?.includes(HOSTILE) ? true : undefined), 10_000);
+    assert.equal(await page.evaluate('window.pwned'), undefined);
+    assert.equal(await page.locator('main img').count(), 0, 'the <img> of the log is not an element');
+    assert.equal(await page.locator('main script').count(), 0);
+    assert.match((await servedPage(port)) ?? '', new RegExp(`hello from ${repo}`));
+    await page.getByRole('heading', { name: 'Containers' }).waitFor();
+  });
+
+  it("shows the API's refusal with its reason: a repository name that is not one", async () => {
+    await page.goto(ui('/deployments/new'));
+    await page.getByLabel('Repository', { exact: true }).fill('../escape');
+    await page.getByRole('button', { name: 'Deploy' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /Refused \(400\).*repo/);
+  });
+
+  it('lets an admin add a member, showing the token once, and the member sees no admin page while the API refuses them', async () => {
+    await page.goto(ui('/admin/members'));
+    await page.getByLabel('Name').fill('mia');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const token = (await page.getByLabel('Token of mia').textContent())!;
+    assert.match(token, /^\S{20,}$/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    assert.equal(await page.getByLabel('Token of mia').count(), 0, 'the token is gone once dismissed');
+
+    const member = await browser.newContext();
+    const memberPage = await member.newPage();
+    await signIn(memberPage, token);
+    assert.equal(new URL(memberPage.url()).pathname, '/ui/containers');
+    const offered = await memberPage
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link')
+      .allTextContents();
+    assert.deepEqual(offered, ['Containers']);
+    await memberPage.goto(ui('/admin/members'));
+    await memberPage.getByRole('heading', { name: 'This page is for admins.' }).waitFor();
+    // The API is the authority: the member's cookie, from the dashboard's own origin, is refused admin routes.
+    const asMember = memberPage.request;
+    assert.equal((await asMember.get(`${system.api}/members`)).status(), 403);
+    assert.equal((await asMember.get(`${system.api}/deployments`)).status(), 403);
+    const deploy = await asMember.post(`${system.api}/deployments`, {
+      headers: { Origin: system.api },
+      data: { org: ORG, repo, branch: 'main', composePath: 'docker-compose.yml' },
+    });
+    assert.equal(deploy.status(), 403);
+    // A change with the cookie from another site's page is refused before it is judged.
+    const foreign = await asMember.post(`${system.api}/containers`, {
+      headers: { Origin: 'https://evil.example' },
+      data: {},
+    });
+    assert.equal(foreign.status(), 403);
+    await memberPage.getByRole('button', { name: 'Sign out' }).click();
+    await memberPage.getByLabel('API token').waitFor();
+    assert.equal((await asMember.get(`${system.api}/containers`)).status(), 401, 'signed out on the server');
+    await member.close();
+  });
+
+  it('filters the audit log and travels back to when the deployment was requested', async () => {
+    await page.goto(ui('/audit'));
+    await page.getByLabel('Event type').fill('DeploymentRequested');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const entries = page.getByRole('region', { name: 'Entries' });
+    await eventually(async () => {
+      const types = await entries.locator('tbody td:nth-child(3)').allTextContents();
+      return types.length > 0 && types.every((type) => type === 'DeploymentRequested') ? types : undefined;
+    }, 10_000);
+    const position = (await entries.locator('tbody tr').first().locator('td').first().textContent())!;
+    await page.getByLabel('Or at a log position').fill(position);
+    await page.getByRole('button', { name: 'Show the deployments then' }).click();
+    const then = page.getByRole('region', { name: 'Time travel' });
+    await then.locator('.status', { hasText: 'requested' }).waitFor();
+    await page.getByRole('button', { name: 'Verify the log' }).click();
+    await page.getByText(/^Intact: \d+ events checked/).waitFor();
+  });
+
+  it('passes axe-core on every page without serious or critical violations, fits 375 px, and writes a screenshot of each', async () => {
+    const pages: [string, string][] = [
+      ['overview', '/'],
+      ['deployments', '/deployments'],
+      ['deployment', `/deployments/${deploymentId}`],
+      ['new-deployment', '/deployments/new'],
+      ['containers', '/containers'],
+      ['audit', '/audit'],
+      ['members', '/admin/members'],
+      ['organisations', '/admin/organisations'],
+      ['nodes', '/admin/nodes'],
+      ['firewall', '/admin/firewall'],
+      ['projections', '/admin/projections'],
+    ];
+    const found: Record<string, unknown> = {};
+    for (const [name, path] of pages) {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(ui(path));
+      await page.locator('h1').first().waitFor();
+      await eventually(
+        async () => ((await page.locator('.loading').count()) === 0 ? true : undefined),
+        10_000,
+      );
+      const violations = await axeViolations(page);
+      if (violations.length) found[name] = violations;
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      await page.setViewportSize({ width: 375, height: 800 });
+      // Charts redraw at the new width when their resize observer fires, a frame or two later.
+      const overflow = () =>
+        page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      await eventually(async () => ((await overflow()) <= 0 ? true : undefined), 3000).catch(async () =>
+        assert.fail(`${name} is ${await overflow()} px wider than 375 px`),
+      );
+    }
+    const signInPage = await (await browser.newContext()).newPage();
+    await signInPage.goto(ui('/'));
+    await signInPage.getByLabel('API token').waitFor();
+    const signInViolations = await axeViolations(signInPage);
+    if (signInViolations.length) found['sign-in'] = signInViolations;
+    await signInPage.screenshot({ path: join(SCREENSHOTS, 'sign-in.png') });
+    assert.deepEqual(found, {});
+  });
+});
