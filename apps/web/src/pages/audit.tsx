@@ -5,6 +5,7 @@ import { Action } from '../components/action';
 import { Field } from '../components/form';
 import { Page, Section } from '../components/page';
 import { Loaded, useResource } from '../components/resource';
+import { EventTable } from '../components/event-table';
 import { Time } from '../components/time';
 import { DeploymentTable } from './deployments/list';
 
@@ -58,32 +59,7 @@ export function Audit() {
         <Loaded resource={page} isEmpty={(answer) => answer.entries.length === 0} empty="No entries match.">
           {(answer) => (
             <>
-              <div className="table-scroll">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Position</th>
-                      <th scope="col">When</th>
-                      <th scope="col">Event</th>
-                      <th scope="col">Stream</th>
-                      <th scope="col">Actor</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {answer.entries.map((entry) => (
-                      <tr key={entry.position}>
-                        <td>{entry.position}</td>
-                        <td>
-                          <Time at={entry.time} />
-                        </td>
-                        <td>{entry.type}</td>
-                        <td className="mono">{entry.streamId}</td>
-                        <td>{entry.actor}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <EventTable entries={answer.entries} />
               <nav className="pager" aria-label="Pages of the audit log">
                 <button
                   type="button"

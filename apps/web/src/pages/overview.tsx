@@ -8,7 +8,7 @@ import { DailyChart } from '../components/chart';
 import { Page, Section } from '../components/page';
 import { Loaded, useResource } from '../components/resource';
 import { Status } from '../components/status';
-import { Time } from '../components/time';
+import { EventTable } from '../components/event-table';
 import { Link } from '../router';
 
 const STATUSES: DeploymentStatus[] = ['requested', 'succeeded', 'failed', 'stopped', 'removed'];
@@ -67,32 +67,7 @@ export function Overview() {
       <Loaded resource={stats}>{(figures) => <StatsCharts stats={figures} />}</Loaded>
       <Section title="Latest events">
         <Loaded resource={events} isEmpty={(page) => page.entries.length === 0} empty="The log is empty.">
-          {(page) => (
-            <div className="table-scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Event</th>
-                    <th scope="col">Stream</th>
-                    <th scope="col">Actor</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.entries.map((entry) => (
-                    <tr key={entry.position}>
-                      <td>
-                        <Time at={entry.time} />
-                      </td>
-                      <td>{entry.type}</td>
-                      <td className="mono">{entry.streamId}</td>
-                      <td>{entry.actor}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          {(page) => <EventTable entries={page.entries} />}
         </Loaded>
         <p>
           <Link to="/audit">The whole audit log</Link>
