@@ -12,6 +12,7 @@ import { DashboardMiddleware } from './dashboard/dashboard.middleware';
 import { DatabaseModule } from './database/database.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { EventsModule } from './events/events.module';
+import { LiveModule } from './live/live.module';
 import { MembersModule } from './members/members.module';
 import { FirewallModule } from './firewall/firewall.module';
 import { HealthController } from './health/health.controller';
@@ -49,6 +50,7 @@ export class ManagerModule implements NestModule {
         PollingModule,
         FirewallModule,
         ContainersModule,
+        LiveModule,
       ],
       controllers: [HealthController, OpenApiController],
       providers: [

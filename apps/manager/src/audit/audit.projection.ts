@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IndexDescription } from 'mongodb';
 import { StoredEvent, Views } from '@testausdeploy/events';
 import { RegisteredProjection } from '../events/registered-projection';
-import { AuditEntry } from './audit-entry';
+import { AuditEntry, auditEntry } from './audit-entry';
 
 export const AUDIT = 'audit';
 
@@ -20,20 +20,6 @@ export class AuditProjection extends RegisteredProjection<AuditEntry> {
   ];
 
   async apply(event: StoredEvent, views: Views<AuditEntry>): Promise<void> {
-    const { actor, correlationId, causationId, commandId, source, time } = event.metadata;
-    views.put({
-      _id: event.position,
-      position: event.position,
-      time,
-      actor,
-      type: event.type,
-      streamId: event.streamId,
-      version: event.version,
-      correlationId,
-      causationId,
-      commandId,
-      source,
-      data: event.data,
-    });
+    views.put({ _id: event.position, ...auditEntry(event) });
   }
 }

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { originProblem, sessionSecret } from '../sessions/session-cookie';
+import { originProblem } from '../sessions/session-cookie';
 import { Caller } from './caller';
 import { Callers, OpenSession } from './callers';
 import { FOR_MEMBERS } from './for-members.decorator';
@@ -51,22 +51,9 @@ export class CallerGuard implements CanActivate {
   }
 
   private async authenticate(request: Request): Promise<{ caller: Caller; session: OpenSession | null }> {
-    const authorization = request.headers.authorization;
-    const secret = authorization === undefined ? sessionSecret(request) : null;
-    if (secret === null) {
-      const [scheme, token] = (authorization ?? '').split(' ');
-      if (scheme !== 'Bearer' || !token) {
-        throw new UnauthorizedException(
-          'send your token as "Authorization: Bearer <token>", or sign in on the dashboard',
-        );
-      }
-      const caller = await this.callers.byToken(token);
-      if (!caller) throw new UnauthorizedException('the token is not valid');
-      return { caller, session: null };
-    }
-    const found = await this.callers.bySession(secret);
+    const found = await this.callers.ofRequest(request);
     if ('problem' in found) throw new UnauthorizedException(found.problem);
-    const crossSite = READS.has(request.method) ? null : originProblem(request, true);
+    const crossSite = found.session && !READS.has(request.method) ? originProblem(request, true) : null;
     if (crossSite) {
       throw new ForbiddenException(
         `refused a change made with the session cookie: ${crossSite}. Use the dashboard, or a bearer token`,

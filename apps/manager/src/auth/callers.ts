@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { timingSafeEqual } from 'node:crypto';
 import { ManagerConfig } from '../config/manager-config';
 import { MemberDirectory } from '../members/member-directory';
 import { tokenDigest } from '../members/member-token';
 import { EndSessionCommand } from '../sessions/commands/end-session.command';
-import { secretDigest } from '../sessions/session-cookie';
+import { secretDigest, sessionSecret } from '../sessions/session-cookie';
 import { SessionDirectory } from '../sessions/session-directory';
 import { Caller } from './caller';
 
 /** A session cookie's caller, or why the session no longer lets anyone in. */
 export type SessionCaller = { caller: Caller; session: OpenSession } | { problem: string };
+
+/** A request's caller (with the session it came with, null for a bearer token), or why it has none. */
+export type RequestCaller = { caller: Caller; session: OpenSession | null } | { problem: string };
 
 /** The session a request came with. */
 export interface OpenSession {
@@ -34,6 +38,22 @@ export class Callers {
     config: ManagerConfig,
   ) {
     this.adminTokenDigest = Buffer.from(tokenDigest(config.ADMIN_TOKEN), 'hex');
+  }
+
+  /**
+   * Who sent `request`: an `Authorization: Bearer` token names them, or else a dashboard session cookie. Asked
+   * again during a long answer (a live event stream) so that it ends when the caller no longer gets in.
+   */
+  async ofRequest(request: Request): Promise<RequestCaller> {
+    const authorization = request.headers.authorization;
+    const secret = authorization === undefined ? sessionSecret(request) : null;
+    if (secret !== null) return this.bySession(secret);
+    const [scheme, token] = (authorization ?? '').split(' ');
+    if (scheme !== 'Bearer' || !token) {
+      return { problem: 'send your token as "Authorization: Bearer <token>", or sign in on the dashboard' };
+    }
+    const caller = await this.byToken(token);
+    return caller ? { caller, session: null } : { problem: 'the token is not valid' };
   }
 
   async byToken(token: string): Promise<Caller | null> {

@@ -1,4 +1,3 @@
-import { auditFilters } from '../audit/audit.dto';
 import { containerLogsQuery } from '../deployments/dto/container-logs.dto';
 import {
   idempotencyKey,
@@ -8,6 +7,7 @@ import {
 } from '../deployments/dto/request-deployment.dto';
 import { enrolNodeBody, rotateNodeKeyBody } from '../nodes/dto/node.dto';
 import { allowOrganisationBody } from '../organisations/dto/allow-organisation.dto';
+import { auditPaths } from './audit.paths';
 import { containerPaths } from './containers.paths';
 import { memberPaths } from './members.paths';
 import { sessionPaths } from './session.paths';
@@ -23,8 +23,6 @@ import {
 } from './responses/deployments.responses';
 import {
   allowedOrganisation,
-  auditPage,
-  chainReport,
   firewall,
   health,
   nodeStatus,
@@ -239,28 +237,6 @@ export function openApiDocument(version: string) {
           },
         },
       },
-      '/audit': {
-        get: {
-          summary:
-            'The audit log: every event with actor, correlation and causation, filtered and paged by cursor',
-          parameters: queryParameters(auditFilters),
-          responses: {
-            200: json('`{ entries, next }`: pass `next` as `cursor` for the next page', auditPage),
-            400: problem,
-          },
-        },
-      },
-      '/audit/verify': {
-        get: {
-          summary: "Recompute the event log's hash chain and check it against the Manager's signed head",
-          responses: {
-            200: json(
-              '`{ ok, checked, head, firstBreak: { position, reason } | null, signedHead: { position, signedAt } | null }`',
-              chainReport,
-            ),
-          },
-        },
-      },
       '/stats': {
         get: {
           summary: 'Deploys per day and per organisation, success rate, mean deploy time',
@@ -344,6 +320,7 @@ export function openApiDocument(version: string) {
       },
       ...memberPaths(),
       ...sessionPaths(),
+      ...auditPaths(),
       ...containerPaths(),
       '/admin/projections': {
         get: {
