@@ -107,6 +107,33 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await page.getByRole('heading', { name: 'Containers' }).waitFor();
   });
 
+  it('shows events on the overview as they happen, tells when the stream drops, and resumes without a gap', async () => {
+    await page.goto(ui('/'));
+    const latest = page.getByRole('region', { name: 'Latest events' });
+    await latest.locator('tbody tr').first().waitFor();
+    const rowOf = async (name: string) => {
+      await system.call('POST', '/members', { name });
+      // No reload and no polling: the row comes from the live stream.
+      await latest
+        .locator('tbody tr', { hasText: 'MemberAdded' })
+        .filter({ hasText: `member-${name}` })
+        .waitFor();
+    };
+    await rowOf('live-one');
+    const notice = page.getByRole('status').filter({ hasText: 'Live updates are cut off' });
+    const noticed = notice.waitFor({ timeout: 30_000 });
+    await system.restart('manager');
+    await noticed;
+    await eventually(
+      async () => ((await system.call('GET', '/session')).status === 200 ? true : undefined),
+      30_000,
+    );
+    await rowOf('live-two');
+    await notice.waitFor({ state: 'hidden' });
+    const positions = await latest.locator('tbody tr td:first-child').allTextContents();
+    assert.equal(new Set(positions).size, positions.length, 'each event once');
+  });
+
   it("shows the API's refusal with its reason: a repository name that is not one", async () => {
     await page.goto(ui('/deployments/new'));
     await page.getByLabel('Repository', { exact: true }).fill('../escape');

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ApiError } from './api/client';
 import { signOut, whoAmI, type WhoAmI } from './api/session';
 import { Action } from './components/action';
+import { LiveEvents, LiveNotice } from './components/live';
 import { Problem } from './components/problem';
 import { asApiError } from './components/resource';
 import { SignIn } from './pages/sign-in';
@@ -25,6 +26,12 @@ export function App() {
         setSession(failure.status === 401 ? { state: 'out' } : { state: 'failed', error: failure });
       },
     );
+  // When the live events end or drop: signed out elsewhere, expired or removed means the sign-in page again.
+  const recheck = () =>
+    whoAmI().then(
+      (me) => setSession({ state: 'in', me }),
+      (error: unknown) => asApiError(error).status === 401 && setSession({ state: 'out' }),
+    );
   useEffect(() => {
     check();
   }, []);
@@ -43,7 +50,11 @@ export function App() {
   if (session.state === 'out') {
     return <SignIn signedIn={(me) => setSession({ state: 'in', me })} />;
   }
-  return <Shell me={session.me} signedOut={() => setSession({ state: 'out' })} />;
+  return (
+    <LiveEvents key={`${session.me.actor}/${session.me.role}`} lost={recheck}>
+      <Shell me={session.me} signedOut={() => setSession({ state: 'out' })} />
+    </LiveEvents>
+  );
 }
 
 function Shell({ me, signedOut }: { me: WhoAmI; signedOut: () => void }) {
@@ -88,6 +99,7 @@ function Shell({ me, signedOut }: { me: WhoAmI; signedOut: () => void }) {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
+        <LiveNotice />
         {!found ? (
           <NotHere text="There is no such page." me={me} />
         ) : found.route.admin && me.role !== 'admin' ? (

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
+import type { LiveEvent } from '../api/live';
+import { useLiveEvents } from './live';
 import { Problem } from './problem';
 
 export type Resource<T> =
@@ -7,15 +9,26 @@ export type Resource<T> =
   | { state: 'failed'; error: ApiError; reload: () => void }
   | { state: 'ready'; data: T; reload: () => void };
 
+export interface Refresh {
+  /** Loads again this often while the page shows it: for what is not an event (usage, connections, output). */
+  everyMs?: number;
+  /** Loads again when a live event this says is about it arrives (several close together load once). */
+  refreshOn?: (event: LiveEvent) => boolean;
+}
+
+/** The least time between two loads caused by live events. */
+const SETTLE_MS = 250;
+
 /**
- * Loads `load()` when `key` changes, and again every `everyMs` while the page shows it (refreshing in place:
+ * Loads `load()` when `key` changes, and again as `refresh` says while the page shows it (refreshing in place:
  * a refresh that fails keeps what was shown and reports the failure).
  */
-export function useResource<T>(load: () => Promise<T>, key: string, everyMs?: number): Resource<T> {
+export function useResource<T>(load: () => Promise<T>, key: string, refresh: Refresh = {}): Resource<T> {
   const [resource, setResource] = useState<{ key: string; data?: T; error?: ApiError }>({ key });
   const loader = useRef(load);
   loader.current = load;
   const generation = useRef(0);
+  const { everyMs, refreshOn } = refresh;
 
   const reload = useCallback(() => {
     const mine = ++generation.current;
@@ -37,6 +50,16 @@ export function useResource<T>(load: () => Promise<T>, key: string, everyMs?: nu
     const timer = window.setInterval(reload, everyMs);
     return () => window.clearInterval(timer);
   }, [reload, everyMs]);
+
+  const settling = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(settling.current), []);
+  useLiveEvents((event) => {
+    if (!refreshOn?.(event) || settling.current !== undefined) return;
+    settling.current = window.setTimeout(() => {
+      settling.current = undefined;
+      reload();
+    }, SETTLE_MS);
+  });
 
   if (resource.key !== key) return { state: 'loading', reload };
   if (resource.data !== undefined) return { state: 'ready', data: resource.data, reload };

@@ -1,5 +1,6 @@
-import { useMemo } from 'react';
-import { auditPage } from '../api/audit';
+import { useMemo, useState } from 'react';
+import { inStreams } from '../api/live';
+import { auditPage, type AuditEntry } from '../api/audit';
 import { listContainers } from '../api/containers';
 import { listDeployments, type DeploymentStatus } from '../api/deployments';
 import { listNodes } from '../api/nodes';
@@ -9,7 +10,17 @@ import { Page, Section } from '../components/page';
 import { Loaded, useResource } from '../components/resource';
 import { Status } from '../components/status';
 import { EventTable } from '../components/event-table';
+import { useLiveEvents } from '../components/live';
 import { Link } from '../router';
+
+/** How many of the latest events the overview shows. */
+const LATEST = 10;
+
+/** The latest events: those that arrived live, then those loaded before, each once. */
+function newest(arrived: AuditEntry[], loaded: AuditEntry[]): AuditEntry[] {
+  const byPosition = new Map([...loaded, ...arrived].map((entry) => [entry.position, entry]));
+  return [...byPosition.values()].sort((a, b) => b.position - a.position).slice(0, LATEST);
+}
 
 const STATUSES: DeploymentStatus[] = ['requested', 'succeeded', 'failed', 'stopped', 'removed'];
 const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 100)} %`);
@@ -17,11 +28,15 @@ const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toF
 
 /** What an admin sees first: deployments by status, boxes, nodes, the stats as charts, the latest events. */
 export function Overview() {
-  const deployments = useResource(() => listDeployments(500), 'deployments', 5000);
-  const containers = useResource(listContainers, 'containers', 5000);
-  const nodes = useResource(listNodes, 'nodes', 5000);
-  const stats = useResource(getStats, 'stats', 10000);
-  const events = useResource(() => auditPage({ limit: 10 }), 'events', 3000);
+  const deployments = useResource(() => listDeployments(500), 'deployments', {
+    refreshOn: inStreams('deployment-'),
+  });
+  const containers = useResource(listContainers, 'containers', { refreshOn: inStreams('container-') });
+  const nodes = useResource(listNodes, 'nodes', { everyMs: 5000, refreshOn: inStreams('node-') });
+  const stats = useResource(getStats, 'stats', { refreshOn: inStreams('deployment-') });
+  const events = useResource(() => auditPage({ limit: LATEST }), 'events');
+  const [arrived, setArrived] = useState<AuditEntry[]>([]);
+  useLiveEvents((event) => setArrived((before) => [event, ...before].slice(0, LATEST)));
   return (
     <Page title="Overview">
       <div className="grid">
@@ -67,7 +82,7 @@ export function Overview() {
       <Loaded resource={stats}>{(figures) => <StatsCharts stats={figures} />}</Loaded>
       <Section title="Latest events">
         <Loaded resource={events} isEmpty={(page) => page.entries.length === 0} empty="The log is empty.">
-          {(page) => <EventTable entries={page.entries} />}
+          {(page) => <EventTable entries={newest(arrived, page.entries)} />}
         </Loaded>
         <p>
           <Link to="/audit">The whole audit log</Link>

@@ -1,4 +1,5 @@
 import { getFirewall, syncFirewall } from '../../api/firewall';
+import { inStreams } from '../../api/live';
 import { Action } from '../../components/action';
 import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
@@ -7,7 +8,7 @@ import { Time } from '../../components/time';
 
 /** Which project owns which published port, and each Guardian's last sync. */
 export function Firewall() {
-  const firewall = useResource(getFirewall, 'firewall', 5000);
+  const firewall = useResource(getFirewall, 'firewall', { everyMs: 5000, refreshOn: inStreams('firewall-') });
   return (
     <Page
       title="Firewall"

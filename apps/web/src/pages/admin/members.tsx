@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { inStreams } from '../../api/live';
 import { addMember, listMembers, removeMember, replaceToken, setRole, type Role } from '../../api/members';
 import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
@@ -25,7 +26,7 @@ function TokenOnce({ name, token, dismiss }: { name: string; token: string; dism
 
 /** Members: add (the token shown once), change role, replace the token, remove. */
 export function Members() {
-  const members = useResource(listMembers, 'members');
+  const members = useResource(listMembers, 'members', { refreshOn: inStreams('member-') });
   const [name, setName] = useState('');
   const [role, setNewRole] = useState<Role>('member');
   const [issued, setIssued] = useState<{ name: string; token: string }>();

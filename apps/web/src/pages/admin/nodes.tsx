@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { inStreams } from '../../api/live';
 import { enrolNode, listNodes, rekeyNode, removeNode, type Enrolment } from '../../api/nodes';
 import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
@@ -9,7 +10,7 @@ import { Time } from '../../components/time';
 
 /** Workers and Guardians: enrol with their key's fingerprint, pin a new key, remove; their ICP session. */
 export function Nodes() {
-  const nodes = useResource(listNodes, 'nodes', 5000);
+  const nodes = useResource(listNodes, 'nodes', { everyMs: 5000, refreshOn: inStreams('node-') });
   const [form, setForm] = useState({ name: '', kind: 'worker', url: '', fingerprint: '', guardian: '' });
   const [rekey, setRekey] = useState<Record<string, string>>({});
   const set = (field: keyof typeof form) => (value: string) => setForm({ ...form, [field]: value });

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { inStream } from '../../api/live';
 import { allowOrganisation, disallowOrganisation, listOrganisations } from '../../api/organisations';
 import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
@@ -8,7 +9,9 @@ import { Time } from '../../components/time';
 
 /** The allow-list of GitHub organisations whose repositories may be deployed. */
 export function Organisations() {
-  const organisations = useResource(listOrganisations, 'organisations');
+  const organisations = useResource(listOrganisations, 'organisations', {
+    refreshOn: inStream('allow-list'),
+  });
   const [org, setOrg] = useState('');
   return (
     <Page title="Organisations">

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { inStream } from '../../api/live';
 import {
   containerProgress,
   deleteBackup,
@@ -28,7 +29,10 @@ import { navigate } from '../../router';
 
 /** One member container: state, SSH line, actions, limits, keys, snapshots, backups with their progress. */
 export function ContainerPage({ name }: { name: string }) {
-  const container = useResource(() => getContainer(name), name, 3000);
+  const container = useResource(() => getContainer(name), name, {
+    everyMs: 5000,
+    refreshOn: inStream(`container-${name}`),
+  });
   if (container.state !== 'ready') {
     return (
       <Page title="Container">
@@ -110,7 +114,7 @@ function Summary({ container, changed }: Part) {
 
 /** The running (or last) operation on the container, as the Worker reports it, line by line. */
 function Progress({ name }: { name: string }) {
-  const progress = useResource(() => containerProgress(name), `progress/${name}`, 1000);
+  const progress = useResource(() => containerProgress(name), `progress/${name}`, { everyMs: 1000 });
   if (progress.state !== 'ready') return null;
   const { operation, lines, running, startedAt } = progress.data;
   return (

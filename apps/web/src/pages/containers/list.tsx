@@ -1,4 +1,5 @@
 import { listContainers, quota } from '../../api/containers';
+import { inStreams } from '../../api/live';
 import type { WhoAmI } from '../../api/session';
 import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
@@ -9,8 +10,8 @@ import { CreateContainer } from './create';
 
 /** A member's containers (an admin's: everyone's), with what the quota leaves, and a form for a new one. */
 export function Containers({ me }: { me: WhoAmI }) {
-  const containers = useResource(listContainers, 'containers', 3000);
-  const left = useResource(quota, 'quota', 10000);
+  const containers = useResource(listContainers, 'containers', { refreshOn: inStreams('container-') });
+  const left = useResource(quota, 'quota', { refreshOn: inStreams('container-') });
   return (
     <Page title="Containers">
       <Loaded resource={containers} empty="No containers yet: create one below.">

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { inStream, inStreams } from '../../api/live';
 import {
   containerLogs,
   deploymentContainers,
@@ -28,7 +29,7 @@ const mib = (bytes: number | null) => (bytes === null ? '—' : `${(bytes / 1048
 
 /** One deployment: what it is, its build log while it runs, its containers and their output, its attempts. */
 export function DeploymentPage({ id }: { id: string }) {
-  const deployment = useResource(() => getDeployment(id), id, 2000);
+  const deployment = useResource(() => getDeployment(id), id, { refreshOn: inStream(`deployment-${id}`) });
   if (deployment.state !== 'ready') {
     return (
       <Page title="Deployment">
@@ -53,7 +54,7 @@ export function DeploymentPage({ id }: { id: string }) {
 }
 
 function Summary({ deployment }: { deployment: Deployment }) {
-  const locks = useResource(sourceLocks, 'locks', 2000);
+  const locks = useResource(sourceLocks, 'locks', { refreshOn: inStreams('deployment-') });
   const lock =
     locks.state === 'ready'
       ? locks.data.find((one) => one.org === deployment.org && one.repo === deployment.repo)
@@ -111,7 +112,9 @@ function Summary({ deployment }: { deployment: Deployment }) {
 
 function BuildLog({ deployment }: { deployment: Deployment }) {
   const running = deployment.status === 'requested';
-  const log = useResource(() => deploymentLog(deployment.id), deployment.id, running ? 1000 : undefined);
+  const log = useResource(() => deploymentLog(deployment.id), deployment.id, {
+    everyMs: running ? 1000 : undefined,
+  });
   return (
     <Section title="Build log">
       <Loaded resource={log}>
@@ -132,7 +135,7 @@ function BuildLog({ deployment }: { deployment: Deployment }) {
 }
 
 function Containers({ id }: { id: string }) {
-  const containers = useResource(() => deploymentContainers(id), id, 5000);
+  const containers = useResource(() => deploymentContainers(id), id, { everyMs: 5000 });
   return (
     <Section title="Containers">
       <Loaded
@@ -192,7 +195,7 @@ function ContainerOutput({ deployment }: { deployment: Deployment }) {
   const output = useResource(
     () => containerLogs(deployment.id, service || undefined),
     `${deployment.id}/${service}`,
-    3000,
+    { everyMs: 3000 },
   );
   return (
     <Section title="Container output">
@@ -213,7 +216,9 @@ function ContainerOutput({ deployment }: { deployment: Deployment }) {
 }
 
 function Attempts({ deployment }: { deployment: Deployment }) {
-  const all = useResource(() => listDeployments(500), 'attempts', 5000);
+  const all = useResource(() => listDeployments(500), 'attempts', {
+    refreshOn: inStreams('deployment-'),
+  });
   const go = (answer: unknown) =>
     navigate(`/deployments/${(answer as { deploymentId: string }).deploymentId}`);
   return (

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { inStreams } from '../../api/live';
 import { listDeployments, type Deployment } from '../../api/deployments';
 import { Page } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
@@ -10,7 +11,9 @@ const PAGE = 25;
 
 /** Every deployment, newest first, a page at a time. */
 export function Deployments() {
-  const deployments = useResource(() => listDeployments(500), 'deployments', 5000);
+  const deployments = useResource(() => listDeployments(500), 'deployments', {
+    refreshOn: inStreams('deployment-'),
+  });
   const [page, setPage] = useState(0);
   return (
     <Page
