@@ -13,6 +13,8 @@ export interface Frame {
  */
 export class EventStreamClient {
   readonly frames: Frame[] = [];
+  /** When each frame arrived (`Date.now()`), index by index with `frames`. */
+  readonly arrivals: number[] = [];
   ended = false;
   private readonly abort = new AbortController();
 
@@ -77,6 +79,7 @@ export class EventStreamClient {
                 event: frame.event ?? 'message',
                 data: JSON.parse(frame.lines.join('\n')),
               });
+              this.arrivals.push(Date.now());
             }
             frame = {};
           } else if (!line.startsWith(':')) {

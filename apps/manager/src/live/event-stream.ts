@@ -6,6 +6,9 @@ import type { Response } from 'express';
  */
 const MAX_UNREAD_BYTES = 1024 * 1024;
 
+/** How long a reader may leave what was sent unread before its stream is ended. */
+const DRAIN_MS = 30_000;
+
 /** What the client waits before reconnecting when the connection drops (its own backoff may wait longer). */
 const RETRY_MS = 2000;
 
@@ -28,6 +31,11 @@ export class EventStream {
   }
 
   /** Queues one frame; JSON has no raw line breaks, so `data` is always a single line. */
+  /** Whether the reader left so much unread that the stream must end. */
+  get overflowing(): boolean {
+    return this.response.writableLength > MAX_UNREAD_BYTES;
+  }
+
   send(frame: { id?: number; event?: string; data: unknown }): void {
     const id = frame.id === undefined ? '' : `id: ${frame.id}\n`;
     const event = frame.event === undefined ? '' : `event: ${frame.event}\n`;
@@ -40,25 +48,29 @@ export class EventStream {
   }
 
   /**
-   * Waits until what was queued is handed to the network; false when the reader went away or reads too slowly
-   * (then the stream must end).
+   * Waits until what was queued is handed to the network; false when the reader went away, left 1 MiB unread or
+   * read nothing for 30 s (then the stream must end).
    */
   async flushed(): Promise<boolean> {
     const response = this.response;
-    if (response.writableLength > MAX_UNREAD_BYTES) return false;
+    if (this.overflowing || response.destroyed) return false;
     if (!response.writableNeedDrain) return !this.signal.aborted;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        response.off('drain', done);
-        response.off('close', done);
-        this.signal.removeEventListener('abort', done);
-        resolve();
+    const drained = await new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => () => {
+        clearTimeout(timer);
+        response.off('drain', onDrain);
+        response.off('close', onGone);
+        this.signal.removeEventListener('abort', onGone);
+        resolve(ok);
       };
-      response.on('drain', done);
-      response.on('close', done);
-      this.signal.addEventListener('abort', done);
+      const onDrain = done(true);
+      const onGone = done(false);
+      const timer = setTimeout(onGone, DRAIN_MS);
+      response.on('drain', onDrain);
+      response.on('close', onGone);
+      this.signal.addEventListener('abort', onGone);
     });
-    return !this.signal.aborted && !response.destroyed;
+    return drained && !this.signal.aborted && !response.destroyed;
   }
 
   end(): void {

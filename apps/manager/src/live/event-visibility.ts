@@ -11,14 +11,23 @@ interface Ownership {
   ownerId: string;
 }
 
+/** What one container stream says about who owns what in it. */
+interface StreamOwners {
+  /** Its incarnations' owners, in position order. */
+  incarnations: Ownership[];
+  /** Each backup's owner by backup id: a backup outlives its incarnation, and may be deleted after the name is reused. */
+  backups: Map<string, string>;
+}
+
 /**
  * Which events of the log one caller may see live: an admin all of them; a member the events of the containers
- * they own, each judged by the incarnation it belongs to (a name someone else had before is not theirs), and
- * nothing else: no deployment, member, session, node or firewall event.
+ * they own, each judged by the incarnation it belongs to (a name someone else had before is not theirs; a backup
+ * deleted later belongs to whoever owned it when it was made), and nothing else: no deployment, member, session,
+ * node or firewall event.
  */
 export class EventVisibility {
-  /** Per container stream, its incarnations' owners in position order; read once, then kept up to date. */
-  private readonly owners = new Map<string, Ownership[]>();
+  /** Per container stream met, read once from the log, then kept up to date from the events that pass. */
+  private readonly streams = new Map<string, StreamOwners>();
 
   constructor(
     private readonly store: EventStore,
@@ -29,26 +38,40 @@ export class EventVisibility {
     if (this.caller.role === 'admin') return true;
     if (!event.streamId.startsWith(CONTAINER_STREAM)) return false;
     const owners = await this.ownersOf(event.streamId);
-    if (event.type === 'ContainerRequested' && !owners.some(({ position }) => position === event.position)) {
-      owners.push({ position: event.position, ownerId: requestedBy(event) });
-    }
-    const owner = owners.filter(({ position }) => position <= event.position).pop();
-    return owner !== undefined && owner.ownerId === this.caller.memberId;
+    learn(owners, event);
+    return ownerOf(owners, event) === this.caller.memberId;
   }
 
-  private async ownersOf(streamId: string): Promise<Ownership[]> {
-    let owners = this.owners.get(streamId);
+  private async ownersOf(streamId: string): Promise<StreamOwners> {
+    let owners = this.streams.get(streamId);
     if (!owners) {
-      const events = await this.store.readStream(streamId);
-      owners = events
-        .filter((event) => event.type === 'ContainerRequested')
-        .map((event) => ({ position: event.position, ownerId: requestedBy(event) }));
-      this.owners.set(streamId, owners);
+      owners = { incarnations: [], backups: new Map() };
+      for (const event of await this.store.readStream(streamId)) learn(owners, event);
+      this.streams.set(streamId, owners);
     }
     return owners;
   }
 }
 
-function requestedBy(event: StoredEvent): string {
-  return (event.data as { ownerId: string }).ownerId;
+/** Takes in what `event` says about owners, once however often it is met. */
+function learn(owners: StreamOwners, event: StoredEvent): void {
+  const data = event.data as { ownerId?: string; id?: string };
+  if (event.type === 'ContainerRequested') {
+    if (!owners.incarnations.some(({ position }) => position === event.position)) {
+      owners.incarnations.push({ position: event.position, ownerId: data.ownerId as string });
+    }
+  } else if (event.type === 'BackupExported' && data.id && !owners.backups.has(data.id)) {
+    const owner = incarnationOwner(owners, event.position);
+    if (owner) owners.backups.set(data.id, owner);
+  }
+}
+
+function ownerOf(owners: StreamOwners, event: StoredEvent): string | undefined {
+  const backup = (event.data as { id?: string }).id;
+  if (event.type === 'BackupDeleted' && backup) return owners.backups.get(backup);
+  return incarnationOwner(owners, event.position);
+}
+
+function incarnationOwner({ incarnations }: StreamOwners, position: number): string | undefined {
+  return incarnations.filter((one) => one.position <= position).pop()?.ownerId;
 }

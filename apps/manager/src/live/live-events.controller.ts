@@ -18,7 +18,10 @@ export class LiveEventsController {
     private readonly streams: LiveStreams,
   ) {}
 
-  /** From `Last-Event-ID` (or `after`) on, else from now: a reconnect misses nothing and repeats nothing. */
+  /**
+   * From `Last-Event-ID` (or `after`) on, else from now: a reconnect misses nothing and repeats nothing. At most
+   * 8 streams per caller at once.
+   */
   @Get()
   async follow(
     @Query(new ZodBody(liveEventsQuery)) query: LiveEventsQuery,
@@ -27,7 +30,10 @@ export class LiveEventsController {
     @Res() response: Response,
   ): Promise<void> {
     const resumeAfter = LAST_EVENT_ID.transform(header);
-    const after = resumeAfter ?? query.after ?? (await this.store.headPosition());
+    this.streams.admit(request);
+    // A position past the end (a log restored from an older copy) continues from the end.
+    const head = await this.store.headPosition();
+    const after = Math.min(resumeAfter ?? query.after ?? head, head);
     await this.streams.serve(request, response, after);
   }
 }

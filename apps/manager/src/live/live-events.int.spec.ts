@@ -3,11 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { EventStore } from '@testausdeploy/events';
 import { EventStreamClient, Frame } from '../../../../test/support/event-stream-client';
 import { auth, ManagerApp, TEST_TOKEN } from '../../../../test/support/manager-app';
+import { eventually } from '../../../../test/support/ports';
 
 type Auth = Record<string, string>;
 const bearer = (token: string): Auth => ({ Authorization: `Bearer ${token}` });
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBeYh6rAnYzDx1kWZjB6Hk0Zg8eV5m0hWZ2Qm5q3l5aT alice@laptop';
 const limits = { cpus: 1, memoryMiB: 512, diskGiB: 5 };
+const BACKUP = 'b-00112233aabbccdd';
 const streamOf = (frame: Frame) => (frame.data as { streamId: string }).streamId;
 
 /*
@@ -77,10 +79,30 @@ describe('Manager REST: live events (server-sent, filtered, resumable; real data
     // Alice's box goes (recorded as the Worker's answer would have it), and Bob takes its name: the stream of
     // `container-alpha` now holds both incarnations.
     const cause = { actor: 'member:alice', correlationId: 'c', causationId: null };
+    const exported = {
+      type: 'BackupExported',
+      data: {
+        name: 'alpha',
+        id: BACKUP,
+        backup: 'nightly',
+        file: 'f',
+        bytes: 1,
+        createdAt: new Date().toISOString(),
+      },
+    };
     await manager
       .get(EventStore)
-      .append('container-alpha', 2, [{ type: 'ContainerDeleted', data: { name: 'alpha' } }], cause);
+      .append('container-alpha', 2, [exported, { type: 'ContainerDeleted', data: { name: 'alpha' } }], cause);
     await createBox(bob, 'alpha');
+    // Alice deletes the backup of her `alpha` after Bob took the name: it is written to the same stream.
+    await manager
+      .get(EventStore)
+      .append(
+        'container-alpha',
+        6,
+        [{ type: 'BackupDeleted', data: { name: 'alpha', id: BACKUP, backup: 'nightly' } }],
+        cause,
+      );
     const end = await head();
     await adminStream.await((frame) => Number(frame.id) === end);
     const all = adminStream.entries();
@@ -100,10 +122,14 @@ describe('Manager REST: live events (server-sent, filtered, resumable; real data
     // What each should see, decided by the incarnation an event belongs to; a last box of each comes after
     // everything else, so once it arrives anything wrongly let through would have arrived before it.
     const alpha = (entry: (typeof all)[number]) => entry.streamId === 'container-alpha';
-    const aliceShould = all.filter((entry) => alpha(entry) && entry.position < alphaAgain.position);
+    const backupDeleted = (entry: (typeof all)[number]) => entry.type === 'BackupDeleted';
+    const aliceShould = all.filter(
+      (entry) => alpha(entry) && (entry.position < alphaAgain.position || backupDeleted(entry)),
+    );
     const bobShould = all.filter(
       (entry) =>
-        entry.streamId === 'container-beta' || (alpha(entry) && entry.position >= alphaAgain.position),
+        entry.streamId === 'container-beta' ||
+        (alpha(entry) && entry.position >= alphaAgain.position && !backupDeleted(entry)),
     );
     await createBox(alice, 'alice-last');
     await createBox(bob, 'bob-last');
@@ -118,6 +144,7 @@ describe('Manager REST: live events (server-sent, filtered, resumable; real data
     const aliceLater = await follow(alice, `?after=${start}`);
     assert.deepEqual(positions(await sees(aliceLater, 'container-alice-last')), positions(aliceShould));
     assert.ok(aliceShould.some((entry) => entry.type === 'ContainerDeleted'));
+    assert.ok(aliceShould.some(backupDeleted), "her backup's deletion, though Bob's `alpha` came in between");
     assert.deepEqual(positions(await sees(bobStream, 'container-bob-last')), positions(bobShould));
     assert.deepEqual([...new Set(bobShould.map((entry) => entry.type))].sort(), [
       'ContainerCreationFailed',
@@ -151,6 +178,27 @@ describe('Manager REST: live events (server-sent, filtered, resumable; real data
     await byQuery.await((frame) => Number(frame.id) === end);
     assert.equal(byQuery.entries()[0].position, start + 1);
     assert.equal(new Set(byQuery.entries().map((entry) => entry.position)).size, byQuery.entries().length);
+  });
+
+  it('continues from the end after a position past it, and holds at most 8 streams per caller', async () => {
+    const end = await head();
+    const past = await follow(auth, `?after=${end + 1000}`);
+    const [ready] = await past.await((frame) => frame.event === 'ready');
+    assert.deepEqual(ready.data, { after: end });
+    past.close();
+    const kim = await member('kim');
+    const eight = await Promise.all(Array.from({ length: 8 }, () => follow(kim)));
+    await Promise.all(eight.map((one) => one.await((frame) => frame.event === 'ready')));
+    const ninth = await manager.http().get('/events').set(kim).expect(429);
+    assert.match(ninth.body.message, /8 live event streams open.*close one/);
+    eight.forEach((one) => one.close());
+    const again = await eventually(async () => {
+      const one = await follow(kim);
+      if (one.status === 200) return one;
+      return undefined;
+    }, 10_000);
+    await again.await((frame) => frame.event === 'ready');
+    again.close();
   });
 
   it('refuses a bad resume position and a missing token with a reason', async () => {

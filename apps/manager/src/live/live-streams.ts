@@ -1,15 +1,19 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { EventStore, StoredEvent } from '@testausdeploy/events';
 import { auditEntry } from '../audit/audit-entry';
 import type { AuthenticatedRequest } from '../auth/caller.guard';
 import { Callers } from '../auth/callers';
+import { ReadModels } from '../events/read-models';
 import { EventStream } from './event-stream';
 import { EventVisibility } from './event-visibility';
 import { followLog } from './follow-log';
 
 /** How often an idle stream sends a comment, and asks again whether its caller still gets in. */
 const HEARTBEAT_MS = 15_000;
+
+/** Streams one caller may hold open at once (a few tabs); more is refused with 429. */
+const STREAMS_PER_CALLER = 8;
 
 /** Events after which a caller may no longer get in: their session ended, or their member changed. */
 const ABOUT_CALLERS = new Set([
@@ -27,55 +31,85 @@ const ABOUT_CALLERS = new Set([
  */
 @Injectable()
 export class LiveStreams implements BeforeApplicationShutdown {
-  private readonly open = new Set<AbortController>();
+  private readonly open = new Map<AbortController, string>();
   private readonly logger = new Logger(LiveStreams.name);
 
   constructor(
     private readonly store: EventStore,
     private readonly callers: Callers,
+    private readonly readModels: ReadModels,
   ) {}
+
+  /** Refuses a caller who holds as many streams as they may, before anything is sent. */
+  admit(request: AuthenticatedRequest): void {
+    const held = [...this.open.values()].filter((actor) => actor === request.caller.actor).length;
+    if (held >= STREAMS_PER_CALLER) {
+      throw new HttpException(
+        `you have ${held} live event streams open, the most one caller may: close one (a tab) first`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+  }
 
   async serve(request: AuthenticatedRequest, response: Response, after: number): Promise<void> {
     const stop = new AbortController();
-    this.open.add(stop);
     response.on('close', () => stop.abort());
+    // The client may have gone while the request was authenticated: then 'close' has already been.
+    if (response.destroyed || request.socket.destroyed) return;
+    this.open.set(stop, request.caller.actor);
     const stream = new EventStream(response, stop.signal);
     const visibility = new EventVisibility(this.store, request.caller);
     const refuse = async () => {
       const problem = await this.problemWith(request);
-      if (problem) {
+      if (problem && !stop.signal.aborted) {
         stream.send({ event: 'end', data: { reason: problem } });
         stop.abort();
       }
       return problem !== null;
     };
-    const heartbeat = setInterval(() => {
-      stream.comment('still here');
-      void refuse();
-    }, HEARTBEAT_MS);
+    let heartbeat: NodeJS.Timeout | undefined;
+    const beat = () => {
+      heartbeat = setTimeout(async () => {
+        stream.comment('still here');
+        await refuse();
+        if (!stop.signal.aborted) beat();
+      }, HEARTBEAT_MS);
+    };
     try {
       stream.open();
       stream.send({ id: after, event: 'ready', data: { after } });
+      beat();
       for await (const events of followLog(this.store, after, stop.signal)) {
-        if (events.some((event) => ABOUT_CALLERS.has(event.type)) && (await refuse())) break;
-        await this.sendVisible(stream, visibility, events);
+        if (events.some((event) => ABOUT_CALLERS.has(event.type))) {
+          // The members' and sessions' read models must have taken these in before they are asked.
+          await this.readModels.waitFor(events[events.length - 1].position);
+          if (await refuse()) break;
+        }
+        await this.sendVisible(stream, visibility, events, stop.signal);
         if (!(await stream.flushed())) break;
       }
     } catch (error) {
       this.logger.warn(`the live event stream of ${request.caller.actor} ended: ${(error as Error).message}`);
     } finally {
-      clearInterval(heartbeat);
+      clearTimeout(heartbeat);
+      stop.abort();
       this.open.delete(stop);
       stream.end();
     }
   }
 
   beforeApplicationShutdown(): void {
-    for (const stop of this.open) stop.abort();
+    for (const stop of this.open.keys()) stop.abort();
   }
 
-  private async sendVisible(stream: EventStream, visibility: EventVisibility, events: StoredEvent[]) {
+  private async sendVisible(
+    stream: EventStream,
+    visibility: EventVisibility,
+    events: StoredEvent[],
+    signal: AbortSignal,
+  ) {
     for (const event of events) {
+      if (signal.aborted || stream.overflowing) return;
       if (await visibility.visible(event)) stream.send({ id: event.position, data: auditEntry(event) });
     }
   }

@@ -24,7 +24,8 @@ export function auditPaths() {
         description:
           'Frames: `ready` first (`{ after }`), then one unnamed frame per event (`id` is its position, `data` an ' +
           'audit entry), `end` (`{ reason }`) when the caller no longer gets in. Resumes after `Last-Event-ID` ' +
-          '(or `after`); without either it starts at the head. See docs/dashboard.md.',
+          '(or `after`; past the end means from the end); without either it starts at the head. At most 8 ' +
+          'streams per caller (429 beyond). See docs/dashboard.md.',
         parameters: [
           ...queryParameters(liveEventsQuery),
           { name: 'Last-Event-ID', in: 'header', required: false, schema: schema(lastEventId) },
@@ -35,6 +36,7 @@ export function auditPaths() {
               'a `text/event-stream` that lasts until the client goes or the caller may no longer read it',
             content: { 'text/event-stream': { schema: { type: 'string' } } },
           },
+          429: problem,
         },
       },
     },
