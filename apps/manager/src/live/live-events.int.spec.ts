@@ -4,6 +4,7 @@ import { EventStore } from '@testausdeploy/events';
 import { EventStreamClient, Frame } from '../../../../test/support/event-stream-client';
 import { auth, ManagerApp, TEST_TOKEN } from '../../../../test/support/manager-app';
 import { eventually } from '../../../../test/support/ports';
+import { LiveStreams } from './live-streams';
 
 type Auth = Record<string, string>;
 const bearer = (token: string): Auth => ({ Authorization: `Bearer ${token}` });
@@ -228,5 +229,17 @@ describe('Manager REST: live events (server-sent, filtered, resumable; real data
     assert.match((gone.data as { reason: string }).reason, /token is not valid/);
     await stream.closedByServer();
     assert.equal(stream.entries().length, 0, 'the member saw no member event');
+  });
+
+  // Last: the streams are stopping from here on.
+  it('refuses a stream asked for once the Manager is stopping, closing the connection so the stop is not held', async () => {
+    const stream = await follow(auth);
+    await stream.await((frame) => frame.event === 'ready');
+    manager.get(LiveStreams).beforeApplicationShutdown();
+    await stream.closedByServer();
+    const late = await fetch(`${base}/events`, { headers: auth });
+    assert.equal(late.status, 503);
+    assert.equal(late.headers.get('connection'), 'close');
+    assert.match(((await late.json()) as { message: string }).message, /stopping/);
   });
 });

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { Unavailable } from '@testausdeploy/domain';
 import { EventStore, StoredEvent } from '@testausdeploy/events';
 import { auditEntry } from '../audit/audit-entry';
 import type { AuthenticatedRequest } from '../auth/caller.guard';
@@ -32,6 +33,7 @@ const ABOUT_CALLERS = new Set([
 @Injectable()
 export class LiveStreams implements BeforeApplicationShutdown {
   private readonly open = new Map<AbortController, string>();
+  private stopping = false;
   private readonly logger = new Logger(LiveStreams.name);
 
   constructor(
@@ -56,6 +58,12 @@ export class LiveStreams implements BeforeApplicationShutdown {
     response.on('close', () => stop.abort());
     // The client may have gone while the request was authenticated: then 'close' has already been.
     if (response.destroyed || request.socket.destroyed) return;
+    if (this.stopping) {
+      // A reconnect on a kept-alive connection still reaches a stopping server: answered and closed, it does
+      // not hold the server's close open the way a stream begun now would.
+      response.setHeader('Connection', 'close');
+      throw new Unavailable('the Manager is stopping: reconnect in a moment');
+    }
     this.open.set(stop, request.caller.actor);
     const stream = new EventStream(response, stop.signal);
     const visibility = new EventVisibility(this.store, request.caller);
@@ -99,6 +107,7 @@ export class LiveStreams implements BeforeApplicationShutdown {
   }
 
   beforeApplicationShutdown(): void {
+    this.stopping = true;
     for (const stop of this.open.keys()) stop.abort();
   }
 

@@ -25,7 +25,7 @@ export function auditPaths() {
           'Frames: `ready` first (`{ after }`), then one unnamed frame per event (`id` is its position, `data` an ' +
           'audit entry), `end` (`{ reason }`) when the caller no longer gets in. Resumes after `Last-Event-ID` ' +
           '(or `after`; past the end means from the end); without either it starts at the head. At most 8 ' +
-          'streams per caller (429 beyond). See docs/dashboard.md.',
+          'streams per caller (429 beyond); 503 while the Manager stops. See docs/dashboard.md.',
         parameters: [
           ...queryParameters(liveEventsQuery),
           { name: 'Last-Event-ID', in: 'header', required: false, schema: schema(lastEventId) },
@@ -37,6 +37,7 @@ export function auditPaths() {
             content: { 'text/event-stream': { schema: { type: 'string' } } },
           },
           429: problem,
+          503: problem,
         },
       },
     },
