@@ -188,7 +188,12 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
     assert.equal((await bob('DELETE', `/containers/${name}`, { confirm: name })).status, 204);
   });
 
-  it('refuses a bad key and an unknown image with the Worker’s reason', async () => {
+  it('lists the images the Worker allows, and refuses a bad key and an unknown image with its reason', async () => {
+    const images = await alice('GET', '/container-images');
+    assert.deepEqual(images.body as unknown, {
+      default: 'testausdeploy/bookworm',
+      images: [{ alias: 'testausdeploy/bookworm', available: true }],
+    });
     const bad = await alice('POST', '/containers', {
       name: `${name}-bad`,
       limits,

@@ -120,6 +120,11 @@ export const containerCommands = {
     result: z.object({ containers: z.array(containerInfo) }),
   },
   showContainer: { data: named, result: containerInfo },
+  /** The images members' containers may be made from here, each with whether LXD has it now. */
+  containerImages: {
+    data: z.object({}).strict(),
+    result: z.object({ images: z.array(z.object({ alias: z.string(), available: z.boolean() })) }),
+  },
   createSnapshot: { data: snapshotRef, result: snapshotInfo },
   listSnapshots: { data: named, result: z.object({ snapshots: z.array(snapshotInfo) }) },
   /** Puts the container back to the snapshot; its current limits and SSH keys are kept. */

@@ -53,6 +53,12 @@ describe('Manager REST: members’ containers, the checks before the Worker (rea
     assert.equal((await manager.http().get('/containers').set(alice).expect(200)).body.length, 0);
   });
 
+  it('says why the images cannot be listed without a Worker', async () => {
+    const res = await manager.http().get('/container-images').set(alice);
+    assert.equal(res.status, 409, JSON.stringify(res.body));
+    assert.match(res.body.message, /no Worker is enrolled/);
+  });
+
   it('records a creation the Worker could not do as failed, with the reason, in the member’s name', async () => {
     const res = await manager
       .http()

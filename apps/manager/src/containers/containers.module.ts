@@ -14,6 +14,7 @@ import { RestoreBackupHandler } from './commands/restore-backup.handler';
 import { RestoreSnapshotHandler } from './commands/restore-snapshot.handler';
 import { SetContainerScheduleHandler } from './commands/set-container-schedule.handler';
 import { ContainerBackupsController } from './container-backups.controller';
+import { ContainerImagesController } from './container-images.controller';
 import { ContainerChange } from './container-change';
 import { ContainerCreation } from './container-creation';
 import { ContainerLocks } from './container-locks';
@@ -41,6 +42,7 @@ import { WorkerContainers } from './worker-containers';
     ContainerBackupsController,
     BackupsController,
     QuotaController,
+    ContainerImagesController,
   ],
   providers: [
     ContainersProjection,

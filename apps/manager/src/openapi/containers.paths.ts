@@ -11,6 +11,7 @@ import {
 import { z } from 'zod';
 import {
   backupView,
+  containerImages,
   containerProgress,
   containerView,
   listedBackups,
@@ -125,6 +126,17 @@ export function containerPaths() {
           "Every backup the caller owns, also of deleted containers (an admin's: all, or `?owner=`), oldest first",
         responses: {
           200: json('backups, each with `id`, `container` and `containerDeleted`', listedBackups),
+        },
+      },
+    },
+    '/container-images': {
+      get: {
+        summary:
+          "The images a container may be made from (the Worker's allow-list, each with whether its LXD has it) and the default",
+        responses: {
+          200: json('`default` and `images`', containerImages),
+          409: problem,
+          503: problem,
         },
       },
     },

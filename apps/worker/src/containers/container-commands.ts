@@ -37,6 +37,7 @@ export class ContainerCommands {
       setSshKeys: passingLxdErrors((data) => this.lifecycle.setSshKeys(data)),
       listContainers: passingLxdErrors(() => this.queries.list()),
       showContainer: passingLxdErrors((data) => this.queries.show(data)),
+      containerImages: passingLxdErrors(() => this.queries.images()),
       createSnapshot: passingLxdErrors((data) => this.snapshots.create(data)),
       listSnapshots: passingLxdErrors((data) => this.snapshots.list(data)),
       restoreSnapshot: passingLxdErrors((data) => this.snapshots.restore(data)),

@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { IcpData, IcpResult } from '@testausdeploy/icp';
+import { WorkerConfig } from '../config/worker-config';
+import { LxdClient } from './lxd/lxd-client';
 import { memberContainer } from './member-container';
 import { MemberContainers } from './member-containers';
 
-/** ICP `listContainers` and `showContainer`: state and resource use from LXD's state endpoint. */
+/**
+ * ICP `listContainers` and `showContainer`: state and resource use from LXD's state endpoint; `containerImages`:
+ * the allow-list, each alias with whether LXD has it.
+ */
 @Injectable()
 export class ContainerQueriesHandler {
-  constructor(private readonly containers: MemberContainers) {}
+  constructor(
+    private readonly containers: MemberContainers,
+    private readonly lxd: LxdClient,
+    private readonly config: WorkerConfig,
+  ) {}
 
   async list(): Promise<IcpResult<'listContainers'>> {
     const instances = await this.containers.all();
@@ -15,5 +24,18 @@ export class ContainerQueriesHandler {
 
   show({ name }: IcpData<'showContainer'>): Promise<IcpResult<'showContainer'>> {
     return this.containers.info(name);
+  }
+
+  async images(): Promise<IcpResult<'containerImages'>> {
+    const available = (alias: string) =>
+      this.lxd.images.alias(alias).then(
+        () => true,
+        () => false,
+      );
+    return {
+      images: await Promise.all(
+        this.config.CONTAINER_IMAGES.map(async (alias) => ({ alias, available: await available(alias) })),
+      ),
+    };
   }
 }

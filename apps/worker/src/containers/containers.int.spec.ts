@@ -216,7 +216,13 @@ describe('members containers through the Worker commands, against LXD', () => {
       await refused(create({ sshKeys: [`from="*" ${second.publicKey}`] }), 'invalid_data', /options/);
     });
 
-    it('images', async () => {
+    it('images, after listing the allowed ones with whether LXD has them', async () => {
+      assert.deepEqual(await commands.call('containerImages', {}), {
+        images: [
+          { alias: IMAGE, available: true },
+          { alias: 'testausdeploy/not-built', available: false },
+        ],
+      });
       await refused(create({ image: 'ubuntu/24.04' }), 'forbidden', /not allowed/);
       await refused(create({ image: 'testausdeploy/not-built' }), 'not_found', /not on this LXD/);
     });

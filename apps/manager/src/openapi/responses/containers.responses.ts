@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ContainerStatus } from '@testausdeploy/domain';
 import { containerInfo, containerLimits } from '@testausdeploy/icp';
+import { ContainerImages } from '../../containers/container-images.controller';
 import { ListedBackup } from '../../containers/container-directory';
 import { Progress } from '../../containers/container-progress';
 import { MemberUsage } from '../../containers/member-quotas';
@@ -77,5 +78,12 @@ export const containerProgress = describing<Progress>()(
     lines: z.array(z.string()),
     running: z.boolean(),
     startedAt: time,
+  }),
+);
+
+export const containerImages = describing<ContainerImages>()(
+  z.strictObject({
+    default: z.string(),
+    images: z.array(z.strictObject({ alias: z.string(), available: z.boolean() })),
   }),
 );
