@@ -24,16 +24,26 @@ interface Answer<T> {
   response: Response;
 }
 
-/** The answer's body, or an ApiError with the API's reason (`message` of its problem body). */
-export async function answer<T>(call: Promise<Answer<T>>): Promise<T> {
-  let result: Answer<T>;
+/** The answer, or an ApiError saying the Manager could not be reached. */
+export async function reached<A>(call: Promise<A>): Promise<A> {
   try {
-    result = await call;
+    return await call;
   } catch {
     throw new ApiError(0, 'The Manager could not be reached. Check the connection and try again.');
   }
+}
+
+/** The answer's body, or an ApiError with the API's reason (`message` of its problem body). */
+export async function answer<T>(call: Promise<Answer<T>>): Promise<T> {
+  const result = await reached(call);
   if (result.response.ok) return result.data as T;
   throw new ApiError(result.response.status, reason(result.error, result.response));
+}
+
+/** The refusal of an answer whose body was not parsed (a stream asked for): its problem body read now. */
+export async function refusal(response: Response): Promise<ApiError> {
+  const body: unknown = await response.json().catch(() => undefined);
+  return new ApiError(response.status, reason(body, response));
 }
 
 function reason(error: unknown, response: Response): string {

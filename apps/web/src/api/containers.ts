@@ -4,6 +4,9 @@ import type { paths } from './generated/schema';
 export type MemberContainer = Awaited<ReturnType<typeof getContainer>>;
 export type ContainerRequest = paths['/containers']['post']['requestBody']['content']['application/json'];
 export type Limits = ContainerRequest['limits'];
+export type Schedule =
+  paths['/containers/{name}/schedule']['put']['requestBody']['content']['application/json'];
+export type ScheduleRule = NonNullable<Schedule['snapshots']>;
 
 const byName = (name: string) => ({ params: { path: { name } } });
 
@@ -20,9 +23,12 @@ export const setLimits = (name: string, limits: Limits) =>
   answer(api.PUT('/containers/{name}/limits', { ...byName(name), body: limits }));
 export const setSshKeys = (name: string, sshKeys: string[]) =>
   answer(api.PUT('/containers/{name}/ssh-keys', { ...byName(name), body: { sshKeys } }));
+export const setSchedule = (name: string, schedule: Schedule) =>
+  answer(api.PUT('/containers/{name}/schedule', { ...byName(name), body: schedule }));
 export const containerProgress = (name: string) =>
   answer(api.GET('/containers/{name}/progress', byName(name)));
 export const quota = () => answer(api.GET('/quota'));
+export const containerImages = () => answer(api.GET('/container-images'));
 
 export const makeSnapshot = (name: string, snapshot: string) =>
   answer(api.POST('/containers/{name}/snapshots', { ...byName(name), body: { snapshot } }));

@@ -1,4 +1,4 @@
-import { answer, api } from './client';
+import { answer, api, reached, refusal } from './client';
 import type { paths } from './generated/schema';
 
 export type Deployment = Awaited<ReturnType<typeof getDeployment>>;
@@ -13,12 +13,34 @@ export const listDeployments = (limit?: number, asOf?: string) =>
 export const getDeployment = (id: string) => answer(api.GET('/deployments/{id}', byId(id)));
 export const deploymentLog = (id: string) => answer(api.GET('/deployments/{id}/logs', byId(id)));
 export const deploymentContainers = (id: string) => answer(api.GET('/deployments/{id}/containers', byId(id)));
-/** The tail of the project's container output (JSON; the route streams text only when asked to follow). */
-export async function containerLogs(id: string, service?: string): Promise<{ lines: string[] }> {
-  const tail = await answer(
-    api.GET('/deployments/{id}/containers/logs', { params: { path: { id }, query: { service } } }),
+/**
+ * The project's container output, the last `tail` lines and then each line as it comes (`follow=true`, a
+ * `text/plain` stream), until the containers stop or `signal` aborts it.
+ */
+export async function followContainerLogs(
+  id: string,
+  service: string | undefined,
+  onLine: (line: string) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const { response } = await reached(
+    api.GET('/deployments/{id}/containers/logs', {
+      params: { path: { id }, query: { service, follow: 'true' } },
+      parseAs: 'stream',
+      signal,
+    }),
   );
-  return typeof tail === 'string' ? { lines: tail.split('\n') } : tail;
+  if (!response.ok || !response.body) throw await refusal(response);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let partial = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const lines = (partial + value).split('\n');
+    partial = lines.pop() ?? '';
+    lines.forEach(onLine);
+  }
+  if (partial) onLine(partial);
 }
 export const sourceLocks = () => answer(api.GET('/deployments/locks'));
 export const requestDeployment = (body: DeploymentRequest) => answer(api.POST('/deployments', { body }));

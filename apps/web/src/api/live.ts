@@ -1,5 +1,6 @@
 import type { AuditEntry } from './audit';
 import type { paths } from './generated/schema';
+import { whileShown } from '../while-shown';
 
 /** The live event route, checked against the OpenAPI document: a route the document lacks does not compile. */
 const LIVE: keyof paths = '/events';
@@ -22,7 +23,8 @@ export function backoffMs(failures: number): number {
 /**
  * Follows the log's new events that the signed-in caller may see (`GET /events`, server-sent). When the
  * connection drops it says so and reconnects with backoff, from the last position it got: the Manager resumes
- * there, so nothing is missed and nothing comes twice. Returns the function that stops following.
+ * there, so nothing is missed and nothing comes twice. Hidden in the back/forward cache, the page lets the
+ * stream go, and follows on from there when shown again. Returns the function that stops following.
  */
 export function followEvents(onEvent: (event: LiveEvent) => void, onState: (state: LiveState) => void) {
   let after: number | undefined;
@@ -55,11 +57,13 @@ export function followEvents(onEvent: (event: LiveEvent) => void, onState: (stat
       timer = window.setTimeout(connect, retryInMs);
     });
   };
-  connect();
-  return () => {
-    window.clearTimeout(timer);
-    source?.close();
-  };
+  return whileShown(() => {
+    connect();
+    return () => {
+      window.clearTimeout(timer);
+      source?.close();
+    };
+  });
 }
 
 /** Events of one stream (`deployment-<id>`, `container-<name>`). */

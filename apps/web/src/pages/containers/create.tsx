@@ -4,6 +4,7 @@ import type { WhoAmI } from '../../api/session';
 import { Field, Form } from '../../components/form';
 import { Section } from '../../components/page';
 import { navigate } from '../../router';
+import { ImageChoice } from './image-choice';
 
 /** Public keys, one per line, from pasted text or an uploaded `.pub` file. */
 const keysOf = (text: string) =>
@@ -35,7 +36,7 @@ export function CreateContainer({ me, created }: { me: WhoAmI; created: () => vo
             name: name.trim(),
             limits: { cpus: Number(cpus), memoryMiB: Number(memory), diskGiB: Number(disk) },
             sshKeys: keysOf(keys),
-            ...(image.trim() ? { image: image.trim() } : {}),
+            ...(image ? { image } : {}),
             ...(me.role === 'admin' && owner.trim() ? { owner: owner.trim() } : {}),
           });
           created();
@@ -69,13 +70,7 @@ export function CreateContainer({ me, created }: { me: WhoAmI; created: () => vo
           <span>Or upload a public key file</span>
           <input type="file" accept=".pub,text/plain" multiple onChange={upload} />
         </label>
-        <Field
-          label="Image"
-          value={image}
-          set={setImage}
-          spellCheck={false}
-          hint="Leave empty for the default image"
-        />
+        <ImageChoice value={image} set={setImage} />
         {me.role === 'admin' && (
           <Field
             label="Owner (member name)"

@@ -26,6 +26,7 @@ import { SshLine } from '../../components/ssh-line';
 import { Status } from '../../components/status';
 import { Time } from '../../components/time';
 import { navigate } from '../../router';
+import { Schedule } from './schedule';
 
 /** One member container: state, SSH line, actions, limits, keys, snapshots, backups with their progress. */
 export function ContainerPage({ name }: { name: string }) {
@@ -48,6 +49,7 @@ export function ContainerPage({ name }: { name: string }) {
           <Progress name={one.name} />
           <Snapshots container={one} changed={container.reload} />
           <Backups container={one} changed={container.reload} />
+          <Schedule container={one} changed={container.reload} />
           <Limits container={one} changed={container.reload} />
           <Keys container={one} changed={container.reload} />
           <Remove container={one} />
@@ -60,7 +62,6 @@ export function ContainerPage({ name }: { name: string }) {
 type Part = { container: MemberContainer; changed: () => void };
 
 function Summary({ container, changed }: Part) {
-  const { schedule } = container;
   return (
     <Section title="Container">
       <dl className="facts">
@@ -79,15 +80,6 @@ function Summary({ container, changed }: Part) {
         <dd>
           {container.limits.cpus} CPU, {container.limits.memoryMiB} MiB memory, {container.limits.diskGiB} GiB
           disk
-        </dd>
-        <dt>Schedules</dt>
-        <dd>
-          Snapshots:{' '}
-          {schedule.snapshots
-            ? `every ${schedule.snapshots.everyHours} h, keep ${schedule.snapshots.keep}`
-            : 'off'}
-          ; backups:{' '}
-          {schedule.backups ? `every ${schedule.backups.everyHours} h, keep ${schedule.backups.keep}` : 'off'}
         </dd>
       </dl>
       {container.status === 'running' && <SshLine user={container.user} port={container.sshPort} />}

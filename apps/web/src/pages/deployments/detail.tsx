@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { inStream, inStreams } from '../../api/live';
 import {
-  containerLogs,
   deploymentContainers,
   deploymentLog,
   getDeployment,
@@ -23,6 +22,7 @@ import { Loaded, useResource } from '../../components/resource';
 import { Status } from '../../components/status';
 import { Time } from '../../components/time';
 import { navigate } from '../../router';
+import { ContainerOutput } from './container-output';
 import { DeploymentTable } from './list';
 
 const mib = (bytes: number | null) => (bytes === null ? '—' : `${(bytes / 1048576).toFixed(1)} MiB`);
@@ -184,32 +184,6 @@ function Containers({ id }: { id: string }) {
             </table>
           </div>
         )}
-      </Loaded>
-    </Section>
-  );
-}
-
-function ContainerOutput({ deployment }: { deployment: Deployment }) {
-  const services = [...new Set(deployment.containers.map((one) => one.service))];
-  const [service, setService] = useState('');
-  const output = useResource(
-    () => containerLogs(deployment.id, service || undefined),
-    `${deployment.id}/${service}`,
-    { everyMs: 3000 },
-  );
-  return (
-    <Section title="Container output">
-      <label className="field inline">
-        <span>Service</span>
-        <select value={service} onChange={(event) => setService(event.target.value)}>
-          <option value="">All services</option>
-          {services.map((one) => (
-            <option key={one}>{one}</option>
-          ))}
-        </select>
-      </label>
-      <Loaded resource={output}>
-        {(answer) => <LogView lines={answer.lines} label="Container output" empty="No output yet." />}
       </Loaded>
     </Section>
   );
