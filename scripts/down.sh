@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stop what scripts/up.sh started: Manager, Worker, Guardian and the demo git daemon, found by their pid
 # files in /run/testausdeploy (a pid is only signalled if its command line still matches).
-# --all also stops the dockerd, database, LXD and lxcfs instances whose pid files these scripts wrote; one that was
+# --all also stops the dockerd, database, test browser, LXD and lxcfs instances whose pid files these scripts wrote; one that was
 # already running before is never touched.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -28,6 +28,9 @@ if [[ "$all" == yes ]]; then
   shopt -s nullglob
   for pidfile in "$TD_RUN_DIR"/mongo-*.pid; do
     stop_pidfile "$pidfile" MongoWireServer 20
+  done
+  for pidfile in "$TD_RUN_DIR"/chromium-*.pid; do
+    stop_pidfile "$pidfile" remote-debugging-port 10
   done
   stop_pidfile "$TD_RUN_DIR/dockerd.pid" dockerd 60
   stop_lxd

@@ -249,6 +249,31 @@ ensure_mongo_server() {
   fi
 }
 
+# ensure_test_browser PORT: one headless Debian chromium that every test file drives (test/support/browser.ts
+# connects over the DevTools protocol on 127.0.0.1:PORT, each test in browser contexts of its own), instead of one
+# browser per file. Everything that would reach the network by itself is off, as in launchChromium.
+ensure_test_browser() {
+  local port="$1"
+  local pidfile="$TD_RUN_DIR/chromium-$port.pid" logfile="$TD_LOG_DIR/chromium-$port.log"
+  local profile="$TD_LIB_DIR/chromium-$port"
+  if pid_alive "$pidfile" "--remote-debugging-port=$port" && port_open 127.0.0.1 "$port"; then
+    return 0
+  fi
+  if port_open 127.0.0.1 "$port"; then
+    die "127.0.0.1:$port is taken by something that is not the tests' chromium"
+  fi
+  rm -rf "$profile"
+  log "starting chromium for the tests on 127.0.0.1:$port (log $logfile)"
+  start_detached "$pidfile" "$logfile" - /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic \
+    --no-first-run --disable-background-networking --disable-component-update --disable-sync \
+    --disable-background-timer-throttling --disable-renderer-backgrounding --disable-backgrounding-occluded-windows \
+    --remote-debugging-address=127.0.0.1 --remote-debugging-port="$port" --user-data-dir="$profile" about:blank
+  if ! wait_for_port 127.0.0.1 "$port" 30; then
+    tail -n 30 "$logfile" >&2 || true
+    die "chromium did not come up on 127.0.0.1:$port"
+  fi
+}
+
 # ensure_base_image: testausdeploy/busybox:latest, imported from a busybox-static rootfs (no registry).
 # The image carries a label with the layout revision and is one layer (what docker import makes); an image of
 # that name without the label (made by hand) or with more layers (built FROM it and tagged over it, which the deploy

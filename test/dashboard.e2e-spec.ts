@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium } from './support/browser';
+import { axeViolations, testBrowser } from './support/browser';
 import { GitHost } from './support/git-host';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
@@ -24,20 +24,24 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
   let page: Page;
   const repo = `dash-${randomBytes(3).toString('hex')}`;
   let port: number;
+  let site: Record<string, string>;
   let deploymentId: string;
 
   before(async () => {
     git = await GitHost.start();
     system = await System.start({ allowedOrgs: ORG, gitBaseUrl: git.baseUrl });
-    browser = await launchChromium();
+    browser = await testBrowser();
     admin = await browser.newContext();
     page = await admin.newPage();
     port = await freePort();
-    const site = webSite(port, `hello from ${repo}`);
+    site = webSite(port, `hello from ${repo}`);
     site['web/Dockerfile'] = site['web/Dockerfile'].replace(
       'COPY index.html',
-      `RUN echo '${HOSTILE.replace(/'/g, `'"'"'`)}'\nCOPY index.html`,
+      // The repository's name makes the step new to Docker's build cache, so its output is printed every run.
+      `RUN echo '${HOSTILE.replace(/'/g, `'"'"'`)}' ${repo}\nCOPY index.html`,
     );
+    // httpd -v prints a line per request: output for the page to follow.
+    site['web/Dockerfile'] = site['web/Dockerfile'].replace('"httpd", "-f",', '"httpd", "-f", "-v",');
     await git.push(ORG, repo, site);
     await mkdir(SCREENSHOTS, { recursive: true });
   });
@@ -105,6 +109,56 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     assert.equal(await page.locator('main script').count(), 0);
     assert.match((await servedPage(port)) ?? '', new RegExp(`hello from ${repo}`));
     await page.getByRole('heading', { name: 'Containers' }).waitFor();
+  });
+
+  it('redeploys a new commit and rolls back to the first attempt from the page, the served page following', async () => {
+    const first = (await system.call<{ commit: string }>('GET', `/deployments/${deploymentId}`)).body.commit;
+    await git.push(ORG, repo, { ...site, 'web/index.html': `hello again from ${repo}` });
+    const summary = page.getByRole('region', { name: 'Deployment', exact: true });
+    const attemptSucceeded = async (before: string) => {
+      await page.waitForURL(
+        (url) => /\/ui\/deployments\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(before),
+      );
+      await summary.locator('.status', { hasText: 'succeeded' }).waitFor({ timeout: DEPLOY_TIMEOUT });
+      return page.url().split('/').at(-1)!;
+    };
+    const served = (text: string) =>
+      eventually(async () => ((await servedPage(port))?.includes(text) ? true : undefined), 30_000);
+
+    await summary.getByRole('button', { name: 'Redeploy' }).click();
+    const redeployed = await attemptSucceeded(deploymentId);
+    await served(`hello again from ${repo}`);
+    const attempts = page.getByRole('region', { name: 'Attempts of this source' });
+    await attempts.getByRole('button', { name: `Roll back to ${first.slice(0, 12)}` }).click();
+    await attemptSucceeded(redeployed);
+    await summary.locator('dd', { hasText: deploymentId }).waitFor();
+    assert.equal(await summary.locator('dd.mono', { hasText: first }).count(), 1, 'the first commit again');
+    await served(`hello from ${repo}`);
+  });
+
+  it('follows the containers’ output live on the deployment page, all services or one', async () => {
+    const asked: string[] = [];
+    const ask = (request: { url: () => string }) =>
+      request.url().includes('/containers/logs') && asked.push(new URL(request.url()).search);
+    page.on('request', ask);
+    await page.reload();
+    const output = page.getByRole('region', { name: 'Container output' });
+    await output.getByRole('status').filter({ hasText: 'Following live.' }).waitFor();
+    const log = output.locator('pre[aria-label="Container output"]');
+    const misses = async () =>
+      ((await log.textContent()) ?? '').match(/^web \| .*response:404$/gm)?.length ?? 0;
+    const missed = async (count: number) =>
+      eventually(async () => ((await misses()) === count ? true : undefined), 15_000);
+    await missed(0);
+    await fetch(`http://127.0.0.1:${port}/not-here`);
+    await missed(1);
+    await output.getByLabel('Service').selectOption('web');
+    await missed(1); // the tail again, for that service
+    await fetch(`http://127.0.0.1:${port}/nor-here`);
+    await missed(2);
+    page.off('request', ask);
+    // Followed, not polled: one request for all services, one for the service picked.
+    assert.deepEqual(asked, ['?follow=true', '?service=web&follow=true']);
   });
 
   it('shows events on the overview as they happen, tells when the stream drops, and resumes without a gap', async () => {
@@ -224,6 +278,8 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
       await eventually(
         async () => ((await page.locator('.loading').count()) === 0 ? true : undefined),
         10_000,
+      ).catch(async () =>
+        assert.fail(`${name} is still loading: ${await page.locator('main').textContent()}`),
       );
       const violations = await axeViolations(page);
       if (violations.length) found[name] = violations;

@@ -25,6 +25,17 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * The browser of a test file: the one Chromium scripts/test.sh starts for every file (`TEST_CHROMIUM_CDP`, its
+ * DevTools address), reached over the DevTools protocol, else one of this process's own (a file run by hand).
+ * Each test works in contexts of its own, which share no cookies or storage; closing a shared browser only
+ * closes those contexts and the connection.
+ */
+export function testBrowser(): Promise<Browser> {
+  const shared = process.env.TEST_CHROMIUM_CDP;
+  return shared ? chromium.connectOverCDP(shared) : launchChromium();
+}
+
 export interface AxeViolation {
   id: string;
   impact: string | null;
