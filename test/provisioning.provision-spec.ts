@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -146,6 +148,32 @@ describe('provisioning: each set-up step makes again what is missing, and says w
     assert.match(stderr, /building compose v2\.\d+\.\d+ from its Go module/);
     assert.match(await output(binary, 'version'), /Docker Compose version v2\./);
     assert.doesNotMatch(await succeeds('eval', env, report), /building/);
+  });
+
+  it('starts one Chromium for the browser tests, answering DevTools on 127.0.0.1, and nothing the second time', async () => {
+    const env = { ...logs, TD_LIB_DIR: join(scratch, 'lib') };
+    const port = String(await freePort());
+    try {
+      assert.match(await succeeds('ensure_test_browser', env, port), /starting chromium for the tests/);
+      const version = (await (await fetch(`http://127.0.0.1:${port}/json/version`)).json()) as object;
+      assert.match(JSON.stringify(version), /"Browser":"Chrome\//);
+      assert.doesNotMatch(await succeeds('ensure_test_browser', env, port), /starting/);
+    } finally {
+      await step('stop_pidfile', env, join(logs.TD_RUN_DIR, `chromium-${port}.pid`), 'remote-debugging-port');
+    }
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    try {
+      const { status, stderr } = await step(
+        'ensure_test_browser',
+        env,
+        String((taken.address() as AddressInfo).port),
+      );
+      assert.notEqual(status, 0);
+      assert.match(stderr, /is taken by something that is not the tests' chromium/);
+    } finally {
+      taken.close();
+    }
   });
 
   it('installs schemathesis into an empty directory, and nothing the second time', async () => {
