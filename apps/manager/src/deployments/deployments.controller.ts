@@ -63,9 +63,9 @@ export class DeploymentsController {
   }
 
   @Get()
-  async list(@Query(new ZodBody(listDeploymentsQuery)) { limit, asOf }: ListDeploymentsParams) {
+  async list(@Query(new ZodBody(listDeploymentsQuery)) { limit, offset, asOf }: ListDeploymentsParams) {
     const position = asOf === undefined ? undefined : await this.asOf.position(asOf);
-    return this.queries.execute(new ListDeploymentsQuery(limit, position));
+    return this.queries.execute(new ListDeploymentsQuery(limit, offset, position));
   }
 
   /** The repositories being deployed right now: which deployment, whose, since when, which commit. */

@@ -70,6 +70,19 @@ describe('Manager REST: deployments (real database, no Worker reachable)', () =>
 
     const list = await manager.http().get('/deployments').set(auth).expect(200);
     assert.ok(list.body.some((item: { id: string }) => item.id === deploymentId));
+    // Pages after the first: `offset` passes over the newest; past the end is an empty page.
+    const ids = async (query: string) =>
+      (await manager.http().get(`/deployments?${query}`).set(auth).expect(200)).body.map(
+        ({ id }: { id: string }) => id,
+      );
+    await post({ org: 'example-org', repo: 'site-two' }).expect(202);
+    const all = await ids('limit=500');
+    assert.ok(all.length >= 2);
+    assert.deepEqual([...(await ids('limit=1')), ...(await ids('limit=1&offset=1'))], all.slice(0, 2));
+    assert.deepEqual(await ids(`offset=${all.length}`), []);
+    const bad = await manager.http().get('/deployments?offset=-1').set(auth);
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body.message), /offset/);
     await manager.http().get(`/deployments/${crypto.randomUUID()}`).set(auth).expect(404);
   });
 

@@ -7,9 +7,10 @@ export type DeploymentRequest = paths['/deployments']['post']['requestBody']['co
 
 const byId = (id: string) => ({ params: { path: { id } } });
 
-/** Newest first; with `asOf` (a log position or an ISO time) as they stood then. */
-export const listDeployments = (limit?: number, asOf?: string) =>
-  answer(api.GET('/deployments', { params: { query: { limit, asOf } } }));
+type ListQuery = NonNullable<paths['/deployments']['get']['parameters']['query']>;
+
+/** Newest first, `limit` after the `offset` newest; with `asOf` (a log position or an ISO time) as they stood then. */
+export const listDeployments = (query: ListQuery) => answer(api.GET('/deployments', { params: { query } }));
 export const getDeployment = (id: string) => answer(api.GET('/deployments/{id}', byId(id)));
 export const deploymentLog = (id: string) => answer(api.GET('/deployments/{id}/logs', byId(id)));
 export const deploymentContainers = (id: string) => answer(api.GET('/deployments/{id}/containers', byId(id)));

@@ -1,34 +1,20 @@
 import type { AuditEntry } from '../api/audit';
+import { Table } from './table';
 import { Time } from './time';
 
 /** Entries of the event log as rows: position, time, type, stream, actor. */
 export function EventTable({ entries }: { entries: AuditEntry[] }) {
   return (
-    <div className="table-scroll">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Position</th>
-            <th scope="col">When</th>
-            <th scope="col">Event</th>
-            <th scope="col">Stream</th>
-            <th scope="col">Actor</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => (
-            <tr key={entry.position}>
-              <td>{entry.position}</td>
-              <td>
-                <Time at={entry.time} />
-              </td>
-              <td>{entry.type}</td>
-              <td className="mono">{entry.streamId}</td>
-              <td>{entry.actor}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      rows={entries}
+      rowKey={(entry) => entry.position}
+      columns={[
+        { header: 'Position', cell: (entry) => entry.position },
+        { header: 'When', cell: (entry) => <Time at={entry.time} /> },
+        { header: 'Event', cell: (entry) => entry.type },
+        { header: 'Stream', cell: (entry) => entry.streamId, className: 'mono' },
+        { header: 'Actor', cell: (entry) => entry.actor },
+      ]}
+    />
   );
 }

@@ -114,7 +114,10 @@ function TimeTravel() {
   const [moment, setMoment] = useState('');
   const [position, setPosition] = useState('');
   const [asOf, setAsOf] = useState<string>();
-  const then = useResource(() => (asOf ? listDeployments(100, asOf) : Promise.resolve([])), asOf ?? '');
+  const then = useResource(
+    () => (asOf ? listDeployments({ limit: 100, asOf }) : Promise.resolve([])),
+    asOf ?? '',
+  );
   return (
     <Section title="Time travel">
       <form

@@ -9,6 +9,7 @@ import { DailyChart } from '../components/chart';
 import { Page, Section } from '../components/page';
 import { Loaded, useResource } from '../components/resource';
 import { Status } from '../components/status';
+import { Table } from '../components/table';
 import { EventTable } from '../components/event-table';
 import { useLiveEvents } from '../components/live';
 import { Link } from '../router';
@@ -28,7 +29,7 @@ const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toF
 
 /** What an admin sees first: deployments by status, boxes, nodes, the stats as charts, the latest events. */
 export function Overview() {
-  const deployments = useResource(() => listDeployments(500), 'deployments', {
+  const deployments = useResource(() => listDeployments({ limit: 500 }), 'deployments', {
     refreshOn: inStreams('deployment-'),
   });
   const containers = useResource(listContainers, 'containers', { refreshOn: inStreams('container-') });
@@ -126,34 +127,19 @@ function StatsCharts({ stats }: { stats: Stats }) {
           Overall: {stats.overall.requested} requested, success rate {percent(stats.overall.successRate)},
           mean deploy time {seconds(stats.overall.meanDeployMs)}
         </p>
-        <div className="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Organisation</th>
-                <th scope="col">Requested</th>
-                <th scope="col">Succeeded</th>
-                <th scope="col">Failed</th>
-                <th scope="col">Success rate</th>
-                <th scope="col">Mean deploy time</th>
-                <th scope="col">Running containers</th>
-              </tr>
-            </thead>
-            <tbody>
-              {stats.perOrg.map((org) => (
-                <tr key={org.org}>
-                  <td>{org.org}</td>
-                  <td>{org.requested}</td>
-                  <td>{org.succeeded}</td>
-                  <td>{org.failed}</td>
-                  <td>{percent(org.successRate)}</td>
-                  <td>{seconds(org.meanDeployMs)}</td>
-                  <td>{org.runningContainers}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          rows={stats.perOrg}
+          rowKey={(org) => org.org}
+          columns={[
+            { header: 'Organisation', cell: (org) => org.org },
+            { header: 'Requested', cell: (org) => org.requested },
+            { header: 'Succeeded', cell: (org) => org.succeeded },
+            { header: 'Failed', cell: (org) => org.failed },
+            { header: 'Success rate', cell: (org) => percent(org.successRate) },
+            { header: 'Mean deploy time', cell: (org) => seconds(org.meanDeployMs) },
+            { header: 'Running containers', cell: (org) => org.runningContainers },
+          ]}
+        />
       </Section>
     </>
   );

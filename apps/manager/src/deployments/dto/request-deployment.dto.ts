@@ -30,6 +30,8 @@ export type RequestDeploymentBody = z.infer<typeof requestDeploymentBody>;
 export const listDeploymentsQuery = z
   .object({
     limit: queryInteger(1, 500).default(100),
+    /** How many of the newest to pass over first: the page after `offset` deployments. */
+    offset: queryInteger(0, 1_000_000).default(0),
     asOf: asOfParameter.optional(),
   })
   .strict();

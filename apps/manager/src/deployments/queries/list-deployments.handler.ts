@@ -9,11 +9,12 @@ import { ListDeploymentsQuery } from './list-deployments.query';
 export class ListDeploymentsHandler implements IQueryHandler<ListDeploymentsQuery> {
   constructor(private readonly readModels: ReadModels) {}
 
-  execute({ limit, asOfPosition }: ListDeploymentsQuery): Promise<DeploymentView[]> {
+  execute({ limit, offset, asOfPosition }: ListDeploymentsQuery): Promise<DeploymentView[]> {
     const list = (views: Collection<DeploymentView>) =>
       views
         .find({}, { projection: { _id: 0 } })
         .sort({ requestedAt: -1, id: 1 })
+        .skip(offset)
         .limit(limit)
         .toArray();
     if (asOfPosition === undefined) return list(this.readModels.collection<DeploymentView>(DEPLOYMENTS));

@@ -4,6 +4,7 @@ import { Action } from '../../components/action';
 import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
 import { Status } from '../../components/status';
+import { Table } from '../../components/table';
 import { Time } from '../../components/time';
 
 /** Which project owns which published port, and each Guardian's last sync. */
@@ -25,39 +26,28 @@ export function Firewall() {
               {desired.forwards.length === 0 && desired.open.length === 0 ? (
                 <p className="empty">No port is published.</p>
               ) : (
-                <div className="table-scroll">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">Host port</th>
-                        <th scope="col">To</th>
-                        <th scope="col">Owner</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {desired.forwards.map((one) => (
-                        <tr key={`f${one.protocol}${one.hostPort}`}>
-                          <td>
-                            {one.hostPort}/{one.protocol}
-                          </td>
-                          <td className="mono">
-                            {one.address}:{one.port}
-                          </td>
-                          <td>{one.owner}</td>
-                        </tr>
-                      ))}
-                      {desired.open.map((one) => (
-                        <tr key={`o${one.protocol}${one.port}`}>
-                          <td>
-                            {one.port}/{one.protocol}
-                          </td>
-                          <td>open</td>
-                          <td>{one.owner}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <Table
+                  rows={[
+                    ...desired.forwards.map((one) => ({
+                      key: `f${one.protocol}${one.hostPort}`,
+                      port: `${one.hostPort}/${one.protocol}`,
+                      to: `${one.address}:${one.port}`,
+                      owner: one.owner,
+                    })),
+                    ...desired.open.map((one) => ({
+                      key: `o${one.protocol}${one.port}`,
+                      port: `${one.port}/${one.protocol}`,
+                      to: 'open',
+                      owner: one.owner,
+                    })),
+                  ]}
+                  rowKey={(row) => row.key}
+                  columns={[
+                    { header: 'Host port', cell: (row) => row.port },
+                    { header: 'To', cell: (row) => row.to, className: 'mono' },
+                    { header: 'Owner', cell: (row) => row.owner },
+                  ]}
+                />
               )}
             </Section>
             <Section title="Guardians">

@@ -5,6 +5,7 @@ import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
 import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
+import { Table } from '../../components/table';
 import { Time } from '../../components/time';
 
 /** A token the API gave once: shown here once, never stored. */
@@ -58,60 +59,56 @@ export function Members() {
       <Section title="Members">
         <Loaded resource={members} empty="No members yet.">
           {(list) => (
-            <div className="table-scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Added</th>
-                    <th scope="col">Token replaced</th>
-                    <th scope="col">Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((member) => (
-                    <tr key={member.name}>
-                      <td>{member.name}</td>
-                      <td>{member.role}</td>
-                      <td>
-                        {member.addedBy}, <Time at={member.addedAt} />
-                      </td>
-                      <td>
-                        <Time at={member.tokenReplacedAt} />
-                      </td>
-                      <td className="toolbar">
-                        <Action
-                          run={() => setRole(member.name, member.role === 'admin' ? 'member' : 'admin')}
-                          done={members.reload}
-                        >
-                          Make {member.role === 'admin' ? 'member' : 'admin'}
-                        </Action>
-                        <Action
-                          run={() => replaceToken(member.name)}
-                          done={(answer) => setIssued(answer as typeof issued)}
-                        >
-                          Replace token
-                        </Action>
-                        <Action
-                          run={async () => {
-                            if (
-                              !window.confirm(`Remove ${member.name}? Their token and sessions stop working.`)
-                            )
-                              return;
-                            await removeMember(member.name);
-                          }}
-                          done={members.reload}
-                          className="danger"
-                        >
-                          Remove
-                        </Action>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              rows={list}
+              rowKey={(member) => member.name}
+              columns={[
+                { header: 'Name', cell: (member) => member.name },
+                { header: 'Role', cell: (member) => member.role },
+                {
+                  header: 'Added',
+                  cell: (member) => (
+                    <>
+                      {member.addedBy}, <Time at={member.addedAt} />
+                    </>
+                  ),
+                },
+                { header: 'Token replaced', cell: (member) => <Time at={member.tokenReplacedAt} /> },
+                {
+                  header: 'Actions',
+                  className: 'toolbar',
+                  cell: (member) => (
+                    <>
+                      <Action
+                        run={() => setRole(member.name, member.role === 'admin' ? 'member' : 'admin')}
+                        done={members.reload}
+                      >
+                        Make {member.role === 'admin' ? 'member' : 'admin'}
+                      </Action>
+                      <Action
+                        run={() => replaceToken(member.name)}
+                        done={(answer) => setIssued(answer as typeof issued)}
+                      >
+                        Replace token
+                      </Action>
+                      <Action
+                        run={async () => {
+                          if (
+                            !window.confirm(`Remove ${member.name}? Their token and sessions stop working.`)
+                          )
+                            return;
+                          await removeMember(member.name);
+                        }}
+                        done={members.reload}
+                        className="danger"
+                      >
+                        Remove
+                      </Action>
+                    </>
+                  ),
+                },
+              ]}
+            />
           )}
         </Loaded>
       </Section>

@@ -5,6 +5,7 @@ import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
 import { SshLine } from '../../components/ssh-line';
 import { Status } from '../../components/status';
+import { Table } from '../../components/table';
 import { Link } from '../../router';
 import { CreateContainer } from './create';
 
@@ -16,36 +17,28 @@ export function Containers({ me }: { me: WhoAmI }) {
     <Page title="Containers">
       <Loaded resource={containers} empty="No containers yet: create one below.">
         {(list) => (
-          <div className="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  {me.role === 'admin' && <th scope="col">Owner</th>}
-                  <th scope="col">Status</th>
-                  <th scope="col">Limits</th>
-                  <th scope="col">SSH</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((one) => (
-                  <tr key={one.incarnation}>
-                    <td>
-                      <Link to={`/containers/${encodeURIComponent(one.name)}`}>{one.name}</Link>
-                    </td>
-                    {me.role === 'admin' && <td>{one.owner}</td>}
-                    <td>
-                      <Status value={one.status} />
-                    </td>
-                    <td>
-                      {one.limits.cpus} CPU, {one.limits.memoryMiB} MiB, {one.limits.diskGiB} GiB
-                    </td>
-                    <td>{one.status === 'running' ? <SshLine user={one.user} port={one.sshPort} /> : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            rows={list}
+            rowKey={(one) => one.incarnation}
+            columns={[
+              {
+                header: 'Name',
+                cell: (one) => <Link to={`/containers/${encodeURIComponent(one.name)}`}>{one.name}</Link>,
+              },
+              me.role === 'admin' && { header: 'Owner', cell: (one) => one.owner },
+              { header: 'Status', cell: (one) => <Status value={one.status} /> },
+              {
+                header: 'Limits',
+                cell: (one) =>
+                  `${one.limits.cpus} CPU, ${one.limits.memoryMiB} MiB, ${one.limits.diskGiB} GiB`,
+              },
+              {
+                header: 'SSH',
+                cell: (one) =>
+                  one.status === 'running' ? <SshLine user={one.user} port={one.sshPort} /> : '—',
+              },
+            ]}
+          />
         )}
       </Loaded>
       <Section title="Quota">

@@ -20,6 +20,7 @@ import { LogView } from '../../components/log-view';
 import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
 import { Status } from '../../components/status';
+import { Table } from '../../components/table';
 import { Time } from '../../components/time';
 import { navigate } from '../../router';
 import { ContainerOutput } from './container-output';
@@ -144,45 +145,52 @@ function Containers({ id }: { id: string }) {
         empty="No containers."
       >
         {({ containers: list }) => (
-          <div className="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Service</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Restarts</th>
-                  <th scope="col">CPU</th>
-                  <th scope="col">Memory</th>
-                  <th scope="col">Ports</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((one) => (
-                  <tr key={one.name}>
-                    <td>
-                      {one.service} <div className="muted small mono">{one.name}</div>
-                    </td>
-                    <td>
-                      <Status value={one.state} /> <span className="muted small">{one.status}</span>
-                    </td>
-                    <td>{one.restarts}</td>
-                    <td>{one.cpuPercent === null ? '—' : `${one.cpuPercent.toFixed(1)} %`}</td>
-                    <td>
-                      {mib(one.memoryBytes)}
-                      {one.memoryLimitBytes !== null && (
-                        <span className="muted"> / {mib(one.memoryLimitBytes)}</span>
-                      )}
-                    </td>
-                    <td className="mono">
-                      {one.ports
-                        .map((port) => `${port.ip}:${port.publicPort}→${port.privatePort}/${port.protocol}`)
-                        .join(', ') || '—'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            rows={list}
+            rowKey={(one) => one.name}
+            columns={[
+              {
+                header: 'Service',
+                cell: (one) => (
+                  <>
+                    {one.service} <div className="muted small mono">{one.name}</div>
+                  </>
+                ),
+              },
+              {
+                header: 'State',
+                cell: (one) => (
+                  <>
+                    <Status value={one.state} /> <span className="muted small">{one.status}</span>
+                  </>
+                ),
+              },
+              { header: 'Restarts', cell: (one) => one.restarts },
+              {
+                header: 'CPU',
+                cell: (one) => (one.cpuPercent === null ? '—' : `${one.cpuPercent.toFixed(1)} %`),
+              },
+              {
+                header: 'Memory',
+                cell: (one) => (
+                  <>
+                    {mib(one.memoryBytes)}
+                    {one.memoryLimitBytes !== null && (
+                      <span className="muted"> / {mib(one.memoryLimitBytes)}</span>
+                    )}
+                  </>
+                ),
+              },
+              {
+                header: 'Ports',
+                className: 'mono',
+                cell: (one) =>
+                  one.ports
+                    .map((port) => `${port.ip}:${port.publicPort}→${port.privatePort}/${port.protocol}`)
+                    .join(', ') || '—',
+              },
+            ]}
+          />
         )}
       </Loaded>
     </Section>
@@ -190,7 +198,7 @@ function Containers({ id }: { id: string }) {
 }
 
 function Attempts({ deployment }: { deployment: Deployment }) {
-  const all = useResource(() => listDeployments(500), 'attempts', {
+  const all = useResource(() => listDeployments({ limit: 500 }), 'attempts', {
     refreshOn: inStreams('deployment-'),
   });
   const go = (answer: unknown) =>

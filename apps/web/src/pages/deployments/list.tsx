@@ -4,17 +4,21 @@ import { listDeployments, type Deployment } from '../../api/deployments';
 import { Page } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
 import { Status } from '../../components/status';
+import { Table } from '../../components/table';
 import { Time } from '../../components/time';
 import { Link } from '../../router';
 
 const PAGE = 25;
 
-/** Every deployment, newest first, a page at a time. */
+/** Every deployment, newest first, a page at a time, each page asked of the API alone. */
 export function Deployments() {
-  const deployments = useResource(() => listDeployments(500), 'deployments', {
-    refreshOn: inStreams('deployment-'),
-  });
   const [page, setPage] = useState(0);
+  // One more than a page says whether there is an older page.
+  const deployments = useResource(
+    () => listDeployments({ limit: PAGE + 1, offset: page * PAGE }),
+    `deployments/${page}`,
+    { refreshOn: inStreams('deployment-') },
+  );
   return (
     <Page
       title="Deployments"
@@ -24,29 +28,26 @@ export function Deployments() {
         </Link>
       }
     >
-      <Loaded resource={deployments} empty="Nothing is deployed yet.">
-        {(list) => {
-          const pages = Math.ceil(list.length / PAGE);
-          const shown = list.slice(page * PAGE, (page + 1) * PAGE);
-          return (
-            <>
-              <DeploymentTable deployments={shown} />
-              {pages > 1 && (
-                <nav className="pager" aria-label="Pages of deployments">
-                  <button type="button" onClick={() => setPage(page - 1)} disabled={page === 0}>
-                    Newer
-                  </button>
-                  <span>
-                    Page {page + 1} of {pages}
-                  </span>
-                  <button type="button" onClick={() => setPage(page + 1)} disabled={page + 1 >= pages}>
-                    Older
-                  </button>
-                </nav>
-              )}
-            </>
-          );
-        }}
+      <Loaded
+        resource={deployments}
+        empty={page === 0 ? 'Nothing is deployed yet.' : 'No older deployments.'}
+      >
+        {(list) => (
+          <>
+            <DeploymentTable deployments={list.slice(0, PAGE)} />
+            {(page > 0 || list.length > PAGE) && (
+              <nav className="pager" aria-label="Pages of deployments">
+                <button type="button" onClick={() => setPage(page - 1)} disabled={page === 0}>
+                  Newer
+                </button>
+                <span>Page {page + 1}</span>
+                <button type="button" onClick={() => setPage(page + 1)} disabled={list.length <= PAGE}>
+                  Older
+                </button>
+              </nav>
+            )}
+          </>
+        )}
       </Loaded>
     </Page>
   );
@@ -55,38 +56,27 @@ export function Deployments() {
 /** Deployments as rows: source, status, commit, requester, time; each links to its page. */
 export function DeploymentTable({ deployments, current }: { deployments: Deployment[]; current?: string }) {
   return (
-    <div className="table-scroll">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Source</th>
-            <th scope="col">Status</th>
-            <th scope="col">Commit</th>
-            <th scope="col">Requested by</th>
-            <th scope="col">Requested</th>
-          </tr>
-        </thead>
-        <tbody>
-          {deployments.map((one) => (
-            <tr key={one.id} aria-current={one.id === current ? 'page' : undefined}>
-              <td>
-                <Link to={`/deployments/${one.id}`}>
-                  {one.org}/{one.repo}@{one.branch}
-                </Link>
-                <div className="muted small">{one.composePath}</div>
-              </td>
-              <td>
-                <Status value={one.status} />
-              </td>
-              <td className="mono">{one.commit?.slice(0, 12) ?? '—'}</td>
-              <td>{one.requestedBy}</td>
-              <td>
-                <Time at={one.requestedAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      rows={deployments}
+      rowKey={(one) => one.id}
+      current={(one) => one.id === current}
+      columns={[
+        {
+          header: 'Source',
+          cell: (one) => (
+            <>
+              <Link to={`/deployments/${one.id}`}>
+                {one.org}/{one.repo}@{one.branch}
+              </Link>
+              <div className="muted small">{one.composePath}</div>
+            </>
+          ),
+        },
+        { header: 'Status', cell: (one) => <Status value={one.status} /> },
+        { header: 'Commit', cell: (one) => one.commit?.slice(0, 12) ?? '—', className: 'mono' },
+        { header: 'Requested by', cell: (one) => one.requestedBy },
+        { header: 'Requested', cell: (one) => <Time at={one.requestedAt} /> },
+      ]}
+    />
   );
 }
