@@ -256,6 +256,18 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await page.getByText(/^Intact: \d+ events checked/).waitFor();
   });
 
+  it('rebuilds the read models from the admin page and says what each replayed', async () => {
+    await page.goto(ui('/admin/projections'));
+    await page.getByRole('button', { name: 'Rebuild all' }).click();
+    const models = page.getByRole('region', { name: 'Read models' });
+    await models
+      .getByRole('status')
+      .filter({ hasText: /^rebuilt: \d+ events to position \d+ in \d+ ms$/ })
+      .first()
+      .waitFor();
+    assert.equal(await models.getByRole('status').filter({ hasText: 'rebuilt:' }).count(), 9);
+  });
+
   it('passes axe-core on every page without serious or critical violations, fits 375 px, and writes a screenshot of each', async () => {
     const pages: [string, string][] = [
       ['overview', '/'],

@@ -10,9 +10,10 @@ export class AdminController {
     private readonly readModels: ReadModels,
   ) {}
 
+  /** The read models, and the rebuilds under way with the position each has reached of the head. */
   @Get()
   list() {
-    return { projections: this.readModels.names() };
+    return { projections: this.readModels.names(), rebuilding: this.readModels.rebuilds() };
   }
 
   /** Every read model, one after the other; answers once all are swapped in. */

@@ -1,6 +1,13 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Collection, Db, Document } from 'mongodb';
-import { EventStore, Projection, ProjectionRunner, RebuildResult, View } from '@testausdeploy/events';
+import {
+  EventStore,
+  Projection,
+  ProjectionRunner,
+  RebuildProgress,
+  RebuildResult,
+  View,
+} from '@testausdeploy/events';
 
 /**
  * The Manager's read models. Capability modules register their projections while the app initialises; the
@@ -48,6 +55,11 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
   /** Rebuilds the named read models (all when none are named) from the log, one after the other. */
   rebuild(names: string[]): Promise<RebuildResult[]> {
     return this.runnerOf().rebuild(names);
+  }
+
+  /** The rebuilds under way, with how far each has come. */
+  rebuilds(): RebuildProgress[] {
+    return this.runnerOf().rebuilds();
   }
 
   asOf<T>(name: string, position: number, use: (collection: Collection) => Promise<T>): Promise<T> {

@@ -324,8 +324,10 @@ export function openApiDocument(version: string) {
       ...containerPaths(),
       '/admin/projections': {
         get: {
-          summary: 'The read models that can be rebuilt',
-          responses: { 200: json('`{ projections }`', projections) },
+          summary: 'The read models that can be rebuilt, and the rebuilds under way with their progress',
+          responses: {
+            200: json('`{ projections, rebuilding: [{ name, position, head, startedAt }] }`', projections),
+          },
         },
       },
       '/admin/projections/rebuild': {

@@ -42,6 +42,14 @@ export interface RebuildResult {
   durationMs: number;
 }
 
+/** A rebuild under way: the log position its replay has reached, of the head when it started. */
+export interface RebuildProgress {
+  name: string;
+  position: number;
+  head: number;
+  startedAt: string;
+}
+
 /**
  * Keeps every registered projection up to date from the event log, each with its own checkpoint, and rebuilds
  * read models from position 0 into fresh collections that are swapped in when they have caught up, so queries
@@ -51,7 +59,7 @@ export class ProjectionRunner {
   private readonly states: Collection<ProjectionState>;
   private readonly followers = new Map<string, Follower>();
   private readonly waiters = new Set<() => void>();
-  private readonly rebuilding = new Set<string>();
+  private readonly rebuilding = new Map<string, RebuildProgress>();
   private readonly retired = new Map<Collection<View>, NodeJS.Timeout>();
   private unsubscribe: (() => void) | null = null;
   private readonly options: Required<RunnerOptions>;
@@ -134,15 +142,21 @@ export class ProjectionRunner {
       if (this.rebuilding.has(name)) throw new RebuildInProgressError(name);
       return follower;
     });
-    chosen.forEach((name) => this.rebuilding.add(name));
     const started = Date.now();
+    const progress = (position: number, head: number) =>
+      chosen.forEach((name) =>
+        this.rebuilding.set(name, { name, position, head, startedAt: new Date(started).toISOString() }),
+      );
+    progress(0, 0);
     const fresh: ViewBuffer<View>[] = [];
     let swapped = 0;
     try {
       for (const { buffer } of live) {
         fresh.push(this.freshBuffer(buffer.projection, Date.now().toString(36)));
       }
-      const replayed = await this.replay(fresh, 0);
+      const head = await this.store.headPosition();
+      progress(0, head);
+      const replayed = await this.replay(fresh, 0, undefined, (position) => progress(position, head));
       await this.indexed(fresh);
       await Promise.all(live.map((follower) => follower.stop()));
       try {
@@ -169,6 +183,11 @@ export class ProjectionRunner {
     } finally {
       chosen.forEach((name) => this.rebuilding.delete(name));
     }
+  }
+
+  /** The rebuilds under way, each read model's with how far its replay has come. */
+  rebuilds(): RebuildProgress[] {
+    return [...this.rebuilding.values()].map((one) => ({ ...one }));
   }
 
   /**
@@ -211,12 +230,13 @@ export class ProjectionRunner {
 
   /**
    * Folds the log from `from` (to `until`) into `buffers`, reading the next batch and writing the last
-   * collected changes while the current batch is folded.
+   * collected changes while the current batch is folded; `folded` hears the position after each batch.
    */
   private async replay(
     buffers: ViewBuffer<View>[],
     from: number,
     until?: number,
+    folded?: (position: number) => void,
   ): Promise<{ position: number; events: number }> {
     let position = from;
     let events = 0;
@@ -226,6 +246,7 @@ export class ProjectionRunner {
         for (const buffer of buffers) await buffer.apply(batch);
         position = batch[batch.length - 1].position;
         events += batch.length;
+        folded?.(position);
         if (buffers.some((buffer) => buffer.changes >= this.options.flushEvery)) {
           await writing;
           writing = Promise.all(buffers.map((buffer) => buffer.flush()));

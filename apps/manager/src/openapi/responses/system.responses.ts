@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { firewallState } from '@testausdeploy/icp';
+import { RebuildProgress } from '@testausdeploy/events';
 import { AuditPage } from '../../audit/queries/search-audit.query';
 import { ChainReport } from '../../audit/queries/verify-audit.query';
 import { GuardianSyncStatus } from '../../firewall/firewall-sync';
@@ -113,6 +114,18 @@ const rebuilt = z.strictObject({
   events: z.number().int(),
   durationMs: z.number(),
 });
-export const projections = z.strictObject({ projections: z.array(z.string()) });
+export const projections = z.strictObject({
+  projections: z.array(z.string()),
+  rebuilding: z.array(
+    describing<RebuildProgress>()(
+      z.strictObject({
+        name: z.string(),
+        position: z.number().int(),
+        head: z.number().int(),
+        startedAt: time,
+      }),
+    ),
+  ),
+});
 export const rebuiltOne = rebuilt;
 export const rebuiltAll = z.strictObject({ rebuilt: z.array(rebuilt) });
