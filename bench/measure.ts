@@ -97,3 +97,14 @@ export function table(rows: Row[], subject: string): string {
     ...lines.map(render),
   ].join('\n');
 }
+
+/** Runs a benchmark's `main`, exiting 0 when it ends and 1 with its stack on stderr when it fails. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${String((error as Error).stack ?? error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -9,7 +9,7 @@ import { EventStore } from '@testausdeploy/events';
 import { launchChromium } from '../../test/support/browser';
 import { EventStreamClient } from '../../test/support/event-stream-client';
 import { auth, ManagerApp, TEST_TOKEN } from '../../test/support/manager-app';
-import { percentile, Row, table } from '../measure';
+import { percentile, Row, runBench, table } from '../measure';
 
 const RATE = Number(process.env.BENCH_LIVE_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 20);
@@ -109,10 +109,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    log(String((error as Error).stack ?? error));
-    process.exit(1);
-  },
-);
+runBench(main);
