@@ -15,17 +15,27 @@ type Session =
   | { state: 'in'; me: WhoAmI }
   | { state: 'failed'; error: ApiError };
 
+/**
+ * Asked as soon as the script runs, before anything is drawn, since every page waits for it; the first check
+ * takes this answer, later ones ask again.
+ */
+let firstAnswer: Promise<WhoAmI> | undefined = whoAmI();
+firstAnswer.catch(() => undefined);
+
 /** The dashboard: who is signed in decides what is offered; the API decides what is allowed. */
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'checking' });
-  const check = () =>
-    whoAmI().then(
+  const check = () => {
+    const asked = firstAnswer ?? whoAmI();
+    firstAnswer = undefined;
+    return asked.then(
       (me) => setSession({ state: 'in', me }),
       (error: unknown) => {
         const failure = asApiError(error);
         setSession(failure.status === 401 ? { state: 'out' } : { state: 'failed', error: failure });
       },
     );
+  };
   // When the live events end or drop: signed out elsewhere, expired or removed means the sign-in page again.
   const recheck = () =>
     whoAmI().then(

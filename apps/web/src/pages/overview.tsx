@@ -1,11 +1,10 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { inStreams } from '../api/live';
 import { auditPage, type AuditEntry } from '../api/audit';
 import { listContainers } from '../api/containers';
 import { listDeployments, type DeploymentStatus } from '../api/deployments';
 import { listNodes } from '../api/nodes';
 import { getStats, type Stats } from '../api/stats';
-import { DailyChart } from '../components/chart';
 import { Page, Section } from '../components/page';
 import { Loaded, useResource } from '../components/resource';
 import { Status } from '../components/status';
@@ -13,6 +12,11 @@ import { Table } from '../components/table';
 import { EventTable } from '../components/event-table';
 import { useLiveEvents } from '../components/live';
 import { Link } from '../router';
+
+/** uPlot comes with the overview's charts only: the first page of every other path does not wait for it. */
+const DailyChart = lazy(() =>
+  import('../components/chart').then(({ DailyChart }) => ({ default: DailyChart })),
+);
 
 /** How many of the latest events the overview shows. */
 const LATEST = 10;
@@ -114,14 +118,16 @@ function StatsCharts({ stats }: { stats: Stats }) {
   );
   return (
     <>
-      <div className="grid">
-        <Section title="Deploys per day">
-          <DailyChart days={days} series={outcomes} title="Succeeded and failed deploys per day" />
-        </Section>
-        <Section title="Mean deploy time per day">
-          <DailyChart days={days} series={times} title="Mean deploy time per day, in seconds" />
-        </Section>
-      </div>
+      <Suspense fallback={<p className="muted">Drawing the charts…</p>}>
+        <div className="grid">
+          <Section title="Deploys per day">
+            <DailyChart days={days} series={outcomes} title="Succeeded and failed deploys per day" />
+          </Section>
+          <Section title="Mean deploy time per day">
+            <DailyChart days={days} series={times} title="Mean deploy time per day, in seconds" />
+          </Section>
+        </div>
+      </Suspense>
       <Section title="Per organisation">
         <p>
           Overall: {stats.overall.requested} requested, success rate {percent(stats.overall.successRate)},
