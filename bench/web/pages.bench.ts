@@ -103,7 +103,20 @@ async function navigate(page: Page, url: string, rows: number, api: string) {
   const ms = await (await page.waitForFunction(drawn, rows, { polling: 'raf' })).jsonValue();
   page.off('request', see);
   if (!asked) throw new Error(`the page at ${url} asked nothing of ${api}`);
-  return { ms: ms as number, asked };
+  // Where the time went, from the page's resource timing: the app's first request (it has booted and asks who
+  // is signed in), and the page's own API request.
+  const timing = (target: string) => {
+    type Entry = { name: string; startTime: number; responseEnd: number };
+    const entries = performance.getEntriesByType('resource') as unknown as Entry[];
+    const first = entries.find((entry) => new URL(entry.name).pathname === '/session');
+    const own = entries.find((entry) => entry.name === target);
+    return {
+      booted: first?.startTime ?? NaN,
+      sent: own?.startTime ?? NaN,
+      answered: own?.responseEnd ?? NaN,
+    };
+  };
+  return { ms: ms as number, asked, ...(await page.evaluate(timing, asked)) };
 }
 
 /** The same request made by the signed-in page's own fetch, read to the end: the API call alone. */
@@ -120,13 +133,18 @@ const median = (samples: number[]) => percentile(samples, 50);
 
 async function timePage(page: Page, url: string, rows: number, api: string) {
   const cold = await navigate(page, url, rows, api);
-  const runs: number[] = [];
+  const runs: Awaited<ReturnType<typeof navigate>>[] = [];
   const alone: number[] = [];
   for (let run = 0; run < RUNS; run++) {
-    runs.push((await navigate(page, url, rows, api)).ms);
+    runs.push(await navigate(page, url, rows, api));
     alone.push(await apiAlone(page, cold.asked));
   }
-  return { cold: cold.ms, page: median(runs), api: median(alone), asked: cold.asked };
+  const of = (pick: (run: (typeof runs)[number]) => number) => median(runs.map(pick)).toFixed(0);
+  log(
+    `${url}: median booted (first request) at ${of((run) => run.booted)} ms, asked ${cold.asked} at ` +
+      `${of((run) => run.sent)} ms, answered at ${of((run) => run.answered)} ms, drawn at ${of((run) => run.ms)} ms`,
+  );
+  return { cold: cold.ms, page: median(runs.map((run) => run.ms)), api: median(alone), asked: cold.asked };
 }
 
 async function main() {
