@@ -73,7 +73,11 @@ describe('the dashboard in Chromium: a member’s container in LXD, from the pag
   it('creates a container from the form with a pasted key, and its SSH line, copied, logs in with that key', async () => {
     const form = page.getByRole('region', { name: 'New container' });
     await form.getByLabel('Name', { exact: true }).fill(name);
-    await form.getByLabel('Disk (GiB)').fill('2');
+    // The quota's largest limits (the Manager's defaults here) bound the fields and are said beside them.
+    const disk = form.getByLabel('Disk (GiB)');
+    await form.getByText('At most 20', { exact: true }).waitFor();
+    assert.equal(await disk.getAttribute('max'), '20');
+    await disk.fill('2');
     await form.getByLabel('SSH public keys, one per line').fill(key.publicKey);
     const image = form.getByLabel('Image');
     await image

@@ -70,6 +70,9 @@ describe('Manager REST: quotas on what a member can make (real database)', () =>
       CONTAINER_MAX_BACKUPS: '2',
       MEMBER_MAX_BACKUPS: '3',
       MEMBER_MAX_BACKUP_MIB: '10',
+      CONTAINER_MAX_CPUS: '1',
+      CONTAINER_MAX_MEMORY_MIB: '1024',
+      CONTAINER_MAX_DISK_GIB: '8',
     });
     [alice, carol] = [await member('alice'), await member('carol')];
     await made(alice, 'box-a', 2, [4, 4]);
@@ -114,6 +117,7 @@ describe('Manager REST: quotas on what a member can make (real database)', () =>
 
   it('shows a member their quotas and what they use; an admin anyone’s', async () => {
     const expected = {
+      limits: { cpus: 1, memoryMiB: 1024, diskGiB: 8 },
       containers: { used: 2, max: 3 },
       snapshots: { used: 3, max: 3, perContainer: 2 },
       backups: { used: 3, max: 3, perContainer: 2, mib: { used: 9, max: 10 } },

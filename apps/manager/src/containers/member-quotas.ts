@@ -11,8 +11,12 @@ export interface Allowance {
   max: number;
 }
 
-/** What a member has of everything they can make, against their quotas: what `GET /quota` answers. */
+/**
+ * What a member has of everything they can make, against their quotas, and the most one container may be given:
+ * what `GET /quota` answers.
+ */
 export interface MemberUsage {
+  limits: { cpus: number; memoryMiB: number; diskGiB: number };
   containers: Allowance;
   snapshots: Allowance & { perContainer: number };
   backups: Allowance & { perContainer: number; mib: Allowance };
@@ -50,6 +54,11 @@ export class MemberQuotas {
     const running = this.exporting.get(ownerId) ?? { count: 0, bytes: 0 };
     const config = this.config;
     return {
+      limits: {
+        cpus: config.CONTAINER_MAX_CPUS,
+        memoryMiB: config.CONTAINER_MAX_MEMORY_MIB,
+        diskGiB: config.CONTAINER_MAX_DISK_GIB,
+      },
       containers: { used: containers, max: config.MEMBER_MAX_CONTAINERS },
       snapshots: {
         used: snapshots + (this.snapshotting.get(ownerId) ?? 0),

@@ -142,10 +142,14 @@ export function containerPaths() {
     },
     '/quota': {
       get: {
-        summary: "The caller's quotas and what they use of them (an admin names the member: `?member=`)",
+        summary:
+          "The caller's quotas and what they use of them, and one container's largest limits (an admin names the member: `?member=`)",
         parameters: [{ name: 'member', in: 'query', required: false, schema: { type: 'string' } }],
         responses: {
-          200: json('containers, snapshots and backups: used and max', memberUsage),
+          200: json(
+            'the most one container may have; containers, snapshots and backups: used and max',
+            memberUsage,
+          ),
           400: problem,
           404: problem,
         },

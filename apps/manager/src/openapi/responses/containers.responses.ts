@@ -62,6 +62,11 @@ export const liveContainerView = containerView.extend({ live: containerInfo.null
 const allowance = { used: z.number().int(), max: z.number().int() };
 export const memberUsage = describing<MemberUsage>()(
   z.strictObject({
+    limits: z.strictObject({
+      cpus: z.number().int(),
+      memoryMiB: z.number().int(),
+      diskGiB: z.number().int(),
+    }),
     containers: z.strictObject(allowance),
     snapshots: z.strictObject({ ...allowance, perContainer: z.number().int() }),
     backups: z.strictObject({

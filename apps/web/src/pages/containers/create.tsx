@@ -1,5 +1,5 @@
 import { useState, type ChangeEvent } from 'react';
-import { createContainer } from '../../api/containers';
+import { createContainer, type Limits } from '../../api/containers';
 import type { WhoAmI } from '../../api/session';
 import { Field, Form } from '../../components/form';
 import { Section } from '../../components/page';
@@ -14,7 +14,16 @@ const keysOf = (text: string) =>
     .filter(Boolean);
 
 /** A new container: name, limits, SSH keys (pasted or uploaded), optionally an image; the API checks the quota. */
-export function CreateContainer({ me, created }: { me: WhoAmI; created: () => void }) {
+export function CreateContainer({
+  me,
+  created,
+  max,
+}: {
+  me: WhoAmI;
+  created: () => void;
+  /** The most one container may have, from the quota, once known. */
+  max?: Limits;
+}) {
   const [name, setName] = useState('');
   const [cpus, setCpus] = useState('1');
   const [memory, setMemory] = useState('512');
@@ -52,9 +61,25 @@ export function CreateContainer({ me, created }: { me: WhoAmI; created: () => vo
           hint="Lower-case letters, digits and -"
         />
         <div className="row">
-          <Field label="CPUs" type="number" min={1} value={cpus} set={setCpus} required />
-          <Field label="Memory (MiB)" type="number" min={64} value={memory} set={setMemory} required />
-          <Field label="Disk (GiB)" type="number" min={1} value={disk} set={setDisk} required />
+          {(
+            [
+              ['CPUs', 1, cpus, setCpus, max?.cpus],
+              ['Memory (MiB)', 64, memory, setMemory, max?.memoryMiB],
+              ['Disk (GiB)', 1, disk, setDisk, max?.diskGiB],
+            ] as const
+          ).map(([label, least, value, set, most]) => (
+            <Field
+              key={label}
+              label={label}
+              type="number"
+              min={least}
+              max={most}
+              value={value}
+              set={set}
+              required
+              hint={most === undefined ? undefined : `At most ${most}`}
+            />
+          ))}
         </div>
         <label className="field">
           <span>SSH public keys, one per line</span>

@@ -46,7 +46,8 @@ export function Containers({ me }: { me: WhoAmI }) {
           {(used) => (
             <ul className="plain">
               <li>
-                Containers: {used.containers.used} of {used.containers.max}
+                Containers: {used.containers.used} of {used.containers.max}, each at most {used.limits.cpus}{' '}
+                CPU, {used.limits.memoryMiB} MiB memory, {used.limits.diskGiB} GiB disk
               </li>
               <li>
                 Snapshots: {used.snapshots.used} of {used.snapshots.max} ({used.snapshots.perContainer} per
@@ -62,6 +63,7 @@ export function Containers({ me }: { me: WhoAmI }) {
       </Section>
       <CreateContainer
         me={me}
+        max={left.state === 'ready' ? left.data.limits : undefined}
         created={() => {
           containers.reload();
           left.reload();
