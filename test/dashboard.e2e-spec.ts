@@ -29,7 +29,12 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
 
   before(async () => {
     git = await GitHost.start();
-    system = await System.start({ allowedOrgs: ORG, gitBaseUrl: git.baseUrl });
+    // The Guardian reads its table back every second, so the drift it restores shows soon.
+    system = await System.start({
+      allowedOrgs: ORG,
+      gitBaseUrl: git.baseUrl,
+      env: { guardian: { RECONCILE_INTERVAL_MS: '1000' } },
+    });
     browser = await testBrowser();
     admin = await browser.newContext();
     page = await admin.newPage();
@@ -254,6 +259,22 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await then.locator('.status', { hasText: 'requested' }).waitFor();
     await page.getByRole('button', { name: 'Verify the log' }).click();
     await page.getByText(/^Intact: \d+ events checked/).waitFor();
+  });
+
+  it('shows on the firewall page the drift a Guardian found and restored', async () => {
+    await system.guardianNetns.exec('nft', 'delete', 'table', 'inet', 'testausdeploy');
+    await page.goto(ui('/admin/firewall'));
+    const guardians = page.getByRole('region', { name: 'Guardians' });
+    await guardians.getByText('no drift seen').waitFor();
+    const drift = guardians.getByText(/drift restored .*: .+/);
+    // The Manager collects a Guardian's report when it syncs: asked from the page until the report is in.
+    await eventually(async () => {
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      return drift.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => undefined,
+      );
+    }, 30_000);
   });
 
   it('rebuilds the read models from the admin page and says what each replayed', async () => {

@@ -1,3 +1,4 @@
+import { auditPage, type AuditEntry } from '../../api/audit';
 import { getFirewall, syncFirewall } from '../../api/firewall';
 import { inStreams } from '../../api/live';
 import { Action } from '../../components/action';
@@ -7,9 +8,22 @@ import { Status } from '../../components/status';
 import { Table } from '../../components/table';
 import { Time } from '../../components/time';
 
-/** Which project owns which published port, and each Guardian's last sync. */
+/** How many of the latest drift reports the page reads to find each Guardian's last one. */
+const DRIFTS = 50;
+
+/** What a Guardian last found changed behind its back, and restored: from its `FirewallDriftDetected` events. */
+function lastDrift(drifts: AuditEntry[], guardian: string): AuditEntry | undefined {
+  return drifts.find((entry) => entry.streamId === `firewall-${guardian}`);
+}
+
+/** Which project owns which published port, and each Guardian's last sync and last drift. */
 export function Firewall() {
   const firewall = useResource(getFirewall, 'firewall', { everyMs: 5000, refreshOn: inStreams('firewall-') });
+  const drifts = useResource(
+    () => auditPage({ type: 'FirewallDriftDetected', order: 'newest', limit: DRIFTS }),
+    'firewall-drifts',
+    { refreshOn: inStreams('firewall-') },
+  );
   return (
     <Page
       title="Firewall"
@@ -68,7 +82,12 @@ export function Firewall() {
                         </span>
                       ) : (
                         <span className="muted">never synced</span>
-                      )}
+                      )}{' '}
+                      <Drift
+                        entry={
+                          drifts.state === 'ready' ? lastDrift(drifts.data.entries, guardian.name) : undefined
+                        }
+                      />
                     </li>
                   ))}
                 </ul>
@@ -78,5 +97,15 @@ export function Firewall() {
         )}
       </Loaded>
     </Page>
+  );
+}
+
+function Drift({ entry }: { entry: AuditEntry | undefined }) {
+  if (!entry) return <span className="muted">no drift seen</span>;
+  const { differences } = entry.data as { differences: string[] };
+  return (
+    <span>
+      drift restored <Time at={entry.time} />: {differences.join('; ')}
+    </span>
   );
 }
