@@ -31,6 +31,11 @@ export const config = {
   flushEvery: int('BENCH_FLUSH_EVERY', 10_000),
   /** Rounds of each append run (baseline and store alternating, each round on a fresh database): medians count. */
   rounds: int('BENCH_ROUNDS', 5),
+  /**
+   * Rebuilds of all three read models, each followed by a run of its physical limit: the server's heap and
+   * collector move both by half from one run to the next, so the pair of median ratio counts.
+   */
+  rebuildRounds: int('BENCH_REBUILD_ROUNDS', 3),
   /** Warm-up sizes are the measured sizes divided by this. */
   warmupDivisor: int('BENCH_WARMUP_DIVISOR', 10),
 };
