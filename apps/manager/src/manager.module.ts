@@ -19,6 +19,7 @@ import { HealthController } from './health/health.controller';
 import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { SecurityHeadersMiddleware } from './http/security-headers.middleware';
+import { Stopping } from './http/stopping';
 import { NodesModule } from './nodes/nodes.module';
 import { MethodNotAllowedMiddleware } from './openapi/method-not-allowed.middleware';
 import { OpenApiController } from './openapi/openapi.controller';
@@ -56,11 +57,12 @@ export class ManagerModule implements NestModule {
       providers: [
         { provide: ManagerConfig, useValue: config },
         Callers,
+        Stopping,
         { provide: APP_GUARD, useClass: CallerGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
       ],
-      exports: [ManagerConfig, Callers],
+      exports: [ManagerConfig, Callers, Stopping],
     };
   }
 

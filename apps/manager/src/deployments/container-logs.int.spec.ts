@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { CommandContext, IcpData, Identity } from '@testausdeploy/icp';
 import { IcpFixture, until } from '../../../../test/support/icp';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
+import { Stopping } from '../http/stopping';
 
 const ORG = 'example-org';
 
@@ -86,6 +87,24 @@ describe('Manager REST: container logs through a Worker (real ICP, a Worker that
     await manager?.stop();
   });
 
+  /** `GET …/containers/logs?follow=true&tail=0` of the deployed project, its body collected as it comes. */
+  const follow = async () => {
+    const { port } = (manager.app.getHttpServer() as Server).address() as AddressInfo;
+    const request = httpRequest({
+      host: '127.0.0.1',
+      port,
+      path: `/deployments/${deployed}/containers/logs?follow=true&tail=0`,
+      headers: auth,
+    });
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      request.on('response', resolve).on('error', reject).end();
+    });
+    const body = { text: '' };
+    response.on('data', (chunk: Buffer) => (body.text += chunk.toString()));
+    response.on('error', () => undefined);
+    return { request, response, body };
+  };
+
   it('answers { lines } without follow, passing service and tail to the Worker', async () => {
     const id = deployed;
     const res = await manager.http().get(`/deployments/${id}/containers/logs?service=web&tail=5`).set(auth);
@@ -112,29 +131,32 @@ describe('Manager REST: container logs through a Worker (real ICP, a Worker that
   });
 
   it('streams text/plain with follow=true, and a client that disconnects stops the reading on the Worker', async () => {
-    const id = deployed;
-    const { port: httpPort } = (manager.app.getHttpServer() as Server).address() as AddressInfo;
-    let body = '';
-    const request = httpRequest({
-      host: '127.0.0.1',
-      port: httpPort,
-      path: `/deployments/${id}/containers/logs?follow=true&tail=0`,
-      headers: auth,
-    });
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      request.on('response', resolve).on('error', reject).end();
-    });
+    const { request, response, body } = await follow();
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['content-type'], 'text/plain; charset=utf-8');
-    response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    response.on('error', () => undefined);
-    await until(() => body.split('\n').length > 5);
-    assert.match(body, /^web \| tick 1\nweb \| tick 2\nweb \| tick 3\n/);
+    await until(() => body.text.split('\n').length > 5);
+    assert.match(body.text, /^web \| tick 1\nweb \| tick 2\nweb \| tick 3\n/);
     const reading = readings.at(-1)!;
     assert.equal(reading.data.follow, true);
     assert.equal(reading.ended, false);
     request.destroy();
     await until(() => reading.ended);
     assert.equal(reading.reason, 'the client cancelled it');
+  });
+
+  // Last: the Manager is stopping from here on.
+  it('ends a followed stream when the Manager stops, saying so, and refuses a new one with 503', async () => {
+    const { response, body } = await follow();
+    const ended = new Promise((resolve) => response.on('end', resolve));
+    await until(() => body.text.split('\n').length > 2);
+    const reading = readings.at(-1)!;
+    manager.get(Stopping).beforeApplicationShutdown();
+    await ended;
+    assert.match(body.text, /\n… the Manager is stopping: follow again in a moment\n$/);
+    await until(() => reading.ended);
+    const late = await manager.http().get(`/deployments/${deployed}/containers/logs?follow=true`).set(auth);
+    assert.equal(late.status, 503);
+    assert.equal(late.headers.connection, 'close');
+    assert.match(late.body.message, /stopping/);
   });
 });

@@ -34,6 +34,7 @@ import {
   RequestDeploymentBody,
   requestDeploymentBody,
 } from './dto/request-deployment.dto';
+import { Stopping } from '../http/stopping';
 import { containerLogsQuery, ContainerLogsParams } from './dto/container-logs.dto';
 import { GetContainerUsageQuery } from './queries/get-container-usage.query';
 import { GetDeploymentQuery } from './queries/get-deployment.query';
@@ -48,6 +49,7 @@ export class DeploymentsController {
     private readonly buildLogs: BuildLogs,
     private readonly sourceLocks: SourceLocks,
     private readonly projectLogs: ProjectLogs,
+    private readonly stopping: Stopping,
   ) {}
 
   /** Accepted, not done: the deployment runs on the Worker; poll `GET /deployments/:id` for the outcome. */
@@ -109,8 +111,9 @@ export class DeploymentsController {
     @Query(new ZodBody(containerLogsQuery)) params: ContainerLogsParams,
     @Res() res: Response,
   ): Promise<void> {
+    if (params.follow) this.stopping.refuseLastingAnswer(res);
     const read = await this.projectLogs.open(id, params);
-    if (params.follow) return streamLines(res, read);
+    if (params.follow) return streamLines(res, read, this.stopping.signal);
     const lines: string[] = [];
     await read((line) => lines.push(line));
     res.json({ lines });

@@ -5,13 +5,15 @@ import { LogReader } from './project-logs';
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /**
- * Streams lines as chunked `text/plain`, one per line, until the reading ends or the client goes away; going
- * away aborts the reading (on the Worker too, through ICP's cancel). A failure after the headers went out can
- * only be told in the body: as a last line starting with `…`.
+ * Streams lines as chunked `text/plain`, one per line, until the reading ends, the client goes away or the
+ * Manager stops (`stopping`); either of the last two aborts the reading (on the Worker too, through ICP's cancel).
+ * A failure or the stop can only be told in the body once the headers went out: as a last line starting with `…`.
  */
-export async function streamLines(res: Response, read: LogReader): Promise<void> {
+export async function streamLines(res: Response, read: LogReader, stopping: AbortSignal): Promise<void> {
   const abort = new AbortController();
   res.on('close', () => abort.abort('the HTTP client went away'));
+  const stop = () => abort.abort('the Manager is stopping');
+  stopping.addEventListener('abort', stop, { once: true });
   res.status(200).set({
     'Content-Type': 'text/plain; charset=utf-8',
     'Cache-Control': 'no-cache',
@@ -32,6 +34,9 @@ export async function streamLines(res: Response, read: LogReader): Promise<void>
     await read(write, abort.signal);
   } catch (error) {
     if (!abort.signal.aborted) res.write(`… ${(error as Error).message}\n`);
+  } finally {
+    stopping.removeEventListener('abort', stop);
   }
+  if (stopping.aborted && !res.destroyed) res.write('… the Manager is stopping: follow again in a moment\n');
   res.end();
 }

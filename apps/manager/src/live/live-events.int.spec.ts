@@ -4,7 +4,7 @@ import { EventStore } from '@testausdeploy/events';
 import { EventStreamClient, Frame } from '../../../../test/support/event-stream-client';
 import { auth, ManagerApp, TEST_TOKEN } from '../../../../test/support/manager-app';
 import { eventually } from '../../../../test/support/ports';
-import { LiveStreams } from './live-streams';
+import { Stopping } from '../http/stopping';
 
 type Auth = Record<string, string>;
 const bearer = (token: string): Auth => ({ Authorization: `Bearer ${token}` });
@@ -235,7 +235,7 @@ describe('Manager REST: live events (server-sent, filtered, resumable; real data
   it('refuses a stream asked for once the Manager is stopping, closing the connection so the stop is not held', async () => {
     const stream = await follow(auth);
     await stream.await((frame) => frame.event === 'ready');
-    manager.get(LiveStreams).beforeApplicationShutdown();
+    manager.get(Stopping).beforeApplicationShutdown();
     await stream.closedByServer();
     const late = await fetch(`${base}/events`, { headers: auth });
     assert.equal(late.status, 503);

@@ -1,11 +1,11 @@
-import { BeforeApplicationShutdown, HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { Unavailable } from '@testausdeploy/domain';
 import { EventStore, StoredEvent } from '@testausdeploy/events';
 import { auditEntry } from '../audit/audit-entry';
 import type { AuthenticatedRequest } from '../auth/caller.guard';
 import { Callers } from '../auth/callers';
 import { ReadModels } from '../events/read-models';
+import { Stopping } from '../http/stopping';
 import { EventStream } from './event-stream';
 import { EventVisibility } from './event-visibility';
 import { followLog } from './follow-log';
@@ -31,15 +31,15 @@ const ABOUT_CALLERS = new Set([
  * token or role), when the client goes away or reads too slowly, or when the Manager stops.
  */
 @Injectable()
-export class LiveStreams implements BeforeApplicationShutdown {
+export class LiveStreams {
   private readonly open = new Map<AbortController, string>();
-  private stopping = false;
   private readonly logger = new Logger(LiveStreams.name);
 
   constructor(
     private readonly store: EventStore,
     private readonly callers: Callers,
     private readonly readModels: ReadModels,
+    private readonly stopping: Stopping,
   ) {}
 
   /** Refuses a caller who holds as many streams as they may, before anything is sent. */
@@ -58,12 +58,9 @@ export class LiveStreams implements BeforeApplicationShutdown {
     response.on('close', () => stop.abort());
     // The client may have gone while the request was authenticated: then 'close' has already been.
     if (response.destroyed || request.socket.destroyed) return;
-    if (this.stopping) {
-      // A reconnect on a kept-alive connection still reaches a stopping server: answered and closed, it does
-      // not hold the server's close open the way a stream begun now would.
-      response.setHeader('Connection', 'close');
-      throw new Unavailable('the Manager is stopping: reconnect in a moment');
-    }
+    this.stopping.refuseLastingAnswer(response);
+    const ended = () => stop.abort();
+    this.stopping.signal.addEventListener('abort', ended, { once: true });
     this.open.set(stop, request.caller.actor);
     const stream = new EventStream(response, stop.signal);
     const visibility = new EventVisibility(this.store, request.caller);
@@ -99,16 +96,12 @@ export class LiveStreams implements BeforeApplicationShutdown {
     } catch (error) {
       this.logger.warn(`the live event stream of ${request.caller.actor} ended: ${(error as Error).message}`);
     } finally {
+      this.stopping.signal.removeEventListener('abort', ended);
       clearTimeout(heartbeat);
       stop.abort();
       this.open.delete(stop);
       stream.end();
     }
-  }
-
-  beforeApplicationShutdown(): void {
-    this.stopping = true;
-    for (const stop of this.open.keys()) stop.abort();
   }
 
   private async sendVisible(
