@@ -20,7 +20,7 @@ export class ContainerImagesController {
 
   @Get()
   async list(): Promise<ContainerImages> {
-    const { images } = await this.worker.request('containerImages', {});
+    const { images } = await this.worker.ask('containerImages', {});
     return { default: this.config.CONTAINER_IMAGE, images };
   }
 }

@@ -5,6 +5,8 @@ import { NodeConnections } from '../nodes/node-connections';
 
 /** Creating, restoring and exporting take the longest: an image unpacked, a tarball written. */
 const TIMEOUT_MS = 10 * 60_000;
+/** A question the Worker answers from LXD's state at once (what a page shows). */
+const QUESTION_TIMEOUT_MS = 10_000;
 
 /** What the Worker's refusals mean to the caller of the REST API. */
 const AS_DOMAIN_ERROR: Partial<Record<string, new (message: string) => Error>> = {
@@ -24,14 +26,27 @@ const AS_DOMAIN_ERROR: Partial<Record<string, new (message: string) => Error>> =
 export class WorkerContainers {
   constructor(private readonly nodes: NodeConnections) {}
 
-  async request<C extends IcpCommand>(
+  request<C extends IcpCommand>(
     command: C,
     data: IcpData<C>,
     onProgress?: (line: string) => void,
   ): Promise<IcpResult<C>> {
+    return this.call(command, data, { timeoutMs: TIMEOUT_MS, onProgress });
+  }
+
+  /** A question answered at once (state, the images): a Worker that does not answer in 10 s is a 503. */
+  ask<C extends IcpCommand>(command: C, data: IcpData<C>): Promise<IcpResult<C>> {
+    return this.call(command, data, { timeoutMs: QUESTION_TIMEOUT_MS });
+  }
+
+  private async call<C extends IcpCommand>(
+    command: C,
+    data: IcpData<C>,
+    options: { timeoutMs: number; onProgress?: (line: string) => void },
+  ): Promise<IcpResult<C>> {
     const worker = this.nodes.worker();
     try {
-      return await worker.request(command, data, { timeoutMs: TIMEOUT_MS, onProgress });
+      return await worker.request(command, data, options);
     } catch (error) {
       const Mapped = error instanceof IcpError ? AS_DOMAIN_ERROR[error.code] : undefined;
       if (Mapped) throw new Mapped((error as Error).message);

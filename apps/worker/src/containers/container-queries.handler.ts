@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IcpData, IcpResult } from '@testausdeploy/icp';
 import { WorkerConfig } from '../config/worker-config';
 import { LxdClient } from './lxd/lxd-client';
+import { LxdError } from './lxd/lxd-error';
 import { memberContainer } from './member-container';
 import { MemberContainers } from './member-containers';
 
@@ -27,10 +28,14 @@ export class ContainerQueriesHandler {
   }
 
   async images(): Promise<IcpResult<'containerImages'>> {
+    // Only a missing alias means "not here"; LXD failing otherwise is the Worker's error, not a missing image.
     const available = (alias: string) =>
       this.lxd.images.alias(alias).then(
         () => true,
-        () => false,
+        (err: unknown) => {
+          if (err instanceof LxdError && err.status === 404) return false;
+          throw err;
+        },
       );
     return {
       images: await Promise.all(

@@ -22,7 +22,7 @@ export class GetContainerHandler implements IQueryHandler<GetContainerQuery> {
     const view = await this.directory.find(name);
     const active = withLive && (view?.status === 'running' || view?.status === 'stopped');
     const live: ContainerInfo | null = active
-      ? await this.worker.request('showContainer', { name }).catch(() => null)
+      ? await this.worker.ask('showContainer', { name }).catch(() => null)
       : null;
     return { ...view, live };
   }
