@@ -156,7 +156,10 @@ export class ProjectionRunner {
       }
       const head = await this.store.headPosition();
       progress(0, head);
-      const replayed = await this.replay(fresh, 0, undefined, (position) => progress(position, head));
+      // Events appended meanwhile are replayed too: the bar stays full until the swap.
+      const replayed = await this.replay(fresh, 0, undefined, (position) =>
+        progress(Math.min(position, head), head),
+      );
       await this.indexed(fresh);
       await Promise.all(live.map((follower) => follower.stop()));
       try {

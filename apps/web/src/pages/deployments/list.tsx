@@ -19,6 +19,7 @@ export function Deployments() {
     `deployments/${page}`,
     { refreshOn: inStreams('deployment-') },
   );
+  const older = deployments.state === 'ready' && deployments.data.length > PAGE;
   return (
     <Page
       title="Deployments"
@@ -32,23 +33,20 @@ export function Deployments() {
         resource={deployments}
         empty={page === 0 ? 'Nothing is deployed yet.' : 'No older deployments.'}
       >
-        {(list) => (
-          <>
-            <DeploymentTable deployments={list.slice(0, PAGE)} />
-            {(page > 0 || list.length > PAGE) && (
-              <nav className="pager" aria-label="Pages of deployments">
-                <button type="button" onClick={() => setPage(page - 1)} disabled={page === 0}>
-                  Newer
-                </button>
-                <span>Page {page + 1}</span>
-                <button type="button" onClick={() => setPage(page + 1)} disabled={list.length <= PAGE}>
-                  Older
-                </button>
-              </nav>
-            )}
-          </>
-        )}
+        {(list) => <DeploymentTable deployments={list.slice(0, PAGE)} />}
       </Loaded>
+      {/* Outside the list: a page left empty by deletions still leads back. */}
+      {(page > 0 || older) && (
+        <nav className="pager" aria-label="Pages of deployments">
+          <button type="button" onClick={() => setPage(page - 1)} disabled={page === 0}>
+            Newer
+          </button>
+          <span>Page {page + 1}</span>
+          <button type="button" onClick={() => setPage(page + 1)} disabled={!older}>
+            Older
+          </button>
+        </nav>
+      )}
     </Page>
   );
 }
