@@ -29,9 +29,7 @@ if [[ "$all" == yes ]]; then
   for pidfile in "$TD_RUN_DIR"/mongo-*.pid; do
     stop_pidfile "$pidfile" MongoWireServer 20
   done
-  for pidfile in "$TD_RUN_DIR"/chromium-*.pid; do
-    stop_pidfile "$pidfile" remote-debugging-port 10
-  done
+  stop_pidfile "$TD_RUN_DIR/test-browser.pid" browser-server.js 10
   stop_pidfile "$TD_RUN_DIR/dockerd.pid" dockerd 60
   stop_lxd
 fi

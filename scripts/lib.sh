@@ -249,29 +249,32 @@ ensure_mongo_server() {
   fi
 }
 
-# ensure_test_browser PORT: one headless Debian chromium that every test file drives (test/support/browser.ts
-# connects over the DevTools protocol on 127.0.0.1:PORT, each test in browser contexts of its own), instead of one
-# browser per file. Everything that would reach the network by itself is off, as in launchChromium.
+# ensure_test_browser FILE: one headless Debian chromium that every browser test file drives, instead of one per
+# file: dist/test/support/browser-server.js (so after `npm run build`) serves it through Playwright on 127.0.0.1
+# and writes the address to FILE, mode 0600. The address holds an unguessable path, the only key to a browser
+# that runs as root, so nothing but root on this machine can drive it. A server alive with its FILE is kept.
 ensure_test_browser() {
-  local port="$1"
-  local pidfile="$TD_RUN_DIR/chromium-$port.pid" logfile="$TD_LOG_DIR/chromium-$port.log"
-  local profile="$TD_LIB_DIR/chromium-$port"
-  if pid_alive "$pidfile" "--remote-debugging-port=$port" && port_open 127.0.0.1 "$port"; then
-    return 0
-  fi
-  if port_open 127.0.0.1 "$port"; then
-    die "127.0.0.1:$port is taken by something that is not the tests' chromium"
-  fi
-  rm -rf "$profile"
-  log "starting chromium for the tests on 127.0.0.1:$port (log $logfile)"
-  start_detached "$pidfile" "$logfile" - /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic \
-    --no-first-run --disable-background-networking --disable-component-update --disable-sync \
-    --disable-background-timer-throttling --disable-renderer-backgrounding --disable-backgrounding-occluded-windows \
-    --remote-debugging-address=127.0.0.1 --remote-debugging-port="$port" --user-data-dir="$profile" about:blank
-  if ! wait_for_port 127.0.0.1 "$port" 30; then
+  local file="$1"
+  local pidfile="$TD_RUN_DIR/test-browser.pid" logfile="$TD_LOG_DIR/test-browser.log" i
+  ensure_dirs
+  (
+    flock 9
+    if pid_alive "$pidfile" browser-server.js && [[ -s "$file" ]]; then
+      exit 0
+    fi
+    # One that never wrote its address (or lost it) is stopped first: it would be out of reach of down.sh.
+    stop_pidfile "$pidfile" browser-server.js 10
+    rm -f "$file"
+    log "starting the tests' browser (log $logfile)"
+    start_detached "$pidfile" "$logfile" - node "$TD_REPO_ROOT/dist/test/support/browser-server.js" "$file"
+    for ((i = 0; i < 120; i++)); do
+      [[ -s "$file" ]] && exit 0
+      pid_alive "$pidfile" browser-server.js || break
+      sleep 0.25
+    done
     tail -n 30 "$logfile" >&2 || true
-    die "chromium did not come up on 127.0.0.1:$port"
-  fi
+    die "the tests' browser did not start (see $logfile)"
+  ) 9>"$TD_RUN_DIR/test-browser.lock"
 }
 
 # ensure_base_image: testausdeploy/busybox:latest, imported from a busybox-static rootfs (no registry).

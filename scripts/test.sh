@@ -18,19 +18,19 @@ ensure_lxd
 ensure_lxd_image
 ensure_compose_v2
 ensure_schemathesis
-ensure_test_browser 27190
 
 # Tests pick their own database names on this server; the deploy policy's run under compose v2 too; the API is
 # fuzzed with schemathesis; the dashboard's tests share one browser.
 export TEST_MONGO_URL=mongodb://127.0.0.1:27117
 export TEST_COMPOSE_V2="$TD_COMPOSE_V2"
 export TEST_SCHEMATHESIS="$TD_SCHEMATHESIS"
-export TEST_CHROMIUM_CDP=http://127.0.0.1:27190
+export TEST_BROWSER_ENDPOINT_FILE="$TD_RUN_DIR/test-browser.endpoint"
 
 log "npm run lint"
 npm run lint
 log "npm run build"
 npm run build
+ensure_test_browser "$TEST_BROWSER_ENDPOINT_FILE"
 suite="${1:-all}"
 if [[ "$suite" == all ]]; then
   # Alone and first: it removes and rebuilds the images the other suites use.

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { once } from 'node:events';
+import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
 import { freePort } from './support/ports';
 
 /**
@@ -150,30 +149,29 @@ describe('provisioning: each set-up step makes again what is missing, and says w
     assert.doesNotMatch(await succeeds('eval', env, report), /building/);
   });
 
-  it('starts one Chromium for the browser tests, answering DevTools on 127.0.0.1, and nothing the second time', async () => {
-    const env = { ...logs, TD_LIB_DIR: join(scratch, 'lib') };
-    const port = String(await freePort());
+  it('serves one Chromium to the browser tests, its address readable by root alone, and starts nothing the second time', async () => {
+    const file = join(scratch, 'test-browser.endpoint');
+    const pidfile = join(logs.TD_RUN_DIR, 'test-browser.pid');
     try {
-      assert.match(await succeeds('ensure_test_browser', env, port), /starting chromium for the tests/);
-      const version = (await (await fetch(`http://127.0.0.1:${port}/json/version`)).json()) as object;
-      assert.match(JSON.stringify(version), /"Browser":"Chrome\//);
-      assert.doesNotMatch(await succeeds('ensure_test_browser', env, port), /starting/);
-    } finally {
-      await step('stop_pidfile', env, join(logs.TD_RUN_DIR, `chromium-${port}.pid`), 'remote-debugging-port');
-    }
-    const taken = createServer().listen(0, '127.0.0.1');
-    await once(taken, 'listening');
-    try {
-      const { status, stderr } = await step(
-        'ensure_test_browser',
-        env,
-        String((taken.address() as AddressInfo).port),
+      assert.match(await succeeds('ensure_test_browser', logs, file), /starting the tests' browser/);
+      assert.equal((await stat(file)).mode & 0o777, 0o600);
+      const endpoint = (await readFile(file, 'utf8')).trim();
+      // Its key is the unguessable path: the port alone does not open it.
+      assert.match(endpoint, /^ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{16,}$/);
+      const browser = await chromium.connect(endpoint);
+      const page = await (await browser.newContext()).newPage();
+      assert.equal(await page.evaluate('1 + 1'), 2);
+      await browser.close();
+      assert.doesNotMatch(await succeeds('ensure_test_browser', logs, file), /starting/);
+      const guessed = await chromium.connect(new URL('/', endpoint).href, { timeout: 5000 }).then(
+        (other) => other.close().then(() => 'connected'),
+        () => 'refused',
       );
-      assert.notEqual(status, 0);
-      assert.match(stderr, /is taken by something that is not the tests' chromium/);
+      assert.equal(guessed, 'refused');
     } finally {
-      taken.close();
+      await step('stop_pidfile', logs, pidfile, 'browser-server.js');
     }
+    await assert.rejects(stat(file), /ENOENT/, 'the address goes with the server');
   });
 
   it('installs schemathesis into an empty directory, and nothing the second time', async () => {

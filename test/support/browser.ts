@@ -7,33 +7,36 @@ export const CHROMIUM = '/usr/bin/chromium';
 /**
  * Chromium headless, as root (no sandbox), with everything that would reach the network by itself turned off:
  * this machine refuses those connections, and the tests talk to 127.0.0.1 only. Playwright gives it a fresh,
- * empty profile directory.
+ * empty profile directory and drives it over a pipe.
  */
+export const CHROMIUM_OPTIONS = {
+  executablePath: CHROMIUM,
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch(CHROMIUM_OPTIONS);
 }
 
 /**
- * The browser of a test file: the one Chromium scripts/test.sh starts for every file (`TEST_CHROMIUM_CDP`, its
- * DevTools address), reached over the DevTools protocol, else one of this process's own (a file run by hand).
- * Each test works in contexts of its own, which share no cookies or storage; closing a shared browser only
- * closes those contexts and the connection.
+ * The browser of a test file: the one Chromium scripts/test.sh serves to every file (browser-server.ts; its
+ * address, whose unguessable path is the only key to it, in the root-only file `TEST_BROWSER_ENDPOINT_FILE`),
+ * else one of this process's own (a file run by hand). Each test works in contexts of its own, which share no
+ * cookies or storage; closing a shared browser closes those contexts and the connection, not the browser.
  */
-export function testBrowser(): Promise<Browser> {
-  const shared = process.env.TEST_CHROMIUM_CDP;
-  return shared ? chromium.connectOverCDP(shared) : launchChromium();
+export async function testBrowser(): Promise<Browser> {
+  const file = process.env.TEST_BROWSER_ENDPOINT_FILE;
+  if (!file) return launchChromium();
+  return chromium.connect((await readFile(file, 'utf8')).trim());
 }
 
 export interface AxeViolation {
