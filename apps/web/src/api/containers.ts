@@ -29,6 +29,7 @@ export const containerProgress = (name: string) =>
   answer(api.GET('/containers/{name}/progress', byName(name)));
 export const quota = () => answer(api.GET('/quota'));
 export const containerImages = () => answer(api.GET('/container-images'));
+export type ContainerImages = Awaited<ReturnType<typeof containerImages>>;
 
 export const makeSnapshot = (name: string, snapshot: string) =>
   answer(api.POST('/containers/{name}/snapshots', { ...byName(name), body: { snapshot } }));

@@ -9,11 +9,14 @@ export function Form({
   label,
   children,
   className,
+  danger,
 }: {
   submit: () => Promise<void>;
   label: string;
   children: ReactNode;
   className?: string;
+  /** What the button does cannot be undone (a deletion): it says so by its colour. */
+  danger?: boolean;
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
@@ -33,7 +36,7 @@ export function Form({
     <form className={className ?? 'form'} onSubmit={onSubmit}>
       {children}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
+        <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy} aria-busy={busy}>
           {busy ? `${label}…` : label}
         </button>
       </div>

@@ -282,6 +282,7 @@ function Remove({ container }: { container: MemberContainer }) {
     <Section title="Delete">
       <Form
         label="Delete the container"
+        danger
         submit={async () => {
           if (typed !== container.name) throw new Error(`Type ${container.name} to confirm.`);
           await deleteContainer(container.name);

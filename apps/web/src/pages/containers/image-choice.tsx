@@ -1,10 +1,17 @@
 import { useId } from 'react';
-import { containerImages } from '../../api/containers';
+import { containerImages, type ContainerImages } from '../../api/containers';
 import { Loaded, useResource } from '../../components/resource';
+
+/** The default image's name, and why a container made from it would be refused where that is known. */
+function defaultLabel({ default: image, images }: ContainerImages): string {
+  const allowed = images.find(({ alias }) => alias === image);
+  if (!allowed) return `${image} (default, not allowed by the Worker)`;
+  return allowed.available ? `${image} (default)` : `${image} (default, not on this host yet)`;
+}
 
 /**
  * The image of a new container, from the Worker's allow-list; one its LXD lacks is shown but not offered.
- * `''` is the default image, so a form sent before the list arrives still names an allowed one.
+ * `''` is the default image (the Manager's `CONTAINER_IMAGE`); its label says when the Worker would refuse it.
  */
 export function ImageChoice({ value, set }: { value: string; set: (image: string) => void }) {
   const id = useId();
@@ -13,7 +20,7 @@ export function ImageChoice({ value, set }: { value: string; set: (image: string
     <div className="field">
       <label htmlFor={id}>Image</label>
       <select id={id} value={value} onChange={(event) => set(event.target.value)}>
-        <option value="">{images.state === 'ready' ? `${images.data.default} (default)` : 'Default'}</option>
+        <option value="">{images.state === 'ready' ? defaultLabel(images.data) : 'Default'}</option>
         {images.state === 'ready' &&
           images.data.images
             .filter(({ alias }) => alias !== images.data.default)

@@ -247,6 +247,7 @@ function Remove({ deployment }: { deployment: Deployment }) {
     <Section title="Remove">
       <Form
         label="Remove the project"
+        danger
         submit={async () => {
           if (typed !== name) throw new Error(`Type ${name} to confirm.`);
           await removeProject(deployment.id, volumes);
