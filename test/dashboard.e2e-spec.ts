@@ -243,6 +243,22 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await member.close();
   });
 
+  it('pages a long list 25 rows at a time: thirty members', async () => {
+    for (let n = 0; n < 30; n++) await system.call('POST', '/members', { name: `many-${n}` });
+    await page.goto(ui('/admin/members'));
+    const members = page.getByRole('region', { name: 'Members' });
+    const pager = members.getByRole('navigation', { name: 'Pages of members' });
+    await pager.getByText('Page 1').waitFor();
+    assert.equal(await members.locator('tbody tr').count(), 25);
+    const first = await members.locator('tbody tr').first().textContent();
+    await pager.getByRole('button', { name: 'Older' }).click();
+    await pager.getByText('Page 2').waitFor();
+    assert.notEqual(await members.locator('tbody tr').first().textContent(), first);
+    assert.equal(await pager.getByRole('button', { name: 'Older' }).isDisabled(), true);
+    await pager.getByRole('button', { name: 'Newer' }).click();
+    await pager.getByText('Page 1').waitFor();
+  });
+
   it('filters the audit log and travels back to when the deployment was requested', async () => {
     await page.goto(ui('/audit'));
     await page.getByLabel('Event type').fill('DeploymentRequested');

@@ -4,6 +4,7 @@ import { listDeployments } from '../api/deployments';
 import { Action } from '../components/action';
 import { Field } from '../components/form';
 import { Page, Section } from '../components/page';
+import { Pager } from '../components/pager';
 import { Loaded, useResource } from '../components/resource';
 import { EventTable } from '../components/event-table';
 import { Time } from '../components/time';
@@ -20,6 +21,9 @@ export function Audit() {
   const [filters, setFilters] = useState<AuditQuery>({ limit: LIMIT });
   const [cursors, setCursors] = useState<number[]>([]);
   const query = { ...filters, cursor: cursors.at(-1) };
+  /** The next page after this one, where the answer says there is one. */
+  const olderThan = (next: number | null) =>
+    next === null ? undefined : () => setCursors([...cursors, next]);
   const page = useResource(() => auditPage(query), JSON.stringify(query));
   const set = (name: keyof typeof draft) => (value: string) => setDraft({ ...draft, [name]: value });
   const apply = (event: FormEvent) => {
@@ -60,22 +64,12 @@ export function Audit() {
           {(answer) => (
             <>
               <EventTable entries={answer.entries} />
-              <nav className="pager" aria-label="Pages of the audit log">
-                <button
-                  type="button"
-                  disabled={cursors.length === 0}
-                  onClick={() => setCursors(cursors.slice(0, -1))}
-                >
-                  Newer
-                </button>
-                <button
-                  type="button"
-                  disabled={answer.next === null}
-                  onClick={() => answer.next !== null && setCursors([...cursors, answer.next])}
-                >
-                  Older
-                </button>
-              </nav>
+              <Pager
+                label="Pages of the audit log"
+                page={cursors.length + 1}
+                newer={cursors.length > 0 ? () => setCursors(cursors.slice(0, -1)) : undefined}
+                older={olderThan(answer.next)}
+              />
             </>
           )}
         </Loaded>

@@ -5,7 +5,7 @@ import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
 import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
-import { Table } from '../../components/table';
+import { PagedTable } from '../../components/table';
 import { Time } from '../../components/time';
 
 /** A token the API gave once: shown here once, never stored. */
@@ -59,7 +59,8 @@ export function Members() {
       <Section title="Members">
         <Loaded resource={members} empty="No members yet.">
           {(list) => (
-            <Table
+            <PagedTable
+              label="Pages of members"
               rows={list}
               rowKey={(member) => member.name}
               columns={[

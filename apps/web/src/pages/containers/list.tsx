@@ -5,7 +5,7 @@ import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
 import { SshLine } from '../../components/ssh-line';
 import { Status } from '../../components/status';
-import { Table } from '../../components/table';
+import { PagedTable } from '../../components/table';
 import { Link } from '../../router';
 import { CreateContainer } from './create';
 
@@ -17,7 +17,8 @@ export function Containers({ me }: { me: WhoAmI }) {
     <Page title="Containers">
       <Loaded resource={containers} empty="No containers yet: create one below.">
         {(list) => (
-          <Table
+          <PagedTable
+            label="Pages of containers"
             rows={list}
             rowKey={(one) => one.incarnation}
             columns={[

@@ -2,13 +2,14 @@ import { useState } from 'react';
 import { inStreams } from '../../api/live';
 import { listDeployments, type Deployment } from '../../api/deployments';
 import { Page } from '../../components/page';
+import { Pager, ROWS_PER_PAGE } from '../../components/pager';
 import { Loaded, useResource } from '../../components/resource';
 import { Status } from '../../components/status';
 import { Table } from '../../components/table';
 import { Time } from '../../components/time';
 import { Link } from '../../router';
 
-const PAGE = 25;
+const PAGE = ROWS_PER_PAGE;
 
 /** Every deployment, newest first, a page at a time, each page asked of the API alone. */
 export function Deployments() {
@@ -37,15 +38,12 @@ export function Deployments() {
       </Loaded>
       {/* Outside the list: a page left empty by deletions still leads back. */}
       {(page > 0 || older) && (
-        <nav className="pager" aria-label="Pages of deployments">
-          <button type="button" onClick={() => setPage(page - 1)} disabled={page === 0}>
-            Newer
-          </button>
-          <span>Page {page + 1}</span>
-          <button type="button" onClick={() => setPage(page + 1)} disabled={!older}>
-            Older
-          </button>
-        </nav>
+        <Pager
+          label="Pages of deployments"
+          page={page + 1}
+          newer={page > 0 ? () => setPage(page - 1) : undefined}
+          older={older ? () => setPage(page + 1) : undefined}
+        />
       )}
     </Page>
   );
