@@ -141,11 +141,8 @@ describe('the dashboard in Chromium: a member’s container in LXD, from the pag
     await page.screenshot({ path: join(SCREENSHOTS, 'container.png'), fullPage: true });
     assert.deepEqual(await axeViolations(page), []);
     await page.setViewportSize({ width: 375, height: 800 });
-    assert.equal(
-      await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
-      0,
-      'fits 375 px',
-    );
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than 375 px`);
     await page.setViewportSize({ width: 1280, height: 900 });
 
     await backups.getByLabel('Name for a restored container').fill(copy);
