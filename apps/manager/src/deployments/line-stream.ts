@@ -14,6 +14,8 @@ export async function streamLines(res: Response, read: LogReader, stopping: Abor
   res.on('close', () => abort.abort('the HTTP client went away'));
   const stop = () => abort.abort('the Manager is stopping');
   stopping.addEventListener('abort', stop, { once: true });
+  // The stop may have begun while the reading was being opened: then its event has already been.
+  if (stopping.aborted) stop();
   res.status(200).set({
     'Content-Type': 'text/plain; charset=utf-8',
     'Cache-Control': 'no-cache',
