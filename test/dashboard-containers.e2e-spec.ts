@@ -93,6 +93,8 @@ describe('the dashboard in Chromium: a member’s container in LXD, from the pag
     assert.equal(await page.evaluate('navigator.clipboard.readText()'), line);
     assert.equal(await sshWhenUp(key.key, port, user, 'echo kept > notes && echo ok'), 'ok\n');
     await page.locator('.status', { hasText: 'running' }).first().waitFor();
+    // What LXD says it uses, refreshed while the page is open.
+    await page.getByText(/^[\d.]+ MiB memory, [\d.]+ MiB disk, \d+ processes, [\d.]+ s of CPU$/).waitFor();
   });
 
   it('makes a snapshot and restores it from the page: a file deleted after it is back', async () => {

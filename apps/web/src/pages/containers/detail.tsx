@@ -25,6 +25,7 @@ import { Loaded, useResource } from '../../components/resource';
 import { SshLine } from '../../components/ssh-line';
 import { Status } from '../../components/status';
 import { Time } from '../../components/time';
+import { mib } from '../../components/units';
 import { navigate } from '../../router';
 import { Schedule } from './schedule';
 
@@ -62,6 +63,17 @@ export function ContainerPage({ name }: { name: string }) {
 
 type Part = { container: MemberContainer; changed: () => void };
 
+/** What LXD says the container uses now: memory, disk, processes and CPU time so far. */
+function Usage({ usage }: { usage: NonNullable<MemberContainer['live']>['usage'] }) {
+  return (
+    <>
+      {mib(usage.memoryBytes)} memory,{' '}
+      {usage.diskBytes === null ? 'disk unknown' : `${mib(usage.diskBytes)} disk`}, {usage.processes}{' '}
+      processes, {usage.cpuSeconds.toFixed(1)} s of CPU
+    </>
+  );
+}
+
 function Summary({ container, changed }: Part) {
   return (
     <Section title="Container">
@@ -82,6 +94,8 @@ function Summary({ container, changed }: Part) {
           {container.limits.cpus} CPU, {container.limits.memoryMiB} MiB memory, {container.limits.diskGiB} GiB
           disk
         </dd>
+        <dt>In use now</dt>
+        <dd>{container.live ? <Usage usage={container.live.usage} /> : '—'}</dd>
       </dl>
       {container.status === 'running' && <SshLine user={container.user} port={container.sshPort} />}
       <div className="toolbar">
@@ -176,8 +190,7 @@ function Backups({ container, changed }: Part) {
           {container.backups.map((one) => (
             <li key={one.id} className="item">
               <span>
-                <strong>{one.backup}</strong> {(one.bytes / 1048576).toFixed(1)} MiB,{' '}
-                <Time at={one.createdAt} />
+                <strong>{one.backup}</strong> {mib(one.bytes)}, <Time at={one.createdAt} />
               </span>
               <Action
                 run={() =>

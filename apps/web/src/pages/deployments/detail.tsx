@@ -22,11 +22,10 @@ import { Loaded, useResource } from '../../components/resource';
 import { Status } from '../../components/status';
 import { Table } from '../../components/table';
 import { Time } from '../../components/time';
+import { mib } from '../../components/units';
 import { navigate } from '../../router';
 import { ContainerOutput } from './container-output';
 import { DeploymentTable } from './list';
-
-const mib = (bytes: number | null) => (bytes === null ? '—' : `${(bytes / 1048576).toFixed(1)} MiB`);
 
 /** One deployment: what it is, its build log while it runs, its containers and their output, its attempts. */
 export function DeploymentPage({ id }: { id: string }) {
