@@ -270,9 +270,10 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     }, 10_000);
     const position = (await entries.locator('tbody tr').first().locator('td').first().textContent())!;
     await page.getByLabel('Or at a log position').fill(position);
-    await page.getByRole('button', { name: 'Show the deployments then' }).click();
+    await page.getByRole('button', { name: 'Show the deployments and containers then' }).click();
     const then = page.getByRole('region', { name: 'Time travel' });
     await then.locator('.status', { hasText: 'requested' }).waitFor();
+    await then.getByText('No containers then.').waitFor();
     await page.getByRole('button', { name: 'Verify the log' }).click();
     await page.getByText(/^Intact: \d+ events checked/).waitFor();
   });

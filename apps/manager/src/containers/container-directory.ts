@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Collection } from 'mongodb';
 import { ContainerStatus } from '@testausdeploy/domain';
 import { ReadModels } from '../events/read-models';
 import { BackupView, ContainerView, ofCurrentIncarnation } from './projections/container-view';
@@ -28,17 +29,28 @@ export class ContainerDirectory {
     return view && current(view);
   }
 
-  /** Every container, or those of one owner; deleted ones only where backups of them remain. */
+  /**
+   * Every container, or those of one owner; deleted ones only where backups of them remain. With `asOfPosition`,
+   * from the read model built as of that log position.
+   */
   async list(
     owner: { ownerId: string } | { owner: string } | Record<string, never>,
+    asOfPosition?: number,
   ): Promise<ContainerView[]> {
-    const views = await (
-      await this.views()
-    )
-      .find(owner, { projection: { _id: 0 } })
-      .sort({ _id: 1 })
-      .toArray();
-    return views.map(current).filter((view) => view.status !== 'deleted' || view.backups.length > 0);
+    const listed = async (views: Collection<ContainerView>) =>
+      (
+        await views
+          .find(owner, { projection: { _id: 0 } })
+          .sort({ _id: 1 })
+          .toArray()
+      )
+        .map(current)
+        .filter((view) => view.status !== 'deleted' || view.backups.length > 0);
+    if (asOfPosition === undefined) return listed(await this.views());
+    await this.readModels.started;
+    return this.readModels.asOf(CONTAINERS, asOfPosition, (views) =>
+      listed(views as unknown as Collection<ContainerView>),
+    );
   }
 
   async live(): Promise<ContainerView[]> {

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, 
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ContainerSchedule } from '@testausdeploy/domain';
 import { Caller, CurrentCaller } from '../auth/caller';
+import { AsOfResolver } from '../audit/as-of.resolver';
 import { ForMembers } from '../auth/for-members.decorator';
 import { ZodBody } from '../http/zod-body.pipe';
 import { ActOnContainerCommand } from './commands/act-on-container.command';
@@ -15,6 +16,8 @@ import {
   createContainerBody,
   CreateContainerBody,
   deleteContainerBody,
+  listContainersQuery,
+  ListContainersParams,
   scheduleBody,
   sshKeysBody,
 } from './dto/container.dto';
@@ -29,6 +32,7 @@ export class ContainersController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly asOf: AsOfResolver,
   ) {}
 
   @Post()
@@ -37,8 +41,12 @@ export class ContainersController {
   }
 
   @Get()
-  list(@CurrentCaller() caller: Caller, @Query('owner') owner?: string) {
-    return this.queries.execute(new ListContainersQuery(caller, owner));
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Query(new ZodBody(listContainersQuery)) { owner, asOf }: ListContainersParams,
+  ) {
+    const position = asOf === undefined ? undefined : await this.asOf.position(asOf);
+    return this.queries.execute(new ListContainersQuery(caller, owner, position));
   }
 
   @Get(':name')

@@ -14,6 +14,7 @@ const limits = { cpus: 1, memoryMiB: 512, diskGiB: 5 };
 describe('Manager REST: members’ containers, the checks before the Worker (real database)', () => {
   let manager: ManagerApp;
   let alice: Record<string, string>;
+  let bob: Record<string, string>;
 
   before(async () => {
     manager = await ManagerApp.start('containers', {
@@ -23,7 +24,7 @@ describe('Manager REST: members’ containers, the checks before the Worker (rea
     const member = async (name: string) =>
       bearer((await manager.http().post('/members').set(auth).send({ name }).expect(201)).body.token);
     alice = await member('alice');
-    await member('bob');
+    bob = await member('bob');
   });
 
   after(() => manager.stop());
@@ -83,5 +84,23 @@ describe('Manager REST: members’ containers, the checks before the Worker (rea
         ['ContainerCreationFailed', 'member:alice'],
       ],
     );
+  });
+
+  it('lists the containers as they were at a log position, each caller their own', async () => {
+    const list = async (query: string, who: Record<string, string> = alice) =>
+      (await manager.http().get(`/containers${query}`).set(who).expect(200)).body.map(
+        ({ name, status }: { name: string; status: string }) => `${name} ${status}`,
+      );
+    const requested = (await manager.http().get('/audit?type=ContainerRequested&order=oldest').set(auth)).body
+      .entries[0].position as number;
+    assert.deepEqual(await list(`?asOf=${requested - 1}`), []);
+    // Requested then, not yet failed: as it stood at that position.
+    assert.deepEqual(await list(`?asOf=${requested}`), ['alice-box creating']);
+    assert.deepEqual(await list(''), ['alice-box failed']);
+    assert.deepEqual(await list(`?asOf=${requested}`, bob), []);
+    assert.deepEqual(await list(`?asOf=${requested}&owner=alice`, auth), ['alice-box creating']);
+    const bad = await manager.http().get('/containers?asOf=yesterday').set(alice);
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body.message), /asOf/);
   });
 });

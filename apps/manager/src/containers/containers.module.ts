@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
 import { BackupLookup } from './backup-lookup';
 import { BackupsController } from './backups.controller';
@@ -36,6 +37,7 @@ import { WorkerContainers } from './worker-containers';
 
 /** Members' LXD containers: created, managed, snapshotted and backed up on the Worker, every change an event. */
 @Module({
+  imports: [AuditModule],
   controllers: [
     ContainersController,
     ContainerSnapshotsController,

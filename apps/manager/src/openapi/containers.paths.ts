@@ -3,6 +3,7 @@ import {
   containerLimitsBody,
   createContainerBody,
   deleteContainerBody,
+  listContainersQuery,
   restoreBackupBody,
   scheduleBody,
   snapshotBody,
@@ -19,7 +20,7 @@ import {
   memberUsage,
   snapshotViews,
 } from './responses/containers.responses';
-import { json, jsonBody as body, pathParameter, problem } from './openapi-helpers';
+import { json, jsonBody as body, pathParameter, problem, queryParameters } from './openapi-helpers';
 
 const name = pathParameter('name');
 /**
@@ -55,8 +56,9 @@ export function containerPaths() {
         responses: { 201: view, ...refusals },
       },
       get: {
-        summary: "The caller's containers (an admin's: all, or `?owner=`)",
-        responses: { 200: json('containers', z.array(containerView)) },
+        summary: "The caller's containers (an admin's: all, or `?owner=`); `?asOf=` as they were then",
+        parameters: queryParameters(listContainersQuery),
+        responses: { 200: json('containers', z.array(containerView)), 400: problem },
       },
     },
     '/containers/{name}': {

@@ -10,7 +10,11 @@ export type ScheduleRule = NonNullable<Schedule['snapshots']>;
 
 const byName = (name: string) => ({ params: { path: { name } } });
 
-export const listContainers = () => answer(api.GET('/containers'));
+type ListQuery = NonNullable<paths['/containers']['get']['parameters']['query']>;
+
+/** The caller's containers; with `asOf` (a log position or an ISO time) as they were then. */
+export const listContainers = (query: ListQuery = {}) =>
+  answer(api.GET('/containers', { params: { query } }));
 export const getContainer = (name: string) => answer(api.GET('/containers/{name}', byName(name)));
 export const createContainer = (body: ContainerRequest) => answer(api.POST('/containers', { body }));
 export const deleteContainer = (name: string) =>

@@ -1,10 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { auditPage, verifyChain, type AuditQuery } from '../api/audit';
+import { listContainers } from '../api/containers';
 import { listDeployments } from '../api/deployments';
 import { Action } from '../components/action';
 import { Field } from '../components/form';
 import { Page, Section } from '../components/page';
 import { Pager } from '../components/pager';
+import { Status } from '../components/status';
+import { Table } from '../components/table';
 import { Loaded, useResource } from '../components/resource';
 import { EventTable } from '../components/event-table';
 import { Time } from '../components/time';
@@ -112,6 +115,10 @@ function TimeTravel() {
     () => (asOf ? listDeployments({ limit: 100, asOf }) : Promise.resolve([])),
     asOf ?? '',
   );
+  const boxesThen = useResource(
+    () => (asOf ? listContainers({ asOf }) : Promise.resolve([])),
+    `containers/${asOf ?? ''}`,
+  );
   return (
     <Section title="Time travel">
       <form
@@ -128,14 +135,31 @@ function TimeTravel() {
         </div>
         <div className="form-actions">
           <button type="submit" className="primary">
-            Show the deployments then
+            Show the deployments and containers then
           </button>
         </div>
       </form>
       {asOf && (
-        <Loaded resource={then} empty="No deployments then.">
-          {(list) => <DeploymentTable deployments={list} />}
-        </Loaded>
+        <>
+          <h3>Deployments</h3>
+          <Loaded resource={then} empty="No deployments then.">
+            {(list) => <DeploymentTable deployments={list} />}
+          </Loaded>
+          <h3>Containers</h3>
+          <Loaded resource={boxesThen} empty="No containers then.">
+            {(list) => (
+              <Table
+                rows={list}
+                rowKey={(one) => one.incarnation}
+                columns={[
+                  { header: 'Name', cell: (one) => one.name },
+                  { header: 'Owner', cell: (one) => one.owner },
+                  { header: 'Status', cell: (one) => <Status value={one.status} /> },
+                ]}
+              />
+            )}
+          </Loaded>
+        </>
       )}
     </Section>
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { containerLimits, containerName, sshKeys, unixUser } from '@testausdeploy/icp';
+import { asOfParameter } from '../../http/as-of';
 import { memberName } from '../../members/dto/member.dto';
 
 /** Body of `POST /containers`; the Worker checks the keys and the image, the Manager the quotas and ownership. */
@@ -41,3 +42,9 @@ const rule = z
 export const scheduleBody = z
   .object({ snapshots: rule.nullable().default(null), backups: rule.nullable().default(null) })
   .strict();
+
+/** Query of `GET /containers`: an admin may name the owner; `asOf` shows them as they were then. */
+export const listContainersQuery = z
+  .object({ owner: memberName.optional(), asOf: asOfParameter.optional() })
+  .strict();
+export type ListContainersParams = z.infer<typeof listContainersQuery>;

@@ -6,8 +6,8 @@ import { ListContainersQuery } from './list-containers.query';
 export class ListContainersHandler implements IQueryHandler<ListContainersQuery> {
   constructor(private readonly directory: ContainerDirectory) {}
 
-  execute({ caller, owner }: ListContainersQuery) {
-    if (caller.role !== 'admin') return this.directory.list({ ownerId: caller.memberId ?? '' });
-    return this.directory.list(owner ? { owner } : {});
+  execute({ caller, owner, asOfPosition }: ListContainersQuery) {
+    if (caller.role !== 'admin') return this.directory.list({ ownerId: caller.memberId ?? '' }, asOfPosition);
+    return this.directory.list(owner ? { owner } : {}, asOfPosition);
   }
 }
