@@ -237,6 +237,9 @@ describe('members containers through the Worker commands, against LXD', () => {
       { timeout: 120_000 },
       async () => {
         const backups = path.join(tmp, 'backups');
+        // btrfs counts a subvolume's bytes (LXD's disk usage) when it commits, every 30 s or on a sync: the copy
+        // restored moments ago may not be counted yet, and then the Worker cannot tell up front.
+        await lxd.exec.run(copy, ['sync']);
         await refused(
           commands.call('exportBackup', { name: copy, backup: 'too-big', maxBytes: 1024 * 1024 }),
           'quota_exceeded',
