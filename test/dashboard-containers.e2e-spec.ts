@@ -105,8 +105,11 @@ describe('the dashboard in Chromium: a member’s container in LXD, from the pag
     await item.waitFor({ timeout: 60_000 });
     const { port, user } = await sshLine(page);
     await ssh(key.key, port, user, 'rm notes');
-    await item.getByRole('button', { name: 'Restore' }).click();
+    const restore = item.getByRole('button', { name: 'Restore' });
+    await restore.click();
     assert.equal(await sshWhenUp(key.key, port, user, 'cat notes'), 'kept\n');
+    // The restore is done when its button is free again: the container's next change waits for it until then.
+    await item.locator('button[aria-busy=false]', { hasText: 'Restore' }).waitFor({ timeout: 60_000 });
   });
 
   it('sets a snapshot schedule from the page, and turns it off again', async () => {
@@ -117,7 +120,7 @@ describe('the dashboard in Chromium: a member’s container in LXD, from the pag
         (await system.call<{ schedule: object }>('GET', `/containers/${name}`)).body.schedule;
       await eventually(
         async () => (isDeepStrictEqual(await recorded(), schedule) ? true : undefined),
-        10_000,
+        30_000,
       );
     };
     await schedules.getByLabel('Take snapshots on a schedule').check();

@@ -99,8 +99,11 @@ describe('Manager REST: members’ containers, the checks before the Worker (rea
     assert.deepEqual(await list(''), ['alice-box failed']);
     assert.deepEqual(await list(`?asOf=${requested}`, bob), []);
     assert.deepEqual(await list(`?asOf=${requested}&owner=alice`, auth), ['alice-box creating']);
-    const bad = await manager.http().get('/containers?asOf=yesterday').set(alice);
-    assert.equal(bad.status, 400);
-    assert.match(JSON.stringify(bad.body.message), /asOf/);
+    // A blank value is no position (schemathesis found `asOf=%0A` read as 0).
+    for (const asOf of ['yesterday', '%0A', '']) {
+      const bad = await manager.http().get(`/containers?asOf=${asOf}`).set(alice);
+      assert.equal(bad.status, 400, asOf);
+      assert.match(JSON.stringify(bad.body.message), /asOf/);
+    }
   });
 });
