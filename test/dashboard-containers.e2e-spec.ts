@@ -53,13 +53,19 @@ describe('the dashboard in Chromium: a member’s container in LXD, from the pag
     });
     key = await sshKeyPair(join(system.dir, 'member-key'));
     const { body } = await system.call<{ token: string }>('POST', '/members', { name: 'ada' });
+    // The token is taken once the members' read model has the new member (it follows the log a moment behind).
+    await eventually(
+      async () =>
+        (await system.call('GET', '/session', undefined, body.token)).status === 200 ? true : undefined,
+      30_000,
+    );
     browser = await testBrowser();
     const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
     page = await context.newPage();
     await page.goto(system.api);
     await page.getByLabel('API token').fill(body.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Containers', exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Containers', exact: true }).waitFor({ timeout: 60_000 });
   });
 
   after(async () => {
