@@ -214,18 +214,21 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     const member = await browser.newContext();
     const memberPage = await member.newPage();
     await signIn(memberPage, token);
-    assert.equal(new URL(memberPage.url()).pathname, '/ui/containers');
+    assert.equal(new URL(memberPage.url()).pathname, '/ui/projects');
+    await memberPage.getByText('You hold no role on a project yet').waitFor();
     const offered = await memberPage
       .getByRole('navigation', { name: 'Pages' })
       .getByRole('link')
       .allTextContents();
-    assert.deepEqual(offered, ['Containers']);
+    assert.deepEqual(offered, ['Projects', 'Deployments', 'Containers', 'Audit']);
     await memberPage.goto(ui('/admin/members'));
     await memberPage.getByRole('heading', { name: 'This page is for admins.' }).waitFor();
-    // The API is the authority: the member's cookie, from the dashboard's own origin, is refused admin routes.
+    // The API is the authority: the member's cookie, from the dashboard's own origin, is refused admin routes,
+    // and shown no deployment of a project they hold no role on.
     const asMember = memberPage.request;
     assert.equal((await asMember.get(`${system.api}/members`)).status(), 403);
-    assert.equal((await asMember.get(`${system.api}/deployments`)).status(), 403);
+    assert.deepEqual(await (await asMember.get(`${system.api}/deployments`)).json(), []);
+    assert.equal((await asMember.get(`${system.api}/deployments/${deploymentId}`)).status(), 404);
     const deploy = await asMember.post(`${system.api}/deployments`, {
       headers: { Origin: system.api },
       data: { org: ORG, repo, branch: 'main', composePath: 'docker-compose.yml' },
@@ -240,6 +243,50 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await memberPage.getByRole('button', { name: 'Sign out' }).click();
     await memberPage.getByLabel('API token').waitFor();
     assert.equal((await asMember.get(`${system.api}/containers`)).status(), 401, 'signed out on the server');
+    await member.close();
+  });
+
+  it('gives a member the project an admin grants them on its page: a viewer watches, a maintainer acts', async () => {
+    const { body } = await system.call<{ token: string }>('POST', '/members', { name: 'pia' });
+    await page.goto(ui(`/projects/${ORG}/${repo}`));
+    const members = page.getByRole('region', { name: 'Members' });
+    await members.getByLabel('Member', { exact: true }).fill('pia');
+    await members.getByRole('button', { name: 'Grant' }).click();
+    await members.getByRole('cell', { name: 'viewer', exact: true }).waitFor();
+
+    const member = await browser.newContext();
+    const memberPage = await member.newPage();
+    await signIn(memberPage, body.token);
+    const project = memberPage.getByRole('link', { name: `${ORG}/${repo}` });
+    await project.waitFor();
+    assert.equal(
+      await memberPage.getByRole('row').filter({ has: project }).getByRole('cell').nth(1).textContent(),
+      'viewer',
+    );
+    await project.click();
+    await memberPage.getByRole('heading', { name: `${ORG}/${repo}` }).waitFor();
+    await memberPage.getByRole('region', { name: 'Deployed' }).getByRole('link').click();
+    await memberPage.getByRole('region', { name: 'Build log' }).waitFor();
+    await memberPage.getByRole('region', { name: 'Attempts of this source' }).getByRole('table').waitFor();
+    assert.equal(
+      await memberPage.getByRole('button', { name: 'Redeploy' }).count(),
+      0,
+      'a viewer is offered no action',
+    );
+    assert.equal(await memberPage.getByRole('region', { name: 'Remove' }).count(), 0);
+
+    await members.getByLabel('Member', { exact: true }).fill('pia');
+    await members.getByLabel('Project role').selectOption('maintainer');
+    await members.getByRole('button', { name: 'Grant' }).click();
+    await members.getByRole('cell', { name: 'maintainer', exact: true }).waitFor();
+    await memberPage.reload();
+    await memberPage.getByRole('button', { name: 'Redeploy' }).waitFor();
+    await memberPage.getByRole('region', { name: 'Remove' }).waitFor();
+
+    await members.getByRole('button', { name: 'Revoke pia' }).click();
+    await members.getByText('Nobody holds a role on it').waitFor();
+    await memberPage.goto(ui('/projects'));
+    await memberPage.getByText('You hold no role on a project yet').waitFor();
     await member.close();
   });
 
@@ -303,12 +350,14 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
       .filter({ hasText: /^rebuilt: \d+ events to position \d+ in \d+ ms$/ })
       .first()
       .waitFor();
-    assert.equal(await models.getByRole('status').filter({ hasText: 'rebuilt:' }).count(), 9);
+    assert.equal(await models.getByRole('status').filter({ hasText: 'rebuilt:' }).count(), 10);
   });
 
   it('passes axe-core on every page without serious or critical violations, fits 375 px, and writes a screenshot of each', async () => {
     const pages: [string, string][] = [
       ['overview', '/'],
+      ['projects', '/projects'],
+      ['project', `/projects/${ORG}/${repo}`],
       ['deployments', '/deployments'],
       ['deployment', `/deployments/${deploymentId}`],
       ['new-deployment', '/deployments/new'],

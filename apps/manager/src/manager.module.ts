@@ -25,6 +25,7 @@ import { MethodNotAllowedMiddleware } from './openapi/method-not-allowed.middlew
 import { OpenApiController } from './openapi/openapi.controller';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PollingModule } from './polling/polling.module';
+import { ProjectsModule } from './projects/projects.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { StatsModule } from './stats/stats.module';
 
@@ -44,6 +45,7 @@ export class ManagerModule implements NestModule {
         MembersModule,
         SessionsModule,
         OrganisationsModule,
+        ProjectsModule,
         AuditModule,
         DeploymentsModule,
         StatsModule,

@@ -12,6 +12,8 @@ import { DeploymentPage } from './pages/deployments/detail';
 import { Deployments } from './pages/deployments/list';
 import { NewDeployment } from './pages/deployments/new';
 import { Overview } from './pages/overview';
+import { ProjectPage } from './pages/projects/detail';
+import { Projects } from './pages/projects/list';
 
 export interface Route {
   pattern: string;
@@ -25,12 +27,18 @@ export interface Route {
 /** Every page by its path below /ui, in the navigation's order. */
 export const ROUTES: Route[] = [
   { pattern: '/', label: 'Overview', admin: true, page: () => <Overview /> },
-  { pattern: '/deployments', label: 'Deployments', admin: true, page: () => <Deployments /> },
-  { pattern: '/deployments/new', admin: true, page: () => <NewDeployment /> },
-  { pattern: '/deployments/:id', admin: true, page: ({ id }) => <DeploymentPage id={id} /> },
+  { pattern: '/projects', label: 'Projects', admin: false, page: (_, me) => <Projects me={me} /> },
+  {
+    pattern: '/projects/:org/:repo',
+    admin: false,
+    page: ({ org, repo }) => <ProjectPage org={org} repo={repo} />,
+  },
+  { pattern: '/deployments', label: 'Deployments', admin: false, page: () => <Deployments /> },
+  { pattern: '/deployments/new', admin: false, page: () => <NewDeployment /> },
+  { pattern: '/deployments/:id', admin: false, page: ({ id }) => <DeploymentPage id={id} /> },
   { pattern: '/containers', label: 'Containers', admin: false, page: (_, me) => <Containers me={me} /> },
   { pattern: '/containers/:name', admin: false, page: ({ name }) => <ContainerPage name={name} /> },
-  { pattern: '/audit', label: 'Audit', admin: true, page: () => <Audit /> },
+  { pattern: '/audit', label: 'Audit', admin: false, page: () => <Audit /> },
   { pattern: '/admin/members', label: 'Members', admin: true, page: () => <Members /> },
   { pattern: '/admin/organisations', label: 'Organisations', admin: true, page: () => <Organisations /> },
   { pattern: '/admin/nodes', label: 'Nodes', admin: true, page: () => <Nodes /> },
@@ -38,5 +46,5 @@ export const ROUTES: Route[] = [
   { pattern: '/admin/projections', label: 'Projections', admin: true, page: () => <Projections /> },
 ];
 
-/** Where a signed-in caller starts: an admin on the overview, a member on their containers. */
-export const home = (me: WhoAmI) => (me.role === 'admin' ? '/' : '/containers');
+/** Where a signed-in caller starts: an admin on the overview, a member on their projects and containers. */
+export const home = (me: WhoAmI) => (me.role === 'admin' ? '/' : '/projects');

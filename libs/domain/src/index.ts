@@ -18,3 +18,5 @@ export * from './container/member-container.aggregate';
 export * from './upcasters';
 export * from './session/session.aggregate';
 export * from './session/session.events';
+export * from './project/project.aggregate';
+export * from './project/project.events';

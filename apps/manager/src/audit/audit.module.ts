@@ -4,6 +4,7 @@ import { HeadAnchorer } from './anchor/head-anchorer';
 import { HeadSigner } from './anchor/head-signer';
 import { AsOfResolver } from './as-of.resolver';
 import { AuditController } from './audit.controller';
+import { AuditScope } from './audit-scope';
 import { AuditProjection } from './audit.projection';
 import { SearchAuditHandler } from './queries/search-audit.handler';
 import { VerifyAuditHandler } from './queries/verify-audit.handler';
@@ -20,6 +21,7 @@ import { VerifyAuditHandler } from './queries/verify-audit.handler';
     HeadAnchorer,
     AuditProjection,
     AsOfResolver,
+    AuditScope,
     SearchAuditHandler,
     VerifyAuditHandler,
   ],

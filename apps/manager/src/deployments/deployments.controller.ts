@@ -14,7 +14,10 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { Actor } from '../auth/actor.decorator';
+import { Caller, CurrentCaller } from '../auth/caller';
+import { ForMembers } from '../auth/for-members.decorator';
+import { MemberDeploys } from '../projects/member-deploys';
+import { ProjectAccess } from '../projects/project-access';
 import { AsOfResolver } from '../audit/as-of.resolver';
 import { ZodBody } from '../http/zod-body.pipe';
 import { BuildLogs } from './build-logs';
@@ -37,10 +40,14 @@ import {
 import { Stopping } from '../http/stopping';
 import { containerLogsQuery, ContainerLogsParams } from './dto/container-logs.dto';
 import { GetContainerUsageQuery } from './queries/get-container-usage.query';
-import { GetDeploymentQuery } from './queries/get-deployment.query';
 import { ListDeploymentsQuery } from './queries/list-deployments.query';
 
+/**
+ * Deployments, for admins and for the members of each project: a viewer reads, a maintainer acts; a deployment
+ * of a project the caller holds no role on answers as one that does not exist.
+ */
 @Controller('deployments')
+@ForMembers()
 export class DeploymentsController {
   constructor(
     private readonly commands: CommandBus,
@@ -50,54 +57,67 @@ export class DeploymentsController {
     private readonly sourceLocks: SourceLocks,
     private readonly projectLogs: ProjectLogs,
     private readonly stopping: Stopping,
+    private readonly access: ProjectAccess,
+    private readonly memberDeploys: MemberDeploys,
   ) {}
 
   /** Accepted, not done: the deployment runs on the Worker; poll `GET /deployments/:id` for the outcome. */
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  request(
+  async request(
     @Body(new ZodBody(requestDeploymentBody)) body: RequestDeploymentBody,
     @Headers('idempotency-key') key: string | undefined,
-    @Actor() actor: string,
+    @CurrentCaller() caller: Caller,
   ) {
     const commandId = new ZodBody(idempotencyKey, 'Idempotency-Key header').transform(key) ?? null;
-    return this.commands.execute(new RequestDeploymentCommand(body, actor, commandId));
+    await this.memberDeploys.authorise(caller, body);
+    return this.commands.execute(new RequestDeploymentCommand(body, caller.actor, commandId));
   }
 
   @Get()
-  async list(@Query(new ZodBody(listDeploymentsQuery)) { limit, offset, asOf }: ListDeploymentsParams) {
+  async list(
+    @Query(new ZodBody(listDeploymentsQuery)) { limit, offset, asOf }: ListDeploymentsParams,
+    @CurrentCaller() caller: Caller,
+  ) {
     const position = asOf === undefined ? undefined : await this.asOf.position(asOf);
-    return this.queries.execute(new ListDeploymentsQuery(limit, offset, position));
+    const projects = await this.access.projectsOf(caller);
+    return this.queries.execute(new ListDeploymentsQuery(limit, offset, position, projects));
   }
 
   /** The repositories being deployed right now: which deployment, whose, since when, which commit. */
   @Get('locks')
-  locks() {
-    return this.sourceLocks.all();
+  async locks(@CurrentCaller() caller: Caller) {
+    const projects = await this.access.projectsOf(caller);
+    const visible = (org: string, repo: string) =>
+      projects === null || projects.some((one) => one.org === org && one.repo === repo);
+    return this.sourceLocks.all().filter(({ org, repo }) => visible(org, repo));
   }
 
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string) {
-    return this.queries.execute(new GetDeploymentQuery(id));
+  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentCaller() caller: Caller) {
+    return this.access.deployment(caller, id, 'viewer');
   }
 
   /** Deploys this deployment's source again (its branch head, pulled and rebuilt) as a new attempt; 202. */
   @Post(':id/redeploy')
   @HttpCode(HttpStatus.ACCEPTED)
-  redeploy(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
-    return this.commands.execute(new RedeployCommand(id, actor));
+  async redeploy(@Param('id', new ParseUUIDPipe()) id: string, @CurrentCaller() caller: Caller) {
+    await this.access.deployment(caller, id, 'maintainer');
+    return this.commands.execute(new RedeployCommand(id, caller.actor));
   }
 
   /** Restores this attempt's commit and compose file as a new attempt; 202 with its `deploymentId`. */
   @Post(':id/rollback')
   @HttpCode(HttpStatus.ACCEPTED)
-  rollback(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
-    return this.commands.execute(new RollbackDeploymentCommand(id, actor));
+  async rollback(@Param('id', new ParseUUIDPipe()) id: string, @CurrentCaller() caller: Caller) {
+    await this.access.deployment(caller, id, 'maintainer');
+    return this.commands.execute(new RollbackDeploymentCommand(id, caller.actor));
   }
 
   /** The project's containers as they are now: state, restarts, CPU and memory, as the Worker's dockerd sees them. */
   @Get(':id/containers')
-  containers(@Param('id', new ParseUUIDPipe()) id: string) {
+  async containers(@Param('id', new ParseUUIDPipe()) id: string, @CurrentCaller() caller: Caller) {
+    await this.access.deployment(caller, id, 'viewer');
     return this.queries.execute(new GetContainerUsageQuery(id));
   }
 
@@ -110,7 +130,9 @@ export class DeploymentsController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query(new ZodBody(containerLogsQuery)) params: ContainerLogsParams,
     @Res() res: Response,
+    @CurrentCaller() caller: Caller,
   ): Promise<void> {
+    await this.access.deployment(caller, id, 'viewer');
     if (params.follow) this.stopping.refuseLastingAnswer(res);
     const read = await this.projectLogs.open(id, params);
     if (params.follow) return streamLines(res, read, this.stopping.signal);
@@ -121,37 +143,41 @@ export class DeploymentsController {
 
   /** The attempt's git and compose output: `{ lines, truncated, running }`. */
   @Get(':id/logs')
-  async logs(@Param('id', new ParseUUIDPipe()) id: string) {
-    await this.queries.execute(new GetDeploymentQuery(id));
+  async logs(@Param('id', new ParseUUIDPipe()) id: string, @CurrentCaller() caller: Caller) {
+    await this.access.deployment(caller, id, 'viewer');
     return (await this.buildLogs.read(id)) ?? { lines: [], truncated: false, running: false };
   }
 
   /** Stops the deployed project's containers; 409 when the deployment's status does not allow it. */
   @Post(':id/stop')
   @HttpCode(HttpStatus.OK)
-  stop(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
-    return this.commands.execute(new ChangeLifecycleCommand(id, 'stop', actor));
+  async stop(@Param('id', new ParseUUIDPipe()) id: string, @CurrentCaller() caller: Caller) {
+    await this.access.deployment(caller, id, 'maintainer');
+    return this.commands.execute(new ChangeLifecycleCommand(id, 'stop', caller.actor));
   }
 
   @Post(':id/start')
   @HttpCode(HttpStatus.OK)
-  start(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
-    return this.commands.execute(new ChangeLifecycleCommand(id, 'start', actor));
+  async start(@Param('id', new ParseUUIDPipe()) id: string, @CurrentCaller() caller: Caller) {
+    await this.access.deployment(caller, id, 'maintainer');
+    return this.commands.execute(new ChangeLifecycleCommand(id, 'start', caller.actor));
   }
 
   @Post(':id/restart')
   @HttpCode(HttpStatus.OK)
-  restart(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
-    return this.commands.execute(new ChangeLifecycleCommand(id, 'restart', actor));
+  async restart(@Param('id', new ParseUUIDPipe()) id: string, @CurrentCaller() caller: Caller) {
+    await this.access.deployment(caller, id, 'maintainer');
+    return this.commands.execute(new ChangeLifecycleCommand(id, 'restart', caller.actor));
   }
 
   /** Removes the deployed project: containers, networks, built images, and volumes with `?volumes=true`. */
   @Delete(':id')
-  remove(
+  async remove(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query(new ZodBody(removeDeploymentQuery)) { volumes }: RemoveDeploymentParams,
-    @Actor() actor: string,
+    @CurrentCaller() caller: Caller,
   ) {
-    return this.commands.execute(new ChangeLifecycleCommand(id, 'remove', actor, volumes));
+    await this.access.deployment(caller, id, 'maintainer');
+    return this.commands.execute(new ChangeLifecycleCommand(id, 'remove', caller.actor, volumes));
   }
 }

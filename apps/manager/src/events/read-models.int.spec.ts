@@ -127,6 +127,7 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
       'members',
       'nodes',
       'organisations',
+      'projects',
       'sessions',
       'stats',
     ]);

@@ -1,9 +1,12 @@
-import { MemberContainer } from '@testausdeploy/domain';
+import { Deployment, isProjectEvent, Member, MemberContainer } from '@testausdeploy/domain';
 import { EventStore, StoredEvent } from '@testausdeploy/events';
 import { Caller } from '../auth/caller';
+import { ProjectRef } from '../projects/project-access';
+import { projectKey } from '../projects/projections/project-view';
 
-/** Every member container's stream starts so. */
+/** Every member container's stream starts so, and every deployment's. */
 const CONTAINER_STREAM = MemberContainer.streamId('');
+const DEPLOYMENT_STREAM = Deployment.streamId('');
 
 /** Who owned a container stream from a position on: the member of its incarnation requested there. */
 interface Ownership {
@@ -22,24 +25,68 @@ interface StreamOwners {
 /**
  * Which events of the log one caller may see live: an admin all of them; a member the events of the containers
  * they own, each judged by the incarnation it belongs to (a name someone else had before is not theirs; a backup
- * deleted later belongs to whoever owned it when it was made), and nothing else: no deployment, member, session,
- * node or firewall event.
+ * deleted later belongs to whoever owned it when it was made), the events of the projects they hold a role on
+ * (the roles, and the deployments), those of their own account, and nothing else: no other member's, no
+ * session, node or firewall event.
  */
 export class EventVisibility {
   /** Per container stream met, read once from the log, then kept up to date from the events that pass. */
   private readonly streams = new Map<string, StreamOwners>();
+  /** Per deployment stream met, its project. */
+  private readonly deployments = new Map<string, string>();
+  /** The projects the member holds a role on: read once, then changed by the role events that pass. */
+  private projects: Promise<Set<string>> | null = null;
 
   constructor(
     private readonly store: EventStore,
     private readonly caller: Caller,
+    private readonly projectsOf: (caller: Caller) => Promise<ProjectRef[] | null>,
   ) {}
 
   async visible(event: StoredEvent): Promise<boolean> {
     if (this.caller.role === 'admin') return true;
+    if (isProjectEvent(event)) {
+      const { org, repo, memberId } = event.data;
+      const projects = await this.memberProjects();
+      if (memberId === this.caller.memberId) {
+        if (event.type === 'ProjectRoleGranted') projects.add(projectKey(org, repo));
+        else projects.delete(projectKey(org, repo));
+        return true;
+      }
+      return projects.has(projectKey(org, repo));
+    }
+    if (event.streamId.startsWith(DEPLOYMENT_STREAM)) {
+      return (await this.memberProjects()).has(await this.projectOf(event));
+    }
+    if (event.streamId === Member.streamId(this.caller.member as string)) {
+      return (
+        event.type !== 'MemberAdded' ||
+        (event.data as { memberId?: string }).memberId === this.caller.memberId
+      );
+    }
     if (!event.streamId.startsWith(CONTAINER_STREAM)) return false;
     const owners = await this.ownersOf(event.streamId);
     learn(owners, event);
     return ownerOf(owners, event) === this.caller.memberId;
+  }
+
+  private memberProjects(): Promise<Set<string>> {
+    this.projects ??= this.projectsOf(this.caller).then(
+      (projects) => new Set((projects ?? []).map(({ org, repo }) => projectKey(org, repo))),
+    );
+    return this.projects;
+  }
+
+  /** The project of a deployment stream's event: from its request, the stream's first event. */
+  private async projectOf(event: StoredEvent): Promise<string> {
+    let project = this.deployments.get(event.streamId);
+    if (!project) {
+      const [requested] = event.version === 1 ? [event] : await this.store.readStream(event.streamId);
+      const { org, repo } = requested.data as { org: string; repo: string };
+      project = projectKey(org, repo);
+      this.deployments.set(event.streamId, project);
+    }
+    return project;
   }
 
   private async ownersOf(streamId: string): Promise<StreamOwners> {

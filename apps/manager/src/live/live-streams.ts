@@ -6,6 +6,7 @@ import type { AuthenticatedRequest } from '../auth/caller.guard';
 import { Callers } from '../auth/callers';
 import { ReadModels } from '../events/read-models';
 import { Stopping } from '../http/stopping';
+import { ProjectAccess } from '../projects/project-access';
 import { EventStream } from './event-stream';
 import { EventVisibility } from './event-visibility';
 import { followLog } from './follow-log';
@@ -40,6 +41,7 @@ export class LiveStreams {
     private readonly callers: Callers,
     private readonly readModels: ReadModels,
     private readonly stopping: Stopping,
+    private readonly access: ProjectAccess,
   ) {}
 
   /** Refuses a caller who holds as many streams as they may, before anything is sent. */
@@ -63,7 +65,9 @@ export class LiveStreams {
     this.stopping.signal.addEventListener('abort', ended, { once: true });
     this.open.set(stop, request.caller.actor);
     const stream = new EventStream(response, stop.signal);
-    const visibility = new EventVisibility(this.store, request.caller);
+    const visibility = new EventVisibility(this.store, request.caller, (caller) =>
+      this.access.projectsOf(caller),
+    );
     const refuse = async () => {
       const problem = await this.problemWith(request);
       if (problem && !stop.signal.aborted) {

@@ -10,6 +10,7 @@ import { allowOrganisationBody } from '../organisations/dto/allow-organisation.d
 import { auditPaths } from './audit.paths';
 import { containerPaths } from './containers.paths';
 import { memberPaths } from './members.paths';
+import { projectPaths } from './projects.paths';
 import { sessionPaths } from './session.paths';
 import { z } from 'zod';
 import {
@@ -46,6 +47,7 @@ import {
 const projectChanged = {
   200: json('deployment view', deploymentView),
   400: problem,
+  403: problem,
   404: problem,
   409: problem,
   503: problem,
@@ -89,7 +91,8 @@ export function openApiDocument(version: string) {
       },
       '/deployments': {
         post: {
-          summary: 'Request a deployment of a repository branch with a compose file',
+          summary:
+            "Request a deployment of a repository branch with a compose file (a member: as its project's maintainer, or a new repository where the organisation lets members deploy)",
           parameters: [
             {
               name: 'Idempotency-Key',
@@ -109,10 +112,12 @@ export function openApiDocument(version: string) {
             400: problem,
             401: problem,
             403: problem,
+            409: problem,
           },
         },
         get: {
-          summary: 'Deployments, newest first; `asOf` shows them as they stood at a log position or time',
+          summary:
+            "Deployments, newest first, of the caller's projects (an admin's: all); `asOf` shows them as they stood at a log position or time",
           parameters: queryParameters(listDeploymentsQuery),
           responses: { 200: json('deployment views', z.array(deploymentView)), 400: problem },
         },
@@ -239,7 +244,8 @@ export function openApiDocument(version: string) {
       },
       '/stats': {
         get: {
-          summary: 'Deploys per day and per organisation, success rate, mean deploy time',
+          summary:
+            "Deploys per day and per organisation, success rate, mean deploy time: of the caller's projects (an admin's: all)",
           responses: { 200: json('stats', stats) },
         },
       },
@@ -319,6 +325,7 @@ export function openApiDocument(version: string) {
         },
       },
       ...memberPaths(),
+      ...projectPaths(),
       ...sessionPaths(),
       ...auditPaths(),
       ...containerPaths(),

@@ -33,6 +33,12 @@ export class OrganisationDirectory implements OnApplicationBootstrap {
     return (await this.views()).findOne({ _id: org.toLowerCase() }).then((view) => view !== null);
   }
 
+  /** Whether members may deploy new repositories of the organisation: false for one not allowed at all. */
+  async memberDeploys(org: string): Promise<boolean> {
+    const view = await (await this.views()).findOne({ _id: org.toLowerCase() });
+    return view?.memberDeploys === true;
+  }
+
   async all(): Promise<OrganisationView[]> {
     return (await this.views()).find().sort({ _id: 1 }).toArray();
   }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AllowListRepository } from './allow-list.repository';
 import { AllowOrganisationHandler } from './commands/allow-organisation.handler';
 import { DisallowOrganisationHandler } from './commands/disallow-organisation.handler';
+import { SetMemberDeploysHandler } from './commands/set-member-deploys.handler';
 import { OrganisationDirectory } from './organisation-directory';
 import { OrganisationsController } from './organisations.controller';
 import { OrganisationsProjection } from './projections/organisations.projection';
@@ -16,6 +17,7 @@ import { OrganisationsProjection } from './projections/organisations.projection'
     OrganisationsProjection,
     AllowOrganisationHandler,
     DisallowOrganisationHandler,
+    SetMemberDeploysHandler,
   ],
   exports: [OrganisationDirectory],
 })

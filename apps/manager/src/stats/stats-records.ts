@@ -1,6 +1,6 @@
 /**
- * The stats read model keeps running totals, one record per day and per organisation, and the latest
- * container count per repository. Each record carries the position of the last event counted in it, so an
+ * The stats read model keeps running totals, one record per day, per organisation and per repository and day
+ * (what a member's stats are summed from), and the latest container count per repository. Each record carries the position of the last event counted in it, so an
  * event delivered again after a crash is not counted twice.
  */
 export interface Totals {
@@ -26,6 +26,15 @@ export interface OrgRecord extends Totals {
   position: number;
 }
 
+export interface ProjectDayRecord extends Totals {
+  _id: `project-day:${string}`;
+  kind: 'project-day';
+  org: string;
+  repo: string;
+  day: string;
+  position: number;
+}
+
 /** A request without an outcome yet: what its outcome is counted against. Deleted by the outcome. */
 export interface PendingRecord {
   _id: `pending:${string}`;
@@ -40,9 +49,10 @@ export interface RepositoryRecord {
   _id: `repository:${string}`;
   kind: 'repository';
   org: string;
+  repo: string;
   /** Running containers as of the repository's latest successful deployment. */
   running: number;
   position: number;
 }
 
-export type StatsRecord = DayRecord | OrgRecord | PendingRecord | RepositoryRecord;
+export type StatsRecord = DayRecord | OrgRecord | ProjectDayRecord | PendingRecord | RepositoryRecord;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DeployedContainer, isDeploymentEvent } from '@testausdeploy/domain';
 import { StoredEvent, Views } from '@testausdeploy/events';
 import { RegisteredProjection } from '../events/registered-projection';
-import { DayRecord, OrgRecord, PendingRecord, StatsRecord, Totals } from './stats-records';
+import { DayRecord, OrgRecord, PendingRecord, ProjectDayRecord, StatsRecord, Totals } from './stats-records';
 
 export const STATS = 'stats';
 
@@ -11,7 +11,7 @@ const NONE: Totals = { requested: 0, succeeded: 0, failed: 0, durationMs: 0 };
 @Injectable()
 export class StatsProjection extends RegisteredProjection<StatsRecord> {
   readonly name = STATS;
-  readonly version = 2;
+  readonly version = 3;
   readonly indexes = [{ key: { kind: 1 } }];
 
   async apply(event: StoredEvent, views: Views<StatsRecord>): Promise<void> {
@@ -24,6 +24,7 @@ export class StatsProjection extends RegisteredProjection<StatsRecord> {
       views.put({ _id: `pending:${deploymentId}`, kind: 'pending', org, repo, day, requestedAt: at });
       await count(views, { _id: `day:${day}`, kind: 'day', day }, position, { requested: 1 });
       await count(views, { _id: `org:${org}`, kind: 'org', org }, position, { requested: 1 });
+      await count(views, projectDay(org, repo, day), position, { requested: 1 });
       return;
     }
     if (event.type !== 'DeploymentSucceeded' && event.type !== 'DeploymentFailed') {
@@ -33,7 +34,7 @@ export class StatsProjection extends RegisteredProjection<StatsRecord> {
       const repository = await views.get(id);
       if (repository?.kind === 'repository' && repository.position >= position) return;
       if (event.type === 'DeploymentRemoved') views.delete(id);
-      else views.put({ _id: id, kind: 'repository', org, running: runningOf(containers), position });
+      else views.put({ _id: id, kind: 'repository', org, repo, running: runningOf(containers), position });
       return;
     }
     const pending = (await views.get(`pending:${event.data.deploymentId}`)) as PendingRecord | undefined;
@@ -47,23 +48,37 @@ export class StatsProjection extends RegisteredProjection<StatsRecord> {
     const { org, repo, day } = pending;
     await count(views, { _id: `day:${day}`, kind: 'day', day }, position, outcome);
     await count(views, { _id: `org:${org}`, kind: 'org', org }, position, outcome);
+    await count(views, projectDay(org, repo, day), position, outcome);
     if (event.type === 'DeploymentSucceeded') {
       const id = `repository:${org}/${repo}` as const;
       const repository = await views.get(id);
       // The latest success wins.
       if (!repository || repository.kind !== 'repository' || repository.position < position) {
-        views.put({ _id: id, kind: 'repository', org, running: runningOf(event.data.containers), position });
+        const running = runningOf(event.data.containers);
+        views.put({ _id: id, kind: 'repository', org, repo, running, position });
       }
     }
     views.delete(pending._id);
   }
 }
 
-type Key = Pick<DayRecord, '_id' | 'kind' | 'day'> | Pick<OrgRecord, '_id' | 'kind' | 'org'>;
+type Key =
+  | Pick<DayRecord, '_id' | 'kind' | 'day'>
+  | Pick<OrgRecord, '_id' | 'kind' | 'org'>
+  | Pick<ProjectDayRecord, '_id' | 'kind' | 'org' | 'repo' | 'day'>;
+
+const projectDay = (org: string, repo: string, day: string): Key => ({
+  _id: `project-day:${org}/${repo}:${day}`,
+  kind: 'project-day',
+  org,
+  repo,
+  day,
+});
 
 /** Adds `change` to a totals record, unless the record has already counted this event. */
 async function count(views: Views<StatsRecord>, key: Key, position: number, change: Partial<Totals>) {
-  const current = ((await views.get(key._id)) ?? { ...key, ...NONE, position: 0 }) as DayRecord | OrgRecord;
+  const current = ((await views.get(key._id)) ?? { ...key, ...NONE, position: 0 }) as
+    DayRecord | OrgRecord | ProjectDayRecord;
   if (current.position >= position) return;
   views.put({
     ...current,

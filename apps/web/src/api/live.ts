@@ -72,8 +72,8 @@ export const inStream =
   (event: LiveEvent): boolean =>
     event.streamId === streamId;
 
-/** Events of every stream of a kind (`deployment-`, `container-`, `member-`). */
+/** Events of every stream of the kinds given (`deployment-`, `container-`, `member-`). */
 export const inStreams =
-  (prefix: string) =>
+  (...prefixes: string[]) =>
   (event: LiveEvent): boolean =>
-    event.streamId.startsWith(prefix);
+    prefixes.some((prefix) => event.streamId.startsWith(prefix));

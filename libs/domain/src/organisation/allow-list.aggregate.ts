@@ -10,6 +10,7 @@ import { AllowListEvent } from './allow-list.events';
 export class AllowList extends AggregateRoot<AllowListEvent> {
   static readonly streamId = 'allow-list';
   private readonly orgs = new Set<string>();
+  private readonly memberDeploys = new Set<string>();
 
   get organisations(): string[] {
     return [...this.orgs].sort();
@@ -29,8 +30,22 @@ export class AllowList extends AggregateRoot<AllowListEvent> {
     this.record({ type: 'OrganisationDisallowed', data: { org: name } });
   }
 
+  setMemberDeploys(org: string, allowed: boolean): void {
+    const name = org.toLowerCase();
+    if (!this.orgs.has(name)) throw new NotFound(`organisation "${name}" is not on the allow-list`);
+    if (this.memberDeploys.has(name) === allowed) {
+      throw new Conflict(`member deploys of "${name}" are already ${allowed ? 'on' : 'off'}`);
+    }
+    this.record({ type: 'MemberDeploysSet', data: { org: name, allowed } });
+  }
+
   protected apply(event: AllowListEvent): void {
-    if (event.type === 'OrganisationAllowed') this.orgs.add(event.data.org);
-    else this.orgs.delete(event.data.org);
+    const { org } = event.data;
+    if (event.type === 'OrganisationAllowed') this.orgs.add(org);
+    else if (event.type === 'OrganisationDisallowed') {
+      this.orgs.delete(org);
+      this.memberDeploys.delete(org);
+    } else if (event.data.allowed) this.memberDeploys.add(org);
+    else this.memberDeploys.delete(org);
   }
 }

@@ -7,7 +7,17 @@ export type OrganisationAllowed = DomainEvent<'OrganisationAllowed', { org: stri
 /** Repositories of the organisation may no longer be deployed (what runs keeps running). */
 export type OrganisationDisallowed = DomainEvent<'OrganisationDisallowed', { org: string }>;
 
-export type AllowListEvent = OrganisationAllowed | OrganisationDisallowed;
+/**
+ * Whether any member may deploy a repository of the organisation that is no project yet, becoming its
+ * maintainer (off for an organisation newly allowed).
+ */
+export type MemberDeploysSet = DomainEvent<'MemberDeploysSet', { org: string; allowed: boolean }>;
+
+export type AllowListEvent = OrganisationAllowed | OrganisationDisallowed | MemberDeploysSet;
 
 /** Narrows an event read from the log (of any stream) to the allow-list's. */
-export const isAllowListEvent = eventGuard<AllowListEvent>(['OrganisationAllowed', 'OrganisationDisallowed']);
+export const isAllowListEvent = eventGuard<AllowListEvent>([
+  'OrganisationAllowed',
+  'OrganisationDisallowed',
+  'MemberDeploysSet',
+]);

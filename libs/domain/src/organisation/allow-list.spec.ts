@@ -25,4 +25,24 @@ describe('AllowList', () => {
       assert.throws(() => new AllowList().allow(bad), InvalidInput, bad);
     }
   });
+
+  it('turns member deploys on and off for an allowed organisation only, and forgets them when disallowed', () => {
+    const list = new AllowList();
+    assert.throws(() => list.setMemberDeploys('acme', true), NotFound);
+    list.allow('acme');
+    list.setMemberDeploys('ACME', true);
+    assert.throws(() => list.setMemberDeploys('acme', true), Conflict);
+    list.disallow('acme');
+    list.allow('acme');
+    assert.throws(() => list.setMemberDeploys('acme', false), /already off/);
+    assert.deepEqual(
+      list.commit().map(({ type, data }) => [type, data]),
+      [
+        ['OrganisationAllowed', { org: 'acme' }],
+        ['MemberDeploysSet', { org: 'acme', allowed: true }],
+        ['OrganisationDisallowed', { org: 'acme' }],
+        ['OrganisationAllowed', { org: 'acme' }],
+      ],
+    );
+  });
 });

@@ -9,7 +9,7 @@ import { AuditPage, SearchAuditQuery } from './search-audit.query';
 export class SearchAuditHandler implements IQueryHandler<SearchAuditQuery> {
   constructor(private readonly readModels: ReadModels) {}
 
-  async execute({ filters, untilPosition }: SearchAuditQuery): Promise<AuditPage> {
+  async execute({ filters, untilPosition, scope }: SearchAuditQuery): Promise<AuditPage> {
     const { actor, streamId, type, correlationId, from, to, order, cursor, limit } = filters;
     const newest = order === 'newest';
     const position: Record<string, number> = {};
@@ -28,7 +28,7 @@ export class SearchAuditHandler implements IQueryHandler<SearchAuditQuery> {
     };
     const entries = await this.readModels
       .collection<AuditEntry>(AUDIT)
-      .find(filter, { projection: { _id: 0 } })
+      .find(scope ? { $and: [filter, scope] } : filter, { projection: { _id: 0 } })
       .sort({ position: newest ? -1 : 1 })
       .limit(limit + 1)
       .toArray();

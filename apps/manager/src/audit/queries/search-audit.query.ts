@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import { Document } from 'mongodb';
 import { AuditEntry } from '../audit-entry';
 import { AuditFilters } from '../audit.dto';
 
@@ -12,6 +13,8 @@ export class SearchAuditQuery extends Query<AuditPage> {
   constructor(
     readonly filters: Omit<AuditFilters, 'asOf'>,
     readonly untilPosition: number | undefined,
+    /** Only the entries this filter keeps (a member's); null for all. */
+    readonly scope: Document | null,
   ) {
     super();
   }

@@ -1,6 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Collection } from 'mongodb';
 import { ReadModels } from '../../events/read-models';
+import { ofProjects } from '../../projects/project-access';
 import { DeploymentView } from '../projections/deployment-view';
 import { DEPLOYMENTS } from '../projections/deployments.projection';
 import { ListDeploymentsQuery } from './list-deployments.query';
@@ -9,10 +10,10 @@ import { ListDeploymentsQuery } from './list-deployments.query';
 export class ListDeploymentsHandler implements IQueryHandler<ListDeploymentsQuery> {
   constructor(private readonly readModels: ReadModels) {}
 
-  execute({ limit, offset, asOfPosition }: ListDeploymentsQuery): Promise<DeploymentView[]> {
+  execute({ limit, offset, asOfPosition, projects }: ListDeploymentsQuery): Promise<DeploymentView[]> {
     const list = (views: Collection<DeploymentView>) =>
       views
-        .find({}, { projection: { _id: 0 } })
+        .find(ofProjects(projects), { projection: { _id: 0 } })
         .sort({ requestedAt: -1, id: 1 })
         .skip(offset)
         .limit(limit)

@@ -5,7 +5,7 @@ import { DeploymentView } from '../../deployments/projections/deployment-view';
 import { SourceLock } from '../../deployments/source-locks';
 import { describing, time } from './described';
 
-const STATUSES: DeploymentStatus[] = ['requested', 'succeeded', 'failed', 'stopped', 'removed'];
+export const STATUSES: DeploymentStatus[] = ['requested', 'succeeded', 'failed', 'stopped', 'removed'];
 
 export const deploymentView = describing<Omit<DeploymentView, '_id'>>()(
   z.strictObject({

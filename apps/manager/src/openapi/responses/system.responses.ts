@@ -43,7 +43,12 @@ export const whoAmI = z.strictObject({
   expiresAt: time.nullable(),
 });
 
-export const organisation = z.strictObject({ org: z.string(), allowedBy: z.string(), allowedAt: time });
+export const organisation = z.strictObject({
+  org: z.string(),
+  allowedBy: z.string(),
+  allowedAt: time,
+  memberDeploys: z.boolean(),
+});
 export const allowedOrganisation = z.strictObject({ org: z.string() });
 
 export const auditPage = describing<Omit<AuditPage, 'entries'>>()(

@@ -5,5 +5,7 @@ export interface OrganisationView {
   org: string;
   allowedBy: string;
   allowedAt: Date;
+  /** Whether any member may deploy a repository of it that is no project yet (and become its maintainer). */
+  memberDeploys: boolean;
   position: number;
 }

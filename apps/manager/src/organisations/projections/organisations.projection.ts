@@ -9,7 +9,7 @@ export const ORGANISATIONS = 'organisations';
 @Injectable()
 export class OrganisationsProjection extends RegisteredProjection<OrganisationView> {
   readonly name = ORGANISATIONS;
-  readonly version = 1;
+  readonly version = 2;
   readonly indexes = [];
 
   async apply(event: StoredEvent, views: Views<OrganisationView>): Promise<void> {
@@ -23,10 +23,13 @@ export class OrganisationsProjection extends RegisteredProjection<OrganisationVi
         org,
         allowedBy: event.metadata.actor,
         allowedAt: event.metadata.time,
+        memberDeploys: false,
         position: event.position,
       });
-    } else {
+    } else if (event.type === 'OrganisationDisallowed') {
       views.delete(org);
+    } else if (view) {
+      views.put({ ...view, memberDeploys: event.data.allowed, position: event.position });
     }
   }
 }

@@ -1,19 +1,27 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { Filter } from 'mongodb';
 import { ReadModels } from '../../events/read-models';
-import { DayRecord, OrgRecord, RepositoryRecord, StatsRecord, Totals } from '../stats-records';
+import { ofProjects, ProjectRef } from '../../projects/project-access';
+import {
+  DayRecord,
+  OrgRecord,
+  ProjectDayRecord,
+  RepositoryRecord,
+  StatsRecord,
+  Totals,
+} from '../stats-records';
 import { STATS } from '../stats.projection';
 import { DeployTotals, GetStatsQuery, Stats } from './get-stats.query';
+
+type Days = Pick<DayRecord, 'day' | keyof Totals>[];
+type Orgs = Pick<OrgRecord, 'org' | keyof Totals>[];
 
 @QueryHandler(GetStatsQuery)
 export class GetStatsHandler implements IQueryHandler<GetStatsQuery> {
   constructor(private readonly readModels: ReadModels) {}
 
-  async execute(): Promise<Stats> {
-    const [days, orgs, repositories] = await Promise.all([
-      this.records<DayRecord>('day'),
-      this.records<OrgRecord>('org'),
-      this.records<RepositoryRecord>('repository'),
-    ]);
+  async execute({ projects }: GetStatsQuery): Promise<Stats> {
+    const [days, orgs, repositories] = await (projects === null ? this.all() : this.ofProjects(projects));
     const running = new Map<string, number>();
     for (const { org, running: count } of repositories) running.set(org, (running.get(org) ?? 0) + count);
     return {
@@ -31,9 +39,46 @@ export class GetStatsHandler implements IQueryHandler<GetStatsQuery> {
     };
   }
 
-  private records<R extends StatsRecord>(kind: R['kind']): Promise<R[]> {
-    return this.readModels.collection<StatsRecord>(STATS).find({ kind }).toArray() as Promise<R[]>;
+  private all(): Promise<[Days, Orgs, RepositoryRecord[]]> {
+    return Promise.all([
+      this.records<DayRecord>('day'),
+      this.records<OrgRecord>('org'),
+      this.records<RepositoryRecord>('repository'),
+    ]);
   }
+
+  /** Per day and per organisation, summed over the days of these repositories only. */
+  private async ofProjects(projects: ProjectRef[]): Promise<[Days, Orgs, RepositoryRecord[]]> {
+    const [projectDays, repositories] = await Promise.all([
+      this.records<ProjectDayRecord>('project-day', ofProjects(projects)),
+      this.records<RepositoryRecord>('repository', ofProjects(projects)),
+    ]);
+    const days = sumBy(projectDays, 'day').map(([day, sum]) => ({ day, ...sum }));
+    const orgs = sumBy(projectDays, 'org').map(([org, sum]) => ({ org, ...sum }));
+    return [days, orgs, repositories];
+  }
+
+  private records<R extends StatsRecord>(kind: R['kind'], filter: Filter<StatsRecord> = {}): Promise<R[]> {
+    return this.readModels
+      .collection<StatsRecord>(STATS)
+      .find({ ...filter, kind })
+      .toArray() as Promise<R[]>;
+  }
+}
+
+/** The records' totals summed per value of `key`. */
+function sumBy(records: ProjectDayRecord[], key: 'day' | 'org'): [string, Totals][] {
+  const sums = new Map<string, Totals>();
+  for (const record of records) {
+    const sum = sums.get(record[key]) ?? { requested: 0, succeeded: 0, failed: 0, durationMs: 0 };
+    sums.set(record[key], {
+      requested: sum.requested + record.requested,
+      succeeded: sum.succeeded + record.succeeded,
+      failed: sum.failed + record.failed,
+      durationMs: sum.durationMs + record.durationMs,
+    });
+  }
+  return [...sums];
 }
 
 function totals(records: Totals[]): DeployTotals {

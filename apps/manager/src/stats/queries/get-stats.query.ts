@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import { ProjectRef } from '../../projects/project-access';
 
 export interface DeployTotals {
   requested: number;
@@ -16,4 +17,9 @@ export interface Stats {
   perOrg: (DeployTotals & { org: string; runningContainers: number })[];
 }
 
-export class GetStatsQuery extends Query<Stats> {}
+/** The stats of every project, or with `projects` those of these only (a member's). */
+export class GetStatsQuery extends Query<Stats> {
+  constructor(readonly projects: ProjectRef[] | null) {
+    super();
+  }
+}

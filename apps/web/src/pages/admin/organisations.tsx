@@ -1,6 +1,11 @@
 import { useState } from 'react';
 import { inStream } from '../../api/live';
-import { allowOrganisation, disallowOrganisation, listOrganisations } from '../../api/organisations';
+import {
+  allowOrganisation,
+  disallowOrganisation,
+  listOrganisations,
+  setMemberDeploys,
+} from '../../api/organisations';
 import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
 import { Page, Section } from '../../components/page';
@@ -37,8 +42,19 @@ export function Organisations() {
                     <strong>{one.org}</strong>{' '}
                     <span className="muted">
                       by {one.allowedBy}, <Time at={one.allowedAt} />
-                    </span>
+                    </span>{' '}
+                    {one.memberDeploys && (
+                      <span className="muted">(members may deploy new repositories)</span>
+                    )}
                   </span>
+                  <Action
+                    run={() => setMemberDeploys(one.org, !one.memberDeploys)}
+                    done={organisations.reload}
+                  >
+                    {one.memberDeploys
+                      ? `Stop member deploys of ${one.org}`
+                      : `Let members deploy from ${one.org}`}
+                  </Action>
                   <Action
                     run={() => disallowOrganisation(one.org)}
                     done={organisations.reload}

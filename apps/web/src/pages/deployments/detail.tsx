@@ -14,6 +14,7 @@ import {
   stopProject,
   type Deployment,
 } from '../../api/deployments';
+import { getProject } from '../../api/projects';
 import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
 import { LogView } from '../../components/log-view';
@@ -37,23 +38,28 @@ export function DeploymentPage({ id }: { id: string }) {
       </Page>
     );
   }
+  return <Loaded resource={deployment}>{(one) => <Deployed deployment={one} />}</Loaded>;
+}
+
+function Deployed({ deployment: one }: { deployment: Deployment }) {
+  const project = useResource(() => getProject(one.org, one.repo), `${one.org}/${one.repo}`, {
+    refreshOn: inStream(`project-${one.org}/${one.repo}`),
+  });
+  // A viewer is not offered what only a maintainer may do (the API refuses it all the same).
+  const mayAct = project.state === 'ready' && project.data.access !== 'viewer';
   return (
-    <Loaded resource={deployment}>
-      {(one) => (
-        <Page title={`${one.org}/${one.repo}@${one.branch}`}>
-          <Summary deployment={one} />
-          <BuildLog deployment={one} />
-          {one.status === 'succeeded' && <Containers id={one.id} />}
-          {one.status === 'succeeded' && <ContainerOutput deployment={one} />}
-          <Attempts deployment={one} />
-          {one.status !== 'removed' && one.status !== 'requested' && <Remove deployment={one} />}
-        </Page>
-      )}
-    </Loaded>
+    <Page title={`${one.org}/${one.repo}@${one.branch}`}>
+      <Summary deployment={one} mayAct={mayAct} />
+      <BuildLog deployment={one} />
+      {one.status === 'succeeded' && <Containers id={one.id} />}
+      {one.status === 'succeeded' && <ContainerOutput deployment={one} />}
+      <Attempts deployment={one} mayAct={mayAct} />
+      {mayAct && one.status !== 'removed' && one.status !== 'requested' && <Remove deployment={one} />}
+    </Page>
   );
 }
 
-function Summary({ deployment }: { deployment: Deployment }) {
+function Summary({ deployment, mayAct }: { deployment: Deployment; mayAct: boolean }) {
   const locks = useResource(sourceLocks, 'locks', { refreshOn: inStreams('deployment-') });
   const lock =
     locks.state === 'ready'
@@ -94,18 +100,20 @@ function Summary({ deployment }: { deployment: Deployment }) {
           deploys of it wait.
         </p>
       )}
-      <div className="toolbar">
-        <Action run={() => redeploy(deployment.id)} done={go}>
-          Redeploy
-        </Action>
-        {deployment.status === 'succeeded' && (
-          <>
-            <Action run={() => stopProject(deployment.id)}>Stop</Action>
-            <Action run={() => restartProject(deployment.id)}>Restart</Action>
-          </>
-        )}
-        {deployment.status === 'stopped' && <Action run={() => startProject(deployment.id)}>Start</Action>}
-      </div>
+      {mayAct && (
+        <div className="toolbar">
+          <Action run={() => redeploy(deployment.id)} done={go}>
+            Redeploy
+          </Action>
+          {deployment.status === 'succeeded' && (
+            <>
+              <Action run={() => stopProject(deployment.id)}>Stop</Action>
+              <Action run={() => restartProject(deployment.id)}>Restart</Action>
+            </>
+          )}
+          {deployment.status === 'stopped' && <Action run={() => startProject(deployment.id)}>Start</Action>}
+        </div>
+      )}
     </Section>
   );
 }
@@ -196,7 +204,7 @@ function Containers({ id }: { id: string }) {
   );
 }
 
-function Attempts({ deployment }: { deployment: Deployment }) {
+function Attempts({ deployment, mayAct }: { deployment: Deployment; mayAct: boolean }) {
   const all = useResource(() => listDeployments({ limit: 500 }), 'attempts', {
     refreshOn: inStreams('deployment-'),
   });
@@ -216,7 +224,7 @@ function Attempts({ deployment }: { deployment: Deployment }) {
           return (
             <>
               <DeploymentTable deployments={attempts} current={deployment.id} />
-              {earlier.length > 0 && (
+              {mayAct && earlier.length > 0 && (
                 <ul className="plain rollbacks">
                   {earlier.map((one) => (
                     <li key={one.id}>

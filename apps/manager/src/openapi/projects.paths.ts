@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { memberDeploysBody } from '../organisations/dto/allow-organisation.dto';
+import { grantProjectRoleBody } from '../projects/dto/project.dto';
+import { memberDeploys, project, projectRole } from './responses/projects.responses';
+import { json, jsonBody as body, pathParameter, problem } from './openapi-helpers';
+
+const repository = [pathParameter('org'), pathParameter('repo')];
+
+/** Projects and the roles members hold on them; the organisations' setting for member deploys. */
+export function projectPaths() {
+  return {
+    '/projects': {
+      get: {
+        summary:
+          "The projects the caller holds a role on (an admin's: all), with members and newest deployment",
+        responses: { 200: json('projects', z.array(project)) },
+      },
+    },
+    '/projects/{org}/{repo}': {
+      get: {
+        summary: 'One project; one the caller holds no role on answers 404, as one that does not exist',
+        parameters: repository,
+        responses: { 200: json('the project', project), 404: problem },
+      },
+    },
+    '/projects/{org}/{repo}/members/{name}': {
+      put: {
+        summary:
+          'Give a member `maintainer` or `viewer` on the project, in place of any role they hold (admins)',
+        parameters: [...repository, pathParameter('name')],
+        requestBody: body(grantProjectRoleBody),
+        responses: { 200: json('`{ member, role }`', projectRole), 403: problem, 404: problem, 409: problem },
+      },
+      delete: {
+        summary: "End a member's role on the project (admins)",
+        parameters: [...repository, pathParameter('name')],
+        responses: { 204: { description: 'revoked' }, 404: problem },
+      },
+    },
+    '/organisations/{org}/member-deploys': {
+      put: {
+        summary:
+          'Let any member deploy a repository of the organisation that is no project yet, becoming its maintainer (off by default)',
+        parameters: [pathParameter('org')],
+        requestBody: body(memberDeploysBody),
+        responses: { 200: json('`{ org, memberDeploys }`', memberDeploys), 404: problem, 409: problem },
+      },
+    },
+  };
+}

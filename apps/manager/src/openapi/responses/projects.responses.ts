@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ProjectSummary } from '../../projects/project-directory';
+import { describing, time } from './described';
+import { STATUSES } from './deployments.responses';
+
+const role = z.enum(['maintainer', 'viewer']);
+
+export const project = describing<ProjectSummary>()(
+  z.strictObject({
+    org: z.string(),
+    repo: z.string(),
+    access: z.enum(['admin', 'maintainer', 'viewer']),
+    members: z.array(z.strictObject({ member: z.string(), role, grantedBy: z.string(), grantedAt: time })),
+    latest: z
+      .strictObject({
+        deploymentId: z.string(),
+        branch: z.string(),
+        composePath: z.string(),
+        requestedAt: time,
+        status: z.enum(STATUSES).nullable(),
+      })
+      .nullable(),
+  }),
+);
+
+export const projectRole = z.strictObject({ member: z.string(), role });
+
+export const memberDeploys = z.strictObject({ org: z.string(), memberDeploys: z.boolean() });

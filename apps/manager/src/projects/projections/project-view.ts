@@ -1,0 +1,26 @@
+import { ProjectRole } from '@testausdeploy/domain';
+
+/** A member's role on a project, as granted. */
+export interface ProjectRoleView {
+  memberId: string;
+  member: string;
+  role: ProjectRole;
+  grantedBy: string;
+  grantedAt: Date;
+}
+
+/**
+ * The projects read model: one document per repository that has been deployed or has members, `_id` =
+ * `org/repo`. What is deployed from it now is the newest deployment's source.
+ */
+export interface ProjectView {
+  _id: string;
+  org: string;
+  repo: string;
+  roles: ProjectRoleView[];
+  /** The newest deployment's id, branch and compose file; null while nothing was deployed. */
+  latest: { deploymentId: string; branch: string; composePath: string; requestedAt: Date } | null;
+  position: number;
+}
+
+export const projectKey = (org: string, repo: string) => `${org}/${repo}`;

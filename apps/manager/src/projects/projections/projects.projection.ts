@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { IndexDescription } from 'mongodb';
+import { isDeploymentEvent, isProjectEvent } from '@testausdeploy/domain';
+import { StoredEvent, Views } from '@testausdeploy/events';
+import { RegisteredProjection } from '../../events/registered-projection';
+import { projectKey, ProjectView } from './project-view';
+
+export const PROJECTS = 'projects';
+
+/** Projects: the roles granted on each repository, and what was deployed from it last. */
+@Injectable()
+export class ProjectsProjection extends RegisteredProjection<ProjectView> {
+  readonly name = PROJECTS;
+  readonly version = 1;
+  readonly indexes: IndexDescription[] = [{ key: { 'roles.memberId': 1 } }];
+
+  async apply(event: StoredEvent, views: Views<ProjectView>): Promise<void> {
+    const requested = isDeploymentEvent(event) && event.type === 'DeploymentRequested' ? event : null;
+    const granting = isProjectEvent(event) ? event : null;
+    const { org, repo } = (requested ?? granting)?.data ?? {};
+    if (!org || !repo) return;
+    const view = (await views.get(projectKey(org, repo))) ?? empty(org, repo);
+    // An event seen again after a crash is not newer than what the view already shows.
+    if (view.position >= event.position) return;
+    const { position } = event;
+    if (requested) {
+      const { deploymentId, branch, composePath } = requested.data;
+      const latest = { deploymentId, branch, composePath, requestedAt: event.metadata.time };
+      views.put({ ...view, latest, position });
+    } else if (granting) {
+      const others = view.roles.filter(({ memberId }) => memberId !== granting.data.memberId);
+      if (granting.type === 'ProjectRoleRevoked') {
+        views.put({ ...view, roles: others, position });
+        return;
+      }
+      const { memberId, member, role } = granting.data;
+      const at = event.metadata.time;
+      const granted = { memberId, member, role, grantedBy: event.metadata.actor, grantedAt: at };
+      views.put({ ...view, roles: [...others, granted], position });
+    }
+  }
+}
+
+function empty(org: string, repo: string): ProjectView {
+  return { _id: projectKey(org, repo), org, repo, roles: [], latest: null, position: 0 };
+}

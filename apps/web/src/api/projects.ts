@@ -1,0 +1,15 @@
+import { answer, api } from './client';
+
+export type Project = Awaited<ReturnType<typeof getProject>>;
+export type ProjectRole = Project['members'][number]['role'];
+
+const byRepository = (org: string, repo: string) => ({ params: { path: { org, repo } } });
+const byMember = (org: string, repo: string, name: string) => ({ params: { path: { org, repo, name } } });
+
+export const listProjects = () => answer(api.GET('/projects'));
+export const getProject = (org: string, repo: string) =>
+  answer(api.GET('/projects/{org}/{repo}', byRepository(org, repo)));
+export const grantRole = (org: string, repo: string, name: string, role: ProjectRole) =>
+  answer(api.PUT('/projects/{org}/{repo}/members/{name}', { ...byMember(org, repo, name), body: { role } }));
+export const revokeRole = (org: string, repo: string, name: string) =>
+  answer(api.DELETE('/projects/{org}/{repo}/members/{name}', byMember(org, repo, name)));

@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import { inStreams } from '../../api/live';
+import { getProject, grantRole, revokeRole, type Project, type ProjectRole } from '../../api/projects';
+import { Action } from '../../components/action';
+import { Field, Form } from '../../components/form';
+import { Page, Section } from '../../components/page';
+import { Loaded, useResource } from '../../components/resource';
+import { Status } from '../../components/status';
+import { Table } from '../../components/table';
+import { Time } from '../../components/time';
+import { Link } from '../../router';
+
+/** One project: what is deployed from it, who holds which role; an admin grants and revokes roles here. */
+export function ProjectPage({ org, repo }: { org: string; repo: string }) {
+  const project = useResource(() => getProject(org, repo), `${org}/${repo}`, {
+    refreshOn: inStreams(`project-${org}/${repo}`, 'deployment-'),
+  });
+  return (
+    <Page title={`${org}/${repo}`}>
+      <Loaded resource={project}>
+        {(one) => (
+          <>
+            <Section title="Deployed">
+              {one.latest ? (
+                <dl className="facts">
+                  <dt>Newest deployment</dt>
+                  <dd>
+                    <Link to={`/deployments/${one.latest.deploymentId}`}>
+                      <Status value={one.latest.status ?? 'requested'} />
+                    </Link>{' '}
+                    <Time at={one.latest.requestedAt} />
+                  </dd>
+                  <dt>Branch</dt>
+                  <dd className="mono">{one.latest.branch}</dd>
+                  <dt>Compose file</dt>
+                  <dd className="mono">{one.latest.composePath}</dd>
+                </dl>
+              ) : (
+                <p>Nothing is deployed from it yet.</p>
+              )}
+              <p>Your role: {one.access}</p>
+            </Section>
+            <Roles project={one} reload={project.reload} />
+          </>
+        )}
+      </Loaded>
+    </Page>
+  );
+}
+
+function Roles({ project, reload }: { project: Project; reload: () => void }) {
+  const admin = project.access === 'admin';
+  const { org, repo } = project;
+  return (
+    <Section title="Members">
+      {project.members.length === 0 ? (
+        <p>Nobody holds a role on it{admin ? '' : ' but you'}.</p>
+      ) : (
+        <Table
+          rows={project.members}
+          rowKey={(one) => one.member}
+          columns={[
+            { header: 'Member', cell: (one) => one.member },
+            { header: 'Role', cell: (one) => one.role },
+            {
+              header: 'Granted',
+              cell: (one) => (
+                <>
+                  by {one.grantedBy}, <Time at={one.grantedAt} />
+                </>
+              ),
+            },
+            admin && {
+              header: 'Revoke',
+              cell: (one) => (
+                <Action run={() => revokeRole(org, repo, one.member)} done={reload} className="danger">
+                  {`Revoke ${one.member}`}
+                </Action>
+              ),
+            },
+          ]}
+        />
+      )}
+      {admin && <Grant project={project} granted={reload} />}
+    </Section>
+  );
+}
+
+function Grant({ project, granted }: { project: Project; granted: () => void }) {
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<ProjectRole>('viewer');
+  return (
+    <Form
+      label="Grant"
+      submit={async () => {
+        await grantRole(project.org, project.repo, name.trim(), role);
+        setName('');
+        granted();
+      }}
+    >
+      <div className="row">
+        <Field label="Member" value={name} set={setName} required spellCheck={false} />
+        <label className="field">
+          <span>Project role</span>
+          <select value={role} onChange={(event) => setRole(event.target.value as ProjectRole)}>
+            <option value="viewer">viewer: status, containers, logs</option>
+            <option value="maintainer">maintainer: deploy, roll back, stop, remove too</option>
+          </select>
+        </label>
+      </div>
+    </Form>
+  );
+}

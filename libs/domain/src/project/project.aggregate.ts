@@ -1,0 +1,64 @@
+import { AggregateRoot } from '../aggregate-root';
+import { Conflict, NotFound } from '../errors';
+import { ProjectEvent, ProjectRole } from './project.events';
+
+/** Who a role is given to: a member's id (who they are) and name (how people know them). */
+export interface ProjectMember {
+  memberId: string;
+  member: string;
+}
+
+/**
+ * The members' roles on one project, one stream per repository: the compose project, its lock and its clone are
+ * one per repository, so a repository is one project whatever branch or compose file is deployed from it.
+ */
+export class Project extends AggregateRoot<ProjectEvent> {
+  private readonly roles = new Map<string, ProjectRole>();
+
+  constructor(
+    readonly org: string,
+    readonly repo: string,
+  ) {
+    super();
+  }
+
+  static streamId(org: string, repo: string): string {
+    return `project-${org}/${repo}`;
+  }
+
+  roleOf(memberId: string): ProjectRole | null {
+    return this.roles.get(memberId) ?? null;
+  }
+
+  grant({ memberId, member }: ProjectMember, role: ProjectRole): void {
+    if (this.roles.get(memberId) === role) {
+      throw new Conflict(`${member} is already ${role} of ${this.org}/${this.repo}`);
+    }
+    this.record({
+      type: 'ProjectRoleGranted',
+      data: { org: this.org, repo: this.repo, memberId, member, role },
+    });
+  }
+
+  /**
+   * A member deploys a repository nobody holds yet and becomes its maintainer; refused when someone got there
+   * first (this stream's version check makes two at once one winner).
+   */
+  claim({ memberId, member }: ProjectMember): void {
+    if (this.roles.size > 0) throw new Conflict(`${this.org}/${this.repo} already has members`);
+    this.record({
+      type: 'ProjectRoleGranted',
+      data: { org: this.org, repo: this.repo, memberId, member, role: 'maintainer', claimed: true },
+    });
+  }
+
+  revoke({ memberId, member }: ProjectMember): void {
+    if (!this.roles.has(memberId)) throw new NotFound(`${member} has no role on ${this.org}/${this.repo}`);
+    this.record({ type: 'ProjectRoleRevoked', data: { org: this.org, repo: this.repo, memberId, member } });
+  }
+
+  protected apply(event: ProjectEvent): void {
+    if (event.type === 'ProjectRoleGranted') this.roles.set(event.data.memberId, event.data.role);
+    else this.roles.delete(event.data.memberId);
+  }
+}

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Conflict, NotFound } from '../errors';
+import { Project } from './project.aggregate';
+
+const ada = { memberId: 'id-ada', member: 'ada' };
+const bob = { memberId: 'id-bob', member: 'bob' };
+
+describe('Project', () => {
+  it('grants, changes and revokes roles by member id', () => {
+    const project = new Project('acme', 'site');
+    project.grant(ada, 'viewer');
+    assert.throws(() => project.grant(ada, 'viewer'), Conflict);
+    project.grant(ada, 'maintainer');
+    assert.equal(project.roleOf('id-ada'), 'maintainer');
+    assert.equal(project.roleOf('id-someone-else-named-ada'), null);
+    project.revoke(ada);
+    assert.throws(() => project.revoke(ada), NotFound);
+    assert.deepEqual(
+      project.commit().map(({ type, data }) => [type, 'role' in data ? data.role : null]),
+      [
+        ['ProjectRoleGranted', 'viewer'],
+        ['ProjectRoleGranted', 'maintainer'],
+        ['ProjectRoleRevoked', null],
+      ],
+    );
+  });
+
+  it('is claimed by the first member who deploys it, and only while nobody holds a role', () => {
+    const project = new Project('acme', 'site');
+    project.claim(ada);
+    assert.equal(project.roleOf('id-ada'), 'maintainer');
+    assert.throws(() => project.claim(bob), /already has members/);
+    assert.equal(project.commit()[0].data.org, 'acme');
+    assert.equal(Project.streamId('acme', 'site'), 'project-acme/site');
+  });
+});
