@@ -220,7 +220,7 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
       .getByRole('navigation', { name: 'Pages' })
       .getByRole('link')
       .allTextContents();
-    assert.deepEqual(offered, ['Projects', 'Deployments', 'Containers', 'Audit']);
+    assert.deepEqual(offered, ['Projects', 'Deployments', 'Containers', 'Audit', 'Tokens']);
     await memberPage.goto(ui('/admin/members'));
     await memberPage.getByRole('heading', { name: 'This page is for admins.' }).waitFor();
     // The API is the authority: the member's cookie, from the dashboard's own origin, is refused admin routes,
@@ -287,6 +287,40 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await members.getByText('Nobody holds a role on it').waitFor();
     await memberPage.goto(ui('/projects'));
     await memberPage.getByText('You hold no role on a project yet').waitFor();
+    await member.close();
+  });
+
+  it('lets a member make a read-only token shown once, see its last use, and revoke it', async () => {
+    const { body } = await system.call<{ token: string }>('POST', '/members', { name: 'tia' });
+    const member = await browser.newContext();
+    const memberPage = await member.newPage();
+    await signIn(memberPage, body.token);
+    await memberPage.goto(ui('/tokens'));
+    await memberPage.getByLabel('Token name').fill('ci read');
+    await memberPage.getByLabel('Scope').selectOption('read');
+    await memberPage.getByLabel('Days it lives').fill('30');
+    await memberPage.getByRole('button', { name: 'Make', exact: true }).click();
+    const token = (await memberPage.getByLabel('Token of ci read').textContent())!;
+    await memberPage.getByRole('button', { name: 'Done' }).click();
+    assert.equal(await memberPage.getByLabel('Token of ci read').count(), 0, 'shown once');
+    const row = memberPage.getByRole('row').filter({ hasText: 'ci read' });
+    await row.getByRole('cell', { name: 'never' }).waitFor();
+    assert.equal(await row.getByRole('cell').nth(1).textContent(), 'read');
+
+    assert.equal((await system.call('GET', '/containers', undefined, token)).status, 200);
+    const change = await system.call<{ message: string }>('POST', '/containers', {}, token);
+    assert.deepEqual(
+      [change.status, change.body.message],
+      [403, 'this token is read-only: make the change with a full token'],
+    );
+    await eventually(async () => {
+      await memberPage.reload();
+      return (await row.getByRole('cell', { name: 'never' }).count()) === 0 ? true : undefined;
+    }, 10_000);
+
+    await row.getByRole('button', { name: 'Revoke ci read' }).click();
+    await memberPage.getByText('No tokens yet').waitFor();
+    assert.equal((await system.call('GET', '/containers', undefined, token)).status, 401);
     await member.close();
   });
 
@@ -363,6 +397,7 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
       ['new-deployment', '/deployments/new'],
       ['containers', '/containers'],
       ['audit', '/audit'],
+      ['tokens', '/tokens'],
       ['members', '/admin/members'],
       ['organisations', '/admin/organisations'],
       ['nodes', '/admin/nodes'],

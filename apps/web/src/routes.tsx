@@ -12,6 +12,7 @@ import { DeploymentPage } from './pages/deployments/detail';
 import { Deployments } from './pages/deployments/list';
 import { NewDeployment } from './pages/deployments/new';
 import { Overview } from './pages/overview';
+import { Tokens } from './pages/tokens';
 import { ProjectPage } from './pages/projects/detail';
 import { Projects } from './pages/projects/list';
 
@@ -39,6 +40,7 @@ export const ROUTES: Route[] = [
   { pattern: '/containers', label: 'Containers', admin: false, page: (_, me) => <Containers me={me} /> },
   { pattern: '/containers/:name', admin: false, page: ({ name }) => <ContainerPage name={name} /> },
   { pattern: '/audit', label: 'Audit', admin: false, page: () => <Audit /> },
+  { pattern: '/tokens', label: 'Tokens', admin: false, page: () => <Tokens /> },
   { pattern: '/admin/members', label: 'Members', admin: true, page: () => <Members /> },
   { pattern: '/admin/organisations', label: 'Organisations', admin: true, page: () => <Organisations /> },
   { pattern: '/admin/nodes', label: 'Nodes', admin: true, page: () => <Nodes /> },

@@ -44,6 +44,9 @@ export class CallerGuard implements CanActivate {
     const { caller, session } = await this.authenticate(request);
     if (caller.role !== 'admin' && !marked(FOR_MEMBERS))
       throw new ForbiddenException('this route is for admins');
+    if (caller.scope === 'read' && !READS.has(request.method)) {
+      throw new ForbiddenException('this token is read-only: make the change with a full token');
+    }
     request.caller = caller;
     request.actor = caller.actor;
     request.session = session;

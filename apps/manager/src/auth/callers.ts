@@ -5,6 +5,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { ManagerConfig } from '../config/manager-config';
 import { MemberDirectory } from '../members/member-directory';
 import { tokenDigest } from '../members/member-token';
+import { MemberTokenView, MemberView } from '../members/projections/member-view';
+import { TokenUses } from '../members/token-uses';
 import { EndSessionCommand } from '../sessions/commands/end-session.command';
 import { secretDigest, sessionSecret } from '../sessions/session-cookie';
 import { SessionDirectory } from '../sessions/session-directory';
@@ -24,8 +26,9 @@ export interface OpenSession {
 
 /**
  * Finds who is calling: from an API token (the admin's from the configuration, members' by their SHA-256
- * digest) or from a dashboard session's secret. A member's session follows the member: their current role, and
- * it ends when they are removed or their token is replaced.
+ * digest, account tokens and named ones) or from a dashboard session's secret. A member's session follows the
+ * member: their current role, and it ends when they are removed, their account's token is replaced, or the named
+ * token it was opened with is revoked (its expiry bounds the session's).
  */
 @Injectable()
 export class Callers {
@@ -35,6 +38,7 @@ export class Callers {
     private readonly members: MemberDirectory,
     private readonly sessions: SessionDirectory,
     private readonly commands: CommandBus,
+    private readonly tokenUses: TokenUses,
     config: ManagerConfig,
   ) {
     this.adminTokenDigest = Buffer.from(tokenDigest(config.ADMIN_TOKEN), 'hex');
@@ -52,16 +56,25 @@ export class Callers {
     if (scheme !== 'Bearer' || !token) {
       return { problem: 'send your token as "Authorization: Bearer <token>", or sign in on the dashboard' };
     }
-    const caller = await this.byToken(token);
-    return caller ? { caller, session: null } : { problem: 'the token is not valid' };
+    const found = await this.byToken(token);
+    return 'problem' in found ? found : { caller: found.caller, session: null };
   }
 
-  async byToken(token: string): Promise<Caller | null> {
+  /** Who `token` is: the admin, a member by their account's token or by one of their named tokens. */
+  async byToken(token: string): Promise<{ caller: Caller; expiresAt: Date | null } | { problem: string }> {
     const digest = tokenDigest(token);
     // Comparing fixed-length digests keeps the comparison constant-time whatever the token's length.
-    if (timingSafeEqual(Buffer.from(digest, 'hex'), this.adminTokenDigest)) return ADMIN;
+    if (timingSafeEqual(Buffer.from(digest, 'hex'), this.adminTokenDigest))
+      return { caller: ADMIN, expiresAt: null };
     const member = await this.members.byTokenDigest(digest);
-    return member && memberCaller(member);
+    if (!member) return { problem: 'the token is not valid' };
+    if (member.tokenDigest === digest) return { caller: memberCaller(member, null), expiresAt: null };
+    const named = member.tokens.find((one) => one.tokenDigest === digest) as MemberTokenView;
+    if (named.expiresAt.getTime() <= Date.now()) {
+      return { problem: `the token "${named.label}" expired at ${named.expiresAt.toISOString()}` };
+    }
+    this.tokenUses.used(named.tokenId);
+    return { caller: memberCaller(member, named), expiresAt: named.expiresAt };
   }
 
   async bySession(secret: string): Promise<SessionCaller> {
@@ -81,17 +94,30 @@ export class Callers {
     if (member.tokenReplacedAt && member.tokenReplacedAt > session.startedAt) {
       return { problem: "this member's token was replaced after the session began: sign in again" };
     }
-    return { caller: memberCaller(member), session: open };
+    if (!session.tokenId) return { caller: memberCaller(member, null), session: open };
+    const named = member.tokens.find(({ tokenId }) => tokenId === session.tokenId);
+    if (!named) return { problem: 'the token this session was opened with has been revoked: sign in again' };
+    this.tokenUses.used(named.tokenId);
+    return { caller: memberCaller(member, named), session: open };
   }
 }
 
-const ADMIN: Caller = { actor: 'admin', role: 'admin', member: null, memberId: null };
+const ADMIN: Caller = {
+  actor: 'admin',
+  role: 'admin',
+  member: null,
+  memberId: null,
+  scope: 'full',
+  tokenId: null,
+};
 
-function memberCaller(member: { name: string; role: Caller['role']; memberId: string }): Caller {
+function memberCaller(member: MemberView, named: MemberTokenView | null): Caller {
   return {
     actor: `member:${member.name}`,
     role: member.role,
     member: member.name,
     memberId: member.memberId,
+    scope: named?.scope ?? 'full',
+    tokenId: named?.tokenId ?? null,
   };
 }

@@ -12,7 +12,14 @@ import { ContainerView } from './projections/container-view';
 
 /** Scheduled snapshots and backups are named `auto-<UTC time>`; only those count for the schedule and retention. */
 const PREFIX = 'auto-';
-const SCHEDULER: Caller = { actor: 'scheduler', role: 'admin', member: null, memberId: null };
+const SCHEDULER: Caller = {
+  actor: 'scheduler',
+  role: 'admin',
+  member: null,
+  memberId: null,
+  scope: 'full',
+  tokenId: null,
+};
 
 const autoName = (at: Date) => `${PREFIX}${at.toISOString().replace(/\D/g, '').slice(0, 14)}`;
 

@@ -16,8 +16,9 @@ export class MemberDirectory {
     return (await this.views()).findOne({ _id: name });
   }
 
+  /** The member whose account token or one of whose named tokens has this digest. */
   async byTokenDigest(tokenDigest: string): Promise<MemberView | null> {
-    return (await this.views()).findOne({ tokenDigest });
+    return (await this.views()).findOne({ $or: [{ tokenDigest }, { 'tokens.tokenDigest': tokenDigest }] });
   }
 
   async byId(memberId: string): Promise<MemberView | null> {

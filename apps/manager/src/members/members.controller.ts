@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Actor } from '../auth/actor.decorator';
 import { ZodBody } from '../http/zod-body.pipe';
@@ -8,6 +19,8 @@ import { RemoveMemberCommand } from './commands/remove-member.command';
 import { ReplaceMemberTokenCommand } from './commands/replace-member-token.command';
 import { AddMemberBody, addMemberBody, changeMemberRoleBody } from './dto/member.dto';
 import { ListMembersQuery } from './queries/list-members.query';
+import { RevokeMemberTokenCommand } from './commands/revoke-member-token.command';
+import { MemberTokens } from './member-tokens';
 
 /** Members and their API tokens (admins only): each token is shown once, when it is made. */
 @Controller('members')
@@ -15,6 +28,7 @@ export class MembersController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly tokens: MemberTokens,
   ) {}
 
   @Post()
@@ -40,6 +54,22 @@ export class MembersController {
     @Actor() actor: string,
   ) {
     return this.commands.execute(new ChangeMemberRoleCommand(name, role, actor));
+  }
+
+  /** A member's named tokens (without the tokens): for an admin looking into a leak. */
+  @Get(':name/tokens')
+  listTokens(@Param('name') name: string) {
+    return this.tokens.of(name);
+  }
+
+  @Delete(':name/tokens/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async revokeToken(
+    @Param('name') name: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Actor() actor: string,
+  ): Promise<void> {
+    await this.commands.execute(new RevokeMemberTokenCommand(name, id, actor));
   }
 
   @Delete(':name')

@@ -1,9 +1,18 @@
-import { addMemberBody, changeMemberRoleBody } from '../members/dto/member.dto';
+import { addMemberBody, changeMemberRoleBody, issueTokenBody } from '../members/dto/member.dto';
 import { z } from 'zod';
-import { member, memberRole, memberToken, memberWithToken } from './responses/system.responses';
+import {
+  issuedToken,
+  listedToken,
+  member,
+  memberRole,
+  memberToken,
+  memberWithToken,
+} from './responses/system.responses';
 import { json, jsonBody as body, pathParameter, problem } from './openapi-helpers';
 
-/** Members and their tokens: admins only. */
+const tokenId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+
+/** Members and their tokens: admins only, but for each caller's own named tokens under `/tokens`. */
 export function memberPaths() {
   return {
     '/members': {
@@ -27,6 +36,45 @@ export function memberPaths() {
         parameters: [pathParameter('name')],
         requestBody: body(changeMemberRoleBody),
         responses: { 200: json('`{ name, role }`', memberRole), 400: problem, 404: problem, 409: problem },
+      },
+    },
+    '/members/{name}/tokens': {
+      get: {
+        summary: "A member's named tokens, without the tokens (admins)",
+        parameters: [pathParameter('name')],
+        responses: { 200: json('tokens', z.array(listedToken)), 404: problem },
+      },
+    },
+    '/members/{name}/tokens/{id}': {
+      delete: {
+        summary: "Revoke one of a member's named tokens (admins)",
+        parameters: [pathParameter('name'), tokenId],
+        responses: { 204: { description: 'revoked' }, 404: problem },
+      },
+    },
+    '/tokens': {
+      get: {
+        summary:
+          "The caller's own named tokens: name, scope, expiry, last use (to the minute), never the token",
+        responses: { 200: json('tokens', z.array(listedToken)), 409: problem },
+      },
+      post: {
+        summary:
+          'Make a named token of your own, `read` (GET only) or `full`, living 1-366 days; the answer carries the token, shown this once',
+        requestBody: body(issueTokenBody),
+        responses: {
+          201: json('`{ id, name, scope, expiresAt, token }`', issuedToken),
+          400: problem,
+          409: problem,
+        },
+      },
+    },
+    '/tokens/{id}': {
+      delete: {
+        summary:
+          'Revoke one of your named tokens: it stops working at once, and so do sessions opened with it',
+        parameters: [tokenId],
+        responses: { 204: { description: 'revoked' }, 404: problem, 409: problem },
       },
     },
     '/members/{name}': {

@@ -17,8 +17,9 @@ export function queryParameters(query: z.ZodObject) {
 }
 
 /** A required path parameter of type string. */
-export function pathParameter(name: string) {
-  return { name, in: 'path', required: true, schema: { type: 'string' } };
+/** A path parameter: any string, or what `type` (the schema the route validates it with) allows. */
+export function pathParameter(name: string, type?: z.ZodType) {
+  return { name, in: 'path', required: true, schema: type ? schema(type) : { type: 'string' } };
 }
 
 /** Every refusal's body: the status, a name for the kind of refusal, and the reason (one, or one per field). */
@@ -56,7 +57,9 @@ export function withCommonAnswers<P extends Record<string, Record<string, Operat
       const secured = operation.security === undefined || operation.security.length > 0;
       if (secured) {
         answers[401] = refusal('no token, or one that is not valid');
-        answers[403] = refusal("not for this caller: an admins' route, or over a quota (the reason says)");
+        answers[403] = refusal(
+          "not for this caller: an admins' route, a change with a read-only token, a role it takes, or over a quota (the reason says)",
+        );
       }
       if (operation.parameters?.length || operation.requestBody) answers[400] = problem;
       if (operation.parameters?.some((parameter) => parameter.in === 'path')) {

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { memberDeploysBody } from '../organisations/dto/allow-organisation.dto';
+import { githubOrg, githubRepo } from '../deployments/dto/request-deployment.dto';
+import { memberName } from '../members/dto/member.dto';
 import { grantProjectRoleBody } from '../projects/dto/project.dto';
 import { memberDeploys, project, projectRole } from './responses/projects.responses';
 import { json, jsonBody as body, pathParameter, problem } from './openapi-helpers';
 
-const repository = [pathParameter('org'), pathParameter('repo')];
+const repository = [pathParameter('org', githubOrg), pathParameter('repo', githubRepo)];
+const memberParameter = pathParameter('name', memberName);
 
 /** Projects and the roles members hold on them; the organisations' setting for member deploys. */
 export function projectPaths() {
@@ -27,13 +30,13 @@ export function projectPaths() {
       put: {
         summary:
           'Give a member `maintainer` or `viewer` on the project, in place of any role they hold (admins)',
-        parameters: [...repository, pathParameter('name')],
+        parameters: [...repository, memberParameter],
         requestBody: body(grantProjectRoleBody),
         responses: { 200: json('`{ member, role }`', projectRole), 403: problem, 404: problem, 409: problem },
       },
       delete: {
         summary: "End a member's role on the project (admins)",
-        parameters: [...repository, pathParameter('name')],
+        parameters: [...repository, memberParameter],
         responses: { 204: { description: 'revoked' }, 404: problem },
       },
     },
@@ -41,7 +44,7 @@ export function projectPaths() {
       put: {
         summary:
           'Let any member deploy a repository of the organisation that is no project yet, becoming its maintainer (off by default)',
-        parameters: [pathParameter('org')],
+        parameters: [pathParameter('org', githubOrg)],
         requestBody: body(memberDeploysBody),
         responses: { 200: json('`{ org, memberDeploys }`', memberDeploys), 404: problem, 409: problem },
       },

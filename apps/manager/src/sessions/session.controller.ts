@@ -54,11 +54,18 @@ export class SessionController {
     // Another site must not sign a visitor in under a token of its choosing.
     const crossSite = originProblem(request, false);
     if (crossSite) throw new ForbiddenException(`refused a sign-in: ${crossSite}`);
-    const caller = await this.callers.byToken(token);
-    if (!caller) throw new UnauthorizedException('the token is not valid');
-    const { secret, expiresAt } = await this.commands.execute(new SignInCommand(caller));
+    const found = await this.callers.byToken(token);
+    if ('problem' in found) throw new UnauthorizedException(found.problem);
+    if (found.caller.scope === 'read') {
+      throw new ForbiddenException(
+        'a read-only token cannot open a dashboard session: sign in with a full one',
+      );
+    }
+    const { secret, expiresAt } = await this.commands.execute(
+      new SignInCommand(found.caller, found.expiresAt),
+    );
     response.setHeader('Set-Cookie', sessionCookie(request, secret, expiresAt));
-    return whoAmI(caller, expiresAt);
+    return whoAmI(found.caller, expiresAt);
   }
 
   @ForMembers()

@@ -1,6 +1,21 @@
 import { AggregateRoot } from '../aggregate-root';
 import { Conflict, InvalidInput, NotFound } from '../errors';
-import { MemberEvent, MemberRole } from './member.events';
+import { MemberEvent, MemberRole, TokenScope } from './member.events';
+
+/** How many named tokens one member may hold at once. */
+export const MAX_MEMBER_TOKENS = 20;
+
+/** A named token's label: 1-64 letters, digits, spaces, dots, underscores and hyphens, starting with one of the first two. */
+export const TOKEN_LABEL = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+
+/** A named token as it is made: its id, label, digest, scope and expiry. */
+export interface NewToken {
+  tokenId: string;
+  label: string;
+  tokenDigest: string;
+  scope: TokenScope;
+  expiresAt: Date;
+}
 
 /** A member's name: 2-32 of a-z, 0-9 and single hyphens, starting with a letter (also their unix user). */
 export const MEMBER_NAME = /^(?!.*--)[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -18,6 +33,8 @@ export function memberNameProblem(name: string): string | null {
  */
 export class Member extends AggregateRoot<MemberEvent> {
   private role: MemberRole | null = null;
+  /** The named tokens held now: label by id. */
+  private readonly tokens = new Map<string, string>();
 
   constructor(readonly name: string) {
     super();
@@ -44,14 +61,53 @@ export class Member extends AggregateRoot<MemberEvent> {
     this.record({ type: 'MemberRoleChanged', data: { name: this.name, role } });
   }
 
+  issueToken({ tokenId, label, tokenDigest, scope, expiresAt }: NewToken): void {
+    this.current();
+    if (!TOKEN_LABEL.test(label)) {
+      throw new InvalidInput(
+        `token name "${label}" must be 1-64 letters, digits, spaces, dots, underscores or hyphens`,
+      );
+    }
+    if ([...this.tokens.values()].includes(label))
+      throw new Conflict(`you already have a token named "${label}"`);
+    if (this.tokens.size >= MAX_MEMBER_TOKENS) {
+      throw new Conflict(`a member holds at most ${MAX_MEMBER_TOKENS} tokens: revoke one first`);
+    }
+    this.record({
+      type: 'MemberTokenIssued',
+      data: { name: this.name, tokenId, label, tokenDigest, scope, expiresAt: expiresAt.toISOString() },
+    });
+  }
+
+  revokeToken(tokenId: string): void {
+    this.current();
+    if (!this.tokens.has(tokenId)) throw new NotFound(`token ${tokenId} does not exist`);
+    this.record({ type: 'MemberTokenRevoked', data: { name: this.name, tokenId } });
+  }
+
   remove(): void {
     this.current();
     this.record({ type: 'MemberRemoved', data: { name: this.name } });
   }
 
   protected apply(event: MemberEvent): void {
-    if (event.type === 'MemberAdded' || event.type === 'MemberRoleChanged') this.role = event.data.role;
-    else if (event.type === 'MemberRemoved') this.role = null;
+    switch (event.type) {
+      case 'MemberAdded':
+        this.tokens.clear();
+        this.role = event.data.role;
+        return;
+      case 'MemberRoleChanged':
+        this.role = event.data.role;
+        return;
+      case 'MemberRemoved':
+        this.role = null;
+        return;
+      case 'MemberTokenIssued':
+        this.tokens.set(event.data.tokenId, event.data.label);
+        return;
+      case 'MemberTokenRevoked':
+        this.tokens.delete(event.data.tokenId);
+    }
   }
 
   private current(): MemberRole {

@@ -19,14 +19,37 @@ export type MemberTokenReplaced = DomainEvent<'MemberTokenReplaced', { name: str
 
 export type MemberRoleChanged = DomainEvent<'MemberRoleChanged', { name: string; role: MemberRole }>;
 
-/** The account is gone, and its token with it. */
+/** What a named token may do: `read` only reads (GET), `full` whatever its member may. */
+export type TokenScope = 'read' | 'full';
+
+/**
+ * The member made a named API token of their own: only its SHA-256 digest is recorded (the token is answered
+ * once), with its scope and expiry.
+ */
+export type MemberTokenIssued = DomainEvent<
+  'MemberTokenIssued',
+  { name: string; tokenId: string; label: string; tokenDigest: string; scope: TokenScope; expiresAt: string }
+>;
+
+/** A named token was revoked: it stops working. */
+export type MemberTokenRevoked = DomainEvent<'MemberTokenRevoked', { name: string; tokenId: string }>;
+
+/** The account is gone, and its tokens with it. */
 export type MemberRemoved = DomainEvent<'MemberRemoved', { name: string }>;
 
-export type MemberEvent = MemberAdded | MemberTokenReplaced | MemberRoleChanged | MemberRemoved;
+export type MemberEvent =
+  | MemberAdded
+  | MemberTokenReplaced
+  | MemberRoleChanged
+  | MemberRemoved
+  | MemberTokenIssued
+  | MemberTokenRevoked;
 
 export const isMemberEvent = eventGuard<MemberEvent>([
   'MemberAdded',
   'MemberTokenReplaced',
   'MemberRoleChanged',
   'MemberRemoved',
+  'MemberTokenIssued',
+  'MemberTokenRevoked',
 ]);

@@ -15,12 +15,22 @@ export class Session extends AggregateRoot<SessionEvent> {
     return `session-${sessionId}`;
   }
 
-  start(actor: string, memberId: string | null, secretDigest: string, expiresAt: Date): void {
+  start(
+    actor: string,
+    memberId: string | null,
+    secretDigest: string,
+    expiresAt: Date,
+    tokenId: string | null,
+  ): void {
     if (this.actor) throw new Conflict(`session ${this.sessionId} already exists`);
-    this.record({
-      type: 'SignedIn',
-      data: { sessionId: this.sessionId, actor, memberId, secretDigest, expiresAt: expiresAt.toISOString() },
-    });
+    const data = {
+      sessionId: this.sessionId,
+      actor,
+      memberId,
+      secretDigest,
+      expiresAt: expiresAt.toISOString(),
+    };
+    this.record({ type: 'SignedIn', data: tokenId ? { ...data, tokenId } : data });
   }
 
   /** Ends it at its holder's request; false when it had already ended (nothing is recorded twice). */

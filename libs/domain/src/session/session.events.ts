@@ -8,7 +8,15 @@ import { eventGuard } from '../event-guard';
  */
 export type SignedIn = DomainEvent<
   'SignedIn',
-  { sessionId: string; actor: string; memberId: string | null; secretDigest: string; expiresAt: string }
+  {
+    sessionId: string;
+    actor: string;
+    memberId: string | null;
+    secretDigest: string;
+    expiresAt: string;
+    /** The member's named token it was opened with, if one: revoking it ends the session. */
+    tokenId?: string;
+  }
 >;
 
 /** The session's holder signed out: its cookie stops working at once. */

@@ -16,11 +16,14 @@ import { asOfParameter } from '../../http/as-of';
 /** A GitHub organisation's name, by GitHub's rules. */
 export const githubOrg = named(ORG_NAME, orgNameProblem);
 
+/** A GitHub repository's name, by GitHub's rules. */
+export const githubRepo = named(REPO_NAME, repoNameProblem);
+
 /** Body of `POST /deployments`: the domain's own patterns (DeploymentSource checks them again). */
 export const requestDeploymentBody = z
   .object({
     org: githubOrg,
-    repo: named(REPO_NAME, repoNameProblem),
+    repo: githubRepo,
     branch: named(BRANCH_NAME, branchNameProblem).default('main'),
     composePath: named(COMPOSE_PATH, composePathProblem).default('docker-compose.yml'),
   })

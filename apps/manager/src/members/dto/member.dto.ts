@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MEMBER_NAME, memberNameProblem } from '@testausdeploy/domain';
+import { MEMBER_NAME, memberNameProblem, TOKEN_LABEL } from '@testausdeploy/domain';
 import { named } from '../../http/named';
 
 const role = z.enum(['member', 'admin']);
@@ -13,3 +13,15 @@ export type AddMemberBody = z.infer<typeof addMemberBody>;
 
 /** Body of `PUT /members/:name/role`. */
 export const changeMemberRoleBody = z.object({ role }).strict();
+
+/** Body of `POST /tokens`: a name the member knows it by, what it may do, and how many days it lives. */
+export const issueTokenBody = z
+  .object({
+    name: named(TOKEN_LABEL, (value) =>
+      TOKEN_LABEL.test(value) ? null : 'must be 1-64 letters, digits, spaces, dots, underscores or hyphens',
+    ),
+    scope: z.enum(['read', 'full']).default('full'),
+    expiresInDays: z.number().int().min(1).max(366).default(90),
+  })
+  .strict();
+export type IssueTokenBody = z.infer<typeof issueTokenBody>;

@@ -1,4 +1,14 @@
-import { MemberRole } from '@testausdeploy/domain';
+import { MemberRole, TokenScope } from '@testausdeploy/domain';
+
+/** A named token of the member; its digest is what the guard looks it up by, never sent out. */
+export interface MemberTokenView {
+  tokenId: string;
+  label: string;
+  tokenDigest: string;
+  scope: TokenScope;
+  expiresAt: Date;
+  issuedAt: Date;
+}
 
 /** The members read model: one document per member, `_id` = the name. */
 export interface MemberView {
@@ -12,6 +22,8 @@ export interface MemberView {
   addedBy: string;
   addedAt: Date;
   tokenReplacedAt: Date | null;
+  /** The member's named tokens, besides the account's own. */
+  tokens: MemberTokenView[];
   position: number;
 }
 

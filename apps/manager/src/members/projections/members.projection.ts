@@ -10,8 +10,12 @@ export const MEMBERS = 'members';
 @Injectable()
 export class MembersProjection extends RegisteredProjection<MemberView> {
   readonly name = MEMBERS;
-  readonly version = 3;
-  readonly indexes: IndexDescription[] = [{ key: { tokenDigest: 1 } }, { key: { memberId: 1 } }];
+  readonly version = 4;
+  readonly indexes: IndexDescription[] = [
+    { key: { tokenDigest: 1 } },
+    { key: { 'tokens.tokenDigest': 1 } },
+    { key: { memberId: 1 } },
+  ];
 
   async apply(event: StoredEvent, views: Views<MemberView>): Promise<void> {
     if (!isMemberEvent(event)) return;
@@ -32,6 +36,7 @@ export class MembersProjection extends RegisteredProjection<MemberView> {
           addedBy: event.metadata.actor,
           addedAt: at,
           tokenReplacedAt: null,
+          tokens: [],
           position,
         });
         return;
@@ -44,6 +49,19 @@ export class MembersProjection extends RegisteredProjection<MemberView> {
         return;
       case 'MemberRemoved':
         views.delete(event.data.name);
+        return;
+      case 'MemberTokenIssued': {
+        if (!view) return;
+        const { tokenId, label, tokenDigest, scope, expiresAt } = event.data;
+        const token = { tokenId, label, tokenDigest, scope, expiresAt: new Date(expiresAt), issuedAt: at };
+        views.put({ ...view, tokens: [...view.tokens, token], position });
+        return;
+      }
+      case 'MemberTokenRevoked':
+        if (view) {
+          const tokens = view.tokens.filter(({ tokenId }) => tokenId !== event.data.tokenId);
+          views.put({ ...view, tokens, position });
+        }
         return;
     }
   }

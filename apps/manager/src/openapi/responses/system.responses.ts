@@ -6,6 +6,8 @@ import { ChainReport } from '../../audit/queries/verify-audit.query';
 import { GuardianSyncStatus } from '../../firewall/firewall-sync';
 import { NodeStatus } from '../../nodes/node-status';
 import { Stats } from '../../stats/queries/get-stats.query';
+import { IssuedToken } from '../../members/commands/issue-member-token.command';
+import { ListedToken } from '../../members/member-tokens';
 import { describing, time } from './described';
 
 export const health = z.strictObject({ status: z.literal('ok'), worker: z.boolean(), guardian: z.boolean() });
@@ -34,6 +36,21 @@ export const member = z.strictObject({
 });
 export const memberWithToken = z.strictObject({ name: z.string(), role, token: z.string() });
 export const memberToken = z.strictObject({ name: z.string(), token: z.string() });
+const scope = z.enum(['read', 'full']);
+export const listedToken = describing<ListedToken>()(
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    scope,
+    issuedAt: time,
+    expiresAt: time,
+    expired: z.boolean(),
+    lastUsedAt: time.nullable(),
+  }),
+);
+export const issuedToken = describing<IssuedToken>()(
+  z.strictObject({ id: z.string(), name: z.string(), scope, expiresAt: time, token: z.string() }),
+);
 export const memberRole = z.strictObject({ name: z.string(), role });
 export const whoAmI = z.strictObject({
   actor: z.string(),

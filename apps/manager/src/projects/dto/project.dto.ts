@@ -1,18 +1,16 @@
 import { z } from 'zod';
-import { REPO_NAME, repoNameProblem } from '@testausdeploy/domain';
-import { named } from '../../http/named';
-import { githubOrg } from '../../deployments/dto/request-deployment.dto';
+import { githubOrg, githubRepo } from '../../deployments/dto/request-deployment.dto';
 import { memberName } from '../../members/dto/member.dto';
 
 /** A project's path parameters: the repository, named as GitHub names it (any case). */
 export const projectParams = z
-  .object({ org: githubOrg, repo: named(REPO_NAME, repoNameProblem) })
+  .object({ org: githubOrg, repo: githubRepo })
   .transform(({ org, repo }) => ({ org: org.toLowerCase(), repo: repo.toLowerCase() }));
 export type ProjectParams = z.infer<typeof projectParams>;
 
 /** The path of a member's role on a project. */
 export const projectMemberParams = z
-  .object({ org: githubOrg, repo: named(REPO_NAME, repoNameProblem), name: memberName })
+  .object({ org: githubOrg, repo: githubRepo, name: memberName })
   .transform(({ org, repo, name }) => ({ org: org.toLowerCase(), repo: repo.toLowerCase(), name }));
 export type ProjectMemberParams = z.infer<typeof projectMemberParams>;
 

@@ -13,11 +13,12 @@ export class SignInHandler implements ICommandHandler<SignInCommand> {
     private readonly config: ManagerConfig,
   ) {}
 
-  async execute({ caller }: SignInCommand): Promise<{ secret: string; expiresAt: Date }> {
+  async execute({ caller, tokenExpiresAt }: SignInCommand): Promise<{ secret: string; expiresAt: Date }> {
     const session = await this.repository.load(randomUUID());
     const { secret, secretDigest } = newSessionSecret();
-    const expiresAt = new Date(Date.now() + this.config.SESSION_TTL_MS);
-    session.start(caller.actor, caller.memberId, secretDigest, expiresAt);
+    const ttl = Date.now() + this.config.SESSION_TTL_MS;
+    const expiresAt = new Date(Math.min(ttl, tokenExpiresAt?.getTime() ?? ttl));
+    session.start(caller.actor, caller.memberId, secretDigest, expiresAt, caller.tokenId);
     await this.repository.save(session, caller.actor);
     return { secret, expiresAt };
   }

@@ -5,6 +5,8 @@ export interface SessionView {
   memberId: string | null;
   /** SHA-256 of the cookie's secret, hex: what a cookie is looked up by. Never sent out. */
   secretDigest: string;
+  /** The named token the session was opened with; null for an account's own token or the admin's. */
+  tokenId: string | null;
   startedAt: Date;
   expiresAt: Date;
   position: number;

@@ -17,7 +17,7 @@ export class SessionsProjection extends RegisteredProjection<SessionView> {
   async apply(event: StoredEvent, views: Views<SessionView>): Promise<void> {
     if (!isSessionEvent(event)) return;
     if (event.type !== 'SignedIn') return views.delete(event.data.sessionId);
-    const { sessionId, actor, memberId, secretDigest, expiresAt } = event.data;
+    const { sessionId, actor, memberId, secretDigest, expiresAt, tokenId } = event.data;
     const view = await views.get(sessionId);
     if (view && view.position >= event.position) return;
     views.put({
@@ -25,6 +25,7 @@ export class SessionsProjection extends RegisteredProjection<SessionView> {
       actor,
       memberId,
       secretDigest,
+      tokenId: tokenId ?? null,
       startedAt: event.metadata.time,
       expiresAt: new Date(expiresAt),
       position: event.position,

@@ -7,23 +7,7 @@ import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
 import { PagedTable } from '../../components/table';
 import { Time } from '../../components/time';
-
-/** A token the API gave once: shown here once, never stored. */
-function TokenOnce({ name, token, dismiss }: { name: string; token: string; dismiss: () => void }) {
-  return (
-    <div className="notice" role="status">
-      <p>
-        The token of <strong>{name}</strong>, shown this once. Give it to them now:
-      </p>
-      <code className="token" aria-label={`Token of ${name}`}>
-        {token}
-      </code>
-      <button type="button" onClick={dismiss}>
-        Done
-      </button>
-    </div>
-  );
-}
+import { TokenOnce } from '../../components/token-once';
 
 /** Members: add (the token shown once), change role, replace the token, remove. */
 export function Members() {
