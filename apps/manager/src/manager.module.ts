@@ -27,6 +27,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { PollingModule } from './polling/polling.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SignInModule } from './sign-in/sign-in.module';
 import { StatsModule } from './stats/stats.module';
 
 @Module({})
@@ -44,6 +45,7 @@ export class ManagerModule implements NestModule {
         NodesModule,
         MembersModule,
         SessionsModule,
+        SignInModule,
         OrganisationsModule,
         ProjectsModule,
         AuditModule,

@@ -40,6 +40,12 @@ export const env = {
   host: (fallback: string) => z.string().min(1).default(fallback),
   port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `true` or `false`. */
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false'])
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true'),
   /** Comma-separated list, blanks dropped. */
   list: (fallback: string) => z.string().default(fallback).transform(splitList),
   /** One port range, `from-to`. */

@@ -111,7 +111,8 @@ const ADMIN: Caller = {
   tokenId: null,
 };
 
-function memberCaller(member: MemberView, named: MemberTokenView | null): Caller {
+/** The caller a member is: with a named token, that token's id and scope; else full. */
+export function memberCaller(member: MemberView, named: MemberTokenView | null): Caller {
   return {
     actor: `member:${member.name}`,
     role: member.role,

@@ -66,6 +66,31 @@ export const managerConfigSchema = z.object({
     .default(12 * 3600_000),
   /** How often sessions past their expiry that nobody used since are recorded as expired; 0: never. */
   SESSION_SWEEP_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * The Manager's address as browsers reach it (`https://deploy.example.org`): the OAuth and OIDC redirect URIs
+   * are made from it. Unset: from each request's Host (fine on 127.0.0.1, not behind a proxy that rewrites it).
+   */
+  PUBLIC_URL: z.url().optional(),
+  /** A GitHub OAuth app's client id: "Sign in with GitHub" is offered when it and the secret's file are set. */
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  /** A file holding the OAuth app's client secret, read at start: kept out of the environment. */
+  GITHUB_CLIENT_SECRET_FILE: z.string().min(1).optional(),
+  /** GitHub's web and API addresses: GitHub Enterprise's, or the tests' stand-in on 127.0.0.1. */
+  GITHUB_URL: z.url().default('https://github.com'),
+  GITHUB_API_URL: z.url().default('https://api.github.com'),
+  /** An OpenID Connect provider's issuer (discovery at `<issuer>/.well-known/openid-configuration`). */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET_FILE: z.string().min(1).optional(),
+  /** What the dashboard's button calls the provider ("Sign in with <name>"). */
+  OIDC_NAME: z.string().min(1).max(40).default('OpenID Connect'),
+  /** Whether a first sign-in by a GitHub user of an allowed organisation (or an OIDC user) makes their account. */
+  SIGN_IN_CREATES_MEMBERS: env.flag(false),
+  /**
+   * How long a session opened through GitHub or OIDC lasts at most (1 hour): then the member signs in again, and
+   * someone who left the organisation is refused. Bounded by SESSION_TTL_MS.
+   */
+  EXTERNAL_SESSION_TTL_MS: z.coerce.number().int().min(1000).default(3600_000),
   /** The dashboard's built files, served under /ui (`npm run build` puts them in dist/web). */
   DASHBOARD_DIR: z.string().min(1).default(BUILT_DASHBOARD),
   LOG_LEVEL: env.logLevel(),

@@ -17,7 +17,15 @@ import { AddMemberCommand } from './commands/add-member.command';
 import { ChangeMemberRoleCommand } from './commands/change-member-role.command';
 import { RemoveMemberCommand } from './commands/remove-member.command';
 import { ReplaceMemberTokenCommand } from './commands/replace-member-token.command';
-import { AddMemberBody, addMemberBody, changeMemberRoleBody } from './dto/member.dto';
+import {
+  AddMemberBody,
+  addMemberBody,
+  changeMemberRoleBody,
+  identityProvider,
+  linkIdentityBody,
+} from './dto/member.dto';
+import { LinkMemberIdentityCommand } from './commands/link-member-identity.command';
+import { IdentityProvider } from '@testausdeploy/domain';
 import { ListMembersQuery } from './queries/list-members.query';
 import { RevokeMemberTokenCommand } from './commands/revoke-member-token.command';
 import { MemberTokens } from './member-tokens';
@@ -54,6 +62,17 @@ export class MembersController {
     @Actor() actor: string,
   ) {
     return this.commands.execute(new ChangeMemberRoleCommand(name, role, actor));
+  }
+
+  /** Links the member to an account of GitHub or the OIDC provider, which then signs in as them. */
+  @Put(':name/identities/:provider')
+  linkIdentity(
+    @Param('name') name: string,
+    @Param('provider', new ZodBody(identityProvider, 'provider')) provider: IdentityProvider,
+    @Body(new ZodBody(linkIdentityBody)) { login }: { login: string },
+    @Actor() actor: string,
+  ) {
+    return this.commands.execute(new LinkMemberIdentityCommand(name, provider, login, actor));
   }
 
   /** A member's named tokens (without the tokens): for an admin looking into a leak. */

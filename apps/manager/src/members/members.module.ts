@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AddMemberHandler } from './commands/add-member.handler';
 import { ChangeMemberRoleHandler } from './commands/change-member-role.handler';
 import { IssueMemberTokenHandler } from './commands/issue-member-token.handler';
+import { LinkMemberIdentityHandler } from './commands/link-member-identity.handler';
 import { RemoveMemberHandler } from './commands/remove-member.handler';
 import { RevokeMemberTokenHandler } from './commands/revoke-member-token.handler';
 import { ReplaceMemberTokenHandler } from './commands/replace-member-token.handler';
@@ -28,10 +29,11 @@ import { ListMembersHandler } from './queries/list-members.handler';
     RemoveMemberHandler,
     ListMembersHandler,
     IssueMemberTokenHandler,
+    LinkMemberIdentityHandler,
     RevokeMemberTokenHandler,
     TokenUses,
     MemberTokens,
   ],
-  exports: [MemberDirectory, TokenUses],
+  exports: [MemberDirectory, MemberRepository, TokenUses],
 })
 export class MembersModule {}

@@ -1,7 +1,14 @@
-import { addMemberBody, changeMemberRoleBody, issueTokenBody } from '../members/dto/member.dto';
+import {
+  addMemberBody,
+  changeMemberRoleBody,
+  identityProvider,
+  issueTokenBody,
+  linkIdentityBody,
+} from '../members/dto/member.dto';
 import { z } from 'zod';
 import {
   issuedToken,
+  linkedIdentity,
   listedToken,
   member,
   memberRole,
@@ -36,6 +43,15 @@ export function memberPaths() {
         parameters: [pathParameter('name')],
         requestBody: body(changeMemberRoleBody),
         responses: { 200: json('`{ name, role }`', memberRole), 400: problem, 404: problem, 409: problem },
+      },
+    },
+    '/members/{name}/identities/{provider}': {
+      put: {
+        summary:
+          "Link a member to a GitHub or OIDC account by its login; the account's id is bound at its first sign-in (admins)",
+        parameters: [pathParameter('name'), pathParameter('provider', identityProvider)],
+        requestBody: body(linkIdentityBody),
+        responses: { 200: json('`{ name, provider, login }`', linkedIdentity), 404: problem, 409: problem },
       },
     },
     '/members/{name}/tokens': {

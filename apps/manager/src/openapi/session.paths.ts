@@ -1,5 +1,5 @@
 import { signInBody } from '../sessions/dto/sign-in.dto';
-import { whoAmI } from './responses/system.responses';
+import { signInProviders, whoAmI } from './responses/system.responses';
 import { json, jsonBody as body, problem } from './openapi-helpers';
 
 const setCookie = {
@@ -9,9 +9,49 @@ const setCookie = {
   },
 };
 
-/** The dashboard's sign-in and sign-out: an API token traded for a session cookie. */
+const redirect = (description: string) => ({
+  description,
+  headers: { Location: { schema: { type: 'string' } }, 'Set-Cookie': { schema: { type: 'string' } } },
+});
+
+/** Beginning a sign-in through a provider, and its callback. */
+function providerPaths(provider: 'github' | 'oidc', name: string) {
+  return {
+    [`/session/${provider}`]: {
+      get: {
+        summary: `Sign in with ${name}: redirects to it (with state and a PKCE challenge), or to the sign-in page with the reason`,
+        security: [],
+        responses: { 302: redirect(`to ${name}, or to \`/ui/?signInProblem=…\``) },
+      },
+    },
+    [`/session/${provider}/callback`]: {
+      get: {
+        summary: `Where ${name} sends the browser back: opens a dashboard session, or says why not on the sign-in page`,
+        security: [],
+        parameters: ['code', 'state', 'error', 'error_description'].map((name) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema: { type: 'string' },
+        })),
+        responses: { 303: redirect('to `/ui/` signed in, or to `/ui/?signInProblem=…`') },
+      },
+    },
+  };
+}
+
+/** The dashboard's sign-in and sign-out: an API token (or GitHub, or OIDC) traded for a session cookie. */
 export function sessionPaths() {
   return {
+    '/session/providers': {
+      get: {
+        summary: 'The ways to sign in the dashboard offers besides a token',
+        security: [],
+        responses: { 200: json('`{ github, oidc: { name } | null }`', signInProviders) },
+      },
+    },
+    ...providerPaths('github', 'GitHub'),
+    ...providerPaths('oidc', 'OpenID Connect'),
     '/session': {
       post: {
         summary: 'Trade an API token for a dashboard session: an HttpOnly, SameSite=Strict cookie',

@@ -16,15 +16,20 @@ export function secretDigest(secret: string): string {
 
 /** The session secret a request carries in its `Cookie` header, if any. */
 export function sessionSecret(request: Request): string | null {
+  return cookieValue(request, SESSION_COOKIE);
+}
+
+/** The value of the cookie `name` a request carries, if any. */
+export function cookieValue(request: Request, name: string): string | null {
   for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return value.join('=') || null;
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=') || null;
   }
   return null;
 }
 
 /** Whether the request reached the Manager over HTTPS, directly or through a proxy that says so. */
-function overHttps(request: Request): boolean {
+export function overHttps(request: Request): boolean {
   return request.secure || request.headers['x-forwarded-proto'] === 'https';
 }
 

@@ -1,6 +1,6 @@
 import { AggregateRoot } from '../aggregate-root';
-import { Conflict, InvalidInput, NotFound } from '../errors';
-import { MemberEvent, MemberRole, TokenScope } from './member.events';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
+import { IdentityProvider, MemberEvent, MemberRole, TokenScope } from './member.events';
 
 /** How many named tokens one member may hold at once. */
 export const MAX_MEMBER_TOKENS = 20;
@@ -35,6 +35,8 @@ export class Member extends AggregateRoot<MemberEvent> {
   private role: MemberRole | null = null;
   /** The named tokens held now: label by id. */
   private readonly tokens = new Map<string, string>();
+  /** The subject of each provider's account bound to the member. */
+  private readonly subjects = new Map<IdentityProvider, string>();
 
   constructor(readonly name: string) {
     super();
@@ -85,6 +87,22 @@ export class Member extends AggregateRoot<MemberEvent> {
     this.record({ type: 'MemberTokenRevoked', data: { name: this.name, tokenId } });
   }
 
+  /** Links an account of `provider` by its login (case as the provider keeps it; compared in lower case). */
+  linkIdentity(provider: IdentityProvider, login: string): void {
+    this.current();
+    this.record({ type: 'MemberIdentityLinked', data: { name: this.name, provider, login } });
+  }
+
+  /** Records the account's subject at its first sign-in, or refuses one that is not the account bound before. */
+  bindIdentity(provider: IdentityProvider, login: string, subject: string): void {
+    this.current();
+    const bound = this.subjects.get(provider);
+    if (bound === subject) return;
+    if (bound)
+      throw new Forbidden(`the ${provider} login "${login}" is linked to another account of ${provider}`);
+    this.record({ type: 'MemberIdentityLinked', data: { name: this.name, provider, login, subject } });
+  }
+
   remove(): void {
     this.current();
     this.record({ type: 'MemberRemoved', data: { name: this.name } });
@@ -94,6 +112,7 @@ export class Member extends AggregateRoot<MemberEvent> {
     switch (event.type) {
       case 'MemberAdded':
         this.tokens.clear();
+        this.subjects.clear();
         this.role = event.data.role;
         return;
       case 'MemberRoleChanged':
@@ -107,6 +126,10 @@ export class Member extends AggregateRoot<MemberEvent> {
         return;
       case 'MemberTokenRevoked':
         this.tokens.delete(event.data.tokenId);
+        return;
+      case 'MemberIdentityLinked':
+        if (event.data.subject) this.subjects.set(event.data.provider, event.data.subject);
+        else this.subjects.delete(event.data.provider);
     }
   }
 

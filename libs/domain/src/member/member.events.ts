@@ -34,6 +34,20 @@ export type MemberTokenIssued = DomainEvent<
 /** A named token was revoked: it stops working. */
 export type MemberTokenRevoked = DomainEvent<'MemberTokenRevoked', { name: string; tokenId: string }>;
 
+/** Where a member can sign in besides their tokens: GitHub, or the OpenID Connect provider configured. */
+export type IdentityProvider = 'github' | 'oidc';
+
+/**
+ * The member signs in as this account of a provider: an admin links it by its login (GitHub's login, the OIDC
+ * provider's `preferred_username`); the account's stable `subject` (GitHub's user id, the ID token's `sub`) is
+ * recorded at its first sign-in, and from then on decides, so a login renamed and taken by someone else is not
+ * them.
+ */
+export type MemberIdentityLinked = DomainEvent<
+  'MemberIdentityLinked',
+  { name: string; provider: IdentityProvider; login: string; subject?: string }
+>;
+
 /** The account is gone, and its tokens with it. */
 export type MemberRemoved = DomainEvent<'MemberRemoved', { name: string }>;
 
@@ -43,7 +57,8 @@ export type MemberEvent =
   | MemberRoleChanged
   | MemberRemoved
   | MemberTokenIssued
-  | MemberTokenRevoked;
+  | MemberTokenRevoked
+  | MemberIdentityLinked;
 
 export const isMemberEvent = eventGuard<MemberEvent>([
   'MemberAdded',
@@ -52,4 +67,5 @@ export const isMemberEvent = eventGuard<MemberEvent>([
   'MemberRemoved',
   'MemberTokenIssued',
   'MemberTokenRevoked',
+  'MemberIdentityLinked',
 ]);

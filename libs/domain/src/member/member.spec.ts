@@ -46,3 +46,29 @@ describe('Member tokens', () => {
     member.issueToken(token(2, 'token 1'));
   });
 });
+
+describe('Member identities', () => {
+  it('binds a linked login to the first account that signs in with it, and refuses another', () => {
+    const member = new Member('ada');
+    member.add('member', 'digest', 'id-ada');
+    member.linkIdentity('github', 'Ada-L');
+    member.bindIdentity('github', 'Ada-L', '1001');
+    member.bindIdentity('github', 'Ada-L', '1001');
+    assert.throws(
+      () => member.bindIdentity('github', 'Ada-L', '2002'),
+      /linked to another account of github/,
+    );
+    member.linkIdentity('github', 'ada-new');
+    member.bindIdentity('github', 'ada-new', '2002');
+    assert.deepEqual(
+      member.commit().map(({ type, data }) => [type, 'subject' in data ? data.subject : null]),
+      [
+        ['MemberAdded', null],
+        ['MemberIdentityLinked', null],
+        ['MemberIdentityLinked', '1001'],
+        ['MemberIdentityLinked', null],
+        ['MemberIdentityLinked', '2002'],
+      ],
+    );
+  });
+});

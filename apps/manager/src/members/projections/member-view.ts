@@ -1,4 +1,13 @@
-import { MemberRole, TokenScope } from '@testausdeploy/domain';
+import { IdentityProvider, MemberRole, TokenScope } from '@testausdeploy/domain';
+
+/** An account of a provider the member signs in with; `subject` once it has signed in. */
+export interface MemberIdentityView {
+  provider: IdentityProvider;
+  login: string;
+  /** The login in lower case: what a sign-in is matched by until the subject is known. */
+  loginKey: string;
+  subject: string | null;
+}
 
 /** A named token of the member; its digest is what the guard looks it up by, never sent out. */
 export interface MemberTokenView {
@@ -24,10 +33,17 @@ export interface MemberView {
   tokenReplacedAt: Date | null;
   /** The member's named tokens, besides the account's own. */
   tokens: MemberTokenView[];
+  /** At most one per provider. */
+  identities: MemberIdentityView[];
   position: number;
 }
 
 /** A member as the API shows it: without the token's digest. */
-export function publicMember({ name, role, addedBy, addedAt, tokenReplacedAt }: MemberView) {
-  return { name, role, addedBy, addedAt, tokenReplacedAt };
+export function publicMember({ name, role, addedBy, addedAt, tokenReplacedAt, identities }: MemberView) {
+  const linked = identities.map(({ provider, login, subject }) => ({
+    provider,
+    login,
+    signedIn: subject !== null,
+  }));
+  return { name, role, addedBy, addedAt, tokenReplacedAt, identities: linked };
 }

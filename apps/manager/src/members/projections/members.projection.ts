@@ -10,11 +10,13 @@ export const MEMBERS = 'members';
 @Injectable()
 export class MembersProjection extends RegisteredProjection<MemberView> {
   readonly name = MEMBERS;
-  readonly version = 4;
+  readonly version = 5;
   readonly indexes: IndexDescription[] = [
     { key: { tokenDigest: 1 } },
     { key: { 'tokens.tokenDigest': 1 } },
     { key: { memberId: 1 } },
+    { key: { 'identities.subject': 1 } },
+    { key: { 'identities.loginKey': 1 } },
   ];
 
   async apply(event: StoredEvent, views: Views<MemberView>): Promise<void> {
@@ -37,6 +39,7 @@ export class MembersProjection extends RegisteredProjection<MemberView> {
           addedAt: at,
           tokenReplacedAt: null,
           tokens: [],
+          identities: [],
           position,
         });
         return;
@@ -55,6 +58,14 @@ export class MembersProjection extends RegisteredProjection<MemberView> {
         const { tokenId, label, tokenDigest, scope, expiresAt } = event.data;
         const token = { tokenId, label, tokenDigest, scope, expiresAt: new Date(expiresAt), issuedAt: at };
         views.put({ ...view, tokens: [...view.tokens, token], position });
+        return;
+      }
+      case 'MemberIdentityLinked': {
+        if (!view) return;
+        const { provider, login, subject } = event.data;
+        const others = view.identities.filter((one) => one.provider !== provider);
+        const linked = { provider, login, loginKey: login.toLowerCase(), subject: subject ?? null };
+        views.put({ ...view, identities: [...others, linked], position });
         return;
       }
       case 'MemberTokenRevoked':

@@ -33,6 +33,18 @@ export const member = z.strictObject({
   addedBy: z.string(),
   addedAt: time,
   tokenReplacedAt: time.nullable(),
+  identities: z.array(
+    z.strictObject({ provider: z.enum(['github', 'oidc']), login: z.string(), signedIn: z.boolean() }),
+  ),
+});
+export const linkedIdentity = z.strictObject({
+  name: z.string(),
+  provider: z.enum(['github', 'oidc']),
+  login: z.string(),
+});
+export const signInProviders = z.strictObject({
+  github: z.boolean(),
+  oidc: z.strictObject({ name: z.string() }).nullable(),
 });
 export const memberWithToken = z.strictObject({ name: z.string(), role, token: z.string() });
 export const memberToken = z.strictObject({ name: z.string(), token: z.string() });
