@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, testBrowser } from './support/browser';
 import { GitHost } from './support/git-host';
+import { GitHubStandIn } from './support/github-stand-in';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
 import { servedPage, webSite } from './support/web-site';
@@ -18,6 +20,8 @@ const DEPLOY_TIMEOUT = 180_000;
 
 describe('the dashboard in Chromium, against the real Manager, Worker and Guardian', () => {
   let git: GitHost;
+  let github: GitHubStandIn;
+  let secrets: string;
   let system: System;
   let browser: Browser;
   let admin: BrowserContext;
@@ -29,12 +33,24 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
 
   before(async () => {
     git = await GitHost.start();
+    github = await GitHubStandIn.start('Iv1.dashboard', 'dashboard-stand-in-secret-0123456789');
+    secrets = await mkdtemp(join(tmpdir(), 'dashboard-'));
+    await writeFile(join(secrets, 'github'), github.clientSecret, { mode: 0o600 });
     // The Guardian reads its table back every second, so the drift it restores shows soon.
     system = await System.start({
       allowedOrgs: ORG,
       gitBaseUrl: git.baseUrl,
-      env: { guardian: { RECONCILE_INTERVAL_MS: '1000' } },
+      env: {
+        guardian: { RECONCILE_INTERVAL_MS: '1000' },
+        manager: {
+          GITHUB_CLIENT_ID: github.clientId,
+          GITHUB_CLIENT_SECRET_FILE: join(secrets, 'github'),
+          GITHUB_URL: github.url,
+          GITHUB_API_URL: github.url,
+        },
+      },
     });
+    github.redirectUri = `${system.api}/session/github/callback`;
     browser = await testBrowser();
     admin = await browser.newContext();
     page = await admin.newPage();
@@ -56,6 +72,8 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await system?.composeDown(ORG, repo);
     await system?.stop();
     await git?.stop();
+    await github?.stop();
+    await rm(secrets, { recursive: true, force: true });
   });
 
   const ui = (path = '/') => `${system.api}/ui${path}`;
@@ -322,6 +340,38 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await memberPage.getByText('No tokens yet').waitFor();
     assert.equal((await system.call('GET', '/containers', undefined, token)).status, 401);
     await member.close();
+  });
+
+  it('signs a member in with GitHub (a stand-in on 127.0.0.1) from the sign-in page, and shows a refusal’s reason', async () => {
+    await system.call('POST', '/members', { name: 'gus' });
+    await page.goto(ui('/admin/members'));
+    const link = page.getByRole('region', { name: 'Link a sign-in' });
+    await link.getByLabel('Member', { exact: true }).fill('gus');
+    await link.getByLabel('Their login there').fill('Gus-GH');
+    await link.getByRole('button', { name: 'Link' }).click();
+    await page.getByRole('cell', { name: 'github: Gus-GH (not yet)' }).waitFor();
+
+    const visitor = await browser.newContext();
+    const visitorPage = await visitor.newPage();
+    github.user = { id: 777, login: 'Gus-GH', orgs: ['someone-elses'] };
+    await visitorPage.goto(system.api);
+    await visitorPage.getByRole('link', { name: 'Sign in with GitHub' }).click();
+    const alert = visitorPage.getByRole('alert');
+    await alert.waitFor();
+    assert.match(
+      (await alert.textContent()) ?? '',
+      /Not signed in: GitHub says "Gus-GH" is not a member of an allowed organisation/,
+    );
+
+    github.user = { id: 777, login: 'Gus-GH', orgs: [ORG] };
+    await visitorPage.getByRole('link', { name: 'Sign in with GitHub' }).click();
+    await visitorPage.getByRole('button', { name: 'Sign out' }).waitFor();
+    assert.equal(new URL(visitorPage.url()).pathname, '/ui/projects');
+    const me = await (await visitorPage.request.get(`${system.api}/session`)).json();
+    assert.equal(me.member, 'gus');
+    await page.reload();
+    await page.getByRole('cell', { name: 'github: Gus-GH', exact: true }).waitFor();
+    await visitor.close();
   });
 
   it('pages a long list 25 rows at a time: thirty members', async () => {

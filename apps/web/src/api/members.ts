@@ -11,3 +11,11 @@ export const replaceToken = (name: string) => answer(api.POST('/members/{name}/t
 export const setRole = (name: string, role: Role) =>
   answer(api.PUT('/members/{name}/role', { ...byName(name), body: { role } }));
 export const removeMember = (name: string) => answer(api.DELETE('/members/{name}', byName(name)));
+export type IdentityProvider = Member['identities'][number]['provider'];
+export const linkIdentity = (name: string, provider: IdentityProvider, login: string) =>
+  answer(
+    api.PUT('/members/{name}/identities/{provider}', {
+      params: { path: { name, provider } },
+      body: { login },
+    }),
+  );

@@ -6,3 +6,4 @@ export type WhoAmI = Awaited<ReturnType<typeof whoAmI>>;
 export const whoAmI = () => answer(api.GET('/session'));
 export const signIn = (token: string) => answer(api.POST('/session', { body: { token } }));
 export const signOut = () => answer(api.DELETE('/session'));
+export const signInProviders = () => answer(api.GET('/session/providers'));

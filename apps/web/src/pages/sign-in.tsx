@@ -1,17 +1,48 @@
 import { useState } from 'react';
-import { signIn, type WhoAmI } from '../api/session';
+import { signIn, signInProviders, type WhoAmI } from '../api/session';
 import { Field, Form } from '../components/form';
+import { useResource } from '../components/resource';
+
+/** Why a sign-in through GitHub or OIDC was refused: the Manager sends the browser back with it. */
+function refusal(): string | null {
+  return new URLSearchParams(window.location.search).get('signInProblem');
+}
 
 /**
- * Trades an API token for a session cookie. The token is sent once, in the body of POST /session; it is not
- * kept anywhere in the page (no storage, no URL).
+ * Trades an API token for a session cookie, or sends the browser to GitHub or the OIDC provider, which send it
+ * back signed in (or with the reason they were refused). The token is sent once, in the body of POST /session;
+ * it is not kept anywhere in the page (no storage, no URL).
  */
 export function SignIn({ signedIn }: { signedIn: (me: WhoAmI) => void }) {
   const [token, setToken] = useState('');
+  const providers = useResource(signInProviders, 'sign-in-providers');
+  const offered = providers.state === 'ready' ? providers.data : { github: false, oidc: null };
+  const problem = refusal();
   return (
     <main className="sign-in" id="main">
       <h1>Testausdeploy</h1>
-      <p className="muted">Sign in with the API token an admin gave you.</p>
+      {problem && (
+        <p className="problem" role="alert">
+          Not signed in: {problem}
+        </p>
+      )}
+      {(offered.github || offered.oidc) && (
+        <div className="toolbar">
+          {offered.github && (
+            <a className="button primary" href="/session/github">
+              Sign in with GitHub
+            </a>
+          )}
+          {offered.oidc && (
+            <a className="button primary" href="/session/oidc">
+              Sign in with {offered.oidc.name}
+            </a>
+          )}
+        </div>
+      )}
+      <p className="muted">
+        Sign in with the API token an admin gave you{offered.github || offered.oidc ? ', or above' : ''}.
+      </p>
       <Form
         label="Sign in"
         submit={async () => {

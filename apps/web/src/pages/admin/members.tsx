@@ -1,6 +1,15 @@
 import { useState } from 'react';
 import { inStreams } from '../../api/live';
-import { addMember, listMembers, removeMember, replaceToken, setRole, type Role } from '../../api/members';
+import {
+  addMember,
+  linkIdentity,
+  listMembers,
+  removeMember,
+  replaceToken,
+  setRole,
+  type IdentityProvider,
+  type Role,
+} from '../../api/members';
 import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
 import { Page, Section } from '../../components/page';
@@ -40,6 +49,7 @@ export function Members() {
           </div>
         </Form>
       </Section>
+      <LinkIdentity linked={members.reload} />
       <Section title="Members">
         <Loaded resource={members} empty="No members yet.">
           {(list) => (
@@ -59,6 +69,16 @@ export function Members() {
                   ),
                 },
                 { header: 'Token replaced', cell: (member) => <Time at={member.tokenReplacedAt} /> },
+                {
+                  header: 'Signs in with',
+                  cell: (member) =>
+                    member.identities
+                      .map(
+                        ({ provider, login, signedIn }) =>
+                          `${provider}: ${login}${signedIn ? '' : ' (not yet)'}`,
+                      )
+                      .join(', ') || '—',
+                },
                 {
                   header: 'Actions',
                   className: 'toolbar',
@@ -98,5 +118,40 @@ export function Members() {
         </Loaded>
       </Section>
     </Page>
+  );
+}
+
+/** Links a member to a GitHub or OIDC account by its login: that account then signs in as them. */
+function LinkIdentity({ linked }: { linked: () => void }) {
+  const [name, setName] = useState('');
+  const [provider, setProvider] = useState<IdentityProvider>('github');
+  const [login, setLogin] = useState('');
+  return (
+    <Section title="Link a sign-in">
+      <Form
+        label="Link"
+        submit={async () => {
+          await linkIdentity(name.trim(), provider, login.trim());
+          setName('');
+          setLogin('');
+          linked();
+        }}
+      >
+        <div className="row">
+          <Field label="Member" value={name} set={setName} required spellCheck={false} />
+          <label className="field">
+            <span>Provider</span>
+            <select
+              value={provider}
+              onChange={(event) => setProvider(event.target.value as IdentityProvider)}
+            >
+              <option value="github">GitHub</option>
+              <option value="oidc">OpenID Connect</option>
+            </select>
+          </label>
+          <Field label="Their login there" value={login} set={setLogin} required spellCheck={false} />
+        </div>
+      </Form>
+    </Section>
   );
 }
