@@ -36,6 +36,7 @@ export class EventVisibility {
   private readonly deployments = new Map<string, string>();
   /** The projects the member holds a role on: read once, then changed by the role events that pass. */
   private projects: Promise<Set<string>> | null = null;
+  private added: Promise<number> | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -59,15 +60,26 @@ export class EventVisibility {
       return (await this.memberProjects()).has(await this.projectOf(event));
     }
     if (event.streamId === Member.streamId(this.caller.member as string)) {
-      return (
-        event.type !== 'MemberAdded' ||
-        (event.data as { memberId?: string }).memberId === this.caller.memberId
-      );
+      // Their own account's events, from when they were added: not a former member's of the same name.
+      return event.position >= (await this.addedAt());
     }
     if (!event.streamId.startsWith(CONTAINER_STREAM)) return false;
     const owners = await this.ownersOf(event.streamId);
     learn(owners, event);
     return ownerOf(owners, event) === this.caller.memberId;
+  }
+
+  /** Where the caller's own `MemberAdded` is in the log. */
+  private addedAt(): Promise<number> {
+    this.added ??= this.store.readStream(Member.streamId(this.caller.member as string)).then((events) => {
+      const own = events.find(
+        (event) =>
+          event.type === 'MemberAdded' &&
+          (event.data as { memberId?: string }).memberId === this.caller.memberId,
+      );
+      return own?.position ?? Number.MAX_SAFE_INTEGER;
+    });
+    return this.added;
   }
 
   private memberProjects(): Promise<Set<string>> {

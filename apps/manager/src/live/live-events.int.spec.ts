@@ -211,6 +211,24 @@ describe('Manager REST: live events (server-sent, filtered, resumable; real data
     assert.match(none.body.message, /Bearer/);
   });
 
+  it("gives a member their own account's events, and none of a former member's of the same name", async () => {
+    const start = await head();
+    const former = await member('nina');
+    await manager.http().post('/tokens').set(former).send({ name: 'old laptop' }).expect(201);
+    await manager.http().delete('/members/nina').set(auth).expect(204);
+    const nina = await member('nina');
+    await manager.http().post('/tokens').set(nina).send({ name: 'new laptop' }).expect(201);
+    const stream = await follow(nina, `?after=${start}`);
+    await stream.await((frame) => (frame.data as { type?: string }).type === 'MemberTokenIssued');
+    await manager.http().post('/tokens').set(nina).send({ name: 'phone' }).expect(201);
+    await stream.await((frame) => (frame.data as { type?: string }).type === 'MemberTokenIssued', 2);
+    assert.deepEqual(
+      stream.entries().map(({ type, data }) => `${type} ${String(data.label ?? '')}`.trim()),
+      ['MemberAdded', 'MemberTokenIssued new laptop', 'MemberTokenIssued phone'],
+    );
+    stream.close();
+  });
+
   it('ends when the caller no longer gets in: a signed-out session, a removed member', async () => {
     const signIn = await manager.http().post('/session').send({ token: TEST_TOKEN }).expect(201);
     const cookie = String(signIn.headers['set-cookie']).split(';')[0];
