@@ -65,7 +65,11 @@ describe('the dashboard in Chromium: a member’s container in LXD, from the pag
     await page.goto(system.api);
     await page.getByLabel('API token').fill(body.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Containers', exact: true }).waitFor({ timeout: 60_000 });
+    // A member starts on their projects, with their containers beside them.
+    await page.getByRole('heading', { name: 'Projects', exact: true }).waitFor({ timeout: 60_000 });
+    await page.getByRole('region', { name: 'Your containers' }).getByText('No containers yet').waitFor();
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Containers' }).click();
+    await page.getByRole('heading', { name: 'Containers', exact: true }).waitFor();
   });
 
   after(async () => {

@@ -452,6 +452,7 @@ describe('end to end: the three apps deploy a compose project from a git host on
       'members',
       'nodes',
       'organisations',
+      'projects',
       'sessions',
       'stats',
     ]);

@@ -66,11 +66,13 @@ export class DeploymentsController {
   @HttpCode(HttpStatus.ACCEPTED)
   async request(
     @Body(new ZodBody(requestDeploymentBody)) body: RequestDeploymentBody,
-    @Headers('idempotency-key') key: string | undefined,
+    @Headers('idempotency-key') header: string | undefined,
     @CurrentCaller() caller: Caller,
   ) {
-    const commandId = new ZodBody(idempotencyKey, 'Idempotency-Key header').transform(key) ?? null;
+    const key = new ZodBody(idempotencyKey, 'Idempotency-Key header').transform(header);
     await this.memberDeploys.authorise(caller, body);
+    // Each caller's keys are their own: another's same key must not answer with their deployment.
+    const commandId = key === undefined ? null : `${caller.actor} ${key}`;
     return this.commands.execute(new RequestDeploymentCommand(body, caller.actor, commandId));
   }
 

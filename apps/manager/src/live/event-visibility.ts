@@ -26,7 +26,7 @@ interface StreamOwners {
  * Which events of the log one caller may see live: an admin all of them; a member the events of the containers
  * they own, each judged by the incarnation it belongs to (a name someone else had before is not theirs; a backup
  * deleted later belongs to whoever owned it when it was made), the events of the projects they hold a role on
- * (the roles, and the deployments), those of their own account, and nothing else: no other member's, no
+ * now (the roles, and the deployments), those of their own account, and nothing else: no other member's, no
  * session, node or firewall event.
  */
 export class EventVisibility {
@@ -41,20 +41,18 @@ export class EventVisibility {
   constructor(
     private readonly store: EventStore,
     private readonly caller: Caller,
-    private readonly projectsOf: (caller: Caller) => Promise<ProjectRef[] | null>,
+    private readonly projectsOf: (caller: Caller, after?: number) => Promise<ProjectRef[] | null>,
   ) {}
 
   async visible(event: StoredEvent): Promise<boolean> {
     if (this.caller.role === 'admin') return true;
     if (isProjectEvent(event)) {
       const { org, repo, memberId } = event.data;
-      const projects = await this.memberProjects();
-      if (memberId === this.caller.memberId) {
-        if (event.type === 'ProjectRoleGranted') projects.add(projectKey(org, repo));
-        else projects.delete(projectKey(org, repo));
-        return true;
-      }
-      return projects.has(projectKey(org, repo));
+      if (memberId !== this.caller.memberId) return (await this.memberProjects()).has(projectKey(org, repo));
+      // Their own role changed: what they may see is their roles as they are now (a replayed old grant is not).
+      this.projects = this.load(event.position);
+      await this.projects;
+      return true;
     }
     if (event.streamId.startsWith(DEPLOYMENT_STREAM)) {
       return (await this.memberProjects()).has(await this.projectOf(event));
@@ -83,10 +81,14 @@ export class EventVisibility {
   }
 
   private memberProjects(): Promise<Set<string>> {
-    this.projects ??= this.projectsOf(this.caller).then(
-      (projects) => new Set((projects ?? []).map(({ org, repo }) => projectKey(org, repo))),
-    );
+    this.projects ??= this.load();
     return this.projects;
+  }
+
+  /** The member's projects now, once the read models have taken in the log up to `after`. */
+  private async load(after?: number): Promise<Set<string>> {
+    const projects = await this.projectsOf(this.caller, after);
+    return new Set((projects ?? []).map(({ org, repo }) => projectKey(org, repo)));
   }
 
   /** The project of a deployment stream's event: from its request, the stream's first event. */

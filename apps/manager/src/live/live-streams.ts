@@ -24,6 +24,7 @@ const ABOUT_CALLERS = new Set([
   'MemberRemoved',
   'MemberTokenReplaced',
   'MemberRoleChanged',
+  'MemberTokenRevoked',
 ]);
 
 /**
@@ -65,9 +66,10 @@ export class LiveStreams {
     this.stopping.signal.addEventListener('abort', ended, { once: true });
     this.open.set(stop, request.caller.actor);
     const stream = new EventStream(response, stop.signal);
-    const visibility = new EventVisibility(this.store, request.caller, (caller) =>
-      this.access.projectsOf(caller),
-    );
+    const visibility = new EventVisibility(this.store, request.caller, async (caller, after) => {
+      if (after !== undefined) await this.readModels.waitFor(after);
+      return this.access.projectsOf(caller);
+    });
     const refuse = async () => {
       const problem = await this.problemWith(request);
       if (problem && !stop.signal.aborted) {

@@ -10,7 +10,7 @@ import {
   Post,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Conflict } from '@testausdeploy/domain';
+import { Conflict, Forbidden } from '@testausdeploy/domain';
 import { Caller, CurrentCaller } from '../auth/caller';
 import { ForMembers } from '../auth/for-members.decorator';
 import { ZodBody } from '../http/zod-body.pipe';
@@ -38,6 +38,12 @@ export class TokensController {
     @Body(new ZodBody(issueTokenBody)) { name, scope, expiresInDays }: IssueTokenBody,
     @CurrentCaller() caller: Caller,
   ) {
+    // A token made with a named token would outlive that token's expiry and revocation.
+    if (caller.tokenId !== null) {
+      throw new Forbidden(
+        "tokens are made with your account's token or in a dashboard session not opened with a named token",
+      );
+    }
     return this.commands.execute(
       new IssueMemberTokenCommand(memberOf(caller), name, scope, expiresInDays, caller.actor),
     );

@@ -46,6 +46,8 @@ describe("Manager REST: members' named API tokens (real database)", () => {
       },
     );
     await http().get('/containers').set(bearer(made.token)).expect(200);
+    const minted = await issue(bearer(made.token), { name: 'child' }).expect(403);
+    assert.match(minted.body.message, /made with your account's token/);
     let used: string | null = null;
     for (let tries = 0; tries < 50 && !used; tries++) {
       used = (await listed())[0].lastUsedAt;

@@ -1,6 +1,6 @@
 import { signInBody } from '../sessions/dto/sign-in.dto';
-import { signInProviders, whoAmI } from './responses/system.responses';
-import { json, jsonBody as body, problem } from './openapi-helpers';
+import { signInProviders, signInRefusal, whoAmI } from './responses/system.responses';
+import { json, jsonBody as body, pathParameter, problem } from './openapi-helpers';
 
 const setCookie = {
   'Set-Cookie': {
@@ -21,7 +21,7 @@ function providerPaths(provider: 'github' | 'oidc', name: string) {
       get: {
         summary: `Sign in with ${name}: redirects to it (with state and a PKCE challenge), or to the sign-in page with the reason`,
         security: [],
-        responses: { 302: redirect(`to ${name}, or to \`/ui/?signInProblem=…\``) },
+        responses: { 302: redirect(`to ${name}, or to \`/ui/?signInRefusal=<id>\``) },
       },
     },
     [`/session/${provider}/callback`]: {
@@ -34,7 +34,7 @@ function providerPaths(provider: 'github' | 'oidc', name: string) {
           required: false,
           schema: { type: 'string' },
         })),
-        responses: { 303: redirect('to `/ui/` signed in, or to `/ui/?signInProblem=…`') },
+        responses: { 303: redirect('to `/ui/` signed in, or to `/ui/?signInRefusal=<id>`') },
       },
     },
   };
@@ -48,6 +48,14 @@ export function sessionPaths() {
         summary: 'The ways to sign in the dashboard offers besides a token',
         security: [],
         responses: { 200: json('`{ github, oidc: { name } | null }`', signInProviders) },
+      },
+    },
+    '/session/refusals/{id}': {
+      get: {
+        summary: 'Why the sign-in the browser was sent back from was refused (for five minutes)',
+        security: [],
+        parameters: [pathParameter('id')],
+        responses: { 200: json('`{ reason }`', signInRefusal), 404: problem },
       },
     },
     ...providerPaths('github', 'GitHub'),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Conflict, DeploymentSource, DeploymentSourceProps, Forbidden } from '@testausdeploy/domain';
-import { ConcurrencyError } from '@testausdeploy/events';
+import { ConcurrencyError, EventStore } from '@testausdeploy/events';
 import { Caller } from '../auth/caller';
 import { ReadModels } from '../events/read-models';
 import { OrganisationDirectory } from '../organisations/organisation-directory';
@@ -20,6 +20,7 @@ export class MemberDeploys {
     private readonly organisations: OrganisationDirectory,
     private readonly projects: ProjectRepository,
     private readonly readModels: ReadModels,
+    private readonly store: EventStore,
   ) {}
 
   async authorise(caller: Caller, source: DeploymentSourceProps): Promise<void> {
@@ -32,6 +33,9 @@ export class MemberDeploys {
     if (!(await this.organisations.memberDeploys(org))) {
       throw new Forbidden(`${needs}, or member deploys turned on for "${org}" by an admin`);
     }
+    // The projects read model must have taken in every deployment recorded so far, or a repository deployed a
+    // moment ago would look like nobody's.
+    await this.readModels.waitFor(await this.store.headPosition());
     const existing = await this.readModels
       .collection<ProjectView>(PROJECTS)
       .findOne({ _id: projectKey(org, repo) });

@@ -175,6 +175,23 @@ describe('Manager REST: projects, roles and what each member sees (real database
     assert.match((await deploy(vic, 'site').expect(403)).body.message, /you are its viewer/);
     const byAda = (await deploy(ada, 'site').expect(202)).body.deploymentId;
     await settled(byAda);
+    // An Idempotency-Key is the caller's own: the admin's same key makes the admin's own deployment.
+    const keyed = (who: Auth) =>
+      http()
+        .post('/deployments')
+        .set(who)
+        .set('Idempotency-Key', 'same-key')
+        .send({ org: 'acme', repo: 'site' });
+    const adasKeyed = (await keyed(ada).expect(202)).body.deploymentId;
+    assert.equal(
+      (await keyed(ada).expect(202)).body.deploymentId,
+      adasKeyed,
+      'repeated: the same deployment',
+    );
+    const adminsKeyed = (await keyed(auth).expect(202)).body.deploymentId;
+    assert.notEqual(adminsKeyed, adasKeyed);
+    await settled(adasKeyed);
+    await settled(adminsKeyed);
 
     await http().put('/organisations/acme/member-deploys').set(sam).send({ allowed: true }).expect(403);
     await http().put('/organisations/acme/member-deploys').set(auth).send({ allowed: 'yes' }).expect(400);
@@ -317,33 +334,56 @@ describe('Manager REST: projects, roles and what each member sees (real database
     await http().get('/audit/verify').set(vic).expect(403);
   });
 
-  it('streams a member the live events of their projects only, role changes included', async () => {
+  it('streams a member the live events of their projects only, role changes included, replays by the roles now', async () => {
     const head = (await http().get('/audit?limit=1').set(auth).expect(200)).body.entries[0].position;
     const open = (who: Auth) => EventStreamClient.open(`${base}/events?after=${head}`, who);
     const [vicStream, samStream, adminStream] = [await open(vic), await open(sam), await open(auth)];
+    const type = (wanted: string) => (frame: { data: unknown }) =>
+      (frame.data as { type?: string }).type === wanted;
+    const seen = (stream: EventStreamClient) =>
+      stream.entries().map(({ type, streamId }) => `${type} ${streamId}`);
     try {
       await deploy(auth, 'other').expect(202);
       const again = (await deploy(auth, 'site').expect(202)).body.deploymentId;
       await settled(again);
       await grant('other', 'sam', 'viewer').expect(200);
+      await samStream.await(type('ProjectRoleGranted'));
+      const whileViewer = (await deploy(auth, 'other').expect(202)).body.deploymentId;
+      await settled(whileViewer);
       await http().delete('/projects/acme/other/members/sam').set(auth).expect(204);
       await grant('site', 'sam', 'viewer').expect(200);
-      await adminStream.await((frame) => (frame.data as { type?: string }).type === 'ProjectRoleGranted', 2);
-      await vicStream.await((frame) => (frame.data as { type?: string }).type === 'ProjectRoleGranted');
-      await samStream.await((frame) => (frame.data as { type?: string }).type === 'ProjectRoleGranted', 2);
-      const seen = (stream: EventStreamClient) =>
-        stream.entries().map(({ type, streamId }) => `${type} ${streamId}`);
+      await adminStream.await(type('ProjectRoleGranted'), 2);
+      await vicStream.await(type('ProjectRoleGranted'));
+      await samStream.await(type('ProjectRoleGranted'), 2);
       assert.deepEqual(seen(vicStream), [
         `DeploymentRequested deployment-${again}`,
         `DeploymentFailed deployment-${again}`,
         'ProjectRoleGranted project-acme/site',
       ]);
-      // Sam sees his own grant and revocation on acme/other, none of its deployments, then acme/site's grant.
+      // Sam sees his own grant on acme/other, its deployment while he was its viewer, his revocation, then
+      // acme/site's grant: none of acme/site's deployments from before it.
       assert.deepEqual(seen(samStream), [
         'ProjectRoleGranted project-acme/other',
+        `DeploymentRequested deployment-${whileViewer}`,
+        `DeploymentFailed deployment-${whileViewer}`,
         'ProjectRoleRevoked project-acme/other',
         'ProjectRoleGranted project-acme/site',
       ]);
+      // Replayed from the same place, the stream shows what his roles now let him see, as GET /audit does:
+      // acme/site's deployments, nothing of acme/other's.
+      const replay = await open(sam);
+      try {
+        await replay.await(type('ProjectRoleGranted'), 2);
+        assert.deepEqual(seen(replay), [
+          `DeploymentRequested deployment-${again}`,
+          `DeploymentFailed deployment-${again}`,
+          'ProjectRoleGranted project-acme/other',
+          'ProjectRoleRevoked project-acme/other',
+          'ProjectRoleGranted project-acme/site',
+        ]);
+      } finally {
+        replay.close();
+      }
     } finally {
       for (const stream of [vicStream, samStream, adminStream]) stream.close();
     }

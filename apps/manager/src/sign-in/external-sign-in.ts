@@ -10,7 +10,7 @@ import { MemberRepository } from '../members/member.repository';
 import { SignInCommand } from '../sessions/commands/sign-in.command';
 import { SignInRefused } from './sign-in-refused';
 
-const PROVIDER_NAMES: Record<IdentityProvider, string> = { github: 'GitHub', oidc: 'OpenID Connect' };
+export const PROVIDER_NAMES: Record<IdentityProvider, string> = { github: 'GitHub', oidc: 'OpenID Connect' };
 
 /**
  * Signs in the member a provider's account is: the one it is bound to, or linked to by an admin (bound now),

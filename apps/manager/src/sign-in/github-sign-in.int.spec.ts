@@ -45,7 +45,12 @@ describe('Manager: sign in with GitHub (OAuth web flow against a GitHub stand-in
   };
   /** Stops where the provider sends the browser back. */
   const toCallback = (hop: Hop) => hop.location?.startsWith(`${base}/session/github/callback`) ?? false;
-  const problem = (hop: Hop) => new URL(hop.location ?? '', base).searchParams.get('signInProblem');
+  /** Why the sign-in was refused, as the sign-in page asks the Manager. */
+  const problem = async (hop: Hop, at = base) => {
+    const id = new URL(hop.location ?? '', base).searchParams.get('signInRefusal');
+    if (!id) return null;
+    return ((await (await fetch(`${at}/session/refusals/${id}`)).json()) as { reason: string }).reason;
+  };
   const session = (browser: CookieBrowser, at = base) =>
     fetch(`${at}/session`, {
       headers: { Cookie: `td_session=${browser.cookie(new URL(at).host, 'td_session')}` },
@@ -117,12 +122,12 @@ describe('Manager: sign in with GitHub (OAuth web flow against a GitHub stand-in
     forged.searchParams.set('state', 'forged-state');
     const wrong = await browser.request(forged.toString());
     assert.equal(wrong.status, 303);
-    assert.match(problem(wrong) ?? '', /does not carry this sign-in's state/);
+    assert.match((await problem(wrong)) ?? '', /does not carry this sign-in's state/);
     assert.equal(browser.cookie(new URL(base).host, 'td_session'), undefined);
 
     const [, another] = await new CookieBrowser().walk(`${base}/session/github`, toCallback);
     const stranger = await new CookieBrowser().request(another.location ?? '');
-    assert.match(problem(stranger) ?? '', /not begun in this browser/);
+    assert.match((await problem(stranger)) ?? '', /not begun in this browser/);
 
     // The code of a finished sign-in, brought back under a new sign-in's state: GitHub refuses it.
     const first = await signIn();
@@ -134,7 +139,7 @@ describe('Manager: sign in with GitHub (OAuth web flow against a GitHub stand-in
     replay.searchParams.set('code', usedCode);
     const replayed = await replaying.request(replay.toString());
     assert.equal(
-      problem(replayed),
+      await problem(replayed),
       'GitHub did not accept the sign-in: The code passed is incorrect or expired.',
     );
   });
@@ -142,20 +147,22 @@ describe('Manager: sign in with GitHub (OAuth web flow against a GitHub stand-in
   it('refuses a user outside the allowed organisations, an unlinked account, and a login now someone else’s', async () => {
     github.user = { id: 1001, login: 'Ada-L', orgs: ['other-org'] };
     assert.equal(
-      problem((await signIn()).last),
+      await problem((await signIn()).last),
       'GitHub says "Ada-L" is not a member of an allowed organisation (acme)',
     );
     github.user = { id: 3003, login: 'nobody-here', orgs: ['acme'] };
     assert.match(
-      problem((await signIn()).last) ?? '',
+      (await problem((await signIn()).last)) ?? '',
       /account "nobody-here" is not linked to a member here: ask an admin/,
     );
     // Ada renamed her GitHub account and someone else took "Ada-L": that account is not her.
     github.user = { id: 6666, login: 'Ada-L', orgs: ['acme'] };
     assert.equal(
-      problem((await signIn()).last),
+      await problem((await signIn()).last),
       'the github login "Ada-L" is linked to another account of github',
     );
+    // Linking the login again is refused: it would unbind the account that signed in with it.
+    await manager.http().put('/members/ada/identities/github').set(auth).send({ login: 'ada-l' }).expect(409);
     // Nor can an admin give one login to two members.
     await manager.http().post('/members').set(auth).send({ name: 'eve' }).expect(201);
     const twice = await manager
@@ -179,7 +186,7 @@ describe('Manager: sign in with GitHub (OAuth web flow against a GitHub stand-in
     const { browser } = await signIn();
     assert.equal((await session(browser)).status, 200);
     github.user = { id: 1001, login: 'Ada-L', orgs: [] };
-    assert.match(problem((await signIn()).last) ?? '', /not a member of an allowed organisation/);
+    assert.match((await problem((await signIn()).last)) ?? '', /not a member of an allowed organisation/);
     await sleep(SESSION_MS + 200);
     const ended = await session(browser);
     assert.equal(ended.status, 401);
@@ -195,10 +202,12 @@ describe('Manager: sign in with GitHub (OAuth web flow against a GitHub stand-in
     try {
       await plain.http().get('/session/providers').expect(200, { github: false, oidc: null });
       const refused = await plain.http().get('/session/github').expect(302);
-      assert.equal(
-        refused.headers.location,
-        `/ui/?signInProblem=${encodeURIComponent('Sign in with GitHub is not set up on this Manager')}`,
-      );
+      const id = new URL(refused.headers.location, 'http://x').searchParams.get('signInRefusal');
+      await plain
+        .http()
+        .get(`/session/refusals/${id}`)
+        .expect(200, { reason: 'Sign in with GitHub is not set up on this Manager' });
+      await plain.http().get('/session/refusals/forged-id').expect(404);
     } finally {
       await plain.stop();
     }
@@ -228,7 +237,7 @@ describe('Manager: sign in with GitHub (OAuth web flow against a GitHub stand-in
       );
       github.user = { id: 5005, login: '9lives', orgs: ['acme'] };
       assert.match(
-        problem((await signIn(new CookieBrowser(), url)).last) ?? '',
+        (await problem((await signIn(new CookieBrowser(), url)).last, url)) ?? '',
         /cannot name a member .*ask an admin to add you/,
       );
     } finally {

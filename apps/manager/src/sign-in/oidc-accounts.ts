@@ -10,12 +10,16 @@ interface Discovery {
   authorization_endpoint: string;
   token_endpoint: string;
   jwks_uri: string;
+  userinfo_endpoint?: string;
 }
+
+/** The claims a login is read from, in the ID token or from the userinfo endpoint. */
+type Claims = Record<string, unknown>;
 
 /** An account of the OIDC provider, from a checked ID token. */
 export interface OidcAccount {
   subject: string;
-  /** `preferred_username`, else the email's local part, else the subject: what an admin links a member by. */
+  /** `preferred_username`, else the email if the provider verified it: what an admin links a member by. */
   login: string;
 }
 
@@ -59,13 +63,19 @@ export class OidcAccounts {
 
   async account(code: string, verifier: string, redirectUri: string, nonce: string): Promise<OidcAccount> {
     const { token_endpoint } = await this.discover();
-    const answer = await call<{ id_token?: string; error?: string; error_description?: string }>(
+    const secret = `${encodeURIComponent(this.clientId())}:${encodeURIComponent(this.secrets.oidc ?? '')}`;
+    const answer = await call<{
+      id_token?: string;
+      access_token?: string;
+      error?: string;
+      error_description?: string;
+    }>(
       token_endpoint,
       {
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-www-form-urlencoded',
-          Authorization: `Basic ${Buffer.from(`${encodeURIComponent(this.clientId())}:${encodeURIComponent(this.secrets.oidc ?? '')}`).toString('base64')}`,
+          Authorization: `Basic ${Buffer.from(secret).toString('base64')}`,
         },
         body: new URLSearchParams({
           grant_type: 'authorization_code',
@@ -81,11 +91,34 @@ export class OidcAccounts {
         `the provider did not accept the sign-in: ${answer.error_description ?? answer.error ?? 'no ID token'}`,
       );
     }
-    return this.checked(answer.id_token, nonce);
+    const claims = await this.checkedClaims(answer.id_token, nonce);
+    // Providers that keep the profile out of the ID token give it at the userinfo endpoint.
+    const profile =
+      loginOf(claims) === undefined && answer.access_token
+        ? await this.userinfo(answer.access_token, claims.sub as string)
+        : claims;
+    return accountOf(claims.sub as string, profile);
   }
 
   /** The ID token's account, if the token is the provider's, for this client, current, and for this sign-in. */
   async checked(idToken: string, nonce: string): Promise<OidcAccount> {
+    const claims = await this.checkedClaims(idToken, nonce);
+    return accountOf(claims.sub as string, claims);
+  }
+
+  /** The userinfo of the access token's user, who must be the ID token's. */
+  private async userinfo(accessToken: string, subject: string): Promise<Claims> {
+    const { userinfo_endpoint } = await this.discover();
+    if (!userinfo_endpoint) return {};
+    const info = await call<Claims>(userinfo_endpoint, {
+      headers: { Authorization: `Bearer ${accessToken}` },
+    });
+    if (info.sub !== subject)
+      throw new SignInRefused("the provider's userinfo is not of the ID token's user");
+    return info;
+  }
+
+  private async checkedClaims(idToken: string, nonce: string): Promise<Claims> {
     const { issuer } = await this.discover();
     let claims: JWTPayload;
     try {
@@ -100,9 +133,7 @@ export class OidcAccounts {
     }
     if (claims.nonce !== nonce)
       throw new SignInRefused("the provider's ID token is not for this sign-in (nonce)");
-    const email = typeof claims.email === 'string' ? claims.email.split('@')[0] : undefined;
-    const preferred = typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined;
-    return { subject: claims.sub as string, login: preferred ?? email ?? (claims.sub as string) };
+    return claims;
   }
 
   private keySet(discovery: Discovery) {
@@ -147,4 +178,17 @@ async function call<T>(url: string, init: RequestInit, refusals = false): Promis
     );
   }
   return (await response.json().catch(() => ({}))) as T;
+}
+
+/** What an admin links by: the provider's user name, else an address the provider says it verified. */
+function loginOf(claims: Claims): string | undefined {
+  if (typeof claims.preferred_username === 'string') return claims.preferred_username;
+  if (claims.email_verified === true && typeof claims.email === 'string') return claims.email;
+  return undefined;
+}
+
+function accountOf(subject: string, profile: Claims): OidcAccount {
+  const login = loginOf(profile);
+  if (!login) throw new SignInRefused('the provider sent neither a preferred_username nor a verified email');
+  return { subject, login };
 }

@@ -23,7 +23,12 @@ describe('Manager: sign in with OpenID Connect (code flow, PKCE, ID token checke
   };
 
   const toCallback = (hop: Hop) => hop.location?.startsWith(`${base}/session/oidc/callback`) ?? false;
-  const problem = (hop: Hop) => new URL(hop.location ?? '', base).searchParams.get('signInProblem');
+  /** Why the sign-in was refused, as the sign-in page asks the Manager. */
+  const problem = async (hop: Hop) => {
+    const id = new URL(hop.location ?? '', base).searchParams.get('signInRefusal');
+    if (!id) return null;
+    return ((await (await fetch(`${base}/session/refusals/${id}`)).json()) as { reason: string }).reason;
+  };
   /** The hops of a sign-in as `login`, up to where the provider sends the browser back (not followed). */
   const toProvider = (browser: CookieBrowser, login: string) =>
     provider.signIn(browser, `${base}/session/oidc`, login, toCallback);
@@ -74,7 +79,7 @@ describe('Manager: sign in with OpenID Connect (code flow, PKCE, ID token checke
     const back = hops[hops.length - 1];
     assert.ok(toCallback(back), `the provider sent the browser back: ${back.url} ${back.status}`);
     const done = await browser.request(back.location ?? '');
-    assert.equal(done.location, '/ui/', problem(done) ?? '');
+    assert.equal(done.location, '/ui/', (await problem(done)) ?? '');
     const who = await fetch(`${base}/session`, {
       headers: { Cookie: `td_session=${browser.cookie(new URL(base).host, 'td_session')}` },
     });
@@ -88,14 +93,17 @@ describe('Manager: sign in with OpenID Connect (code flow, PKCE, ID token checke
     const mallory = new CookieBrowser();
     const hops = await toProvider(mallory, 'mallory');
     const refused = await mallory.request(hops[hops.length - 1].location ?? '');
-    assert.match(problem(refused) ?? '', /OpenID Connect account "mallory" is not linked to a member here/);
+    assert.match(
+      (await problem(refused)) ?? '',
+      /OpenID Connect account "mallory" is not linked to a member here/,
+    );
 
     const browser = new CookieBrowser();
     const back = new URL((await toProvider(browser, 'ada')).at(-1)?.location ?? '');
     const forged = new URL(back);
     forged.searchParams.set('state', 'not-the-state');
     assert.match(
-      problem(await browser.request(forged.toString())) ?? '',
+      (await problem(await browser.request(forged.toString()))) ?? '',
       /does not carry this sign-in's state/,
     );
 
@@ -107,7 +115,7 @@ describe('Manager: sign in with OpenID Connect (code flow, PKCE, ID token checke
     const replay = new URL((await toProvider(replaying, 'ada')).at(-1)?.location ?? '');
     replay.searchParams.set('code', firstBack.searchParams.get('code') ?? '');
     assert.match(
-      problem(await replaying.request(replay.toString())) ?? '',
+      (await problem(await replaying.request(replay.toString()))) ?? '',
       /^the provider did not accept the sign-in: /,
     );
   });
@@ -149,5 +157,17 @@ describe('Manager: sign in with OpenID Connect (code flow, PKCE, ID token checke
       await assert.rejects(accounts.checked(await signed, 'the-nonce'), reason, what);
     }
     await assert.rejects(accounts.checked('not.a.jwt', 'the-nonce'), /ID token is not valid/);
+    // An email the provider does not say it verified is no login: anyone could put alice@… in their profile.
+    const unverified = await new SignJWT({ sub: 'x', nonce: 'the-nonce', email: 'ada@example.org' })
+      .setProtectedHeader({ alg: 'RS256', kid: provider.keyId })
+      .setIssuer(provider.issuer)
+      .setAudience(client.clientId)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(own);
+    await assert.rejects(
+      accounts.checked(unverified, 'the-nonce'),
+      /neither a preferred_username nor a verified email/,
+    );
   });
 });

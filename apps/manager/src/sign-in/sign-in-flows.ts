@@ -8,8 +8,9 @@ import { SignInRefused } from './sign-in-refused';
 /** The cookie that ties a sign-in's return to the browser that began it. */
 export const FLOW_COOKIE = 'td_signin';
 
-/** How long a sign-in may take at the provider. */
+/** How long a sign-in may take at the provider, and how many may be under way at once (they are kept in memory). */
 const FLOW_MS = 10 * 60_000;
+const MAX_FLOWS = 10_000;
 
 /** What a sign-in under way needs when the browser comes back: each value is used once. */
 export interface PendingFlow {
@@ -39,6 +40,8 @@ export class SignInFlows {
     redirectUri: string,
   ): { flowId: string; flow: PendingFlow; challenge: string } {
     this.sweep();
+    if (this.flows.size >= MAX_FLOWS)
+      throw new SignInRefused('too many sign-ins are under way: try again in a few minutes');
     const flowId = random();
     const flow = {
       provider,

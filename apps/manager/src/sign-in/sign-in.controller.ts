@@ -1,15 +1,27 @@
-import { Controller, Get, HttpCode, HttpStatus, Query, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+  Param,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { IdentityProvider } from '@testausdeploy/domain';
 import { Public } from '../auth/public.decorator';
 import { ManagerConfig } from '../config/manager-config';
 import { OrganisationDirectory } from '../organisations/organisation-directory';
 import { overHttps, sessionCookie } from '../sessions/session-cookie';
-import { ExternalSignIn } from './external-sign-in';
+import { ExternalSignIn, PROVIDER_NAMES } from './external-sign-in';
 import { GitHubAccounts } from './github-accounts';
 import { OidcAccounts } from './oidc-accounts';
 import { FLOW_COOKIE, flowCookieHeader, SignInFlows } from './sign-in-flows';
 import { SignInRefused } from './sign-in-refused';
+import { SignInRefusals } from './sign-in-refusals';
 
 /** What a provider sends back to the callback. */
 interface Callback {
@@ -18,6 +30,9 @@ interface Callback {
   error?: unknown;
   error_description?: unknown;
 }
+
+/** A Host header: a name or an address, with a port. */
+const HOST = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
 const clearedFlowCookie = `${FLOW_COOKIE}=; Path=/session; Max-Age=0; HttpOnly; SameSite=Lax`;
 
@@ -29,7 +44,10 @@ const clearedFlowCookie = `${FLOW_COOKIE}=; Path=/session; Max-Age=0; HttpOnly; 
 @Controller('session')
 @Public()
 export class SignInController {
+  private readonly logger = new Logger(SignInController.name);
+
   constructor(
+    private readonly refusals: SignInRefusals,
     private readonly flows: SignInFlows,
     private readonly github: GitHubAccounts,
     private readonly oidc: OidcAccounts,
@@ -42,6 +60,15 @@ export class SignInController {
   @Get('providers')
   providers() {
     return { github: this.github.offered, oidc: this.oidc.offered };
+  }
+
+  /** Why the sign-in the browser was sent back from was refused (`/ui/?signInRefusal=<id>`), for five minutes. */
+  @Get('refusals/:id')
+  refusal(@Param('id') id: string) {
+    const reason = this.refusals.reason(id);
+    if (reason === null)
+      throw new NotFoundException('no such sign-in refusal, or it is older than five minutes');
+    return { reason };
   }
 
   @Get('github')
@@ -90,6 +117,9 @@ export class SignInController {
     target: (begun: ReturnType<SignInFlows['begin']>) => Promise<string>,
   ): Promise<void> {
     try {
+      const offered = provider === 'github' ? this.github.offered : this.oidc.offered !== null;
+      if (!offered)
+        throw new SignInRefused(`Sign in with ${PROVIDER_NAMES[provider]} is not set up on this Manager`);
       const begun = this.flows.begin(provider, `${this.publicUrl(request)}/session/${provider}/callback`);
       const location = await target(begun);
       response.setHeader('Set-Cookie', flowCookieHeader(request, begun.flowId));
@@ -129,15 +159,22 @@ export class SignInController {
     }
   }
 
-  /** Back to the dashboard's sign-in page, which shows why. */
+  /** Back to the dashboard's sign-in page, which asks why. */
   private refused(error: unknown, response: Response, status: 302 | 303): void {
-    if (!(error instanceof SignInRefused)) throw error;
-    response.redirect(status, `/ui/?signInProblem=${encodeURIComponent(error.message)}`);
+    let reason = (error as Error).message;
+    if (!(error instanceof SignInRefused)) {
+      this.logger.error(`a sign-in failed: ${reason}`);
+      reason = "the sign-in failed on the Manager's side: try again";
+    }
+    response.redirect(status, `/ui/?signInRefusal=${this.refusals.keep(reason)}`);
   }
 
   private publicUrl(request: Request): string {
-    return (
-      this.config.PUBLIC_URL ?? `${overHttps(request) ? 'https' : 'http'}://${request.headers.host}`
-    ).replace(/\/$/, '');
+    if (this.config.PUBLIC_URL) return this.config.PUBLIC_URL.replace(/\/$/, '');
+    const host = request.headers.host ?? '';
+    if (!HOST.test(host)) {
+      throw new SignInRefused('the request names no host this Manager can be reached at: set PUBLIC_URL');
+    }
+    return `${overHttps(request) ? 'https' : 'http'}://${host}`;
   }
 }

@@ -5,10 +5,11 @@ import { GitHubAccounts } from './github-accounts';
 import { OidcAccounts } from './oidc-accounts';
 import { SignInController } from './sign-in.controller';
 import { SignInFlows } from './sign-in-flows';
+import { SignInRefusals } from './sign-in-refusals';
 
 /** Signing in to the dashboard through GitHub or an OpenID Connect provider. */
 @Module({
   controllers: [SignInController],
-  providers: [ClientSecrets, SignInFlows, GitHubAccounts, OidcAccounts, ExternalSignIn],
+  providers: [ClientSecrets, SignInFlows, SignInRefusals, GitHubAccounts, OidcAccounts, ExternalSignIn],
 })
 export class SignInModule {}

@@ -1,12 +1,10 @@
 import { useState } from 'react';
-import { signIn, signInProviders, type WhoAmI } from '../api/session';
+import { signIn, signInProviders, signInRefusal, type WhoAmI } from '../api/session';
 import { Field, Form } from '../components/form';
 import { useResource } from '../components/resource';
 
-/** Why a sign-in through GitHub or OIDC was refused: the Manager sends the browser back with it. */
-function refusal(): string | null {
-  return new URLSearchParams(window.location.search).get('signInProblem');
-}
+/** Why a sign-in through GitHub or OIDC was refused: the Manager sends the browser back with an id to ask by. */
+const refusalId = new URLSearchParams(window.location.search).get('signInRefusal');
 
 /**
  * Trades an API token for a session cookie, or sends the browser to GitHub or the OIDC provider, which send it
@@ -17,7 +15,11 @@ export function SignIn({ signedIn }: { signedIn: (me: WhoAmI) => void }) {
   const [token, setToken] = useState('');
   const providers = useResource(signInProviders, 'sign-in-providers');
   const offered = providers.state === 'ready' ? providers.data : { github: false, oidc: null };
-  const problem = refusal();
+  const refused = useResource(
+    () => (refusalId ? signInRefusal(refusalId).then(({ reason }) => reason) : Promise.resolve(null)),
+    'sign-in-refusal',
+  );
+  const problem = refused.state === 'ready' ? refused.data : null;
   return (
     <main className="sign-in" id="main">
       <h1>Testausdeploy</h1>

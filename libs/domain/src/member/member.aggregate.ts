@@ -37,6 +37,8 @@ export class Member extends AggregateRoot<MemberEvent> {
   private readonly tokens = new Map<string, string>();
   /** The subject of each provider's account bound to the member. */
   private readonly subjects = new Map<IdentityProvider, string>();
+  /** The login linked for each provider, in lower case. */
+  private readonly logins = new Map<IdentityProvider, string>();
 
   constructor(readonly name: string) {
     super();
@@ -90,6 +92,10 @@ export class Member extends AggregateRoot<MemberEvent> {
   /** Links an account of `provider` by its login (case as the provider keeps it; compared in lower case). */
   linkIdentity(provider: IdentityProvider, login: string): void {
     this.current();
+    // Linking the same login again would unbind the account that signed in with it, for whoever holds it next.
+    if (this.logins.get(provider) === login.toLowerCase()) {
+      throw new Conflict(`member "${this.name}" is already linked to the ${provider} login "${login}"`);
+    }
     this.record({ type: 'MemberIdentityLinked', data: { name: this.name, provider, login } });
   }
 
@@ -113,6 +119,7 @@ export class Member extends AggregateRoot<MemberEvent> {
       case 'MemberAdded':
         this.tokens.clear();
         this.subjects.clear();
+        this.logins.clear();
         this.role = event.data.role;
         return;
       case 'MemberRoleChanged':
@@ -128,6 +135,7 @@ export class Member extends AggregateRoot<MemberEvent> {
         this.tokens.delete(event.data.tokenId);
         return;
       case 'MemberIdentityLinked':
+        this.logins.set(event.data.provider, event.data.login.toLowerCase());
         if (event.data.subject) this.subjects.set(event.data.provider, event.data.subject);
         else this.subjects.delete(event.data.provider);
     }

@@ -26,12 +26,15 @@ export const issueTokenBody = z
   .strict();
 export type IssueTokenBody = z.infer<typeof issueTokenBody>;
 
-/** Body of `PUT /members/:name/identities/:provider`: the account's login (GitHub's, or OIDC's preferred_username). */
+/** Body of `PUT /members/:name/identities/:provider`: the account's login (GitHub's; OIDC's preferred_username or verified email). */
 export const linkIdentityBody = z
   .object({
     login: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/, 'must be a login: letters, digits, ".", "_", "@", "-"'),
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$/,
+        'must be a login: letters, digits, ".", "_", "@", "+", "-"',
+      ),
   })
   .strict();
 export const identityProvider = z.enum(['github', 'oidc']);

@@ -42,6 +42,7 @@ export const linkedIdentity = z.strictObject({
   provider: z.enum(['github', 'oidc']),
   login: z.string(),
 });
+export const signInRefusal = z.strictObject({ reason: z.string() });
 export const signInProviders = z.strictObject({
   github: z.boolean(),
   oidc: z.strictObject({ name: z.string() }).nullable(),
