@@ -149,7 +149,13 @@ EOF
 # Forwards to members' containers may point only into the LXD bridge's network.
 bridge_subnet="$(lxd_bridge_subnet)"
 env_default "$ETC_DIR/guardian.env" CONTAINER_SUBNETS "$bridge_subnet"
-chmod 0600 "$ETC_DIR"/{manager,worker,guardian}.env
+# The key that seals the Manager's secrets (docs/secrets.md): made once, never overwritten. Without it the
+# sealed secrets cannot be read again: keep a copy somewhere safe.
+if [[ ! -f "$ETC_DIR/master.key" ]]; then
+  (umask 077 && openssl rand -base64 32 >"$ETC_DIR/master.key")
+fi
+env_default "$ETC_DIR/manager.env" MASTER_KEY_FILE "$ETC_DIR/master.key"
+chmod 0600 "$ETC_DIR"/{manager,worker,guardian}.env "$ETC_DIR/master.key"
 for app in "${APPS[@]}"; do
   dir="$(env_get "$ETC_DIR/$app.env" "${app^^}_STATE_DIR")"
   if [[ -n "$dir" ]]; then mkdir -p "$dir" && chmod 0700 "$dir"; fi
@@ -264,6 +270,7 @@ Testausdeploy is up.
   API:          $api
   Dashboard:    $api/ui/   (sign in with the admin token)
   Admin token:  $token   (in $ETC_DIR/manager.env)
+  Master key:   $ETC_DIR/master.key   (seals the secrets the Manager keeps: keep a copy somewhere safe)
   Logs:         $TD_LOG_DIR/{manager,worker,guardian}.log
   Stop:         scripts/down.sh
 

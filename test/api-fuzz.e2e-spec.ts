@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { auth, ManagerApp, TEST_TOKEN } from './support/manager-app';
 
@@ -18,6 +18,7 @@ function schemathesis(): string {
 /** One bounded schemathesis run against the Manager's own `/openapi.json`, as the holder of `token`. */
 function fuzz(origin: string, token: string, cwd: string): Promise<{ status: number; output: string }> {
   const args = [
+    ...['--config-file', resolve(__dirname, '..', '..', 'test', 'api-fuzz.schemathesis.toml')],
     'run',
     `${origin}/openapi.json`,
     ...['--header', `Authorization: Bearer ${token}`],

@@ -451,6 +451,7 @@ describe('end to end: the three apps deploy a compose project from a git host on
       'firewall',
       'members',
       'nodes',
+      'notification_channels',
       'organisations',
       'projects',
       'sessions',

@@ -10,7 +10,7 @@ import { allowListFindings } from '../apps/worker/src/deploy/policy/allow-list';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
-const SECRETS = ['mongo-root-password', 'mongo-manager-password', 'mongo-keyfile'];
+const SECRETS = ['mongo-root-password', 'mongo-manager-password', 'mongo-keyfile', 'master-key'];
 
 interface Rendered {
   services: Record<string, Record<string, unknown> & { environment?: Record<string, string> }>;
@@ -56,6 +56,7 @@ describe('the production docker-compose.yml', () => {
       const { mongo, manager } = rendered.services;
       assert.equal(manager.environment?.MONGO_USER, 'manager');
       assert.equal(manager.environment?.MONGO_PASSWORD_FILE, '/run/secrets/mongo-manager-password');
+      assert.equal(manager.environment?.MASTER_KEY_FILE, '/run/secrets/master-key');
       assert.doesNotMatch(manager.environment?.MONGO_URL ?? '', /@/);
       assert.equal(
         mongo.environment?.MONGO_INITDB_ROOT_PASSWORD_FILE,

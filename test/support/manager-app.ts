@@ -9,6 +9,7 @@ import { loadManagerConfig } from '../../apps/manager/src/config/manager-config'
 import { DATABASE } from '../../apps/manager/src/database/database.module';
 import { ManagerModule } from '../../apps/manager/src/manager.module';
 import { testDatabaseUrl } from './database';
+import { testMasterKeyFile } from './master-key';
 
 export const TEST_TOKEN = 'test-admin-token-0123456789abcdef0123';
 
@@ -30,6 +31,10 @@ export class ManagerApp {
       MANAGER_STATE_DIR: stateDir,
       LOG_LEVEL: 'silent',
       POLL_INTERVAL_MS: '0',
+      MASTER_KEY_FILE: testMasterKeyFile(),
+      // Notifications go only to receivers the tests run on this machine.
+      NOTIFICATION_HOSTS: '127.0.0.1',
+      NOTIFICATION_PRIVATE_HOSTS: '127.0.0.1',
       ...env,
     });
     const app = await NestFactory.create(ManagerModule.forRoot(config), {

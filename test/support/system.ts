@@ -9,6 +9,7 @@ import { composeProjectName } from '../../apps/worker/src/deploy/compose-cli';
 import { removeComposeObjects } from './compose-objects';
 import { DocumentedAnswers } from './documented-answers';
 import { testDatabaseUrl } from './database';
+import { testMasterKeyFile } from './master-key';
 import { NetworkNamespace } from './netns';
 import { eventually, freePort } from './ports';
 
@@ -72,6 +73,9 @@ export class System {
         ADMIN_TOKEN: token,
         ALLOWED_ORGS: options.allowedOrgs,
         POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 0),
+        MASTER_KEY_FILE: testMasterKeyFile(),
+        NOTIFICATION_HOSTS: '127.0.0.1',
+        NOTIFICATION_PRIVATE_HOSTS: '127.0.0.1',
       },
       worker: {
         WORKER_PORT: String(workerPort),

@@ -20,8 +20,11 @@ import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { SecurityHeadersMiddleware } from './http/security-headers.middleware';
 import { Stopping } from './http/stopping';
+import { KeysModule } from './keys/keys.module';
 import { NodesModule } from './nodes/nodes.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { MethodNotAllowedMiddleware } from './openapi/method-not-allowed.middleware';
+import { ObservationsModule } from './observations/observations.module';
 import { OpenApiController } from './openapi/openapi.controller';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PollingModule } from './polling/polling.module';
@@ -42,6 +45,8 @@ export class ManagerModule implements NestModule {
         CqrsModule.forRoot(),
         DatabaseModule,
         EventsModule,
+        KeysModule,
+        ObservationsModule,
         NodesModule,
         MembersModule,
         SessionsModule,
@@ -56,6 +61,7 @@ export class ManagerModule implements NestModule {
         FirewallModule,
         ContainersModule,
         LiveModule,
+        NotificationsModule,
       ],
       controllers: [HealthController, OpenApiController],
       providers: [

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Document } from 'mongodb';
-import { Deployment, Member, Project } from '@testausdeploy/domain';
+import { Deployment, Member, NotificationChannel, Observations, Project } from '@testausdeploy/domain';
 import { Caller } from '../auth/caller';
 import { ReadModels } from '../events/read-models';
 import { DeploymentView } from '../deployments/projections/deployment-view';
@@ -10,9 +10,10 @@ import { AuditEntry } from './audit-entry';
 import { AUDIT } from './audit.projection';
 
 /**
- * Which audit entries a caller may read: an admin all; a member those of their projects (the roles and every
- * deployment of each), of the containers they own (each incarnation of a name from its request to the next
- * one's), and of their own account and sessions, from the moment they were added.
+ * Which audit entries a caller may read: an admin all; a member those of their projects (the roles, every
+ * deployment, the poller's back-offs and the notification channels of each), of the containers they own (each
+ * incarnation of a name from its request to the next one's) and their failed scheduled backups, and of their own
+ * account and sessions, from the moment they were added.
  */
 @Injectable()
 export class AuditScope {
@@ -37,12 +38,17 @@ export class AuditScope {
     ]);
     const streams = [
       ...projects.map(({ org, repo }) => Project.streamId(org, repo)),
+      ...projects.map(({ org, repo }) => Observations.ofPolling(org, repo).streamId),
       ...deployments.map(({ id }) => Deployment.streamId(id)),
       ...sessions.map(({ streamId }) => streamId),
     ];
     return {
       $or: [
         { streamId: { $in: streams } },
+        ...projects.map((project) => ({
+          streamId: { $regex: `^${escapeRegex(NotificationChannel.streamPrefix(project))}` },
+        })),
+        { type: 'ScheduledBackupFailed', 'data.ownerId': memberId },
         ...added.map(({ position }) => ({
           streamId: Member.streamId(caller.member as string),
           position: { $gte: position },
@@ -75,3 +81,5 @@ export class AuditScope {
       .toArray();
   }
 }
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

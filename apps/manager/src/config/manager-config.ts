@@ -12,6 +12,11 @@ export const managerConfigSchema = z.object({
   MONGO_PASSWORD_FILE: z.string().min(1).optional(),
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)'),
   ALLOWED_ORGS: env.list('testausserveri'),
+  /**
+   * The file of the master key (32 random bytes, base64, mode 0600), outside the database: it wraps the data keys
+   * that seal secrets such as notification channels' URLs. Required; scripts/up.sh makes one.
+   */
+  MASTER_KEY_FILE: z.string().min(1, 'must name the master key file (scripts/up.sh makes one)'),
   MANAGER_STATE_DIR: z.string().default('/var/lib/testausdeploy/manager'),
   DEPLOY_TIMEOUT_MS: z.coerce
     .number()
@@ -91,6 +96,27 @@ export const managerConfigSchema = z.object({
    * someone who left the organisation is refused. Bounded by SESSION_TTL_MS.
    */
   EXTERNAL_SESSION_TTL_MS: z.coerce.number().int().min(1000).default(3600_000),
+  /**
+   * The only hosts notification channels may point at (`discord.com,hooks.slack.com`); empty: any host. Either
+   * way only over https and to public addresses, but for NOTIFICATION_PRIVATE_HOSTS.
+   */
+  NOTIFICATION_HOSTS: env.list(''),
+  /** Hosts on a private network (or this machine) that channels may still reach, over http too. */
+  NOTIFICATION_PRIVATE_HOSTS: env.list(''),
+  /** The first retry of a failed notification waits this long, each next one twice as long (at most an hour). */
+  NOTIFICATION_RETRY_MS: z.coerce.number().int().min(10).default(10_000),
+  /** How long a notification is retried before it is given up as failed (a day). */
+  NOTIFICATION_GIVE_UP_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(24 * 3600_000),
+  /** A node whose session is down this long is recorded (and notified) as unreachable; 0: never. */
+  NODE_UNREACHABLE_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5 * 60_000),
   /** The dashboard's built files, served under /ui (`npm run build` puts them in dist/web). */
   DASHBOARD_DIR: z.string().min(1).default(BUILT_DASHBOARD),
   LOG_LEVEL: env.logLevel(),

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CommandBus } from '@nestjs/cqrs';
-import { Forbidden } from '@testausdeploy/domain';
+import { Forbidden, Observations } from '@testausdeploy/domain';
 import { ManagerConfig } from '../config/manager-config';
+import { ObservationRecorder } from '../observations/observation-recorder';
 import { CreateSnapshotCommand } from './commands/create-snapshot.command';
 import { DeleteBackupCommand } from './commands/delete-backup.command';
 import { DeleteSnapshotCommand } from './commands/delete-snapshot.command';
@@ -41,11 +42,68 @@ async function decisions(view: Partial<ContainerView>, refuseFirstCreate = false
     ...view,
   } as ContainerView;
   const directory = { live: async () => [full] } as unknown as ContainerDirectory;
-  await new ContainerScheduler({ SCHEDULE_TICK_MS: 0 } as ManagerConfig, directory, commands).tick(NOW);
+  await new ContainerScheduler(
+    { SCHEDULE_TICK_MS: 0 } as ManagerConfig,
+    directory,
+    commands,
+    recorder([]),
+  ).tick(NOW);
   return sent;
 }
 
+/** Observations written down: the subject's stream and what was recorded of it. */
+function recorder(seen: string[]): ObservationRecorder {
+  return {
+    record: async (subject: () => Observations, observe: (observations: Observations) => void) => {
+      const observations = subject();
+      observe(observations);
+      for (const { type, data } of observations.pendingEvents) seen.push(`${type} ${JSON.stringify(data)}`);
+    },
+  } as unknown as ObservationRecorder;
+}
+
 describe('ContainerScheduler', () => {
+  it('records a failing scheduled backup once per streak and reason, and again after one worked', async () => {
+    let failure: string | null = 'no Worker is connected';
+    const commands = {
+      execute: async (command: object) => {
+        if (command instanceof ExportBackupCommand && failure) throw new Error(failure);
+      },
+    } as unknown as CommandBus;
+    const view = {
+      name: 'box',
+      owner: 'alice',
+      ownerId: 'm1',
+      status: 'running',
+      snapshots: [],
+      backups: [],
+      schedule: { snapshots: null, backups: { everyHours: 1, keep: 2 } },
+    } as unknown as ContainerView;
+    const seen: string[] = [];
+    const directory = { live: async () => [view] } as unknown as ContainerDirectory;
+    const scheduler = new ContainerScheduler(
+      { SCHEDULE_TICK_MS: 0 } as ManagerConfig,
+      directory,
+      commands,
+      recorder(seen),
+    );
+    await scheduler.tick(NOW);
+    await scheduler.tick(NOW);
+    failure = 'the pool is full';
+    await scheduler.tick(NOW);
+    failure = null;
+    await scheduler.tick(NOW);
+    failure = 'the pool is full';
+    await scheduler.tick(NOW);
+    const failed = (reason: string) =>
+      `ScheduledBackupFailed ${JSON.stringify({ container: 'box', owner: 'alice', ownerId: 'm1', reason })}`;
+    assert.deepEqual(seen, [
+      failed('no Worker is connected'),
+      failed('the pool is full'),
+      failed('the pool is full'),
+    ]);
+  });
+
   it('takes the first scheduled snapshot at once, as the scheduler', async () => {
     const sent = await decisions({ schedule: { snapshots: { everyHours: 24, keep: 7 }, backups: null } });
     assert.deepEqual(sent, [`${CreateSnapshotCommand.name} box auto-20261129120000 by scheduler`]);

@@ -1,8 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Forbidden, ScheduleRule } from '@testausdeploy/domain';
+import { Forbidden, Observations, ScheduleRule } from '@testausdeploy/domain';
 import { Caller } from '../auth/caller';
 import { ManagerConfig } from '../config/manager-config';
+import { ObservationRecorder } from '../observations/observation-recorder';
 import { CreateSnapshotCommand } from './commands/create-snapshot.command';
 import { DeleteBackupCommand } from './commands/delete-backup.command';
 import { DeleteSnapshotCommand } from './commands/delete-snapshot.command';
@@ -57,11 +58,14 @@ export class ContainerScheduler implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger(ContainerScheduler.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** Containers whose scheduled backups fail, with the reason recorded last: one event per streak and reason. */
+  private readonly failingBackups = new Map<string, string>();
 
   constructor(
     private readonly config: ManagerConfig,
     private readonly directory: ContainerDirectory,
     private readonly commands: CommandBus,
+    private readonly observations: ObservationRecorder,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -89,11 +93,33 @@ export class ContainerScheduler implements OnApplicationBootstrap, OnApplication
   private async pass(now: Date): Promise<void> {
     for (const view of await this.directory.live()) {
       for (const [label, kind] of Object.entries(KINDS)) {
-        await this.keep(view, kind, now).catch((error: Error) =>
-          this.logger.error(`scheduled ${label} of container ${view.name}: ${error.message}`),
+        const kept = await this.keep(view, kind, now).then(
+          () => null,
+          (error: Error) => {
+            this.logger.error(`scheduled ${label} of container ${view.name}: ${error.message}`);
+            return error.message;
+          },
         );
+        if (kind === KINDS.backups) await this.backupsWent(view, kept);
       }
     }
+  }
+
+  /** Records a scheduled backup's failure when a streak starts (or its reason changes); forgets it once one works. */
+  private async backupsWent({ name, owner, ownerId }: ContainerView, failure: string | null): Promise<void> {
+    if (failure === null) {
+      this.failingBackups.delete(name);
+      return;
+    }
+    if (this.failingBackups.get(name) === failure) return;
+    this.failingBackups.set(name, failure);
+    await this.observations
+      .record(
+        () => Observations.ofBackups(name),
+        (seen) => seen.scheduledBackupFailed({ container: name, owner, ownerId, reason: failure }),
+        'scheduler',
+      )
+      .catch((error: Error) => this.logger.error(`recording a failed backup of ${name}: ${error.message}`));
   }
 
   private async keep(view: ContainerView, kind: Kind, now: Date): Promise<void> {

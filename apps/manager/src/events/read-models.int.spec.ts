@@ -126,6 +126,7 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
       'firewall',
       'members',
       'nodes',
+      'notification_channels',
       'organisations',
       'projects',
       'sessions',

@@ -1,4 +1,11 @@
-import { Deployment, isProjectEvent, Member, MemberContainer } from '@testausdeploy/domain';
+import {
+  Deployment,
+  isNotificationChannelEvent,
+  isObservationEvent,
+  isProjectEvent,
+  Member,
+  MemberContainer,
+} from '@testausdeploy/domain';
 import { EventStore, StoredEvent } from '@testausdeploy/events';
 import { Caller } from '../auth/caller';
 import { ProjectRef } from '../projects/project-access';
@@ -26,8 +33,9 @@ interface StreamOwners {
  * Which events of the log one caller may see live: an admin all of them; a member the events of the containers
  * they own, each judged by the incarnation it belongs to (a name someone else had before is not theirs; a backup
  * deleted later belongs to whoever owned it when it was made), the events of the projects they hold a role on
- * now (the roles, and the deployments), those of their own account, and nothing else: no other member's, no
- * session, node or firewall event.
+ * now (the roles, the deployments, the poller's back-offs and the notification channels), their containers' failed
+ * scheduled backups, those of their own account, and nothing else: no other member's, no session, node or
+ * firewall event.
  */
 export class EventVisibility {
   /** Per container stream met, read once from the log, then kept up to date from the events that pass. */
@@ -53,6 +61,17 @@ export class EventVisibility {
       this.projects = this.load(event.position);
       await this.projects;
       return true;
+    }
+    if (isObservationEvent(event)) {
+      if (event.type === 'ScheduledBackupFailed') return event.data.ownerId === this.caller.memberId;
+      if (event.type === 'PollingBackedOff') {
+        return (await this.memberProjects()).has(projectKey(event.data.org, event.data.repo));
+      }
+      return false;
+    }
+    if (isNotificationChannelEvent(event)) {
+      const { org, repo } = event.data;
+      return !!org && !!repo && (await this.memberProjects()).has(projectKey(org, repo));
     }
     if (event.streamId.startsWith(DEPLOYMENT_STREAM)) {
       return (await this.memberProjects()).has(await this.projectOf(event));

@@ -6,6 +6,7 @@ import { RemoveNodeHandler } from './commands/remove-node.handler';
 import { RotateNodeKeyHandler } from './commands/rotate-node-key.handler';
 import { NodeConnections } from './node-connections';
 import { NodeDirectory } from './node-directory';
+import { NodeOutages } from './node-outages';
 import { NodeRegistryListener } from './node-registry.listener';
 import { NodeRepository } from './node.repository';
 import { NodesController } from './nodes.controller';
@@ -28,6 +29,7 @@ export const MANAGER_COMMON_NAME = 'testausdeploy-manager';
     },
     NodeConnections,
     NodeDirectory,
+    NodeOutages,
     NodeRepository,
     NodesProjection,
     NodeRegistryListener,

@@ -10,6 +10,7 @@ import { allowOrganisationBody } from '../organisations/dto/allow-organisation.d
 import { auditPaths } from './audit.paths';
 import { containerPaths } from './containers.paths';
 import { memberPaths } from './members.paths';
+import { notificationPaths } from './notifications.paths';
 import { projectPaths } from './projects.paths';
 import { sessionPaths } from './session.paths';
 import { z } from 'zod';
@@ -329,6 +330,7 @@ export function openApiDocument(version: string) {
       ...sessionPaths(),
       ...auditPaths(),
       ...containerPaths(),
+      ...notificationPaths(),
       '/admin/projections': {
         get: {
           summary: 'The read models that can be rebuilt, and the rebuilds under way with their progress',

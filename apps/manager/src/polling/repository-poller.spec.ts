@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ManagerConfig } from '../config/manager-config';
 import { DeploymentView } from '../deployments/projections/deployment-view';
 import { NodeConnections } from '../nodes/node-connections';
+import { ObservationRecorder } from '../observations/observation-recorder';
 import { BranchFollower } from './branch-follower';
 import { RepositoryPoller } from './repository-poller';
 import { WatchedSources } from './watched-sources';
@@ -36,7 +37,11 @@ describe('RepositoryPoller rounds (Worker and follower stood in for)', () => {
     } as unknown as BranchFollower;
     const sources = { all: async () => ['same', 'moved', 'gone'].map(view) } as unknown as WatchedSources;
     const config = { POLL_INTERVAL_MS: 60_000, POLL_CONCURRENCY: 2 } as ManagerConfig;
-    const poller = new RepositoryPoller(config, sources, nodes, follower);
+    const backedOff: string[] = [];
+    const observations = {
+      record: async (subject: () => { streamId: string }) => void backedOff.push(subject().streamId),
+    } as unknown as ObservationRecorder;
+    const poller = new RepositoryPoller(config, sources, nodes, follower, observations);
 
     const first = await poller.round();
     assert.deepEqual({ ...first, ms: 0 }, { unchanged: 1, followed: 1, failed: 1, backedOff: 0, ms: 0 });
@@ -46,5 +51,7 @@ describe('RepositoryPoller rounds (Worker and follower stood in for)', () => {
     const second = await poller.round();
     assert.deepEqual({ ...second, ms: 0 }, { unchanged: 1, followed: 1, failed: 0, backedOff: 1, ms: 0 });
     assert.deepEqual(asked.sort(), ['moved', 'same']);
+    // The back-off is recorded once, when it starts.
+    assert.deepEqual(backedOff, ['observed-polling-o/gone']);
   });
 });

@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Observations, PollingBackedOff } from '@testausdeploy/domain';
 import { ManagerConfig } from '../config/manager-config';
 import { DeploymentView } from '../deployments/projections/deployment-view';
 import { NodeConnections } from '../nodes/node-connections';
+import { ObservationRecorder } from '../observations/observation-recorder';
 import { BranchFollower } from './branch-follower';
 import { sourceKey, WatchedSources } from './watched-sources';
 
@@ -34,6 +36,7 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
     private readonly sources: WatchedSources,
     private readonly nodes: NodeConnections,
     private readonly follower: BranchFollower,
+    private readonly observations: ObservationRecorder,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -79,6 +82,18 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
     this.timer.unref();
   }
 
+  private recordBackoff(data: PollingBackedOff['data']): Promise<void> {
+    return this.observations
+      .record(
+        () => Observations.ofPolling(data.org, data.repo),
+        (seen) => seen.pollingBackedOff(data),
+        'poller',
+      )
+      .catch((error: Error) =>
+        this.logger.error(`recording the back-off of ${data.org}/${data.repo}: ${error.message}`),
+      );
+  }
+
   private async check(newest: DeploymentView): Promise<Outcome> {
     const key = sourceKey(newest);
     const failing = this.failures.get(key);
@@ -94,9 +109,11 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
       const count = (failing?.count ?? 0) + 1;
       const wait = Math.min(this.config.POLL_INTERVAL_MS * 2 ** count, MAX_BACKOFF_MS);
       this.failures.set(key, { count, until: Date.now() + wait });
-      this.logger.warn(
-        `${org}/${repo}@${branch}: ${(error as Error).message} (next try in ${Math.round(wait / 1000)} s)`,
-      );
+      const reason = (error as Error).message;
+      const retryInSeconds = Math.round(wait / 1000);
+      this.logger.warn(`${org}/${repo}@${branch}: ${reason} (next try in ${retryInSeconds} s)`);
+      // Recorded when a streak starts, not for every retry of it.
+      if (count === 1) await this.recordBackoff({ org, repo, branch, reason, retryInSeconds });
       return 'failed';
     }
   }

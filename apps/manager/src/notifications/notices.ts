@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import {
+  BackupExported,
+  Deployment,
+  DeploymentFailed,
+  DeploymentRequested,
+  DeploymentSucceeded,
+  FirewallDriftDetected,
+  NodeUnreachable,
+  PollingBackedOff,
+  ScheduledBackupFailed,
+} from '@testausdeploy/domain';
+import { EventStore, StoredEvent } from '@testausdeploy/events';
+import { ManagerConfig } from '../config/manager-config';
+import { Notice } from './notice';
+
+type Of<E extends { type: string; data: unknown }> = StoredEvent<E['type'], E['data']>;
+type Base = Pick<Notice, 'occurredAt' | 'org' | 'repo' | 'fields' | 'link' | 'bad'>;
+
+const short = (commit: string | undefined) => (commit ? commit.slice(0, 12) : 'unknown');
+
+/**
+ * Turns the events notifications are sent for into notices; every other event is none. What a notice says comes
+ * from the log only, and no event it is made from holds a secret in clear.
+ */
+@Injectable()
+export class Notices {
+  private readonly dashboard: string;
+
+  constructor(
+    private readonly store: EventStore,
+    config: ManagerConfig,
+  ) {
+    const base = config.PUBLIC_URL ?? `http://${config.MANAGER_HOST}:${config.MANAGER_PORT}`;
+    this.dashboard = `${base.replace(/\/$/, '')}/ui`;
+  }
+
+  async of(event: StoredEvent): Promise<Notice | null> {
+    const base: Base = {
+      occurredAt: event.metadata.time.toISOString(),
+      org: null,
+      repo: null,
+      fields: [],
+      link: null,
+      bad: false,
+    };
+    switch (event.type) {
+      case 'DeploymentSucceeded':
+        return this.deployment(event as Of<DeploymentSucceeded>, base);
+      case 'DeploymentFailed':
+        return this.deployment(event as Of<DeploymentFailed>, base);
+      case 'PollingBackedOff': {
+        const { org, repo, branch, reason, retryInSeconds } = (event as Of<PollingBackedOff>).data;
+        return {
+          ...base,
+          topic: 'polling.backedOff',
+          org,
+          repo,
+          bad: true,
+          title: `${org}/${repo}: the poller backs off`,
+          text: `The head of ${branch} could not be read: ${reason}. It is tried again in ${retryInSeconds} s, then less and less often until it works.`,
+          link: `${this.dashboard}/projects/${org}/${repo}`,
+        };
+      }
+      case 'BackupExported': {
+        if (event.metadata.actor !== 'scheduler') return null;
+        const { name, backup, bytes } = (event as Of<BackupExported>).data;
+        return {
+          ...base,
+          topic: 'backup.succeeded',
+          title: `Scheduled backup of ${name} made`,
+          text: `Backup ${backup} of container ${name}: ${(bytes / 1048576).toFixed(1)} MiB.`,
+          link: `${this.dashboard}/containers/${name}`,
+        };
+      }
+      case 'ScheduledBackupFailed': {
+        const { container, owner, reason } = (event as Of<ScheduledBackupFailed>).data;
+        return {
+          ...base,
+          topic: 'backup.failed',
+          bad: true,
+          title: `Scheduled backup of ${container} failed`,
+          text: reason,
+          fields: [{ name: 'Owner', value: owner }],
+          link: `${this.dashboard}/containers/${container}`,
+        };
+      }
+      case 'FirewallDriftDetected': {
+        const { guardian, differences } = (event as Of<FirewallDriftDetected>).data;
+        return {
+          ...base,
+          topic: 'firewall.repaired',
+          bad: true,
+          title: `Firewall drift repaired on ${guardian}`,
+          text: `Someone else changed the firewall; the Guardian put its rules back. What differed: ${differences.slice(0, 10).join('; ')}`,
+          link: `${this.dashboard}/admin/firewall`,
+        };
+      }
+      case 'NodeUnreachable': {
+        const { node, kind, since } = (event as Of<NodeUnreachable>).data;
+        return {
+          ...base,
+          topic: 'node.unreachable',
+          bad: true,
+          title: `${kind === 'worker' ? 'Worker' : 'Guardian'} ${node} is unreachable`,
+          text: `The Manager has had no session with ${node} since ${since}; it keeps dialling.`,
+          link: `${this.dashboard}/admin/nodes`,
+        };
+      }
+      case 'NotificationTestRequested':
+        return {
+          ...base,
+          topic: 'test',
+          channelId: (event.data as { channelId: string }).channelId,
+          title: 'Test message from Testausdeploy',
+          text: `${event.metadata.actor} asked for a test message: this channel works.`,
+        };
+      default:
+        return null;
+    }
+  }
+
+  /** A deployment's outcome, told with its request (the stream's first event: project, branch, rollback). */
+  private async deployment(
+    event: Of<DeploymentSucceeded> | Of<DeploymentFailed>,
+    base: Base,
+  ): Promise<Notice> {
+    const { deploymentId } = event.data;
+    const [requested] = (await this.store.readStream(
+      Deployment.streamId(deploymentId),
+    )) as Of<DeploymentRequested>[];
+    const { org, repo, branch, requestedBy, pinned } = requested.data;
+    const fields = [
+      { name: 'Branch', value: branch },
+      { name: 'Commit', value: short(event.data.commit) },
+      { name: 'Requested by', value: requestedBy },
+    ];
+    const about = { ...base, org, repo, fields, link: `${this.dashboard}/deployments/${deploymentId}` };
+    if (event.type === 'DeploymentFailed') {
+      return {
+        ...about,
+        topic: 'deployment.failed',
+        bad: true,
+        title: `${org}/${repo} failed to deploy`,
+        text: event.data.reason,
+      };
+    }
+    if (pinned) {
+      return {
+        ...about,
+        topic: 'deployment.rolledBack',
+        title: `${org}/${repo} rolled back`,
+        text: `Commit ${short(pinned.commit)} runs again, as attempt ${pinned.rollbackOf} ran it.`,
+      };
+    }
+    return {
+      ...about,
+      topic: 'deployment.succeeded',
+      title: `${org}/${repo} deployed`,
+      text: `Commit ${short(event.data.commit)} of ${branch} runs.`,
+    };
+  }
+}

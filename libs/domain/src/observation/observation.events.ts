@@ -1,0 +1,28 @@
+import { DomainEvent } from '../aggregate-root';
+import { eventGuard } from '../event-guard';
+
+/**
+ * The poller could not read a deployed branch's head and skips the repository for a while (recorded when a
+ * streak of failures starts, not for every retry).
+ */
+export type PollingBackedOff = DomainEvent<
+  'PollingBackedOff',
+  { org: string; repo: string; branch: string; reason: string; retryInSeconds: number }
+>;
+
+/** A container's scheduled backup could not be made (recorded once per streak of failures, and reason). */
+export type ScheduledBackupFailed = DomainEvent<
+  'ScheduledBackupFailed',
+  { container: string; ownerId: string; owner: string; reason: string }
+>;
+
+/** A node's session has been down for longer than the Manager's NODE_UNREACHABLE_AFTER_MS, once per outage. */
+export type NodeUnreachable = DomainEvent<'NodeUnreachable', { node: string; kind: string; since: string }>;
+
+export type ObservationEvent = PollingBackedOff | ScheduledBackupFailed | NodeUnreachable;
+
+export const isObservationEvent = eventGuard<ObservationEvent>([
+  'PollingBackedOff',
+  'ScheduledBackupFailed',
+  'NodeUnreachable',
+]);
