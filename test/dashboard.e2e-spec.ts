@@ -11,6 +11,7 @@ import { GitHubStandIn } from './support/github-stand-in';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
 import { servedPage, webSite } from './support/web-site';
+import { verifiesStandardWebhook, WebhookReceiver } from './support/webhook-receiver';
 
 const ORG = 'dash-org';
 const SCREENSHOTS = resolve(__dirname, '..', '..', 'docs', 'screenshots');
@@ -30,6 +31,9 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
   let port: number;
   let site: Record<string, string>;
   let deploymentId: string;
+  /** Takes the notifications of the channel the dashboard adds, and keeps them until the end. */
+  let receiver: WebhookReceiver;
+  let channelId: string;
 
   before(async () => {
     git = await GitHost.start();
@@ -47,6 +51,7 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
           GITHUB_CLIENT_SECRET_FILE: join(secrets, 'github'),
           GITHUB_URL: github.url,
           GITHUB_API_URL: github.url,
+          NOTIFICATION_RETRY_MS: '500',
         },
       },
     });
@@ -65,6 +70,7 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     site['web/Dockerfile'] = site['web/Dockerfile'].replace('"httpd", "-f",', '"httpd", "-f", "-v",');
     await git.push(ORG, repo, site);
     await mkdir(SCREENSHOTS, { recursive: true });
+    receiver = await WebhookReceiver.start();
   });
 
   after(async () => {
@@ -73,6 +79,7 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await system?.stop();
     await git?.stop();
     await github?.stop();
+    await receiver?.stop();
     await rm(secrets, { recursive: true, force: true });
   });
 
@@ -238,7 +245,7 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
       .getByRole('navigation', { name: 'Pages' })
       .getByRole('link')
       .allTextContents();
-    assert.deepEqual(offered, ['Projects', 'Deployments', 'Containers', 'Audit', 'Tokens']);
+    assert.deepEqual(offered, ['Projects', 'Deployments', 'Containers', 'Audit', 'Notifications', 'Tokens']);
     await memberPage.goto(ui('/admin/members'));
     await memberPage.getByRole('heading', { name: 'This page is for admins.' }).waitFor();
     // The API is the authority: the member's cookie, from the dashboard's own origin, is refused admin routes,
@@ -342,6 +349,69 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await member.close();
   });
 
+  it("adds a project's signed webhook from the Notifications page, shows its secret once, and logs the test message delivered after a refusal", async () => {
+    const down = await WebhookReceiver.start();
+    try {
+      await page.goto(ui('/notifications'));
+      await page.getByText('No channels yet').waitFor();
+      const form = page.getByRole('region', { name: 'Add a channel' });
+      await form.getByLabel('Channel name').fill('team hook');
+      await form.getByLabel('Kind').selectOption('webhook');
+      await form.getByLabel('For').selectOption(`${ORG}/${repo}`);
+      await form.getByLabel('Webhook URL').fill('https://example.com/hook');
+      await form.getByRole('button', { name: 'Add', exact: true }).click();
+      // Refused with its reason (these tests allow 127.0.0.1 only), nothing added.
+      await form.getByRole('alert').getByText('sends notifications only to 127.0.0.1').waitFor();
+      await form.getByLabel('Webhook URL').fill(receiver.url('/team'));
+      await form.getByRole('button', { name: 'Add', exact: true }).click();
+      const secret = (await page.getByLabel('Token of team hook').textContent())!;
+      assert.match(secret, /^whsec_/);
+      await page.getByRole('button', { name: 'Done' }).click();
+      assert.equal(await page.getByLabel('Token of team hook').count(), 0, 'shown once');
+      const row = page.getByRole('row').filter({ hasText: 'team hook' });
+      assert.equal(await row.getByRole('cell').nth(1).textContent(), `${ORG}/${repo}`);
+      assert.equal(await row.getByRole('cell').nth(3).textContent(), new URL(receiver.url('/')).host);
+
+      receiver.failing = 1;
+      await row.getByRole('link', { name: 'team hook' }).click();
+      channelId = page.url().split('/').at(-1)!;
+      await page.getByRole('button', { name: 'Send a test message' }).click();
+      const log = page.getByRole('region', { name: 'Deliveries' });
+      await log.getByRole('cell', { name: 'delivered', exact: true }).waitFor({ timeout: 30_000 });
+      assert.equal(await log.getByRole('row').nth(1).getByRole('cell').nth(3).textContent(), '2');
+      const [message] = receiver.accepted('/team');
+      assert.ok(verifiesStandardWebhook(message, secret), 'the signature verifies with the secret shown');
+      assert.equal(receiver.received.length, 2, 'refused once, then delivered once');
+      assert.equal(
+        await log.getByRole('row').nth(1).getByRole('cell').nth(6).textContent(),
+        message.headers['webhook-id'],
+        'the log names the message by the id the receiver got',
+      );
+
+      // A receiver that keeps refusing is said out loud on every page, until the channel is fixed or removed.
+      down.failing = Infinity;
+      const { body: broken } = await system.call<{ id: string }>('POST', '/notifications/channels', {
+        name: 'down hook',
+        kind: 'slack',
+        url: down.url('/down'),
+        topics: ['deployment.failed'],
+        project: { org: ORG, repo },
+      });
+      await system.call('POST', `/notifications/channels/${broken.id}/test`);
+      await page.goto(ui('/deployments'));
+      const alarm = page.getByRole('alert').filter({ hasText: 'Notifications are not getting through' });
+      await alarm.waitFor({ timeout: 30_000 });
+      await alarm.getByText(/down hook \(retrying\): HTTP 503/).waitFor();
+      assert.equal(await alarm.getByRole('link', { name: 'team hook' }).count(), 0, 'only the failing one');
+      await alarm.getByRole('link', { name: 'down hook' }).click();
+      await page.getByRole('button', { name: 'Remove down hook' }).click();
+      await page.getByRole('row').filter({ hasText: 'team hook' }).waitFor();
+      await eventually(async () => ((await alarm.count()) === 0 ? true : undefined), 20_000);
+    } finally {
+      await down.stop();
+    }
+  });
+
   it('signs a member in with GitHub (a stand-in on 127.0.0.1) from the sign-in page, and shows a refusal’s reason', async () => {
     await system.call('POST', '/members', { name: 'gus' });
     await page.goto(ui('/admin/members'));
@@ -434,7 +504,7 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
       .filter({ hasText: /^rebuilt: \d+ events to position \d+ in \d+ ms$/ })
       .first()
       .waitFor();
-    assert.equal(await models.getByRole('status').filter({ hasText: 'rebuilt:' }).count(), 10);
+    assert.equal(await models.getByRole('status').filter({ hasText: 'rebuilt:' }).count(), 11);
   });
 
   it('passes axe-core on every page without serious or critical violations, fits 375 px, and writes a screenshot of each', async () => {
@@ -448,6 +518,8 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
       ['containers', '/containers'],
       ['audit', '/audit'],
       ['tokens', '/tokens'],
+      ['notifications', '/notifications'],
+      ['notification-channel', `/notifications/${channelId}`],
       ['members', '/admin/members'],
       ['organisations', '/admin/organisations'],
       ['nodes', '/admin/nodes'],

@@ -5,6 +5,7 @@ import { Action } from './components/action';
 import { LiveEvents, LiveNotice } from './components/live';
 import { Problem } from './components/problem';
 import { asApiError } from './components/resource';
+import { FailingNotifications } from './pages/notifications/failing-notice';
 import { SignIn } from './pages/sign-in';
 import { home, ROUTES } from './routes';
 import { Link, match, navigate, useLocation } from './router';
@@ -110,6 +111,7 @@ function Shell({ me, signedOut }: { me: WhoAmI; signedOut: () => void }) {
       </header>
       <main id="main" tabIndex={-1}>
         <LiveNotice />
+        <FailingNotifications />
         {!found ? (
           <NotHere text="There is no such page." me={me} />
         ) : found.route.admin && me.role !== 'admin' ? (

@@ -11,6 +11,8 @@ import { Containers } from './pages/containers/list';
 import { DeploymentPage } from './pages/deployments/detail';
 import { Deployments } from './pages/deployments/list';
 import { NewDeployment } from './pages/deployments/new';
+import { ChannelPage } from './pages/notifications/detail';
+import { Notifications } from './pages/notifications/list';
 import { Overview } from './pages/overview';
 import { Tokens } from './pages/tokens';
 import { ProjectPage } from './pages/projects/detail';
@@ -40,6 +42,13 @@ export const ROUTES: Route[] = [
   { pattern: '/containers', label: 'Containers', admin: false, page: (_, me) => <Containers me={me} /> },
   { pattern: '/containers/:name', admin: false, page: ({ name }) => <ContainerPage name={name} /> },
   { pattern: '/audit', label: 'Audit', admin: false, page: () => <Audit /> },
+  {
+    pattern: '/notifications',
+    label: 'Notifications',
+    admin: false,
+    page: (_, me) => <Notifications me={me} />,
+  },
+  { pattern: '/notifications/:id', admin: false, page: ({ id }) => <ChannelPage id={id} /> },
   { pattern: '/tokens', label: 'Tokens', admin: false, page: () => <Tokens /> },
   { pattern: '/admin/members', label: 'Members', admin: true, page: () => <Members /> },
   { pattern: '/admin/organisations', label: 'Organisations', admin: true, page: () => <Organisations /> },
