@@ -87,7 +87,13 @@ export class NotificationDeliveries {
     await this.collection.updateOne(
       { _id: id },
       {
-        $set: { state: 'delivered', deliveredAt: now, lastAttemptAt: now, lastStatus: status },
+        $set: {
+          state: 'delivered',
+          deliveredAt: now,
+          lastAttemptAt: now,
+          lastStatus: status,
+          lastError: null,
+        },
         $inc: { attempts: 1 },
       },
     );
