@@ -42,7 +42,12 @@ export class ManagerApp {
       rawBody: true,
       abortOnError: false, // a start that fails rejects, for the test to see why
     });
-    await app.init();
+    // A start that fails (a wrong master key) leaves nothing running behind it for the next start to meet.
+    await app.init().catch(async (error: unknown) => {
+      await app.close().catch(() => undefined);
+      await rm(stateDir, { recursive: true, force: true });
+      throw error;
+    });
     return new ManagerApp(app, stateDir);
   }
 

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Collection, Db } from 'mongodb';
+import { escapeRegex } from './escape-regex';
 import { eventHash, GENESIS_HASH } from './event-hash';
 import { ensureIndexes } from './indexes';
 import { CommittedEnd, completePrefix, hashAt, linked, readTail, startsInsert } from './log-tail';
@@ -102,6 +103,15 @@ export class EventStore {
       .toArray();
     const uncommitted = await this.uncommittedFrom(events);
     return events.filter((event) => event.position < uncommitted).map((event) => this.upcasters.apply(event));
+  }
+
+  /** The ids of the streams whose ids begin with `prefix`, each once, sorted: for the few streams of one kind. */
+  async streamIdsWithPrefix(prefix: string): Promise<string[]> {
+    const ids = await this.events.distinct('streamId', {
+      streamId: { $regex: `^${escapeRegex(prefix)}` },
+      version: 1,
+    });
+    return ids.sort();
   }
 
   /**

@@ -1,5 +1,6 @@
 export * from './canonical-json';
 export * from './errors';
+export * from './escape-regex';
 export * from './event-hash';
 export * from './event-store';
 export * from './stored-event';

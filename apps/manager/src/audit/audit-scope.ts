@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Document } from 'mongodb';
+import { escapeRegex } from '@testausdeploy/events';
 import { Deployment, Member, NotificationChannel, Observations, Project } from '@testausdeploy/domain';
 import { Caller } from '../auth/caller';
 import { ReadModels } from '../events/read-models';
@@ -81,5 +82,3 @@ export class AuditScope {
       .toArray();
   }
 }
-
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

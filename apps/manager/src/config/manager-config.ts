@@ -17,6 +17,16 @@ export const managerConfigSchema = z.object({
    * that seal secrets such as notification channels' URLs. Required; scripts/up.sh makes one.
    */
   MASTER_KEY_FILE: z.string().min(1, 'must name the master key file (scripts/up.sh makes one)'),
+  /** During a rotation: the master key being replaced; data keys it wraps are wrapped anew at start. */
+  MASTER_KEY_PREVIOUS_FILE: z.string().min(1).optional(),
+  /**
+   * The id of a master key that is lost for good: the data keys it wrapped are replaced by new ones at start, and
+   * what they sealed has to be given again. Only what a refused start names.
+   */
+  MASTER_KEY_LOST: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, 'a master key id, as a refused start names it (16 hex digits)')
+    .optional(),
   MANAGER_STATE_DIR: z.string().default('/var/lib/testausdeploy/manager'),
   DEPLOY_TIMEOUT_MS: z.coerce
     .number()

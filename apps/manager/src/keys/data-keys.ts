@@ -1,10 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataKeyRing, Sealed } from '@testausdeploy/domain';
 import { ConcurrencyError } from '@testausdeploy/events';
 import { EventRecorder } from '../events/event-recorder';
-import { MasterKey } from './master-key';
+import { MasterKeys } from './master-key';
 import { seal, unseal } from './sealing';
+import { newDataKey, unwrap } from './wrapping';
 
 interface OpenKey {
   id: string;
@@ -14,14 +14,14 @@ interface OpenKey {
 /**
  * Seals values with their scope's data key (`global`, or a project's `org/repo`) and opens them again. A scope's
  * key is made on first use: 32 random bytes, recorded in the log only wrapped by the master key. Opened keys
- * stay in memory, never anywhere else.
+ * stay in memory, never anywhere else. (MasterKeyCheck has checked them all at start.)
  */
 @Injectable()
 export class DataKeys {
   private readonly open = new Map<string, OpenKey>();
 
   constructor(
-    private readonly master: MasterKey,
+    private readonly keys: MasterKeys,
     private readonly recorder: EventRecorder,
   ) {}
 
@@ -33,8 +33,12 @@ export class DataKeys {
   /** The value in clear; an error naming the scope (never the value) when it cannot be opened. */
   async unseal(scope: string, value: Sealed, context: string): Promise<string> {
     const { id, key } = await this.keyOf(scope, false);
-    if (value.key !== id)
-      throw new Error(`a value of ${scope} is sealed with key ${value.key}, not its key ${id}`);
+    if (value.key !== id) {
+      throw new Error(
+        `a value of ${scope} is sealed with data key ${value.key}, which was replaced by ${id} (its master key ` +
+          'was lost): give it again',
+      );
+    }
     try {
       return unseal(key, value, context).toString();
     } catch {
@@ -45,15 +49,15 @@ export class DataKeys {
   private async keyOf(scope: string, create: boolean): Promise<OpenKey> {
     const known = this.open.get(scope);
     if (known) return known;
+    const master = this.keys.current;
     for (;;) {
       const ring = await this.recorder.load(new DataKeyRing(scope), DataKeyRing.streamId(scope));
       const current = ring.current;
       if (current)
-        return this.remember(scope, current.keyId, this.unwrap(scope, current.keyId, current.wrapped));
+        return this.remember(scope, current.keyId, unwrap(master, scope, current.keyId, current.wrapped));
       if (!create) throw new Error(`${scope} has no data key`);
-      const keyId = randomUUID();
-      const key = randomBytes(32);
-      ring.create(keyId, seal(this.master.key, this.master.id, key, wrapContext(scope, keyId)));
+      const { keyId, key, wrapped } = newDataKey(master, scope);
+      ring.create(keyId, wrapped);
       try {
         await this.recorder.saveAs(DataKeyRing.streamId(scope), ring, 'manager');
         return this.remember(scope, keyId, key);
@@ -64,21 +68,9 @@ export class DataKeys {
     }
   }
 
-  private unwrap(scope: string, keyId: string, wrapped: Sealed): Buffer {
-    if (wrapped.key !== this.master.id) {
-      throw new Error(
-        `the data key of ${scope} is wrapped by master key ${wrapped.key}, not by the one in MASTER_KEY_FILE ` +
-          `(${this.master.id}): start the Manager with the master key it was made with`,
-      );
-    }
-    return unseal(this.master.key, wrapped, wrapContext(scope, keyId));
-  }
-
   private remember(scope: string, id: string, key: Buffer): OpenKey {
     const open = { id, key };
     this.open.set(scope, open);
     return open;
   }
 }
-
-const wrapContext = (scope: string, keyId: string) => `data-key ${scope} ${keyId}`;

@@ -1,17 +1,22 @@
 import { Global, Module } from '@nestjs/common';
 import { ManagerConfig } from '../config/manager-config';
 import { DataKeys } from './data-keys';
-import { MasterKey } from './master-key';
+import { MasterKeys } from './master-key';
+import { MasterKeyCheck } from './master-key-check';
 
-/** The master key (from its file, read at start: a Manager without it does not start) and the data keys. */
+/**
+ * The master key (from its file, read at start: a Manager without it does not start), the one it replaces during
+ * a rotation, and the data keys.
+ */
 @Global()
 @Module({
   providers: [
     {
-      provide: MasterKey,
+      provide: MasterKeys,
       inject: [ManagerConfig],
-      useFactory: (config: ManagerConfig) => MasterKey.load(config.MASTER_KEY_FILE),
+      useFactory: (config: ManagerConfig) => MasterKeys.load(config),
     },
+    MasterKeyCheck,
     DataKeys,
   ],
   exports: [DataKeys],

@@ -31,6 +31,31 @@ export class MasterKey {
   }
 }
 
+/**
+ * The master key; during a rotation the one it replaces (MASTER_KEY_PREVIOUS_FILE); and the id of one declared
+ * lost (MASTER_KEY_LOST), whose data keys are replaced.
+ */
+export class MasterKeys {
+  constructor(
+    readonly current: MasterKey,
+    readonly previous: MasterKey | null,
+    readonly lost: string | null,
+  ) {}
+
+  static load(config: {
+    MASTER_KEY_FILE: string;
+    MASTER_KEY_PREVIOUS_FILE?: string;
+    MASTER_KEY_LOST?: string;
+  }): MasterKeys {
+    const previous = config.MASTER_KEY_PREVIOUS_FILE;
+    return new MasterKeys(
+      MasterKey.load(config.MASTER_KEY_FILE),
+      previous ? MasterKey.load(previous) : null,
+      config.MASTER_KEY_LOST ?? null,
+    );
+  }
+}
+
 /** The file's text, if only its owner may read it; a missing one is told how to make, not any other. */
 function readKeyFile(file: string): string {
   let mode: number;

@@ -17,6 +17,28 @@ export interface Sealed {
  */
 export type DataKeyCreated = DomainEvent<'DataKeyCreated', { scope: string; keyId: string; wrapped: Sealed }>;
 
-export type DataKeyEvent = DataKeyCreated;
+/**
+ * The same data key, wrapped now by another master key (a rotation: MASTER_KEY_FILE names the new key,
+ * MASTER_KEY_PREVIOUS_FILE the one it replaces). What the data key sealed is untouched.
+ */
+export type DataKeyRewrapped = DomainEvent<
+  'DataKeyRewrapped',
+  { scope: string; keyId: string; wrapped: Sealed; previousMasterKey: string }
+>;
 
-export const isDataKeyEvent = eventGuard<DataKeyEvent>(['DataKeyCreated']);
+/**
+ * The master key that wrapped the scope's data key was declared lost (MASTER_KEY_LOST): a new data key takes
+ * its place, and what the old one sealed can no longer be opened (it has to be given again).
+ */
+export type DataKeyReplaced = DomainEvent<
+  'DataKeyReplaced',
+  { scope: string; keyId: string; wrapped: Sealed; lostMasterKey: string }
+>;
+
+export type DataKeyEvent = DataKeyCreated | DataKeyRewrapped | DataKeyReplaced;
+
+export const isDataKeyEvent = eventGuard<DataKeyEvent>([
+  'DataKeyCreated',
+  'DataKeyRewrapped',
+  'DataKeyReplaced',
+]);

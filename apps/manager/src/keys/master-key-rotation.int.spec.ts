@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from 'mongoose';
+import { auth, ManagerApp } from '../../../../test/support/manager-app';
+import { WebhookReceiver } from '../../../../test/support/webhook-receiver';
+import { ManagerConfig } from '../config/manager-config';
+import { DATABASE } from '../database/database.module';
+import { MasterKey } from './master-key';
+
+/**
+ * The master key across starts of the Manager on one database (the real test server): a wrong or missing key
+ * stops it at start with a clear message and changes nothing; a rotation (MASTER_KEY_FILE the new key,
+ * MASTER_KEY_PREVIOUS_FILE the old) wraps every data key anew as events, after which the new key alone opens
+ * everything sealed before.
+ */
+describe('Manager master key: refused when wrong or missing, rotated by a start with the previous one', () => {
+  let dir: string;
+  let receiver: WebhookReceiver;
+  let manager: ManagerApp | undefined;
+  let mongoUrl: string;
+  let recorded: number;
+  const channels: Record<string, string> = {};
+  const keys: Record<'old' | 'new' | 'other', string> = { old: '', new: '', other: '' };
+
+  const start = (env: Record<string, string>) =>
+    ManagerApp.start('master-key', { ALLOWED_ORGS: 'acme', NOTIFICATION_RETRY_MS: '50', ...env });
+  const events = async () => {
+    const db = (manager as ManagerApp).app.get<Connection>(DATABASE).db;
+    return db!
+      .collection('events')
+      .find({}, { projection: { _id: 0, type: 1, data: 1 } })
+      .toArray();
+  };
+  /** Both channels hear of a failed deployment: their sealed URLs opened, or not. */
+  const deliveredBoth = async (path: string) => {
+    const before = receiver.accepted(path).length + receiver.accepted('/server').length;
+    await (manager as ManagerApp)
+      .http()
+      .post('/deployments')
+      .set(auth)
+      .send({ org: 'acme', repo: 'site' })
+      .expect(202);
+    for (let i = 0; i < 300; i++, await sleep(50)) {
+      if (receiver.accepted(path).length + receiver.accepted('/server').length >= before + 2) return;
+    }
+    assert.fail('the failed deployment did not reach both channels');
+  };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'master-keys-'));
+    for (const name of Object.keys(keys) as (keyof typeof keys)[]) {
+      keys[name] = join(dir, name);
+      await writeFile(keys[name], randomBytes(32).toString('base64'), { mode: 0o600 });
+    }
+    receiver = await WebhookReceiver.start();
+    manager = await start({ MASTER_KEY_FILE: keys.old });
+    mongoUrl = manager.app.get(ManagerConfig).MONGO_URL;
+    // Its first deployment (failed: no Worker) makes acme/site a project.
+    await manager.http().post('/deployments').set(auth).send({ org: 'acme', repo: 'site' }).expect(202);
+    for (const [name, path, project] of [
+      ['site', '/site', { org: 'acme', repo: 'site' }],
+      ['server', '/server', undefined],
+    ] as const) {
+      const { body } = await manager
+        .http()
+        .post('/notifications/channels')
+        .set(auth)
+        .send({ name, kind: 'slack', url: receiver.url(path), topics: ['deployment.failed'], project })
+        .expect(201);
+      channels[name] = body.id;
+    }
+    await deliveredBoth('/site');
+    recorded = (await events()).length;
+    await manager.stopKeepingDatabase();
+    manager = undefined;
+  });
+
+  after(async () => {
+    if (!manager) manager = await start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.other });
+    await manager.stop();
+    await receiver.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('does not start without its key file, or with another key, and says which key wraps what', async () => {
+    await assert.rejects(
+      start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: join(dir, 'absent') }),
+      /MASTER_KEY_FILE .*absent: there is no such file/,
+    );
+    const [old, other] = [MasterKey.load(keys.old).id, MasterKey.load(keys.other).id];
+    await assert.rejects(
+      start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.other }),
+      new RegExp(
+        `^Error: MASTER_KEY_FILE holds master key ${other}, but the data keys of acme/site \\(by ${old}\\), ` +
+          `global \\(by ${old}\\) are wrapped by another: .*; nothing was changed$`,
+      ),
+    );
+  });
+
+  it('wraps every data key with the new key at a start with the old one as the previous, then needs only the new one', async () => {
+    const [old, next] = [MasterKey.load(keys.old).id, MasterKey.load(keys.new).id];
+    manager = await start({
+      MONGO_URL: mongoUrl,
+      MASTER_KEY_FILE: keys.new,
+      MASTER_KEY_PREVIOUS_FILE: keys.old,
+    });
+    const all = await events();
+    const rewrapped = all.filter(({ type }) => type === 'DataKeyRewrapped');
+    assert.equal(all.length, recorded + 2, 'the refused starts recorded nothing');
+    assert.deepEqual(
+      rewrapped.map(({ data }) => [data.scope, data.wrapped.key, data.previousMasterKey]).sort(),
+      [
+        ['acme/site', next, old],
+        ['global', next, old],
+      ],
+    );
+    await deliveredBoth('/site');
+    await manager.stopKeepingDatabase();
+
+    // The old key alone opens nothing now, and says so; the new one alone opens all.
+    manager = undefined;
+    await assert.rejects(
+      start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.old }),
+      new RegExp(`data keys of acme/site \\(by ${next}\\), global \\(by ${next}\\) are wrapped by another`),
+    );
+    manager = await start({
+      MONGO_URL: mongoUrl,
+      MASTER_KEY_FILE: keys.new,
+      MASTER_KEY_PREVIOUS_FILE: keys.old,
+    });
+    assert.equal((await events()).filter(({ type }) => type === 'DataKeyRewrapped').length, 2, 'once only');
+    await manager.stopKeepingDatabase();
+    manager = await start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.new });
+    await deliveredBoth('/site');
+    const verified = await manager.http().get('/audit/verify').set(auth).expect(200);
+    assert.equal(verified.body.ok, true);
+    await manager.stopKeepingDatabase();
+    manager = undefined;
+  });
+
+  it('gives the scopes of a master key declared lost new data keys: what they sealed is asked for again', async () => {
+    const lost = MasterKey.load(keys.new).id;
+    manager = await start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.other, MASTER_KEY_LOST: lost });
+    const replaced = (await events()).filter(({ type }) => type === 'DataKeyReplaced');
+    assert.deepEqual(replaced.map(({ data }) => [data.scope, data.lostMasterKey]).sort(), [
+      ['acme/site', lost],
+      ['global', lost],
+    ]);
+    await manager.http().post('/deployments').set(auth).send({ org: 'acme', repo: 'site' }).expect(202);
+    for (const id of Object.values(channels)) {
+      let error: string | null = null;
+      for (let i = 0; i < 200 && !error; i++, await sleep(50)) {
+        const { body } = await (manager as ManagerApp).http().get(`/notifications/channels/${id}`).set(auth);
+        error = body.deliveries.lastError?.error ?? null;
+      }
+      assert.match(
+        String(error),
+        /sealed with data key .*, which was replaced by .* \(its master key was lost\): give it again/,
+      );
+    }
+    for (const [name, path] of [
+      ['site', '/site'],
+      ['server', '/server'],
+    ]) {
+      await manager
+        .http()
+        .patch(`/notifications/channels/${channels[name]}`)
+        .set(auth)
+        .send({ url: receiver.url(path) })
+        .expect(200);
+    }
+    await deliveredBoth('/site');
+    assert.equal((await manager.http().get('/audit/verify').set(auth).expect(200)).body.ok, true);
+  });
+});
