@@ -18,3 +18,6 @@ export interface Notice {
   /** Only this channel hears of it (a test message). */
   channelId?: string;
 }
+
+/** Text from the log (a failure's reason, a branch name) cut to `max` characters. */
+export const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -12,12 +12,21 @@ import {
 } from '@testausdeploy/domain';
 import { EventStore, StoredEvent } from '@testausdeploy/events';
 import { ManagerConfig } from '../config/manager-config';
-import { Notice } from './notice';
+import { cut, Notice } from './notice';
 
 type Of<E extends { type: string; data: unknown }> = StoredEvent<E['type'], E['data']>;
 type Base = Pick<Notice, 'occurredAt' | 'org' | 'repo' | 'fields' | 'link' | 'bad'>;
 
 const short = (commit: string | undefined) => (commit ? commit.slice(0, 12) : 'unknown');
+
+/** The most of a notice's title, text and each field a message carries, in characters. */
+const LIMITS = { title: 200, text: 2000, field: 200 };
+const bounded = (notice: Notice): Notice => ({
+  ...notice,
+  title: cut(notice.title, LIMITS.title),
+  text: cut(notice.text, LIMITS.text),
+  fields: notice.fields.map(({ name, value }) => ({ name, value: cut(value, LIMITS.field) })),
+});
 
 /**
  * Turns the events notifications are sent for into notices; every other event is none. What a notice says comes
@@ -35,7 +44,13 @@ export class Notices {
     this.dashboard = `${base.replace(/\/$/, '')}/ui`;
   }
 
+  /** The notice of `event`, if it makes one, its texts cut to a message's size (a failure's reason can be long). */
   async of(event: StoredEvent): Promise<Notice | null> {
+    const notice = await this.made(event);
+    return notice && bounded(notice);
+  }
+
+  private async made(event: StoredEvent): Promise<Notice | null> {
     const base: Base = {
       occurredAt: event.metadata.time.toISOString(),
       org: null,

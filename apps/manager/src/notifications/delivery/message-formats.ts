@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ChannelKind } from '@testausdeploy/domain';
-import { Notice } from '../notice';
+import { cut, Notice } from '../notice';
 
 /** A message ready to post: its body and the headers it needs. */
 export interface Message {
@@ -10,9 +10,6 @@ export interface Message {
 
 const RED = 0xd73a49;
 const GREEN = 0x2ea043;
-
-/** Text from the log (a failure's reason, a branch name) cut to `max` characters. */
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
  * Discord's execute-webhook body: one embed (title, description, link, colour, fields, time) and the message id
