@@ -23,6 +23,7 @@ import { Stopping } from './http/stopping';
 import { KeysModule } from './keys/keys.module';
 import { NodesModule } from './nodes/nodes.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { ConfigurationModule } from './configuration/configuration.module';
 import { MethodNotAllowedMiddleware } from './openapi/method-not-allowed.middleware';
 import { ObservationsModule } from './observations/observations.module';
 import { OpenApiController } from './openapi/openapi.controller';
@@ -62,6 +63,7 @@ export class ManagerModule implements NestModule {
         ContainersModule,
         LiveModule,
         NotificationsModule,
+        ConfigurationModule,
       ],
       controllers: [HealthController, OpenApiController],
       providers: [

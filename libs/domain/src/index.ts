@@ -22,6 +22,8 @@ export * from './project/project.aggregate';
 export * from './project/project.events';
 export * from './keys/data-key.events';
 export * from './keys/data-key-ring.aggregate';
+export * from './configuration/configuration.events';
+export * from './configuration/project-configuration.aggregate';
 export * from './notification/notification-channel.events';
 export * from './notification/notification-channel.aggregate';
 export * from './observation/observation.events';

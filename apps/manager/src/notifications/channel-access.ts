@@ -3,8 +3,6 @@ import { ChannelScope, Forbidden, NotFound, ProjectRole } from '@testausdeploy/d
 import { Caller } from '../auth/caller';
 import { ReadModels } from '../events/read-models';
 import { ofProjects, ProjectAccess, ProjectAccessLevel } from '../projects/project-access';
-import { projectKey, ProjectView } from '../projects/projections/project-view';
-import { PROJECTS } from '../projects/projections/projects.projection';
 import { NotificationChannelView } from './projections/notification-channel-view';
 import { NOTIFICATION_CHANNELS } from './projections/notification-channels.projection';
 
@@ -27,14 +25,7 @@ export class ChannelAccess {
       throw new Forbidden("only admins set the server's channels: name a project you maintain");
     }
     const { org, repo } = project;
-    const exists = await this.readModels
-      .collection<ProjectView>(PROJECTS)
-      .findOne({ _id: projectKey(org, repo) });
-    const level = exists && (await this.projects.levelOn(caller, org, repo));
-    if (!level) throw new NotFound(`project ${org}/${repo} does not exist`);
-    if (level === 'viewer') {
-      throw new Forbidden(`this needs the maintainer role on ${org}/${repo}: you are its viewer`);
-    }
+    await this.projects.project(caller, org, repo, 'maintainer');
     return { org, repo };
   }
 

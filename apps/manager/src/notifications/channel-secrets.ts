@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { keyScope } from '../keys/key-scope';
 import { Injectable } from '@nestjs/common';
 import {
   ChannelKind,
@@ -10,7 +11,7 @@ import {
 } from '@testausdeploy/domain';
 import { DataKeys } from '../keys/data-keys';
 import { NotificationTargets } from './delivery/notification-targets';
-import { channelKeyScope, signingContext, targetContext } from './projections/notification-channel-view';
+import { signingContext, targetContext } from './projections/notification-channel-view';
 
 /** Checks what a channel is given and seals its secrets in its scope's data key before any event holds them. */
 @Injectable()
@@ -28,7 +29,7 @@ export class ChannelSecrets {
     url: string,
   ): Promise<{ host: string; target: Sealed }> {
     const { host } = this.targets.check(url, kind);
-    return { host, target: await this.keys.seal(channelKeyScope(scope), url, targetContext(channelId)) };
+    return { host, target: await this.keys.seal(keyScope(scope), url, targetContext(channelId)) };
   }
 
   /** A new signing secret for a generic webhook, in clear (shown once) and sealed. */
@@ -36,7 +37,7 @@ export class ChannelSecrets {
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
     return {
       secret,
-      sealed: await this.keys.seal(channelKeyScope(scope), secret, signingContext(channelId)),
+      sealed: await this.keys.seal(keyScope(scope), secret, signingContext(channelId)),
     };
   }
 }

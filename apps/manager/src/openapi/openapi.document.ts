@@ -8,6 +8,7 @@ import {
 import { enrolNodeBody, rotateNodeKeyBody } from '../nodes/dto/node.dto';
 import { allowOrganisationBody } from '../organisations/dto/allow-organisation.dto';
 import { auditPaths } from './audit.paths';
+import { configurationPaths } from './configuration.paths';
 import { containerPaths } from './containers.paths';
 import { memberPaths } from './members.paths';
 import { notificationPaths } from './notifications.paths';
@@ -331,6 +332,7 @@ export function openApiDocument(version: string) {
       ...auditPaths(),
       ...containerPaths(),
       ...notificationPaths(),
+      ...configurationPaths(),
       '/admin/projections': {
         get: {
           summary: 'The read models that can be rebuilt, and the rebuilds under way with their progress',

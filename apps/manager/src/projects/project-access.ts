@@ -25,6 +25,20 @@ export interface ProjectRef {
 export class ProjectAccess {
   constructor(private readonly readModels: ReadModels) {}
 
+  /**
+   * The caller's level on the project, if they may `needs` there: a project that is none (never deployed, no
+   * role granted) or one they hold no role on answers as not existing; a viewer's change says it needs more.
+   */
+  async project(caller: Caller, org: string, repo: string, needs: ProjectRole): Promise<ProjectAccessLevel> {
+    const exists = await this.views().findOne({ _id: projectKey(org, repo) }, { projection: { _id: 1 } });
+    const level = exists && (await this.levelOn(caller, org, repo));
+    if (!level) throw new NotFound(`project ${org}/${repo} does not exist`);
+    if (needs === 'maintainer' && level === 'viewer') {
+      throw new Forbidden(`this needs the maintainer role on ${org}/${repo}: you are its viewer`);
+    }
+    return level;
+  }
+
   /** The caller's level on the project, or null when they hold no role on it (or it does not exist). */
   async levelOn(caller: Caller, org: string, repo: string): Promise<ProjectAccessLevel | null> {
     if (caller.role === 'admin') return 'admin';

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { keyScope } from '../../keys/key-scope';
 import { DataKeys } from '../../keys/data-keys';
 import { ManagerConfig } from '../../config/manager-config';
 import { ReadModels } from '../../events/read-models';
 import {
-  channelKeyScope,
   NotificationChannelView,
   signingContext,
   targetContext,
@@ -115,7 +115,7 @@ export class NotificationSender implements OnApplicationBootstrap, OnApplication
   }
 
   private async send(channel: NotificationChannelView, delivery: Delivery): Promise<PostResult> {
-    const scope = channelKeyScope(channel);
+    const scope = keyScope(channel);
     const url = this.targets.check(
       await this.keys.unseal(scope, channel.target, targetContext(channel.channelId)),
       channel.kind,

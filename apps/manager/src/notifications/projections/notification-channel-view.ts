@@ -14,10 +14,6 @@ export type NotificationChannelView = NotificationChannelAdded['data'] & {
   position: number;
 };
 
-/** The data key scope a channel's secrets are sealed in: its project's, or the server's. */
-export const channelKeyScope = ({ org, repo }: { org: string | null; repo: string | null }) =>
-  org && repo ? `${org}/${repo}` : 'global';
-
 /** What a channel's sealed values are bound to: a value moved to another channel or field does not open. */
 export const targetContext = (channelId: string) => `notification-channel ${channelId} target`;
 export const signingContext = (channelId: string) => `notification-channel ${channelId} signing-secret`;

@@ -1,0 +1,18 @@
+import { VariableKey } from '@testausdeploy/domain';
+
+/** A variable to set, its value in clear (sealed by the handler if secret). */
+export interface VariableToSet extends VariableKey {
+  value: string;
+  secret: boolean;
+}
+
+/** Sets and removes variables of a project's configuration, as one change, as `actor`. */
+export class ChangeConfigurationCommand {
+  constructor(
+    readonly org: string,
+    readonly repo: string,
+    readonly set: VariableToSet[],
+    readonly removed: VariableKey[],
+    readonly actor: string,
+  ) {}
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ChangeConfigurationHandler } from './commands/change-configuration.handler';
+import { ConfigurationController } from './configuration.controller';
+import { ConfigurationDirectory } from './configuration-directory';
+
+/** Projects' configurations: variables set by their maintainers, secrets sealed before the log sees them. */
+@Module({
+  controllers: [ConfigurationController],
+  providers: [ConfigurationDirectory, ChangeConfigurationHandler],
+})
+export class ConfigurationModule {}

@@ -1,0 +1,67 @@
+import { AggregateRoot } from '../aggregate-root';
+import { InvalidInput, NotFound } from '../errors';
+import { ConfigurationChanged, ConfigurationEvent, VariableKey } from './configuration.events';
+
+type Set = ConfigurationChanged['data']['set'][number];
+
+/** The most variables a project may have, over all its services. */
+export const MAX_VARIABLES = 200;
+
+const keyOf = ({ name, service }: VariableKey) => `${service ?? ''}/${name}`;
+export const describeVariable = ({ name, service }: VariableKey) =>
+  service ? `${name} (of service ${service})` : name;
+
+/** A project's configuration: its variables, one stream per repository, a version per change. */
+export class ProjectConfiguration extends AggregateRoot<ConfigurationEvent> {
+  private readonly variables = new Map<string, Set>();
+  private current = 0;
+
+  constructor(
+    readonly org: string,
+    readonly repo: string,
+  ) {
+    super();
+  }
+
+  static streamId(org: string, repo: string): string {
+    return `configuration-${org}/${repo}`;
+  }
+
+  /** The configuration's version: how many changes made it (not the stream's version, though it is the same). */
+  get configurationVersion(): number {
+    return this.current;
+  }
+
+  /** The variables as they are now, sealed values sealed. */
+  get all(): Set[] {
+    return [...this.variables.values()];
+  }
+
+  /** Sets and removes variables in one change, each once; a variable removed must exist. */
+  change(set: Set[], removed: VariableKey[]): void {
+    const keys = [...set, ...removed].map(keyOf);
+    if (new Set(keys).size !== keys.length) throw new InvalidInput('each variable once in one change');
+    for (const key of removed) {
+      if (!this.variables.has(keyOf(key))) {
+        throw new NotFound(`variable ${describeVariable(key)} of ${this.org}/${this.repo} does not exist`);
+      }
+    }
+    const after = new Set([...this.variables.keys(), ...set.map(keyOf)]);
+    for (const key of removed) after.delete(keyOf(key));
+    if (after.size > MAX_VARIABLES) {
+      throw new InvalidInput(
+        `a project has at most ${MAX_VARIABLES} variables: this would make ${after.size}`,
+      );
+    }
+    this.record({
+      type: 'ConfigurationChanged',
+      data: { org: this.org, repo: this.repo, version: this.current + 1, set, removed },
+    });
+  }
+
+  protected apply(event: ConfigurationEvent): void {
+    for (const variable of event.data.set) this.variables.set(keyOf(variable), variable);
+    for (const key of event.data.removed) this.variables.delete(keyOf(key));
+    this.current = event.data.version;
+  }
+}
