@@ -66,7 +66,10 @@ export class ConfigurationController {
     await this.commands.execute(new ChangeConfigurationCommand(org, repo, [], [{ name, service }], actor));
   }
 
-  /** Sets every variable of a `.env` text, in one change; the answer names them, never a value. */
+  /**
+   * Sets every variable of a `.env` text, in one change; the answer names them and the lines it skipped (by
+   * number), never a value. A text that sets nothing changes nothing.
+   */
   @Post('import')
   @HttpCode(HttpStatus.OK)
   async import(
@@ -76,11 +79,13 @@ export class ConfigurationController {
     @Actor() actor: string,
   ) {
     await this.access.project(caller, org, repo, 'maintainer');
-    const set = parseEnvText(text).map(({ name, value }) => ({ name, value, secret, service }));
-    const { version } = await this.commands.execute(
-      new ChangeConfigurationCommand(org, repo, set, [], actor),
-    );
-    return { version, set: set.map(({ name }) => name) };
+    const { variables, skipped } = parseEnvText(text);
+    const set = variables.map(({ name, value }) => ({ name, value, secret, service }));
+    const { version } =
+      set.length > 0
+        ? await this.commands.execute(new ChangeConfigurationCommand(org, repo, set, [], actor))
+        : await this.directory.summary(org, repo);
+    return { version, set: set.map(({ name }) => name), skipped };
   }
 
   private async variable(org: string, repo: string, name: string, service: string | null) {

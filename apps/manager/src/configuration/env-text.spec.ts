@@ -3,29 +3,33 @@ import { describe, it } from 'node:test';
 import { parseEnvText } from './env-text';
 
 describe('parseEnvText', () => {
-  it('takes NAME=value lines, with export, comments, blank lines, quotes and CRLF', () => {
-    const text = '# c\r\nexport A=1\r\n\r\nB = "two words"\nC=\'x=y\'\nD=\nE="unclosed\n';
-    assert.deepEqual(parseEnvText(text), [
-      { name: 'A', value: '1' },
-      { name: 'B', value: 'two words' },
-      { name: 'C', value: 'x=y' },
-      { name: 'D', value: '' },
-      { name: 'E', value: '"unclosed' },
-    ]);
+  it('takes NAME=value lines, with export, comments, blank lines, quotes and CRLF; a name twice its last value', () => {
+    const text = '# c\r\nexport A=1\r\n\r\nB = "two words"\nC=\'x=y\'\nD=\nE="unclosed\nA=3\n';
+    assert.deepEqual(parseEnvText(text), {
+      variables: [
+        { name: 'B', value: 'two words' },
+        { name: 'C', value: 'x=y' },
+        { name: 'D', value: '' },
+        { name: 'E', value: '"unclosed' },
+        { name: 'A', value: '3' },
+      ],
+      skipped: [],
+    });
   });
 
-  it('refuses a line by its number only, never repeating it', () => {
-    for (const [text, reason] of [
-      ['A=1\nhunter2\n', 'line 2: not NAME=value'],
-      ['A=1\n9X=hunter2', "line 2: not a variable's name"],
-      [`A=${'x'.repeat(8193)}`, 'line 1: its value is over 8192 characters, or holds NUL'],
-      ['# only a comment\n', 'text: no NAME=value line in it'],
-    ]) {
-      assert.throws(
-        () => parseEnvText(text),
-        (error: Error) => error.message === reason && !error.message.includes('hunter2'),
-        text.slice(0, 20),
-      );
-    }
+  it('skips other lines, saying each by its number and why, never what it holds', () => {
+    const text = `A=1\nhunter2\n9X=hunter2\nB=${'x'.repeat(8193)}\nC=hunter\u00002\nD=2`;
+    const { variables, skipped } = parseEnvText(text);
+    assert.deepEqual(variables, [
+      { name: 'A', value: '1' },
+      { name: 'D', value: '2' },
+    ]);
+    assert.deepEqual(skipped, [
+      { line: 2, reason: 'not NAME=value' },
+      { line: 3, reason: "not a variable's name" },
+      { line: 4, reason: 'its value is over 8192 characters, or holds NUL' },
+      { line: 5, reason: 'its value is over 8192 characters, or holds NUL' },
+    ]);
+    assert.ok(!JSON.stringify(skipped).includes('hunter'));
   });
 });

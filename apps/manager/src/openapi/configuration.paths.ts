@@ -41,10 +41,14 @@ export function configurationPaths() {
     '/projects/{org}/{repo}/variables/import': {
       post: {
         summary:
-          'Set every `NAME=value` line of a `.env` text, as one change; a refusal names a line by its number only',
+          'Set every `NAME=value` line of a `.env` text, as one change (a name twice: its last value); other lines are skipped and named by number only, never by what they hold',
         parameters: repository,
         requestBody: body(importVariablesBody),
-        responses: { 200: json('`{ version, set: [names] }`', imported), 400: problem, ...refused },
+        responses: {
+          200: json('`{ version, set: [names], skipped: [{ line, reason }] }`', imported),
+          400: problem,
+          ...refused,
+        },
       },
     },
   };

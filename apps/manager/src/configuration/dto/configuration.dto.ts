@@ -10,12 +10,12 @@ const service = z
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, "a compose service's name")
   .nullable()
   .default(null);
-/** One line: compose's env files hold one value a line (base64 what has more). */
+/** Any text but NUL, which no process's environment can hold; several lines too (a PEM key). */
 export const VARIABLE_VALUE_BYTES = 8192;
 export const variableValue = z
   .string()
   .max(VARIABLE_VALUE_BYTES, `at most ${VARIABLE_VALUE_BYTES} characters`)
-  .regex(/^[^\0\r\n]*$/, 'one line, without NUL (base64 a value that has more)');
+  .regex(/^[^\0]*$/, 'without NUL: no environment can hold it');
 
 export const variableParams = z
   .object({ org: githubOrg, repo: githubRepo, name })
@@ -34,7 +34,7 @@ export const variableServiceQuery = z.object({ service }).strict();
 /** Body of `POST /projects/:org/:repo/variables/import`: a `.env` text, each variable of it set alike. */
 export const importVariablesBody = z
   .object({
-    text: z.string().min(1).max(262_144, 'at most 256 KiB'),
+    text: z.string().min(1).max(16_384, 'at most 16 KiB (import a longer file in parts)'),
     secret: z.boolean().default(false),
     service,
   })

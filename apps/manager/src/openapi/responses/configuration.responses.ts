@@ -23,4 +23,8 @@ export const configuration = describing<ConfigurationSummary>()(
   }),
 );
 
-export const imported = z.strictObject({ version: z.number().int().min(1), set: z.array(z.string()) });
+export const imported = z.strictObject({
+  version: z.number().int().min(0),
+  set: z.array(z.string()),
+  skipped: z.array(z.strictObject({ line: z.number().int().min(1), reason: z.string() })),
+});
