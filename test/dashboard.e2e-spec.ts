@@ -412,6 +412,46 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     }
   });
 
+  it("sets, imports and removes a project's variables on its page, a secret shown only by name, none of it to a viewer", async () => {
+    const secret = `s3cret-${randomBytes(8).toString('hex')}`;
+    await page.goto(ui(`/projects/${ORG}/${repo}`));
+    const section = page.getByRole('region', { name: 'Variables' });
+    await section.getByText('No variables yet.').waitFor();
+    await section.getByLabel('Variable name').fill('BOT_TOKEN');
+    await section.getByLabel('Value').fill(secret);
+    await section.getByRole('button', { name: 'Set', exact: true }).click();
+    const row = section.getByRole('row').filter({ hasText: 'BOT_TOKEN' });
+    await row.getByRole('cell', { name: 'secret', exact: true }).waitFor();
+    await section.getByLabel("A .env file's text").fill(`# mine\nGREETING=hello\nnot a line\n`);
+    await section.getByLabel('Each one secret').uncheck();
+    await section.getByRole('button', { name: 'Import' }).click();
+    await section.getByRole('status').getByText('Set GREETING. line 3: not NAME=value').waitFor();
+    await section
+      .getByRole('row')
+      .filter({ hasText: 'GREETING' })
+      .getByRole('cell', { name: 'hello' })
+      .waitFor();
+    await section.getByText('Configuration version 2').waitFor();
+    assert.ok(!(await page.content()).includes(secret), 'the secret is not in the page');
+    await page.reload();
+    await section.getByText('Configuration version 2').waitFor();
+    assert.ok(!(await page.content()).includes(secret), 'nor after a reload');
+    await section.getByRole('button', { name: 'Remove GREETING' }).click();
+    await section.getByText('Configuration version 3').waitFor();
+    assert.equal(await section.getByRole('row').filter({ hasText: 'GREETING' }).count(), 0);
+
+    const { body } = await system.call<{ token: string }>('POST', '/members', { name: 'val' });
+    await system.call('PUT', `/projects/${ORG}/${repo}/members/val`, { role: 'viewer' });
+    const viewer = await browser.newContext();
+    const viewerPage = await viewer.newPage();
+    await signIn(viewerPage, body.token);
+    await viewerPage.goto(ui(`/projects/${ORG}/${repo}`));
+    await viewerPage.getByRole('region', { name: 'Members' }).waitFor();
+    assert.equal(await viewerPage.getByRole('region', { name: 'Variables' }).count(), 0);
+    await viewer.close();
+    await system.call('DELETE', `/projects/${ORG}/${repo}/members/val`);
+  });
+
   it('signs a member in with GitHub (a stand-in on 127.0.0.1) from the sign-in page, and shows a refusal’s reason', async () => {
     await system.call('POST', '/members', { name: 'gus' });
     await page.goto(ui('/admin/members'));

@@ -9,6 +9,7 @@ import { Status } from '../../components/status';
 import { Table } from '../../components/table';
 import { Time } from '../../components/time';
 import { Link } from '../../router';
+import { Variables } from './variables';
 
 /** One project: what is deployed from it, who holds which role; an admin grants and revokes roles here. */
 export function ProjectPage({ org, repo }: { org: string; repo: string }) {
@@ -41,6 +42,7 @@ export function ProjectPage({ org, repo }: { org: string; repo: string }) {
               <p>Your role: {one.access}</p>
             </Section>
             <Roles project={one} reload={project.reload} />
+            {one.access !== 'viewer' && <Variables org={org} repo={repo} />}
           </>
         )}
       </Loaded>
