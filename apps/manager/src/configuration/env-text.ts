@@ -8,8 +8,10 @@ export interface SkippedLine {
 
 /**
  * The variables of a `.env` text: `NAME=value` a line, `export ` before it allowed, blank lines and `#` comments
- * passed over, one pair of matching quotes around a value taken off; a name set twice takes its last value, as a
- * shell would. Any other line is skipped and said by its number and why, never by what it holds.
+ * passed over; a value in quotes may go on over the lines after it until its closing quote (a PEM key), and the
+ * quotes are taken off; a name set twice takes its last value, as a shell would. Any other line is skipped and
+ * said by its number and why, never by what it holds. A quote never closed ends the reading there: the lines
+ * after it belong to that value, and none of them may be taken for a variable of its own.
  */
 export function parseEnvText(text: string): {
   variables: { name: string; value: string }[];
@@ -17,21 +19,39 @@ export function parseEnvText(text: string): {
 } {
   const variables = new Map<string, string>();
   const skipped: SkippedLine[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
+  const lines = text.split(/\r?\n/);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index].trim();
+    if (line === '' || line.startsWith('#')) continue;
     const skip = (reason: string) => skipped.push({ line: index + 1, reason });
     const match = /^(?:export\s+)?([^=\s]+)\s*=\s*(.*)$/.exec(line);
-    if (!match) return skip('not NAME=value');
-    const [, name, rest] = match;
-    if (!VARIABLE_NAME.test(name)) return skip("not a variable's name");
-    const quoted = /^(['"])(.*)\1$/.exec(rest);
-    const value = quoted ? quoted[2] : rest;
-    if (!variableValue.safeParse(value).success) {
-      return skip(`its value is over ${VARIABLE_VALUE_BYTES} characters, or holds NUL`);
+    if (!match) {
+      skip('not NAME=value');
+      continue;
     }
-    variables.delete(name);
-    variables.set(name, value);
-  });
+    const [, name, rest] = match;
+    let value = rest;
+    const quote = rest[0] === '"' || rest[0] === "'" ? rest[0] : null;
+    const closed = /^(['"])(.*)\1\s*(?:#.*)?$/.exec(rest);
+    if (closed) {
+      value = closed[2];
+    } else if (quote) {
+      const end = lines.findIndex((later, at) => at > index && later.trimEnd().endsWith(quote));
+      if (end < 0) {
+        skip('its quote is never closed: the lines after it were not read');
+        break;
+      }
+      const last = lines[end].trimEnd();
+      value = [rest.slice(1), ...lines.slice(index + 1, end), last.slice(0, -1)].join('\n');
+      index = end;
+    }
+    if (!VARIABLE_NAME.test(name)) skip("not a variable's name");
+    else if (!variableValue.safeParse(value).success) {
+      skip(`its value is over ${VARIABLE_VALUE_BYTES} characters, or holds NUL`);
+    } else {
+      variables.delete(name);
+      variables.set(name, value);
+    }
+  }
   return { variables: [...variables].map(([name, value]) => ({ name, value })), skipped };
 }

@@ -96,7 +96,12 @@ function SetOne({ org, repo, done }: { org: string; repo: string; done: () => vo
           value={value}
           set={setValue}
           type={secret ? 'password' : 'text'}
-          autoComplete="off"
+          // Not the dashboard's sign-in: no password manager fills it in or offers to keep it.
+          autoComplete="new-password"
+          data-1p-ignore
+          data-lpignore="true"
+          data-bwignore
+          required
           spellCheck={false}
         />
         <Field label="Service (empty: all)" value={service} set={setService} spellCheck={false} />
