@@ -30,6 +30,7 @@ export class MasterKeyCheck implements OnApplicationBootstrap {
       ),
     );
     const wrapped = rings.flatMap((ring) => (ring.current ? [{ ring, ...ring.current }] : []));
+    this.refuseMistakes(wrapped.map(({ ring }) => ring));
     const known = [current.id, previous?.id, lost];
     const foreign = wrapped.filter(({ wrapped: { key } }) => !known.includes(key));
     if (foreign.length > 0) {
@@ -38,8 +39,8 @@ export class MasterKeyCheck implements OnApplicationBootstrap {
       throw new Error(
         `MASTER_KEY_FILE holds master key ${current.id}${also}, but the data keys of ${which} are wrapped by ` +
           'another: start the Manager with the master key that wrapped them (during a rotation, the old one in ' +
-          'MASTER_KEY_PREVIOUS_FILE; if it is lost for good, MASTER_KEY_LOST=<its id> gives those scopes new ' +
-          'data keys, and what they sealed has to be given again); nothing was changed',
+          'MASTER_KEY_PREVIOUS_FILE; only if it is lost for good, MASTER_KEY_LOST=<its id> gives those scopes ' +
+          'new data keys, and what they sealed has to be given again); nothing was changed',
       );
     }
     for (const { ring, scope, keyId, wrapped: by } of wrapped) {
@@ -60,6 +61,26 @@ export class MasterKeyCheck implements OnApplicationBootstrap {
             'and what the old one sealed has to be given again',
         );
       }
+    }
+  }
+
+  /**
+   * The two ways to lose what is sealed by mistake: the old key's file after a rotation (the newer key looks
+   * foreign to it, and declaring that one lost would replace every data key), and a MASTER_KEY_LOST left set.
+   */
+  private refuseMistakes(rings: DataKeyRing[]): void {
+    const { current, lost } = this.keys;
+    const newer = rings.find((ring) => ring.rotatedFrom(current.id));
+    if (newer?.current) {
+      throw new Error(
+        `MASTER_KEY_FILE holds master key ${current.id}, which a rotation replaced by ${newer.current.wrapped.key}: ` +
+          'start the Manager with that one; nothing was changed',
+      );
+    }
+    if (lost && !rings.some((ring) => ring.current?.wrapped.key === lost)) {
+      throw new Error(
+        `MASTER_KEY_LOST names master key ${lost}, which wraps no data key: remove the setting; nothing was changed`,
+      );
     }
   }
 }

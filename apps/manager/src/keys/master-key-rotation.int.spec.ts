@@ -122,11 +122,17 @@ describe('Manager master key: refused when wrong or missing, rotated by a start 
     await deliveredBoth('/site');
     await manager.stopKeepingDatabase();
 
-    // The old key alone opens nothing now, and says so; the new one alone opens all.
+    // The old key alone opens nothing now, and says which key replaced it; declaring that newer one lost (which
+    // would replace every data key) is refused the same way.
     manager = undefined;
+    const replaced = new RegExp(
+      `^Error: MASTER_KEY_FILE holds master key ${old}, which a rotation replaced by ${next}: start the Manager ` +
+        'with that one; nothing was changed$',
+    );
+    await assert.rejects(start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.old }), replaced);
     await assert.rejects(
-      start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.old }),
-      new RegExp(`data keys of acme/site \\(by ${next}\\), global \\(by ${next}\\) are wrapped by another`),
+      start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.old, MASTER_KEY_LOST: next }),
+      replaced,
     );
     manager = await start({
       MONGO_URL: mongoUrl,
@@ -176,5 +182,15 @@ describe('Manager master key: refused when wrong or missing, rotated by a start 
     }
     await deliveredBoth('/site');
     assert.equal((await manager.http().get('/audit/verify').set(auth).expect(200)).body.ok, true);
+
+    // Left set, the setting is refused: it would replace any data key a key of that id wrapped again.
+    await manager.stopKeepingDatabase();
+    manager = undefined;
+    await assert.rejects(
+      start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.other, MASTER_KEY_LOST: lost }),
+      new RegExp(
+        `^Error: MASTER_KEY_LOST names master key ${lost}, which wraps no data key: remove the setting`,
+      ),
+    );
   });
 });

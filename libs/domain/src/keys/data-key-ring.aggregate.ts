@@ -9,6 +9,7 @@ export class DataKeyRing extends AggregateRoot<DataKeyEvent> {
   /** The stream's prefix: `data-key-<scope>`. */
   static readonly PREFIX = 'data-key-';
   private created: Current | null = null;
+  private readonly replacedMasterKeys = new Set<string>();
 
   constructor(readonly scope: string) {
     super();
@@ -20,6 +21,11 @@ export class DataKeyRing extends AggregateRoot<DataKeyEvent> {
 
   get current(): Current | null {
     return this.created;
+  }
+
+  /** Whether a rotation wrapped this key anew in place of master key `id`: `id` is older than the current one. */
+  rotatedFrom(id: string): boolean {
+    return this.replacedMasterKeys.has(id);
   }
 
   create(keyId: string, wrapped: Sealed): void {
@@ -42,6 +48,7 @@ export class DataKeyRing extends AggregateRoot<DataKeyEvent> {
   }
 
   protected apply(event: DataKeyEvent): void {
+    if (event.type === 'DataKeyRewrapped') this.replacedMasterKeys.add(event.data.previousMasterKey);
     const { scope, keyId, wrapped } = event.data;
     this.created = { scope, keyId, wrapped };
   }
