@@ -240,7 +240,11 @@ if [[ "$healthy" != yes ]]; then
   if pid_alive "$TD_RUN_DIR/manager.pid" dist/apps/manager/src/main.js; then
     die "the Manager did not answer $api/health within 30s"
   fi
-  die "the Manager exited (see $TD_LOG_DIR/manager.log)"
+  # Why it stopped: the plain-text line it printed on the way out (its JSON log lines are written behind it), of
+  # this start only (the file holds the earlier ones too).
+  why="$(awk '/"msg":"Starting Nest application/ { since = NR } { line[NR] = $0 }
+    END { for (i = since + 1; i <= NR; i++) if (line[i] !~ /^[{]/) print line[i] }' "$TD_LOG_DIR/manager.log" | tail -n 3)"
+  die "the Manager exited${why:+: $why} (see $TD_LOG_DIR/manager.log)"
 fi
 
 # --- 6. enrol the nodes (recorded as events; a node enrolled the same way before is left alone) ------------
