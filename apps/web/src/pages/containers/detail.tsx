@@ -50,8 +50,7 @@ export function ContainerPage({ name }: { name: string }) {
           <Progress name={one.name} />
           <Snapshots container={one} changed={container.reload} />
           <Backups container={one} changed={container.reload} />
-          {/* Keyed by what is recorded: a schedule changed elsewhere is shown, not saved over. */}
-          <Schedule key={JSON.stringify(one.schedule)} container={one} changed={container.reload} />
+          <Schedule key={one.name} container={one} changed={container.reload} />
           <Limits container={one} changed={container.reload} />
           <Keys container={one} changed={container.reload} />
           <Remove container={one} />
