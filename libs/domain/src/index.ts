@@ -24,6 +24,7 @@ export * from './keys/data-key.events';
 export * from './keys/data-key-ring.aggregate';
 export * from './configuration/configuration.events';
 export * from './configuration/project-configuration.aggregate';
+export * from './configuration/variable-rules';
 export * from './notification/notification-channel.events';
 export * from './notification/notification-channel.aggregate';
 export * from './observation/observation.events';

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  SERVICE_NAME,
+  VARIABLE_NAME,
+  VARIABLE_VALUE,
+  VARIABLE_VALUE_CHARACTERS,
+} from '@testausdeploy/domain';
 import { containerCommands } from './container-schemas';
 import { firewallCommands } from './firewall-schemas';
 
@@ -58,6 +64,22 @@ export const icpCommands = {
         composeDigest: z
           .string()
           .regex(/^sha256:[0-9a-f]{64}$/)
+          .optional(),
+        /**
+         * The project's variables in clear, for every service (`service` null) or one: given to its containers'
+         * environments, kept only in the checked compose file (0600, in the Worker's state directory).
+         */
+        variables: z
+          .array(
+            z
+              .object({
+                name: z.string().regex(VARIABLE_NAME),
+                service: z.string().regex(SERVICE_NAME).nullable(),
+                value: z.string().max(VARIABLE_VALUE_CHARACTERS).regex(VARIABLE_VALUE),
+              })
+              .strict(),
+          )
+          .max(200)
           .optional(),
       })
       .strict(),

@@ -11,17 +11,19 @@ import { ConfigurationDirectory } from './configuration-directory';
 import {
   ImportVariablesBody,
   importVariablesBody,
+  removeVariableQuery,
+  RemoveVariableQuery,
   SetVariableBody,
   setVariableBody,
   VariableParams,
   variableParams,
-  variableServiceQuery,
 } from './dto/configuration.dto';
 import { parseEnvText } from './env-text';
 
 /**
  * A project's configuration: variables for its services, plain or secret (write-only). Its maintainers and
  * admins only; to anyone else the project answers as one that does not exist, to a viewer that it needs more.
+ * A change waits for the project's next deployment, or with `redeploy` starts one now (its `deploymentId`).
  */
 @Controller('projects/:org/:repo/variables')
 @ForMembers()
@@ -44,26 +46,28 @@ export class ConfigurationController {
   @Put(':name')
   async set(
     @Param(new ZodBody(variableParams)) { org, repo, name }: VariableParams,
-    @Body(new ZodBody(setVariableBody)) { value, secret, service }: SetVariableBody,
+    @Body(new ZodBody(setVariableBody)) { value, secret, service, redeploy }: SetVariableBody,
     @CurrentCaller() caller: Caller,
     @Actor() actor: string,
   ) {
     await this.access.project(caller, org, repo, 'maintainer');
     const set = [{ name, service, value, secret }];
-    await this.commands.execute(new ChangeConfigurationCommand(org, repo, set, [], actor));
-    return this.variable(org, repo, name, service);
+    const { deploymentId } = await this.commands.execute(
+      new ChangeConfigurationCommand(org, repo, set, [], actor, redeploy),
+    );
+    return { ...(await this.variable(org, repo, name, service)), deploymentId };
   }
 
   @Delete(':name')
-  @HttpCode(HttpStatus.NO_CONTENT)
   async remove(
     @Param(new ZodBody(variableParams)) { org, repo, name }: VariableParams,
-    @Query(new ZodBody(variableServiceQuery)) { service }: { service: string | null },
+    @Query(new ZodBody(removeVariableQuery)) { service, redeploy }: RemoveVariableQuery,
     @CurrentCaller() caller: Caller,
     @Actor() actor: string,
-  ): Promise<void> {
+  ): Promise<{ version: number; deploymentId: string | null }> {
     await this.access.project(caller, org, repo, 'maintainer');
-    await this.commands.execute(new ChangeConfigurationCommand(org, repo, [], [{ name, service }], actor));
+    const removed = [{ name, service }];
+    return this.commands.execute(new ChangeConfigurationCommand(org, repo, [], removed, actor, redeploy));
   }
 
   /**
@@ -74,18 +78,18 @@ export class ConfigurationController {
   @HttpCode(HttpStatus.OK)
   async import(
     @Param(new ZodBody(projectParams)) { org, repo }: ProjectParams,
-    @Body(new ZodBody(importVariablesBody)) { text, secret, service }: ImportVariablesBody,
+    @Body(new ZodBody(importVariablesBody)) { text, secret, service, redeploy }: ImportVariablesBody,
     @CurrentCaller() caller: Caller,
     @Actor() actor: string,
   ) {
     await this.access.project(caller, org, repo, 'maintainer');
     const { variables, skipped } = parseEnvText(text);
     const set = variables.map(({ name, value }) => ({ name, value, secret, service }));
-    const { version } =
+    const { version, deploymentId } =
       set.length > 0
-        ? await this.commands.execute(new ChangeConfigurationCommand(org, repo, set, [], actor))
-        : await this.directory.summary(org, repo);
-    return { version, set: set.map(({ name }) => name), skipped };
+        ? await this.commands.execute(new ChangeConfigurationCommand(org, repo, set, [], actor, redeploy))
+        : { ...(await this.directory.summary(org, repo)), deploymentId: null };
+    return { version, set: set.map(({ name }) => name), skipped, deploymentId };
   }
 
   private async variable(org: string, repo: string, name: string, service: string | null) {

@@ -81,7 +81,12 @@ describe('Manager configuration: variables of a project, secrets sealed (real da
       .set(ada)
       .send({ text, secret: true })
       .expect(200);
-    assert.deepEqual(body, { version: 3, set: ['GUILD_ID', 'DB_PASSWORD', 'GREETING'], skipped: [] });
+    assert.deepEqual(body, {
+      version: 3,
+      set: ['GUILD_ID', 'DB_PASSWORD', 'GREETING'],
+      skipped: [],
+      deploymentId: null,
+    });
     const listed = (await http().get(variables).set(ada).expect(200)).body.variables as { name: string }[];
     assert.deepEqual(
       listed.map(({ name }) => name),
@@ -106,9 +111,9 @@ describe('Manager configuration: variables of a project, secrets sealed (real da
       [null, '9090'],
       ['web', '8080'],
     ]);
-    await http().delete(`${variables}/PORT?service=web`).set(ada).expect(204);
+    await http().delete(`${variables}/PORT?service=web`).set(ada).expect(200);
     assert.deepEqual(await ports(), [[null, '9090']]);
-    await http().delete(`${variables}/PORT`).set(ada).expect(204);
+    await http().delete(`${variables}/PORT`).set(ada).expect(200);
     assert.deepEqual(await ports(), []);
   });
 
@@ -125,7 +130,15 @@ describe('Manager configuration: variables of a project, secrets sealed (real da
         .set(ada)
         .send({ value: `${secret}\u0000` }),
       400,
-      /without NUL/,
+      /without control characters/,
+    );
+    await refused(
+      http()
+        .put(`${variables}/OK`)
+        .set(ada)
+        .send({ value: `${secret}\u001b]0;owned\u0007` }),
+      400,
+      /without control characters but tab and line breaks/,
     );
     await refused(
       http()
@@ -153,6 +166,7 @@ describe('Manager configuration: variables of a project, secrets sealed (real da
       .expect(200);
     assert.deepEqual(skipping.body, {
       version,
+      deploymentId: null,
       set: [],
       skipped: [
         { line: 1, reason: 'not NAME=value' },
@@ -165,6 +179,45 @@ describe('Manager configuration: variables of a project, secrets sealed (real da
       400,
       /at most 200 variables/,
     );
+  });
+
+  it('records with each deployment the configuration version it runs with, and redeploys with a change when asked', async () => {
+    const { version } = (await http().get(variables).set(ada).expect(200)).body;
+    const requested = await http()
+      .post('/deployments')
+      .set(auth)
+      .send({ org: 'acme', repo: 'site' })
+      .expect(202);
+    const deployment = async (id: string) =>
+      (await http().get(`/deployments/${id}`).set(ada).expect(200)).body;
+    assert.equal((await deployment(requested.body.deploymentId)).configurationVersion, version);
+
+    const changed = await http()
+      .put(`${variables}/RELEASE`)
+      .set(ada)
+      .send({ value: 'two', redeploy: true })
+      .expect(200);
+    assert.equal(changed.body.version, version + 1);
+    const redeployed = await deployment(changed.body.deploymentId);
+    assert.deepEqual(
+      [redeployed.org, redeployed.repo, redeployed.configurationVersion, redeployed.requestedBy],
+      ['acme', 'site', version + 1, 'member:ada'],
+    );
+    const removed = await http().delete(`${variables}/RELEASE?redeploy=true`).set(ada).expect(200);
+    assert.equal((await deployment(removed.body.deploymentId)).configurationVersion, version + 2);
+    const quiet = await http().put(`${variables}/RELEASE`).set(ada).send({ value: 'three' }).expect(200);
+    assert.equal(quiet.body.deploymentId, null);
+
+    // A project with nothing deployed has nothing to redeploy: the change is refused whole.
+    await http().put('/projects/acme/idle/members/ada').set(auth).send({ role: 'maintainer' }).expect(200);
+    const idle = '/projects/acme/idle/variables';
+    const refused = await http().put(`${idle}/X`).set(ada).send({ value: '1', redeploy: true }).expect(409);
+    assert.equal(
+      refused.body.message,
+      'nothing of acme/idle is deployed to redeploy: save the change without redeploying',
+    );
+    await http().post(`${idle}/import`).set(ada).send({ text: 'X=1', redeploy: true }).expect(409);
+    assert.equal((await http().get(idle).set(ada).expect(200)).body.version, 0);
   });
 
   it('answers a viewer that it needs the maintainer role, and anyone else as if the project did not exist', async () => {

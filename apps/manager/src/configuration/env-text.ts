@@ -1,4 +1,5 @@
-import { VARIABLE_NAME, VARIABLE_VALUE_BYTES, variableValue } from './dto/configuration.dto';
+import { VARIABLE_NAME } from '@testausdeploy/domain';
+import { VALUE_RULE, variableValue } from './dto/configuration.dto';
 
 /** A line of the text that sets nothing, by its number only: the line may hold a secret. */
 export interface SkippedLine {
@@ -47,7 +48,7 @@ export function parseEnvText(text: string): {
     }
     if (!VARIABLE_NAME.test(name)) skip("not a variable's name");
     else if (!variableValue.safeParse(value).success) {
-      skip(`its value is over ${VARIABLE_VALUE_BYTES} characters, or holds NUL`);
+      skip(`its value is not ${VALUE_RULE}`);
     } else {
       variables.delete(name);
       variables.set(name, value);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ConfigurationModule } from '../configuration/configuration.module';
 import { ChangeLifecycleHandler } from './commands/change-lifecycle.handler';
 import { RedeployHandler } from './commands/redeploy.handler';
 import { RequestDeploymentHandler } from './commands/request-deployment.handler';
@@ -19,7 +20,7 @@ import { DeploymentSaga } from './sagas/deployment.saga';
 import { UnfinishedDeployments } from './sagas/unfinished-deployments';
 
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, ConfigurationModule],
   controllers: [DeploymentsController],
   providers: [
     DeploymentRepository,

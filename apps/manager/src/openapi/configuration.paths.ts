@@ -1,12 +1,12 @@
+import { VARIABLE_NAME } from '@testausdeploy/domain';
 import {
   importVariablesBody,
+  removeVariableQuery,
   setVariableBody,
-  VARIABLE_NAME,
-  variableServiceQuery,
 } from '../configuration/dto/configuration.dto';
 import { githubOrg, githubRepo } from '../deployments/dto/request-deployment.dto';
 import { z } from 'zod';
-import { configuration, imported, variable } from './responses/configuration.responses';
+import { configuration, imported, removed, variableSet } from './responses/configuration.responses';
 import { json, jsonBody as body, pathParameter, problem, queryParameters } from './openapi-helpers';
 
 const repository = [pathParameter('org', githubOrg), pathParameter('repo', githubRepo)];
@@ -27,15 +27,29 @@ export function configurationPaths() {
     '/projects/{org}/{repo}/variables/{name}': {
       put: {
         summary:
-          'Set a variable for every service, or for `service`; a `secret` one is sealed before it is recorded and never shown again',
+          'Set a variable for every service, or for `service`; a `secret` one is sealed before it is recorded and never shown again. With `redeploy`, the project is deployed again now with this configuration (409, changing nothing, if nothing of it is deployed)',
         parameters: named,
         requestBody: body(setVariableBody),
-        responses: { 200: json('the variable, without a secret value', variable), 400: problem, ...refused },
+        responses: {
+          200: json(
+            'the variable, without a secret value, and the deployment `redeploy` started',
+            variableSet,
+          ),
+          400: problem,
+          ...refused,
+          409: problem,
+        },
       },
       delete: {
-        summary: "Remove a variable (the project's, or with `service` that service's)",
-        parameters: [...named, ...queryParameters(variableServiceQuery)],
-        responses: { 204: { description: 'removed' }, 400: problem, ...refused },
+        summary:
+          "Remove a variable (the project's, or with `service` that service's); with `redeploy=true`, deploy the project again now",
+        parameters: [...named, ...queryParameters(removeVariableQuery)],
+        responses: {
+          200: json("the configuration's new version and the deployment `redeploy` started", removed),
+          400: problem,
+          ...refused,
+          409: problem,
+        },
       },
     },
     '/projects/{org}/{repo}/variables/import': {
@@ -45,9 +59,10 @@ export function configurationPaths() {
         parameters: repository,
         requestBody: body(importVariablesBody),
         responses: {
-          200: json('`{ version, set: [names], skipped: [{ line, reason }] }`', imported),
+          200: json('`{ version, set: [names], skipped: [{ line, reason }], deploymentId }`', imported),
           400: problem,
           ...refused,
+          409: problem,
         },
       },
     },

@@ -53,7 +53,7 @@ export class DeployHandler {
 
   private async run(
     name: string,
-    { org, repo, branch, composePath, commit: pinned, composeDigest: expected }: IcpData<'deploy'>,
+    { org, repo, branch, composePath, commit: pinned, composeDigest: expected, variables }: IcpData<'deploy'>,
     context: CommandContext,
   ): Promise<IcpResult<'deploy'>> {
     this.allowList.check(org);
@@ -87,6 +87,7 @@ export class DeployHandler {
               prepare: (relative) => this.data.prepare(name, relative, legacyClone),
             },
           },
+          variables ?? [],
           (line) => context.progress(line),
         )
         .catch((error: Error) => {

@@ -1,6 +1,7 @@
 import { AggregateRoot } from '../aggregate-root';
 import { InvalidInput, NotFound } from '../errors';
 import { ConfigurationChanged, ConfigurationEvent, VariableKey } from './configuration.events';
+import { MAX_CONFIGURATION_BYTES } from './variable-rules';
 
 type Set = ConfigurationChanged['data']['set'][number];
 
@@ -8,6 +9,18 @@ type Set = ConfigurationChanged['data']['set'][number];
 export const MAX_VARIABLES = 200;
 
 const keyOf = ({ name, service }: VariableKey) => `${service ?? ''}/${name}`;
+
+/** AES-GCM's tag: what a sealed value holds beyond its plaintext's bytes. */
+const TAG_BYTES = 16;
+const utf8 = new TextEncoder();
+
+/** A variable's name and value in UTF-8 bytes; a sealed value's, from its ciphertext's length. */
+function bytesOf({ name, value, sealed }: Set): number {
+  if (!sealed) return name.length + utf8.encode(value ?? '').length;
+  const base64 = sealed.sealed;
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return name.length + (base64.length / 4) * 3 - padding - TAG_BYTES;
+}
 export const describeVariable = ({ name, service }: VariableKey) =>
   service ? `${name} (of service ${service})` : name;
 
@@ -46,11 +59,19 @@ export class ProjectConfiguration extends AggregateRoot<ConfigurationEvent> {
         throw new NotFound(`variable ${describeVariable(key)} of ${this.org}/${this.repo} does not exist`);
       }
     }
-    const after = new Set([...this.variables.keys(), ...set.map(keyOf)]);
+    const after = new Map(this.variables);
+    for (const variable of set) after.set(keyOf(variable), variable);
     for (const key of removed) after.delete(keyOf(key));
     if (after.size > MAX_VARIABLES) {
       throw new InvalidInput(
         `a project has at most ${MAX_VARIABLES} variables: this would make ${after.size}`,
+      );
+    }
+    const bytes = [...after.values()].reduce((sum, variable) => sum + bytesOf(variable), 0);
+    if (bytes > MAX_CONFIGURATION_BYTES) {
+      throw new InvalidInput(
+        `a project's variables take at most ${MAX_CONFIGURATION_BYTES / 1024} KiB together (names and values): ` +
+          `this would make ${Math.ceil(bytes / 1024)} KiB`,
       );
     }
     this.record({

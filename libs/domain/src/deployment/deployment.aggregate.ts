@@ -32,6 +32,7 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
     source: DeploymentSourceProps;
     requestedBy: string;
     pinned: PinnedVersion | null;
+    configurationVersion: number;
     /** What the attempt ran, once it succeeded: what a rollback to it restores. */
     ran: { commit: string; composeDigest: string } | null;
   } | null = null;
@@ -62,20 +63,43 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
     return this.state?.pinned ?? null;
   }
 
-  request(source: DeploymentSource, requestedBy: string, pinned?: PinnedVersion): void {
+  /** The version of the project's configuration this attempt runs with (0: no variables). */
+  get configurationVersion(): number {
+    return this.state?.configurationVersion ?? 0;
+  }
+
+  /** A new attempt: of the branch's head, or of `pinned`'s commit (a rollback), with that configuration version. */
+  request(
+    source: DeploymentSource,
+    requestedBy: string,
+    configurationVersion: number,
+    pinned?: PinnedVersion,
+  ): void {
     if (this.state) throw new Conflict(`deployment ${this.id} was already requested`);
     this.record({
       type: 'DeploymentRequested',
-      data: { deploymentId: this.id, ...source.props, requestedBy, ...(pinned && { pinned }) },
+      data: {
+        deploymentId: this.id,
+        ...source.props,
+        requestedBy,
+        ...(pinned && { pinned }),
+        configurationVersion,
+      },
     });
   }
 
-  /** What a rollback to this attempt restores: its commit and compose file, recorded when it succeeded. */
-  restorable(): PinnedVersion {
+  /**
+   * What a rollback to this attempt restores: its commit and compose file, recorded when it succeeded, and the
+   * configuration version it ran with.
+   */
+  restorable(): { pinned: PinnedVersion; configurationVersion: number } {
     if (!this.state?.ran) {
       throw new Conflict(`deployment ${this.id} never succeeded: there is nothing of it to restore`);
     }
-    return { ...this.state.ran, rollbackOf: this.id };
+    return {
+      pinned: { ...this.state.ran, rollbackOf: this.id },
+      configurationVersion: this.state.configurationVersion,
+    };
   }
 
   /** The commit and the compose file's digest are what a later rollback restores exactly. */
@@ -139,12 +163,13 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
   protected apply(event: DeploymentEvent): void {
     switch (event.type) {
       case 'DeploymentRequested': {
-        const { org, repo, branch, composePath, pinned, requestedBy } = event.data;
+        const { org, repo, branch, composePath, pinned, requestedBy, configurationVersion } = event.data;
         this.state = {
           status: 'requested',
           source: { org, repo, branch, composePath },
           requestedBy,
           pinned: pinned ?? null,
+          configurationVersion: configurationVersion ?? 0,
           ran: null,
         };
         break;

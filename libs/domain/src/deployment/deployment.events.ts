@@ -27,6 +27,12 @@ export type DeploymentRequested = DomainEvent<
     requestedBy: string;
     /** A rollback: the exact commit and compose file of an earlier successful attempt, instead of the head. */
     pinned?: PinnedVersion;
+    /**
+     * The version of the project's configuration (its variables) the attempt runs with: the newest when it was
+     * requested, or for a rollback the one the restored attempt ran with. Absent in events recorded before
+     * deployments were given variables: those ran with none (version 0).
+     */
+    configurationVersion?: number;
   }
 >;
 

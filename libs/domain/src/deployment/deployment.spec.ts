@@ -66,7 +66,7 @@ describe('DeploymentSource', () => {
 describe('Deployment', () => {
   it('records a request, then exactly one outcome', () => {
     const deployment = new Deployment('d1');
-    deployment.request(DeploymentSource.create(source), 'admin');
+    deployment.request(DeploymentSource.create(source), 'admin', 0);
     deployment.succeed('c'.repeat(40), `sha256:${'d'.repeat(64)}`, []);
     assert.deepEqual(
       deployment.commit().map((event) => event.type),
@@ -78,7 +78,7 @@ describe('Deployment', () => {
 
   it('records a failure reason of at most MAX_REASON characters: the log keeps it for good', () => {
     const deployment = new Deployment('d2');
-    deployment.request(DeploymentSource.create(source), 'admin');
+    deployment.request(DeploymentSource.create(source), 'admin', 0);
     deployment.fail('x'.repeat(100_000));
     const [, failed] = deployment.commit();
     assert.equal(failed.type, 'DeploymentFailed');
@@ -95,7 +95,7 @@ describe('Deployment', () => {
     assert.equal(deployment.status, 'failed');
     assert.deepEqual(deployment.source, source);
     assert.equal(deployment.version, 2);
-    assert.throws(() => deployment.request(DeploymentSource.create(source), 'admin'), Conflict);
+    assert.throws(() => deployment.request(DeploymentSource.create(source), 'admin', 0), Conflict);
   });
 });
 
@@ -104,7 +104,7 @@ describe('Deployment lifecycle', () => {
 
   function succeeded(): Deployment {
     const deployment = new Deployment('d-1');
-    deployment.request(DeploymentSource.create(source), 'alice');
+    deployment.request(DeploymentSource.create(source), 'alice', 0);
     deployment.succeed('a'.repeat(40), `sha256:${'b'.repeat(64)}`, running);
     deployment.commit();
     return deployment;
@@ -140,7 +140,7 @@ describe('Deployment lifecycle', () => {
 
   it('refuses every action before the deployment has succeeded', () => {
     const deployment = new Deployment('d-2');
-    deployment.request(DeploymentSource.create(source), 'alice');
+    deployment.request(DeploymentSource.create(source), 'alice', 0);
     for (const action of ['stop', 'start', 'restart', 'remove'] as const) {
       assert.throws(() => deployment.ensureCan(action), /is requested/);
     }
@@ -148,7 +148,7 @@ describe('Deployment lifecycle', () => {
 
   it('has containers to read logs of while succeeded or stopped, not before or once removed', () => {
     const requested = new Deployment('d-3');
-    requested.request(DeploymentSource.create(source), 'alice');
+    requested.request(DeploymentSource.create(source), 'alice', 0);
     assert.throws(() => requested.ensureDeployed(), /d-3 is requested: it has no containers to read/);
     const deployment = succeeded();
     deployment.ensureDeployed();
@@ -160,22 +160,31 @@ describe('Deployment lifecycle', () => {
 });
 
 describe('Deployment rollback', () => {
-  it('restores what a successful attempt ran, and refuses one that never succeeded', () => {
+  it('restores what a successful attempt ran with its configuration, and refuses one that never succeeded', () => {
     const earlier = new Deployment('d-1');
-    earlier.request(DeploymentSource.create(source), 'alice');
+    earlier.request(DeploymentSource.create(source), 'alice', 3);
     assert.throws(() => earlier.restorable(), /never succeeded/);
     earlier.succeed('a'.repeat(40), `sha256:${'b'.repeat(64)}`, []);
-    const pinned = earlier.restorable();
+    const { pinned, configurationVersion } = earlier.restorable();
     assert.deepEqual(pinned, {
       commit: 'a'.repeat(40),
       composeDigest: `sha256:${'b'.repeat(64)}`,
       rollbackOf: 'd-1',
     });
+    assert.equal(configurationVersion, 3);
     const rollback = new Deployment('d-2');
-    rollback.request(DeploymentSource.create(source), 'bob', pinned);
-    assert.deepEqual(rollback.pinned, pinned);
+    rollback.request(DeploymentSource.create(source), 'bob', configurationVersion, pinned);
+    assert.deepEqual([rollback.pinned, rollback.configurationVersion], [pinned, 3]);
     const replayed = new Deployment('d-2');
     replayed.loadFromHistory(rollback.commit());
-    assert.deepEqual(replayed.pinned, pinned);
+    assert.deepEqual([replayed.pinned, replayed.configurationVersion], [pinned, 3]);
+  });
+
+  it('reads an attempt recorded before configurations as one that ran with none', () => {
+    const old = new Deployment('d-0');
+    old.loadFromHistory([
+      { type: 'DeploymentRequested', data: { deploymentId: 'd-0', requestedBy: 'admin', ...source } },
+    ]);
+    assert.equal(old.configurationVersion, 0);
   });
 });

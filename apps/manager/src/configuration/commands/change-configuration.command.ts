@@ -6,7 +6,10 @@ export interface VariableToSet extends VariableKey {
   secret: boolean;
 }
 
-/** Sets and removes variables of a project's configuration, as one change, as `actor`. */
+/**
+ * Sets and removes variables of a project's configuration, as one change, as `actor`; with `redeploy`, then
+ * deploys the project's newest deployment's source again, with this version.
+ */
 export class ChangeConfigurationCommand {
   constructor(
     readonly org: string,
@@ -14,5 +17,6 @@ export class ChangeConfigurationCommand {
     readonly set: VariableToSet[],
     readonly removed: VariableKey[],
     readonly actor: string,
+    readonly redeploy = false,
   ) {}
 }

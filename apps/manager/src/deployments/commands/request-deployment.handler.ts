@@ -1,6 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { Deployment, DeploymentSource, Forbidden } from '@testausdeploy/domain';
+import { ConfigurationValues } from '../../configuration/configuration-values';
 import { OrganisationDirectory } from '../../organisations/organisation-directory';
 import { DeploymentRepository } from '../deployment.repository';
 import { RequestDeploymentCommand } from './request-deployment.command';
@@ -10,6 +11,7 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
   constructor(
     private readonly repository: DeploymentRepository,
     private readonly organisations: OrganisationDirectory,
+    private readonly configuration: ConfigurationValues,
   ) {}
 
   async execute({ source, actor, commandId }: RequestDeploymentCommand): Promise<{ deploymentId: string }> {
@@ -17,8 +19,10 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
     if (!(await this.organisations.isAllowed(validated.props.org))) {
       throw new Forbidden(`organisation "${validated.props.org}" is not on the allow-list`);
     }
+    const { org, repo } = validated.props;
     const deployment = new Deployment(randomUUID());
-    deployment.request(validated, actor);
+    // The newest configuration when asked for: what the attempt runs with, whatever changes while it waits.
+    deployment.request(validated, actor, await this.configuration.currentVersion(org, repo));
     const { events } = await this.repository.save(deployment, {
       actor,
       correlationId: deployment.id,

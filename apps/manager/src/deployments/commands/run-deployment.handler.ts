@@ -3,6 +3,7 @@ import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Deployment } from '@testausdeploy/domain';
 import { IcpError, IcpErrorCode } from '@testausdeploy/icp';
 import { ManagerConfig } from '../../config/manager-config';
+import { ConfigurationValues } from '../../configuration/configuration-values';
 import { NodeConnections } from '../../nodes/node-connections';
 import { BuildLogs } from '../build-logs';
 import { DeploymentRepository } from '../deployment.repository';
@@ -26,6 +27,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     private readonly locks: SourceLocks,
     private readonly previous: PreviousSuccess,
     private readonly commands: CommandBus,
+    private readonly configuration: ConfigurationValues,
   ) {}
 
   async execute({ deploymentId, cause }: RunDeploymentCommand): Promise<void> {
@@ -72,12 +74,16 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     return this.previous.of(deployment.source, deployment.id);
   }
 
-  private deploy(deployment: Deployment, onProgress: (line: string) => void) {
-    const { pinned } = deployment;
+  /** The variables travel in clear inside this one command (over mutual TLS) and nowhere else. */
+  private async deploy(deployment: Deployment, onProgress: (line: string) => void) {
+    const { pinned, configurationVersion } = deployment;
+    const { org, repo } = deployment.source;
+    const variables = await this.configuration.at(org, repo, configurationVersion);
     const data = {
       deploymentId: deployment.id,
       ...deployment.source,
       ...(pinned && { commit: pinned.commit, composeDigest: pinned.composeDigest }),
+      ...(variables.length > 0 && { variables }),
     };
     return this.nodes
       .worker()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryFlag } from '../../http/query-flag';
 import {
   BRANCH_NAME,
   branchNameProblem,
@@ -49,10 +50,7 @@ export const idempotencyKey = z
 /** Query of `DELETE /deployments/:id`: `volumes=true` removes the project's named volumes too. */
 export const removeDeploymentQuery = z
   .object({
-    volumes: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((value) => value === 'true'),
+    volumes: queryFlag(),
   })
   .strict();
 export type RemoveDeploymentParams = z.infer<typeof removeDeploymentQuery>;

@@ -17,7 +17,9 @@ export interface DeploymentView {
   /** Disk use of the repository's clone on the Worker after the last successful attempt; null if not reported. */
   diskBytes: number | null;
   requestedBy: string;
-  /** For a rollback: the attempt whose commit and compose file it restores. */
+  /** The version of the project's configuration the attempt runs with (0: no variables). */
+  configurationVersion: number;
+  /** For a rollback: the attempt whose commit and compose file (and configuration) it restores. */
   rollbackOf: string | null;
   requestedAt: Date;
   updatedAt: Date;

@@ -16,7 +16,7 @@ const STATUS_AFTER: Record<DeploymentLifecycleEvent['type'], DeploymentStatus> =
 @Injectable()
 export class DeploymentsProjection extends RegisteredProjection<DeploymentView> {
   readonly name = DEPLOYMENTS;
-  readonly version = 5;
+  readonly version = 6;
   readonly indexes = [{ key: { requestedAt: -1 } }];
 
   async apply(event: StoredEvent, views: Views<DeploymentView>): Promise<void> {
@@ -26,11 +26,12 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
     const view = await views.get(event.data.deploymentId);
     if (event.type === 'DeploymentRequested') {
       if (view) return;
-      const { deploymentId, requestedBy, pinned, ...source } = event.data;
+      const { deploymentId, requestedBy, pinned, configurationVersion = 0, ...source } = event.data;
       views.put({
         _id: deploymentId,
         ...source,
         id: deploymentId,
+        configurationVersion,
         status: 'requested',
         commit: null,
         composeDigest: null,

@@ -23,8 +23,16 @@ export const configuration = describing<ConfigurationSummary>()(
   }),
 );
 
+/** The deployment a change started with `redeploy`; null without. */
+const deploymentId = z.string().nullable();
+
+export const variableSet = variable.extend({ deploymentId });
+
+export const removed = z.strictObject({ version: z.number().int().min(1), deploymentId });
+
 export const imported = z.strictObject({
   version: z.number().int().min(0),
   set: z.array(z.string()),
   skipped: z.array(z.strictObject({ line: z.number().int().min(1), reason: z.string() })),
+  deploymentId,
 });

@@ -21,6 +21,7 @@ export const deploymentView = describing<Omit<DeploymentView, '_id'>>()(
     containers: z.array(deployedContainer),
     diskBytes: z.number().int().nullable(),
     requestedBy: z.string(),
+    configurationVersion: z.number().int().nonnegative(),
     rollbackOf: z.string().nullable(),
     requestedAt: time,
     updatedAt: time,

@@ -14,6 +14,7 @@ import {
   stopProject,
   type Deployment,
 } from '../../api/deployments';
+import { getConfiguration } from '../../api/configuration';
 import { getProject } from '../../api/projects';
 import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
@@ -49,7 +50,7 @@ function Deployed({ deployment: one }: { deployment: Deployment }) {
   const mayAct = project.state === 'ready' && project.data.access !== 'viewer';
   return (
     <Page title={`${one.org}/${one.repo}@${one.branch}`}>
-      <Summary deployment={one} mayAct={mayAct} />
+      <Summary deployment={one} mayAct={mayAct} newest={useNewestConfiguration(one, mayAct)} />
       <BuildLog deployment={one} />
       {one.status === 'succeeded' && <Containers id={one.id} />}
       {one.status === 'succeeded' && <ContainerOutput deployment={one} />}
@@ -59,7 +60,26 @@ function Deployed({ deployment: one }: { deployment: Deployment }) {
   );
 }
 
-function Summary({ deployment, mayAct }: { deployment: Deployment; mayAct: boolean }) {
+/** The project's configuration version now, for whoever may read it (its maintainers): null for the others. */
+function useNewestConfiguration(deployment: Deployment, mayRead: boolean): number | null {
+  const { org, repo } = deployment;
+  const configuration = useResource(
+    () => (mayRead ? getConfiguration(org, repo) : Promise.resolve(null)),
+    `configuration-${org}/${repo}-${mayRead}`,
+    { refreshOn: inStream(`configuration-${org}/${repo}`) },
+  );
+  return configuration.state === 'ready' ? (configuration.data?.version ?? null) : null;
+}
+
+function Summary({
+  deployment,
+  mayAct,
+  newest,
+}: {
+  deployment: Deployment;
+  mayAct: boolean;
+  newest: number | null;
+}) {
   const locks = useResource(sourceLocks, 'locks', { refreshOn: inStreams('deployment-') });
   const lock =
     locks.state === 'ready'
@@ -81,6 +101,16 @@ function Summary({ deployment, mayAct }: { deployment: Deployment; mayAct: boole
         <dd className="mono">{deployment.commit ?? '—'}</dd>
         <dt>Compose digest</dt>
         <dd className="mono">{deployment.composeDigest ?? '—'}</dd>
+        <dt>Configuration</dt>
+        <dd>
+          {deployment.configurationVersion ? `version ${deployment.configurationVersion}` : 'no variables'}
+          {newest !== null && newest > deployment.configurationVersion && (
+            <span className="muted">
+              {' '}
+              (the project&apos;s is at version {newest} now: it runs with the next deployment)
+            </span>
+          )}
+        </dd>
         <dt>Requested by</dt>
         <dd>
           {deployment.requestedBy}, <Time at={deployment.requestedAt} />

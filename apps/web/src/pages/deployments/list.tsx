@@ -70,6 +70,10 @@ export function DeploymentTable({ deployments, current }: { deployments: Deploym
         },
         { header: 'Status', cell: (one) => <Status value={one.status} /> },
         { header: 'Commit', cell: (one) => one.commit?.slice(0, 12) ?? '—', className: 'mono' },
+        {
+          header: 'Configuration',
+          cell: (one) => (one.configurationVersion ? `version ${one.configurationVersion}` : 'none'),
+        },
         { header: 'Requested by', cell: (one) => one.requestedBy },
         { header: 'Requested', cell: (one) => <Time at={one.requestedAt} /> },
       ]}

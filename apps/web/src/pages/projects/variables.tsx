@@ -13,15 +13,40 @@ import { Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
 import { Table } from '../../components/table';
 import { Time } from '../../components/time';
+import { Link } from '../../router';
 
-/** A project's variables, for its maintainers: set, import, remove; a secret's value is never shown again. */
+/** What a change answers: the deployment it started, if it was to redeploy. */
+type Changed = { deploymentId: string | null };
+
+/**
+ * A project's variables, for its maintainers: set, import, remove; a secret's value is never shown again. A
+ * change waits for the next deployment, or with "Redeploy now" starts one, which the section links to.
+ */
 export function Variables({ org, repo }: { org: string; repo: string }) {
   const configuration = useResource(() => getConfiguration(org, repo), `variables-${org}/${repo}`, {
     refreshOn: inStreams(`configuration-${org}/${repo}`),
   });
+  const [redeploy, setRedeploy] = useState(false);
+  const [started, setStarted] = useState<string | null>(null);
+  const changed = ({ deploymentId }: Changed) => {
+    setStarted(deploymentId);
+    configuration.reload();
+  };
   return (
     <Section title="Variables">
-      <p className="muted">Kept for the next step: deployments do not get them yet.</p>
+      <p className="muted">
+        Each deployment runs with the configuration version it was started with (its page says which). A
+        change waits for the next deployment, unless it redeploys now.
+      </p>
+      <label className="check">
+        <input type="checkbox" checked={redeploy} onChange={(event) => setRedeploy(event.target.checked)} />{' '}
+        Redeploy now with each change
+      </label>
+      {started && (
+        <p role="status">
+          Redeploying with the new configuration: <Link to={`/deployments/${started}`}>the deployment</Link>.
+        </p>
+      )}
       <Loaded
         resource={configuration}
         isEmpty={(one) => one.variables.length === 0}
@@ -53,8 +78,8 @@ export function Variables({ org, repo }: { org: string; repo: string }) {
                   header: 'Remove',
                   cell: (variable: Variable) => (
                     <Action
-                      run={() => removeVariable(org, repo, variable)}
-                      done={configuration.reload}
+                      run={() => removeVariable(org, repo, variable, redeploy)}
+                      done={(answer) => changed(answer as Changed)}
                       className="danger"
                     >
                       {`Remove ${variable.name}`}
@@ -67,14 +92,21 @@ export function Variables({ org, repo }: { org: string; repo: string }) {
         )}
       </Loaded>
       <h3>Set a variable</h3>
-      <SetOne org={org} repo={repo} done={configuration.reload} />
+      <SetOne org={org} repo={repo} redeploy={redeploy} done={changed} />
       <h3>Import a .env file</h3>
-      <ImportText org={org} repo={repo} done={configuration.reload} />
+      <ImportText org={org} repo={repo} redeploy={redeploy} done={changed} />
     </Section>
   );
 }
 
-function SetOne({ org, repo, done }: { org: string; repo: string; done: () => void }) {
+interface ChangeProps {
+  org: string;
+  repo: string;
+  redeploy: boolean;
+  done: (answer: Changed) => void;
+}
+
+function SetOne({ org, repo, redeploy, done }: ChangeProps) {
   const [name, setName] = useState('');
   const [value, setValue] = useState('');
   const [service, setService] = useState('');
@@ -83,10 +115,15 @@ function SetOne({ org, repo, done }: { org: string; repo: string; done: () => vo
     <Form
       label="Set"
       submit={async () => {
-        await setVariable(org, repo, name.trim(), { value, secret, service: service.trim() || null });
+        const answer = await setVariable(org, repo, name.trim(), {
+          value,
+          secret,
+          service: service.trim() || null,
+          redeploy,
+        });
         setName('');
         setValue('');
-        done();
+        done(answer);
       }}
     >
       <div className="row">
@@ -114,7 +151,7 @@ function SetOne({ org, repo, done }: { org: string; repo: string; done: () => vo
   );
 }
 
-function ImportText({ org, repo, done }: { org: string; repo: string; done: () => void }) {
+function ImportText({ org, repo, redeploy, done }: ChangeProps) {
   const [text, setText] = useState('');
   const [secret, setSecret] = useState(true);
   const [said, setSaid] = useState<string>();
@@ -122,11 +159,11 @@ function ImportText({ org, repo, done }: { org: string; repo: string; done: () =
     <Form
       label="Import"
       submit={async () => {
-        const answer = await importVariables(org, repo, { text, secret });
+        const answer = await importVariables(org, repo, { text, secret, redeploy });
         setText('');
         const skipped = answer.skipped.map(({ line, reason }) => `line ${line}: ${reason}`);
         setSaid([`Set ${answer.set.join(', ') || 'nothing'}.`, ...skipped].join(' '));
-        done();
+        done(answer);
       }}
     >
       <label className="field">

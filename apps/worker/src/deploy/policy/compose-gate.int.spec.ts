@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { composeCli, composeVariants, projectAt } from '../../../../../test/support/compose';
 import { ComposeCli } from '../compose-cli';
+import { ProjectVariable } from '../project-variables';
 import { ProjectData } from '../workspace/project-data';
 import { ComposeGate } from './compose-gate';
 
@@ -114,18 +115,21 @@ for (const variant of composeVariants()) {
     after(() => fs.rm(dir, { recursive: true, force: true }));
 
     let projects = 0;
-    async function admit(text: string, file = 'docker-compose.yml') {
+    async function admit(text: string, file = 'docker-compose.yml', variables: ProjectVariable[] = []) {
       const name = `td_policy_case${projects++}`;
       await fs.writeFile(path.join(checkout, file), text);
-      return gate.admit({
-        name,
-        checkout,
-        file: path.join(checkout, file),
-        data: {
-          mountDir: (relative) => data.mountDir(name, relative),
-          prepare: (relative) => data.prepare(name, relative),
+      return gate.admit(
+        {
+          name,
+          checkout,
+          file: path.join(checkout, file),
+          data: {
+            mountDir: (relative) => data.mountDir(name, relative),
+            prepare: (relative) => data.prepare(name, relative),
+          },
         },
-      });
+        variables,
+      );
     }
 
     /** The reason `text` is refused with (fails if it is admitted). */
@@ -180,6 +184,37 @@ for (const variant of composeVariants()) {
       assert.notEqual(String(services.a.mem_limit), '256m');
       assert.equal(services.b.mem_limit, '256m');
       assert.equal(services.b.cpus, 0.5);
+    });
+
+    it("gives the project's variables to its services once checked: escaped for compose, named in notes, never shown", async () => {
+      const value = `line one $HOME \${X}\nline "two" \\ ${randomBytes(8).toString('hex')}`;
+      const variables: ProjectVariable[] = [
+        { name: 'TOKEN', service: null, value },
+        { name: 'MODE', service: null, value: 'shared' },
+        { name: 'MODE', service: 'worker', value: 'own' },
+        { name: 'LOST', service: 'nope', value: 'x' },
+      ];
+      const { project, notes } = await admit(
+        `services:\n  web:\n    image: ${BASE}\n    environment: [MODE=from-file, KEPT=1]\n  worker:\n    image: ${BASE}\n`,
+        'docker-compose.yml',
+        variables,
+      );
+      assert.equal((await fs.stat(project.file)).mode & 0o777, 0o600);
+      type Services = { services: Record<string, { environment: Record<string, string> }> };
+      const { services } = parse(await fs.readFile(project.file, 'utf8')) as Services;
+      const escaped = value.replace(/\$/g, '$$$$');
+      assert.deepEqual(services.web.environment, { MODE: 'shared', KEPT: '1', TOKEN: escaped });
+      assert.deepEqual(services.worker.environment, { TOKEN: escaped, MODE: 'own' });
+      assert.deepEqual(notes.slice(-3), [
+        "the configuration's 4 variable(s) given to the services (2 to every service, the rest to their own)",
+        'variable LOST is for service nope, which the compose file does not have',
+        'the configuration replaced what the compose file set for MODE',
+      ]);
+      assert.ok(!notes.join('\n').includes('line one'));
+      // Compose reads the checked file back with each value as it was given: its "$" are no variables.
+      const rendered = parse(await cli.render(project)) as Services;
+      const token = rendered.services.web.environment.TOKEN;
+      assert.ok(token === value || token.replace(/\$\$/g, '$') === value, token);
     });
 
     it('mounts what the commit has read-only from the checkout, and what it lacks from the project data', async () => {
@@ -516,15 +551,18 @@ for (const variant of composeVariants()) {
       const second = path.join(dir, 'second-checkout');
       const admitIn = async (root: string) => {
         await fs.writeFile(path.join(root, 'docker-compose.yml'), text);
-        const { project } = await cached.admit({
-          name: 'td_policy_cache',
-          checkout: root,
-          file: path.join(root, 'docker-compose.yml'),
-          data: {
-            mountDir: (relative) => data.mountDir('td_policy_cache', relative),
-            prepare: async () => undefined,
+        const { project } = await cached.admit(
+          {
+            name: 'td_policy_cache',
+            checkout: root,
+            file: path.join(root, 'docker-compose.yml'),
+            data: {
+              mountDir: (relative) => data.mountDir('td_policy_cache', relative),
+              prepare: async () => undefined,
+            },
           },
-        });
+          [],
+        );
         return fs.readFile(project.file, 'utf8');
       };
       await admitIn(checkout);

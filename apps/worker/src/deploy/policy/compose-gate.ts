@@ -5,6 +5,7 @@ import { parse, stringify } from 'yaml';
 import { ComposeCli, ComposeError, ComposeProject } from '../compose-cli';
 import { allowListFindings, LimitCaps } from './allow-list';
 import { ComposeFileError, readCompose, referenceFindings } from './compose-references';
+import { ProjectVariable, withVariables } from '../project-variables';
 import { placeMounts } from './mounts';
 import { readProjectEnv } from './project-env';
 import { DefaultLimits, withDefaultLimits } from './resource-limits';
@@ -73,9 +74,14 @@ export class ComposeGate {
     private readonly options: GateOptions,
   ) {}
 
-  /** The checked project to run and notes for the deployment's log, or ComposePolicyError / ComposeFileError. */
+  /**
+   * The checked project to run and notes for the deployment's log, or ComposePolicyError / ComposeFileError.
+   * The project's `variables` join its services' environments once everything is checked: they are the
+   * platform's, not the repository's, and none of them is ever part of a rendering, a finding or a note.
+   */
   async admit(
     admission: Admission,
+    variables: readonly ProjectVariable[],
     onOutput?: (line: string) => void,
   ): Promise<{ project: ComposeProject; notes: string[] }> {
     const { name, checkout, file } = admission;
@@ -115,9 +121,15 @@ export class ComposeGate {
     // `x-` extensions mean nothing once rendered; the checked file's own says which checkout it runs from.
     const rest = Object.fromEntries(Object.entries(placed.rendered).filter(([key]) => !key.startsWith('x-')));
     const view = { checkout, profiles: env.profiles };
-    const runnable = { ...withDefaultLimits(rest, this.options.limits), [VIEW_KEY]: view };
+    const configured = withVariables(withDefaultLimits(rest, this.options.limits), variables);
+    const runnable = { ...configured.project, [VIEW_KEY]: view };
+    // The one file on the Worker that holds the variables' values: 0600, in a 0700 directory no mount can name.
     await fs.writeFile(checked, checkedText(runnable), { mode: 0o600 });
-    return { project: await this.runnable(name, checked, view), notes: placed.notes };
+    await fs.chmod(checked, 0o600);
+    return {
+      project: await this.runnable(name, checked, view),
+      notes: [...placed.notes, ...configured.notes],
+    };
   }
 
   /**
