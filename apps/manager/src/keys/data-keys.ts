@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataKeyRing, Sealed } from '@testausdeploy/domain';
 import { ConcurrencyError } from '@testausdeploy/events';
 import { EventRecorder } from '../events/event-recorder';
+import { KeyVault } from './key-vault';
 import { MasterKeys } from './master-key';
 import { seal, unseal } from './sealing';
 import { newDataKey, unwrap } from './wrapping';
@@ -13,8 +14,8 @@ interface OpenKey {
 
 /**
  * Seals values with their scope's data key (`global`, or a project's `org/repo`) and opens them again. A scope's
- * key is made on first use: 32 random bytes, recorded in the log only wrapped by the master key. Opened keys
- * stay in memory, never anywhere else. (MasterKeyCheck has checked them all at start.)
+ * key is made on first use: 32 random bytes, kept in the key vault wrapped by the master key, its life recorded
+ * in the log. Opened keys stay in memory, never anywhere else. (MasterKeyCheck has checked them all at start.)
  */
 @Injectable()
 export class DataKeys {
@@ -23,6 +24,7 @@ export class DataKeys {
   constructor(
     private readonly keys: MasterKeys,
     private readonly recorder: EventRecorder,
+    private readonly vault: KeyVault,
   ) {}
 
   async seal(scope: string, plaintext: string, context: string): Promise<Sealed> {
@@ -32,11 +34,13 @@ export class DataKeys {
 
   /** The value in clear; an error naming the scope (never the value) when it cannot be opened. */
   async unseal(scope: string, value: Sealed, context: string): Promise<string> {
-    const { id, key } = await this.keyOf(scope, false);
+    const { id, key } = await this.keyOf(scope, false).catch(async (error: Error) => {
+      throw (await this.retired(scope, value)) ?? error;
+    });
     if (value.key !== id) {
-      throw new Error(
-        `a value of ${scope} is sealed with data key ${value.key}, which was replaced by ${id} (its master key ` +
-          'was lost): give it again',
+      throw (
+        (await this.retired(scope, value)) ??
+        new Error(`a value of ${scope} is sealed with data key ${value.key}, which ${scope} never had`)
       );
     }
     try {
@@ -46,22 +50,57 @@ export class DataKeys {
     }
   }
 
+  /**
+   * Destroys the scope's data key (its project was removed): recorded first, then gone from the vault and from
+   * memory, so that what it sealed can never be opened again. A scope without a key has nothing to destroy.
+   */
+  async destroy(scope: string, reason: string, actor: string): Promise<void> {
+    const ring = await this.ring(scope);
+    const current = ring.current;
+    this.open.delete(scope);
+    if (!current) return;
+    ring.destroy(reason);
+    await this.recorder.saveAs(DataKeyRing.streamId(scope), ring, actor);
+    await this.vault.remove(current.keyId);
+  }
+
+  /** Why a value sealed with a key the scope no longer uses cannot be opened, if it is one. */
+  private async retired(scope: string, value: Sealed): Promise<Error | null> {
+    const what = (await this.ring(scope)).retired.get(value.key);
+    return what
+      ? new Error(
+          `a value of ${scope} is sealed with data key ${value.key}, which was ${what}: give it again`,
+        )
+      : null;
+  }
+
+  private ring(scope: string): Promise<DataKeyRing> {
+    return this.recorder.load(new DataKeyRing(scope), DataKeyRing.streamId(scope));
+  }
+
   private async keyOf(scope: string, create: boolean): Promise<OpenKey> {
-    const known = this.open.get(scope);
-    if (known) return known;
+    const cached = this.open.get(scope);
+    if (cached) return cached;
     const master = this.keys.current;
     for (;;) {
-      const ring = await this.recorder.load(new DataKeyRing(scope), DataKeyRing.streamId(scope));
+      const ring = await this.ring(scope);
       const current = ring.current;
-      if (current)
-        return this.remember(scope, current.keyId, unwrap(master, scope, current.keyId, current.wrapped));
+      if (current) {
+        const entry = await this.vault.get(current.keyId);
+        if (!entry)
+          throw new Error(`the data key ${current.keyId} of ${scope} is missing from the key vault`);
+        return this.remember(scope, current.keyId, unwrap(master, scope, current.keyId, entry.wrapped));
+      }
       if (!create) throw new Error(`${scope} has no data key`);
       const { keyId, key, wrapped } = newDataKey(master, scope);
-      ring.create(keyId, wrapped);
+      // In the vault first: a key the log names is always there (a crash leaves at most an unnamed one).
+      await this.vault.put({ _id: keyId, scope, wrapped });
+      ring.create(keyId, master.id);
       try {
         await this.recorder.saveAs(DataKeyRing.streamId(scope), ring, 'manager');
         return this.remember(scope, keyId, key);
       } catch (error) {
+        await this.vault.remove(keyId);
         // Another request (or Manager) made the scope's key first: use that one.
         if (!(error instanceof ConcurrencyError)) throw error;
       }

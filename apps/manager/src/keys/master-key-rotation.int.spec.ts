@@ -36,6 +36,10 @@ describe('Manager master key: refused when wrong or missing, rotated by a start 
       .find({}, { projection: { _id: 0, type: 1, data: 1 } })
       .toArray();
   };
+  const vault = async () => {
+    const db = (manager as ManagerApp).app.get<Connection>(DATABASE).db;
+    return db!.collection('data_keys').find({}).toArray();
+  };
   /** Both channels hear of a failed deployment: their sealed URLs opened, or not. */
   const deliveredBoth = async (path: string) => {
     const before = receiver.accepted(path).length + receiver.accepted('/server').length;
@@ -113,13 +117,23 @@ describe('Manager master key: refused when wrong or missing, rotated by a start 
     const rewrapped = all.filter(({ type }) => type === 'DataKeyRewrapped');
     assert.equal(all.length, recorded + 2, 'the refused starts recorded nothing');
     assert.deepEqual(
-      rewrapped.map(({ data }) => [data.scope, data.wrapped.key, data.previousMasterKey]).sort(),
+      rewrapped.map(({ data }) => [data.scope, data.masterKey, data.previousMasterKey]).sort(),
       [
         ['acme/site', next, old],
         ['global', next, old],
       ],
     );
     await deliveredBoth('/site');
+    // No wrapping by the old key is left in the database: the old key with a copy of it taken now opens nothing.
+    assert.deepEqual(
+      (await vault()).map(({ wrapped }) => wrapped.key),
+      [next, next],
+    );
+    const lives = (await events()).filter(({ type }) => String(type).startsWith('DataKey'));
+    assert.ok(
+      lives.length >= 4 && lives.every(({ data }) => !('wrapped' in data)),
+      'the log holds no data key',
+    );
     await manager.stopKeepingDatabase();
 
     // The old key alone opens nothing now, and says which key replaced it; declaring that newer one lost (which
@@ -192,5 +206,20 @@ describe('Manager master key: refused when wrong or missing, rotated by a start 
         `^Error: MASTER_KEY_LOST names master key ${lost}, which wraps no data key: remove the setting`,
       ),
     );
+  });
+
+  it('clears from the key vault at start a key a crash left there unrecorded, and keeps every key in use', async () => {
+    manager = await start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.other });
+    const kept = (await vault()).map(({ _id }) => String(_id)).sort();
+    assert.equal(kept.length, 2);
+    const db = manager.app.get<Connection>(DATABASE).db!;
+    const orphan = { key: MasterKey.load(keys.other).id, iv: 'x', sealed: 'y' };
+    await db
+      .collection('data_keys')
+      .insertOne({ _id: 'never-recorded' as never, scope: 'acme/site', wrapped: orphan });
+    await manager.stopKeepingDatabase();
+    manager = await start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.other });
+    assert.deepEqual((await vault()).map(({ _id }) => String(_id)).sort(), kept);
+    await deliveredBoth('/site');
   });
 });

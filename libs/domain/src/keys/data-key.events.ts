@@ -12,18 +12,22 @@ export interface Sealed {
 }
 
 /**
- * A data key was made for `scope` (`global`, or a project's `org/repo`): 32 random bytes, only ever in the log
- * wrapped by the master key, which lives in a file outside the database.
+ * A data key was made for `scope` (`global`, or a project's `org/repo`): 32 random bytes, wrapped by master key
+ * `masterKey`. The log says only that it exists: the key itself is kept, wrapped, in the key vault (outside the
+ * log, which cannot forget), so that destroying it makes what it sealed unreadable for good.
  */
-export type DataKeyCreated = DomainEvent<'DataKeyCreated', { scope: string; keyId: string; wrapped: Sealed }>;
+export type DataKeyCreated = DomainEvent<
+  'DataKeyCreated',
+  { scope: string; keyId: string; masterKey: string }
+>;
 
 /**
- * The same data key, wrapped now by another master key (a rotation: MASTER_KEY_FILE names the new key,
- * MASTER_KEY_PREVIOUS_FILE the one it replaces). What the data key sealed is untouched.
+ * The same data key, wrapped now by master key `masterKey` instead of `previousMasterKey` (a rotation:
+ * MASTER_KEY_FILE names the new key, MASTER_KEY_PREVIOUS_FILE the one it replaces). What it sealed is untouched.
  */
 export type DataKeyRewrapped = DomainEvent<
   'DataKeyRewrapped',
-  { scope: string; keyId: string; wrapped: Sealed; previousMasterKey: string }
+  { scope: string; keyId: string; masterKey: string; previousMasterKey: string }
 >;
 
 /**
@@ -32,13 +36,23 @@ export type DataKeyRewrapped = DomainEvent<
  */
 export type DataKeyReplaced = DomainEvent<
   'DataKeyReplaced',
-  { scope: string; keyId: string; wrapped: Sealed; lostMasterKey: string }
+  { scope: string; keyId: string; masterKey: string; lostMasterKey: string }
 >;
 
-export type DataKeyEvent = DataKeyCreated | DataKeyRewrapped | DataKeyReplaced;
+/**
+ * The scope's data key was destroyed (crypto-shredding: its project was removed). Everything it sealed, in the
+ * log and in every copy of it, can never be opened again; the next value sealed in the scope gets a new key.
+ */
+export type DataKeyDestroyed = DomainEvent<
+  'DataKeyDestroyed',
+  { scope: string; keyId: string; reason: string }
+>;
+
+export type DataKeyEvent = DataKeyCreated | DataKeyRewrapped | DataKeyReplaced | DataKeyDestroyed;
 
 export const isDataKeyEvent = eventGuard<DataKeyEvent>([
   'DataKeyCreated',
   'DataKeyRewrapped',
   'DataKeyReplaced',
+  'DataKeyDestroyed',
 ]);
