@@ -27,6 +27,7 @@ export class WorkerCommands extends NodeCommands {
       health: async () => ({ service: 'worker', version: SERVICE_VERSION }),
       deploy: (data, context) => this.deployHandler.deploy(data, context),
       lifecycle: (data, context) => this.lifecycleHandler.run(data, context),
+      removeProject: (data, context) => this.lifecycleHandler.removeProject(data, context),
       head: (data) => this.headHandler.head(data),
       usage: (data) => this.usageHandler.usage(data),
       ...this.containerCommands.handlers(),

@@ -115,6 +115,15 @@ export const icpCommands = {
     result: z.object({ containers: z.array(containerView) }),
   },
   /**
+   * Removes everything of a project from the Worker, whatever became of its deployments: containers, networks,
+   * built images, named volumes, the data of its bind mounts, its checkouts and its checked file (with the
+   * configuration's values). Removing what is already gone is no error.
+   */
+  removeProject: {
+    data: z.object({ org: gitName, repo: gitName }).strict(),
+    result: z.object({}),
+  },
+  /**
    * A deployed project's container output, each line `<service> | <text>`, streamed as progress frames; the
    * reply ends it. With `follow`, it runs until the containers stop or the client cancels it.
    */

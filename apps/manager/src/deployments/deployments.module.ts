@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { ConfigurationModule } from '../configuration/configuration.module';
 import { ChangeLifecycleHandler } from './commands/change-lifecycle.handler';
 import { RedeployHandler } from './commands/redeploy.handler';
+import { RemoveProjectDeploymentsHandler } from './commands/remove-project-deployments.handler';
 import { RequestDeploymentHandler } from './commands/request-deployment.handler';
 import { RollbackDeploymentHandler } from './commands/rollback-deployment.handler';
 import { RunDeploymentHandler } from './commands/run-deployment.handler';
@@ -34,6 +35,7 @@ import { UnfinishedDeployments } from './sagas/unfinished-deployments';
     ChangeLifecycleHandler,
     RollbackDeploymentHandler,
     RedeployHandler,
+    RemoveProjectDeploymentsHandler,
     GetDeploymentHandler,
     ListDeploymentsHandler,
     GetContainerUsageHandler,

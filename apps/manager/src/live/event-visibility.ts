@@ -55,9 +55,11 @@ export class EventVisibility {
   async visible(event: StoredEvent): Promise<boolean> {
     if (this.caller.role === 'admin') return true;
     if (isProjectEvent(event)) {
-      const { org, repo, memberId } = event.data;
-      if (memberId !== this.caller.memberId) return (await this.memberProjects()).has(projectKey(org, repo));
-      // Their own role changed: what they may see is their roles as they are now (a replayed old grant is not).
+      const held = (await this.memberProjects()).has(projectKey(event.data.org, event.data.repo));
+      const mine = event.type !== 'ProjectRemoved' && event.data.memberId === this.caller.memberId;
+      if (!mine && !(held && event.type === 'ProjectRemoved')) return held;
+      // Their own role changed, or their project went: what they may see is their roles as they are now (a
+      // replayed old grant is not).
       this.projects = this.load(event.position);
       await this.projects;
       return true;

@@ -5,6 +5,7 @@ import { ChannelSecrets } from './channel-secrets';
 import { AddNotificationChannelHandler } from './commands/add-notification-channel.handler';
 import { ChangeNotificationChannelHandler } from './commands/change-notification-channel.handler';
 import { RemoveNotificationChannelHandler } from './commands/remove-notification-channel.handler';
+import { RemoveProjectChannelsHandler } from './commands/remove-project-channels.handler';
 import { TestNotificationChannelHandler } from './commands/test-notification-channel.handler';
 import { NotificationDeliveries } from './delivery/notification-deliveries';
 import { NotificationOutbox } from './delivery/notification-outbox';
@@ -32,6 +33,7 @@ import { NotificationChannelsProjection } from './projections/notification-chann
     AddNotificationChannelHandler,
     ChangeNotificationChannelHandler,
     RemoveNotificationChannelHandler,
+    RemoveProjectChannelsHandler,
     TestNotificationChannelHandler,
   ],
 })

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { memberDeploysBody } from '../organisations/dto/allow-organisation.dto';
 import { githubOrg, githubRepo } from '../deployments/dto/request-deployment.dto';
 import { memberName } from '../members/dto/member.dto';
-import { grantProjectRoleBody } from '../projects/dto/project.dto';
+import { grantProjectRoleBody, removeProjectBody } from '../projects/dto/project.dto';
 import { memberDeploys, project, projectRole } from './responses/projects.responses';
 import { json, jsonBody as body, pathParameter, problem } from './openapi-helpers';
 
@@ -24,6 +24,20 @@ export function projectPaths() {
         summary: 'One project; one the caller holds no role on answers 404, as one that does not exist',
         parameters: repository,
         responses: { 200: json('the project', project), 404: problem },
+      },
+      delete: {
+        summary:
+          'Remove the project with everything of it: its containers, volumes and data on the Worker, its configuration, its notification channels, its data key (its secrets can never be opened again) and every role on it (admins and its maintainers; `confirm` is `org/repo`). 409 while it is being deployed, 503 when the Worker cannot remove it: nothing is changed then',
+        parameters: repository,
+        requestBody: body(removeProjectBody),
+        responses: {
+          204: { description: 'removed' },
+          400: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          503: problem,
+        },
       },
     },
     '/projects/{org}/{repo}/members/{name}': {

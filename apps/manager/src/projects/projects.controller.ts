@@ -3,8 +3,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Actor } from '../auth/actor.decorator';
 import { Caller, CurrentCaller } from '../auth/caller';
 import { ForMembers } from '../auth/for-members.decorator';
+import { InvalidInput } from '@testausdeploy/domain';
 import { ZodBody } from '../http/zod-body.pipe';
 import { GrantProjectRoleCommand } from './commands/grant-project-role.command';
+import { RemoveProjectCommand } from './commands/remove-project.command';
 import { RevokeProjectRoleCommand } from './commands/revoke-project-role.command';
 import {
   GrantProjectRoleBody,
@@ -13,7 +15,10 @@ import {
   projectMemberParams,
   ProjectParams,
   projectParams,
+  RemoveProjectBody,
+  removeProjectBody,
 } from './dto/project.dto';
+import { ProjectAccess } from './project-access';
 import { ProjectDirectory } from './project-directory';
 
 /** Projects (deployed repositories) and the roles members hold on them: admins grant, members see their own. */
@@ -22,6 +27,7 @@ export class ProjectsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly directory: ProjectDirectory,
+    private readonly access: ProjectAccess,
   ) {}
 
   /** The projects the caller holds a role on (an admin: all), each with its members and newest deployment. */
@@ -35,6 +41,27 @@ export class ProjectsController {
   @ForMembers()
   get(@Param(new ZodBody(projectParams)) { org, repo }: ProjectParams, @CurrentCaller() caller: Caller) {
     return this.directory.get(caller, org, repo);
+  }
+
+  /**
+   * Removes the project with everything of it: what it has on the Worker (containers, volumes, data), its
+   * configuration, its channels, its data key (its secrets can never be opened again) and every role on it.
+   * Admins and its maintainers; `confirm` must be `org/repo`.
+   */
+  @Delete(':org/:repo')
+  @ForMembers()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async remove(
+    @Param(new ZodBody(projectParams)) { org, repo }: ProjectParams,
+    @Body(new ZodBody(removeProjectBody)) { confirm }: RemoveProjectBody,
+    @CurrentCaller() caller: Caller,
+    @Actor() actor: string,
+  ): Promise<void> {
+    await this.access.project(caller, org, repo, 'maintainer');
+    if (confirm.toLowerCase() !== `${org}/${repo}`) {
+      throw new InvalidInput(`type ${org}/${repo} as confirm to remove the project`);
+    }
+    await this.commands.execute(new RemoveProjectCommand(org, repo, actor));
   }
 
   /** Gives the member `maintainer` or `viewer` on the project, in place of any role they hold. */

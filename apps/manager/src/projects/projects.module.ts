@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { GrantProjectRoleHandler } from './commands/grant-project-role.handler';
+import { RemoveProjectHandler } from './commands/remove-project.handler';
 import { RevokeProjectRoleHandler } from './commands/revoke-project-role.handler';
 import { MemberDeploys } from './member-deploys';
 import { ProjectAccess } from './project-access';
@@ -22,6 +23,7 @@ import { ProjectsProjection } from './projections/projects.projection';
     MemberDeploys,
     GrantProjectRoleHandler,
     RevokeProjectRoleHandler,
+    RemoveProjectHandler,
   ],
   exports: [ProjectAccess, MemberDeploys],
 })

@@ -11,5 +11,8 @@ export const getProject = (org: string, repo: string) =>
   answer(api.GET('/projects/{org}/{repo}', byRepository(org, repo)));
 export const grantRole = (org: string, repo: string, name: string, role: ProjectRole) =>
   answer(api.PUT('/projects/{org}/{repo}/members/{name}', { ...byMember(org, repo, name), body: { role } }));
+/** Removes the project with everything of it; `confirm` is its `org/repo`, typed. */
+export const removeProject = (org: string, repo: string, confirm: string) =>
+  answer(api.DELETE('/projects/{org}/{repo}', { ...byRepository(org, repo), body: { confirm } }));
 export const revokeRole = (org: string, repo: string, name: string) =>
   answer(api.DELETE('/projects/{org}/{repo}/members/{name}', byMember(org, repo, name)));

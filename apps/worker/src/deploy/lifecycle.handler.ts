@@ -48,4 +48,23 @@ export class LifecycleHandler {
       return { containers: await this.containers.list(name) };
     });
   }
+
+  /** ICP `removeProject`: everything of the project goes, deployed or not (a removal kept its volumes). */
+  async removeProject(
+    { org, repo }: IcpData<'removeProject'>,
+    context: CommandContext,
+  ): Promise<IcpResult<'removeProject'>> {
+    this.allowList.check(org);
+    const name = composeProjectName(org, repo);
+    return this.locks.run(name, async () => {
+      const project = await this.gate.admitted(name);
+      if (project) await this.compose.remove(project, true, (line) => context.progress(line));
+      await this.containers.removeAll(name);
+      await this.gate.forget(name);
+      await this.checkouts.removeAll(name);
+      await this.data.remove(name);
+      context.progress(`everything of ${org}/${repo} is removed from this Worker`);
+      return {};
+    });
+  }
 }

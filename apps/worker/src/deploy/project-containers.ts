@@ -46,6 +46,22 @@ export class ProjectContainers {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /**
+   * Removes whatever dockerd still has of the project by compose's label: containers (running or not), then its
+   * named volumes and networks. What compose removes on `down` is gone already; this is for what it no longer
+   * knows (a project removed before, keeping its volumes).
+   */
+  async removeAll(projectName: string): Promise<void> {
+    const filters = { label: [`com.docker.compose.project=${projectName}`] };
+    for (const { Id } of await this.docker.listContainers({ all: true, filters })) {
+      await this.docker.getContainer(Id).remove({ force: true, v: true });
+    }
+    const { Volumes } = await this.docker.listVolumes({ filters });
+    for (const { Name } of Volumes ?? []) await this.docker.getVolume(Name).remove();
+    for (const { Id } of await this.docker.listNetworks({ filters }))
+      await this.docker.getNetwork(Id).remove();
+  }
+
   /** The host paths the project's containers mount (bind mounts and volumes alike). */
   async mountSources(projectName: string): Promise<string[]> {
     const containers = await this.docker.listContainers({

@@ -80,6 +80,16 @@ export class ProjectConfiguration extends AggregateRoot<ConfigurationEvent> {
     });
   }
 
+  /** Removes every variable (its project is removed); nothing to record when there is none. */
+  clear(): void {
+    if (this.variables.size === 0) return;
+    const removed = this.all.map(({ name, service }) => ({ name, service }));
+    this.record({
+      type: 'ConfigurationChanged',
+      data: { org: this.org, repo: this.repo, version: this.current + 1, set: [], removed },
+    });
+  }
+
   protected apply(event: ConfigurationEvent): void {
     for (const variable of event.data.set) this.variables.set(keyOf(variable), variable);
     for (const key of event.data.removed) this.variables.delete(keyOf(key));

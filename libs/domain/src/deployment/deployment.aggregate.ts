@@ -148,6 +148,18 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
   }
 
   /**
+   * Its project was removed: nothing of this attempt runs or is kept any more, whatever its outcome was, and no
+   * poller or webhook follows its source from here on. One still waiting to run never will (the remover holds
+   * the repository's lock, so none is running).
+   */
+  removedWithProject(requestedBy: string): void {
+    if (this.status === 'removed') return;
+    const { org, repo } = this.source;
+    const data = { deploymentId: this.id, org, repo, requestedBy, containers: [], volumesRemoved: true };
+    this.record({ type: 'DeploymentRemoved', data });
+  }
+
+  /**
    * A reason stays in the event log for good, so it is bounded; the Worker sends a policy's findings or a fixed
    * summary, never a build's output. `commit` is the one that failed, if the Worker got as far as checking it out.
    */

@@ -57,8 +57,14 @@ export class Project extends AggregateRoot<ProjectEvent> {
     this.record({ type: 'ProjectRoleRevoked', data: { org: this.org, repo: this.repo, memberId, member } });
   }
 
+  /** Ends every role: the last step of removing the project (the rest of it is gone by then). */
+  remove(): void {
+    this.record({ type: 'ProjectRemoved', data: { org: this.org, repo: this.repo } });
+  }
+
   protected apply(event: ProjectEvent): void {
     if (event.type === 'ProjectRoleGranted') this.roles.set(event.data.memberId, event.data.role);
-    else this.roles.delete(event.data.memberId);
+    else if (event.type === 'ProjectRoleRevoked') this.roles.delete(event.data.memberId);
+    else this.roles.clear();
   }
 }

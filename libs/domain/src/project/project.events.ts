@@ -20,6 +20,17 @@ export type ProjectRoleRevoked = DomainEvent<
   { org: string; repo: string; memberId: string; member: string }
 >;
 
-export type ProjectEvent = ProjectRoleGranted | ProjectRoleRevoked;
+/**
+ * The project was removed, with everything of it: its containers and data on the Worker, its configuration,
+ * its channels, its data key (what it sealed can never be opened again) and every role on it. The repository
+ * may be deployed again later: that makes a new project.
+ */
+export type ProjectRemoved = DomainEvent<'ProjectRemoved', { org: string; repo: string }>;
 
-export const isProjectEvent = eventGuard<ProjectEvent>(['ProjectRoleGranted', 'ProjectRoleRevoked']);
+export type ProjectEvent = ProjectRoleGranted | ProjectRoleRevoked | ProjectRemoved;
+
+export const isProjectEvent = eventGuard<ProjectEvent>([
+  'ProjectRoleGranted',
+  'ProjectRoleRevoked',
+  'ProjectRemoved',
+]);

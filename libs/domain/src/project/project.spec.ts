@@ -34,4 +34,17 @@ describe('Project', () => {
     assert.equal(project.commit()[0].data.org, 'acme');
     assert.equal(Project.streamId('acme', 'site'), 'project-acme/site');
   });
+
+  it('ends every role when removed, after which the repository can be claimed again', () => {
+    const project = new Project('acme', 'site');
+    project.grant(ada, 'maintainer');
+    project.grant(bob, 'viewer');
+    project.remove();
+    assert.deepEqual([project.roleOf('id-ada'), project.roleOf('id-bob')], [null, null]);
+    project.claim(bob);
+    assert.deepEqual(
+      project.commit().map(({ type }) => type),
+      ['ProjectRoleGranted', 'ProjectRoleGranted', 'ProjectRemoved', 'ProjectRoleGranted'],
+    );
+  });
 });

@@ -31,10 +31,13 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
   ) {}
 
   async execute({ deploymentId, cause }: RunDeploymentCommand): Promise<void> {
-    const deployment = await this.repository.load(deploymentId);
-    const { org, repo } = deployment.source;
-    const lock = { org, repo, deploymentId, requestedBy: deployment.requestedBy };
+    const requested = await this.repository.load(deploymentId);
+    const { org, repo } = requested.source;
+    const lock = { org, repo, deploymentId, requestedBy: requested.requestedBy };
     await this.locks.run(lock, async (held) => {
+      // Read again once the lock is held: whoever held it before may have ended this attempt (its project removed).
+      const deployment = await this.repository.load(deploymentId);
+      if (deployment.status !== 'requested') return;
       const log = this.buildLogs.open(deploymentId);
       try {
         const result = await this.deploy(deployment, (line) => {

@@ -14,6 +14,10 @@ export const projectMemberParams = z
   .transform(({ org, repo, name }) => ({ org: org.toLowerCase(), repo: repo.toLowerCase(), name }));
 export type ProjectMemberParams = z.infer<typeof projectMemberParams>;
 
+/** Body of `DELETE /projects/:org/:repo`: the project's `org/repo` typed again, so that no slip removes it. */
+export const removeProjectBody = z.object({ confirm: z.string().max(300) }).strict();
+export type RemoveProjectBody = z.infer<typeof removeProjectBody>;
+
 /** Body of `PUT /projects/:org/:repo/members/:name`. */
 export const grantProjectRoleBody = z.object({ role: z.enum(['maintainer', 'viewer']) }).strict();
 export type GrantProjectRoleBody = z.infer<typeof grantProjectRoleBody>;

@@ -7,7 +7,7 @@ import { projectKey, ProjectView } from './project-view';
 
 export const PROJECTS = 'projects';
 
-/** Projects: the roles granted on each repository, and what was deployed from it last. */
+/** Projects: the roles granted on each repository, and what was deployed from it last; a removed one is gone. */
 @Injectable()
 export class ProjectsProjection extends RegisteredProjection<ProjectView> {
   readonly name = PROJECTS;
@@ -27,6 +27,8 @@ export class ProjectsProjection extends RegisteredProjection<ProjectView> {
       const { deploymentId, branch, composePath } = requested.data;
       const latest = { deploymentId, branch, composePath, requestedAt: event.metadata.time };
       views.put({ ...view, latest, position });
+    } else if (granting?.type === 'ProjectRemoved') {
+      views.delete(view._id);
     } else if (granting) {
       const others = view.roles.filter(({ memberId }) => memberId !== granting.data.memberId);
       if (granting.type === 'ProjectRoleRevoked') {

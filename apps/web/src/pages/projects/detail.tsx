@@ -1,6 +1,13 @@
 import { useState } from 'react';
 import { inStreams } from '../../api/live';
-import { getProject, grantRole, revokeRole, type Project, type ProjectRole } from '../../api/projects';
+import {
+  getProject,
+  grantRole,
+  removeProject,
+  revokeRole,
+  type Project,
+  type ProjectRole,
+} from '../../api/projects';
 import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
 import { Page, Section } from '../../components/page';
@@ -8,7 +15,7 @@ import { Loaded, useResource } from '../../components/resource';
 import { Status } from '../../components/status';
 import { Table } from '../../components/table';
 import { Time } from '../../components/time';
-import { Link } from '../../router';
+import { Link, navigate } from '../../router';
 import { Variables } from './variables';
 
 /** One project: what is deployed from it, who holds which role; an admin grants and revokes roles here. */
@@ -43,6 +50,7 @@ export function ProjectPage({ org, repo }: { org: string; repo: string }) {
             </Section>
             <Roles project={one} reload={project.reload} />
             {one.access !== 'viewer' && <Variables org={org} repo={repo} />}
+            {one.access !== 'viewer' && <Remove org={org} repo={repo} />}
           </>
         )}
       </Loaded>
@@ -111,5 +119,36 @@ function Grant({ project, granted }: { project: Project; granted: () => void }) 
         </label>
       </div>
     </Form>
+  );
+}
+
+/** Removing the project, with its name typed: what goes with it is said first, as it cannot be undone. */
+function Remove({ org, repo }: { org: string; repo: string }) {
+  const [typed, setTyped] = useState('');
+  return (
+    <Section title="Remove the project">
+      <Form
+        label="Remove the project"
+        danger
+        submit={async () => {
+          await removeProject(org, repo, typed.trim());
+          navigate('/projects');
+        }}
+      >
+        <p>
+          Removes its containers, volumes and data from the server, its variables (its key is destroyed: no
+          one can read its secrets again, except from a backup of the database made before, while that is
+          kept), its notification channels and every member&apos;s role on it. Its deployments stay in the
+          history.
+        </p>
+        <Field
+          label={`Type ${org}/${repo}`}
+          value={typed}
+          set={setTyped}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </Form>
+    </Section>
   );
 }

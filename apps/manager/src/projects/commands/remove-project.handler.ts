@@ -1,0 +1,34 @@
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ClearConfigurationCommand } from '../../configuration/commands/clear-configuration.command';
+import { RemoveProjectDeploymentsCommand } from '../../deployments/commands/remove-project-deployments.command';
+import { DataKeys } from '../../keys/data-keys';
+import { keyScope } from '../../keys/key-scope';
+import { RemoveProjectChannelsCommand } from '../../notifications/commands/remove-project-channels.command';
+import { ProjectRepository } from '../project.repository';
+import { RemoveProjectCommand } from './remove-project.command';
+
+/**
+ * Removes a project, each part by the module that owns it, in an order that can be taken up again: the Worker's
+ * part first (refused, with nothing changed, while it is being deployed or when the Worker cannot do it), then
+ * its channels, its configuration, its data key (destroyed: what it sealed, in the log and in every copy of the
+ * database, can never be opened again), and last the project with its roles. Every step is a no-op when done, so
+ * a removal that stopped half-way is finished by asking again.
+ */
+@CommandHandler(RemoveProjectCommand)
+export class RemoveProjectHandler implements ICommandHandler<RemoveProjectCommand> {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly keys: DataKeys,
+    private readonly projects: ProjectRepository,
+  ) {}
+
+  async execute({ org, repo, actor }: RemoveProjectCommand): Promise<void> {
+    await this.commands.execute(new RemoveProjectDeploymentsCommand(org, repo, actor));
+    await this.commands.execute(new RemoveProjectChannelsCommand(org, repo, actor));
+    await this.commands.execute(new ClearConfigurationCommand(org, repo, actor));
+    await this.keys.destroy(keyScope({ org, repo }), `project ${org}/${repo} removed`, actor);
+    const project = await this.projects.load(org, repo);
+    project.remove();
+    await this.projects.save(project, actor);
+  }
+}
