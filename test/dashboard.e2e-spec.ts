@@ -440,6 +440,23 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await section.getByText('Configuration version 3').waitFor();
     assert.equal(await section.getByRole('row').filter({ hasText: 'GREETING' }).count(), 0);
 
+    // A change that redeploys now: the section links the deployment, whose page says the version it runs with.
+    await section.getByLabel('Redeploy now with each change').check();
+    await section.getByLabel('Variable name').fill('BOT_TOKEN');
+    await section.getByLabel('Value').fill(`${secret}-changed`);
+    await section.getByRole('button', { name: 'Set', exact: true }).click();
+    await section.getByText('Configuration version 4').waitFor();
+    await section.getByRole('status').getByRole('link', { name: 'the deployment' }).click();
+    const summary = page.getByRole('region', { name: 'Deployment' });
+    await summary.getByText('version 4', { exact: true }).waitFor();
+    await summary.locator('.status', { hasText: 'succeeded' }).waitFor({ timeout: 120_000 });
+    await page
+      .getByRole('region', { name: 'Attempts of this source' })
+      .getByRole('cell', { name: 'version 4' })
+      .first()
+      .waitFor();
+    assert.ok(!(await page.content()).includes(secret), 'the secret is not on the deployment page');
+
     const { body } = await system.call<{ token: string }>('POST', '/members', { name: 'val' });
     await system.call('PUT', `/projects/${ORG}/${repo}/members/val`, { role: 'viewer' });
     const viewer = await browser.newContext();
@@ -448,8 +465,26 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await viewerPage.goto(ui(`/projects/${ORG}/${repo}`));
     await viewerPage.getByRole('region', { name: 'Members' }).waitFor();
     assert.equal(await viewerPage.getByRole('region', { name: 'Variables' }).count(), 0);
+    assert.equal(await viewerPage.getByRole('region', { name: 'Remove the project' }).count(), 0);
     await viewer.close();
     await system.call('DELETE', `/projects/${ORG}/${repo}/members/val`);
+  });
+
+  it('removes a project once its name is typed, saying why not before, and the list no longer has it', async () => {
+    const gone = `gone-${randomBytes(3).toString('hex')}`;
+    await system.call('PUT', `/projects/${ORG}/${gone}/members/val`, { role: 'maintainer' });
+    await system.call('PUT', `/projects/${ORG}/${gone}/variables/KEY`, { value: 'x', secret: true });
+    await page.goto(ui(`/projects/${ORG}/${gone}`));
+    const remove = page.getByRole('region', { name: 'Remove the project' });
+    await remove.getByLabel(`Type ${ORG}/${gone}`).fill('not-it');
+    await remove.getByRole('button', { name: 'Remove the project' }).click();
+    await remove.getByText(`type ${ORG}/${gone} as confirm to remove the project`).waitFor();
+    await remove.getByLabel(`Type ${ORG}/${gone}`).fill(`${ORG}/${gone}`);
+    await remove.getByRole('button', { name: 'Remove the project' }).click();
+    await page.waitForURL(/\/ui\/projects$/);
+    await page.getByRole('link', { name: `${ORG}/${repo}` }).waitFor();
+    assert.equal(await page.getByRole('link', { name: `${ORG}/${gone}` }).count(), 0);
+    assert.equal((await system.call('GET', `/projects/${ORG}/${gone}`)).status, 404);
   });
 
   it('signs a member in with GitHub (a stand-in on 127.0.0.1) from the sign-in page, and shows a refusal’s reason', async () => {
