@@ -21,6 +21,8 @@ export const config = {
   batchSize: int('BENCH_BATCH_SIZE', 100),
   /** Events in the log that is replayed (run 4). */
   events: int('BENCH_EVENTS', 100_000),
+  /** Of those, projects' configuration changes (issue 18's goal: the rebuild keeps its own with 10,000). */
+  configurationEvents: int('BENCH_CONFIGURATION_EVENTS', 10_000),
   /** Deployments requested per fill round; each round also records the previous round's outcomes. */
   fillChunk: int('BENCH_FILL_CHUNK', 500),
   /** Events per append while filling: 1 is one append per event, per deployment stream (slow: see replay.ts). */

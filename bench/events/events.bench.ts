@@ -75,7 +75,13 @@ async function run(client: MongoClient, prefix: string, cfg: Config, dropped: st
   log(`  replay: filling ${cfg.events} events`);
   const replay = await fresh('replay');
   await replay.raw.drop();
-  const fillMs = await fill(replay.store, cfg.events, cfg.fillChunk, cfg.fillPerAppend);
+  const fillMs = await fill(
+    replay.store,
+    cfg.events,
+    cfg.fillChunk,
+    cfg.fillPerAppend,
+    cfg.configurationEvents,
+  );
   log(`  replay: filled in ${(fillMs / 1000).toFixed(1)} s; raw scans`);
   const scan = await rawScan(replay.db);
   log(

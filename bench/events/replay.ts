@@ -8,7 +8,7 @@ import { StatsProjection } from '../../apps/manager/src/stats/stats.projection';
 import { ReadModels } from '../../apps/manager/src/events/read-models';
 import { Config } from './config';
 import { now, timed } from '../measure';
-import { Append, outcome, requested } from './workload';
+import { Append, configurationChanged, outcome, requested } from './workload';
 
 /**
  * Fills the log with `total` events as the Manager records them: each round requests `chunk` deployments and
@@ -16,15 +16,18 @@ import { Append, outcome, requested } from './workload';
  * With `perAppend` 1 each event is its own append to its deployment's stream (as in production). With more,
  * a round's events are packed `perAppend` to an append on streams of their own: the projections key on
  * data.deploymentId, so they see the same work, and the fill needs one stream look-up per append instead of
- * per event (each is a full scan on mongo-java-server, which makes the per-event fill quadratic).
+ * per event (each is a full scan on mongo-java-server, which makes the per-event fill quadratic). Of the
+ * `total`, `configurations` are projects' configuration changes, spread evenly over the rounds.
  */
 export async function fill(
   store: EventStore,
   total: number,
   chunk: number,
   perAppend: number,
+  configurations = 0,
 ): Promise<number> {
   let written = 0;
+  let configured = 0;
   let n = 0;
   let previous: { n: number; deploymentId: string }[] = [];
   const start = now();
@@ -40,11 +43,18 @@ export async function fill(
       current.push({ n, deploymentId });
       round.push(requested(n, deploymentId));
     }
+    const due = Math.min(configurations, Math.ceil(((written + round.length) * configurations) / total));
+    for (; configured < due && written + round.length < total; configured++) {
+      round.push(configurationChanged(configured));
+    }
     const appends: { append: Append; version: number }[] =
       perAppend === 1
         ? round.map((append) => ({
             append,
-            version: append.events[0].type === 'DeploymentRequested' ? 0 : 1,
+            version:
+              append.events[0].type === 'DeploymentSucceeded' || append.events[0].type === 'DeploymentFailed'
+                ? 1
+                : 0,
           }))
         : Array.from({ length: Math.ceil(round.length / perAppend) }, (_, index) => {
             const part = round.slice(index * perAppend, (index + 1) * perAppend);

@@ -62,6 +62,35 @@ export function outcome(n: number, deploymentId: string): Append {
   };
 }
 
+/**
+ * A change of a project's configuration, as the Manager records it: a secret set (sealed: its ciphertext, the key
+ * id, a nonce) and a plain value, by one of the project's maintainers. Each is the first of a project of its own,
+ * so that the fill's concurrent appends never race on one stream.
+ */
+export function configurationChanged(n: number): Append {
+  const [org, repo] = [ORGS[n % ORGS.length], `configured-${n}`];
+  const sealed = { key: randomUUID(), iv: 'MDEyMzQ1Njc4OWFi', sealed: 'c'.repeat(64) };
+  return {
+    streamId: `configuration-${org}/${repo}`,
+    events: [
+      {
+        type: 'ConfigurationChanged',
+        data: {
+          org,
+          repo,
+          version: 1,
+          set: [
+            { name: `SECRET_${n % 50}`, service: null, secret: true, value: null, sealed },
+            { name: `PLAIN_${n % 50}`, service: 'web', secret: false, value: `value ${n}`, sealed: null },
+          ],
+          removed: [],
+        },
+      },
+    ],
+    metadata: { actor: 'member:ada', correlationId: randomUUID(), causationId: null, commandId: null },
+  };
+}
+
 /** The event a stream at `version` gets next in the append runs: a request first, outcomes after. */
 export function nextEvent(n: number, streamId: string, version: number): Append {
   const deploymentId = streamId.replace(/^deployment-/, '');
