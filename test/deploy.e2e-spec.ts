@@ -10,6 +10,7 @@ import { GitHost } from './support/git-host';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
 import { servedPage, webSite } from './support/web-site';
+import { verifiesStandardWebhook, WebhookReceiver } from './support/webhook-receiver';
 
 /** The project the deploy tests push: in `deploy/`, with a memory limit of its own. */
 const webProject = (port: number, page: string) => webSite(port, page, { dir: 'deploy', memLimit: '64m' });
@@ -214,7 +215,7 @@ describe('end to end: the three apps deploy a compose project from a git host on
     assert.equal((await system.call('DELETE', `/deployments/${rolledBack.id}`)).status, 200);
   });
 
-  it('rolls a deployment whose containers do not come up back to the previous commit', async () => {
+  it('rolls a deployment whose containers do not come up back to the previous commit, telling its channel each step', async () => {
     const flaky = `flaky-${randomBytes(3).toString('hex')}`;
     const port = await freePort();
     const v1 = await git.push(ORG, flaky, webProject(port, 'stable'));
@@ -222,6 +223,17 @@ describe('end to end: the three apps deploy a compose project from a git host on
       (await deployAndWait({ org: ORG, repo: flaky, composePath: 'deploy/docker-compose.yml' })).status,
       'succeeded',
     );
+    // The project's channel, a receiver on 127.0.0.1 (its retries are notifications.int.spec.ts's).
+    const receiver = await WebhookReceiver.start();
+    const topics = ['deployment.succeeded', 'deployment.failed', 'deployment.rolledBack'];
+    const added = await system.call('POST', '/notifications/channels', {
+      name: 'flaky',
+      kind: 'webhook',
+      url: receiver.url('/flaky'),
+      topics,
+      project: { org: ORG, repo: flaky },
+    });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
     // The next commit builds fine but its server dies at once.
     await git.push(ORG, flaky, {
       ...webProject(port, 'broken'),
@@ -248,7 +260,22 @@ describe('end to end: the three apps deploy a compose project from a git host on
       ),
       'stable',
     );
-    assert.equal((await system.call('DELETE', `/deployments/${rollback.id}`)).status, 200);
+    await git.push(ORG, flaky, webProject(port, 'fixed'));
+    const fixed = await deployAndWait({ org: ORG, repo: flaky, composePath: 'deploy/docker-compose.yml' });
+    assert.equal(fixed.status, 'succeeded', fixed.reason ?? '');
+    // The failure, the rollback and the fixed deployment, each told once, in order, signed.
+    const told = await eventually(async () => {
+      const accepted = receiver.accepted('/flaky');
+      return accepted.length === 3 ? accepted : undefined;
+    }, 30_000);
+    assert.deepEqual(
+      told.map(({ json }) => json.type),
+      ['deployment.failed', 'deployment.rolledBack', 'deployment.succeeded'],
+    );
+    assert.ok(told.every((request) => verifiesStandardWebhook(request, String(added.body.signingSecret))));
+    assert.match(JSON.stringify(told[0].json), /exited with code 3/);
+    await receiver.stop();
+    assert.equal((await system.call('DELETE', `/deployments/${fixed.id}`)).status, 200);
   });
 
   it('ends a deployment in a definite state when the Manager restarts in the middle of it', async () => {

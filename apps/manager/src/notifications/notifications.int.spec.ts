@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
+import { MongoClient } from 'mongodb';
 import { Connection } from 'mongoose';
+import { Observations } from '@testausdeploy/domain';
+import { EventStore } from '@testausdeploy/events';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
 import { verifiesStandardWebhook, WebhookReceiver } from '../../../../test/support/webhook-receiver';
 import { ManagerConfig } from '../config/manager-config';
 import { DATABASE } from '../database/database.module';
 import { RecordFirewallDriftCommand } from '../firewall/commands/record-firewall-drift.command';
+import { ObservationRecorder } from '../observations/observation-recorder';
 
 type Auth = Record<string, string>;
 const bearer = (token: string): Auth => ({ Authorization: `Bearer ${token}` });
@@ -164,6 +169,108 @@ describe('Manager notifications: channels, delivery with retries, across a resta
     const [delivered] = await deliveries(body.id);
     assert.equal(delivered.state, 'delivered');
     assert.ok(delivered.attempts >= 2);
+  });
+
+  it('reads back from its checkpoint what the log got while it was down, and delivers it once', async () => {
+    await channel(ada, {
+      name: 'catching up',
+      kind: 'webhook',
+      url: receiver.url('/catch-up'),
+      topics: ['deployment.failed'],
+      project: { org: 'acme', repo: 'site' },
+    }).expect(201);
+    const { MONGO_URL } = manager.app.get(ManagerConfig);
+    await manager.stopKeepingDatabase();
+    // Another writer of the log (a Manager that stopped before its outbox saw it) records a failed deployment.
+    const client = await MongoClient.connect(MONGO_URL);
+    const deploymentId = randomUUID();
+    try {
+      const store = new EventStore(client.db(), { source: 'test' });
+      await store.init();
+      const source = { org: 'acme', repo: 'site', branch: 'main', composePath: 'docker-compose.yml' };
+      await store.append(
+        `deployment-${deploymentId}`,
+        0,
+        [
+          { type: 'DeploymentRequested', data: { deploymentId, ...source, requestedBy: 'admin' } },
+          { type: 'DeploymentFailed', data: { deploymentId, reason: 'recorded while no outbox ran' } },
+        ],
+        { actor: 'admin', correlationId: deploymentId, causationId: null },
+      );
+    } finally {
+      await client.close();
+    }
+    manager = await ManagerApp.start('notifications', { ...env, MONGO_URL });
+    await until('the delivery of what it missed', () => receiver.accepted('/catch-up').length === 1);
+    await sleep(300);
+    const [missed] = receiver.accepted('/catch-up');
+    assert.equal(missed.json.type, 'deployment.failed');
+    assert.match(JSON.stringify(missed.json), /recorded while no outbox ran/);
+    assert.equal(receiver.accepted('/catch-up').length, 1);
+  });
+
+  it('waits twice as long before each try again, and tells a project its poller backs off, no other project', async () => {
+    await http().post('/deployments').set(auth).send({ org: 'acme', repo: 'elsewhere' }).expect(202);
+    const hear = async (path: string, repo: string) =>
+      channel(auth, {
+        name: `${repo} poller`,
+        kind: 'webhook',
+        url: receiver.url(path),
+        topics: ['polling.backedOff'],
+        project: { org: 'acme', repo },
+      }).expect(201);
+    await hear('/backoff/site', 'site');
+    await hear('/backoff/elsewhere', 'elsewhere');
+    receiver.failing = 4;
+    await manager.get(ObservationRecorder).record(
+      () => Observations.ofPolling('acme', 'site'),
+      (seen) =>
+        seen.pollingBackedOff({
+          org: 'acme',
+          repo: 'site',
+          branch: 'main',
+          reason: 'git ls-remote failed',
+          retryInSeconds: 60,
+        }),
+      'poller',
+    );
+    await until('the back-off told', () => receiver.accepted('/backoff/site').length === 1);
+    await sleep(300);
+    assert.equal(receiver.accepted('/backoff/elsewhere').length, 0, 'not to another project');
+    const [told] = receiver.accepted('/backoff/site');
+    assert.deepEqual(
+      [told.json.type, (told.json.data as { project: string }).project],
+      ['polling.backedOff', 'acme/site'],
+    );
+    // Four refusals, then the delivery: NOTIFICATION_RETRY_MS (50 ms) doubled after each, give or take a fifth.
+    const times = receiver.received.filter(({ path }) => path === '/backoff/site').map(({ at }) => at);
+    assert.equal(times.length, 5);
+    const gaps = times.slice(1).map((at, index) => at - times[index]);
+    assert.ok(gaps[3] >= 2.5 * gaps[0] && gaps[3] >= 320, `waits of ${gaps.join(', ')} ms`);
+  });
+
+  it('tells the server’s channels of a member’s scheduled backup that failed', async () => {
+    const { body } = await channel(auth, {
+      name: 'backups',
+      kind: 'slack',
+      url: receiver.url('/backups'),
+      topics: ['backup.failed', 'backup.succeeded'],
+    }).expect(201);
+    await manager.get(ObservationRecorder).record(
+      () => Observations.ofBackups('ada-box'),
+      (seen) =>
+        seen.scheduledBackupFailed({
+          container: 'ada-box',
+          owner: 'ada',
+          ownerId: 'id-ada',
+          reason: 'the backup directory is full',
+        }),
+      'scheduler',
+    );
+    await until('the failure told', () => receiver.accepted('/backups').length === 1);
+    const text = String(receiver.accepted('/backups')[0].json.text);
+    assert.match(text, /Scheduled backup of ada-box failed/);
+    await http().delete(`/notifications/channels/${body.id}`).set(auth).expect(204);
   });
 
   it('tells the server’s channels of firewall drift repaired and of a node unreachable for longer than set', async () => {

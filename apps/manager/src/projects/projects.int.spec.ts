@@ -293,9 +293,10 @@ describe('Manager REST: projects, roles and what each member sees (real database
     );
   });
 
-  it('gives a member the stats of their own projects only', async () => {
+  it('gives a member the stats of their own projects only, whichever their role', async () => {
     const stats = async (who: Auth) => (await http().get('/stats').set(who).expect(200)).body;
     const [mine, admins, strangers] = [await stats(vic), await stats(auth), await stats(sam)];
+    assert.deepEqual(await stats(ada), mine, "a maintainer's are the same as a viewer's");
     const siteCount = (await http().get('/deployments?limit=500').set(vic).expect(200)).body.length;
     assert.equal(mine.overall.requested, siteCount);
     assert.equal(mine.overall.failed, siteCount);
@@ -332,12 +333,26 @@ describe('Manager REST: projects, roles and what each member sees (real database
     assert.deepEqual(await entries(sam, `&streamId=deployment-${site}`), []);
     assert.equal((await entries(vic, '&type=MemberAdded')).length, 1);
     await http().get('/audit/verify').set(vic).expect(403);
+    // A maintainer sees the same of the project, and their own account instead of the viewer's.
+    const adas = await entries(ada);
+    const ofProject = (list: typeof vics) =>
+      list
+        .filter(({ streamId }) => !streamId.startsWith('member-'))
+        .map(({ streamId, type }) => streamId + type);
+    assert.deepEqual(ofProject(adas), ofProject(vics));
+    assert.ok(adas.every(({ streamId }) => /^(deployment-|project-acme\/site$|member-ada$)/.test(streamId)));
+    await http().get('/audit/verify').set(ada).expect(403);
   });
 
   it('streams a member the live events of their projects only, role changes included, replays by the roles now', async () => {
     const head = (await http().get('/audit?limit=1').set(auth).expect(200)).body.entries[0].position;
     const open = (who: Auth) => EventStreamClient.open(`${base}/events?after=${head}`, who);
-    const [vicStream, samStream, adminStream] = [await open(vic), await open(sam), await open(auth)];
+    const [vicStream, samStream, adminStream, adaStream] = [
+      await open(vic),
+      await open(sam),
+      await open(auth),
+      await open(ada),
+    ];
     const type = (wanted: string) => (frame: { data: unknown }) =>
       (frame.data as { type?: string }).type === wanted;
     const seen = (stream: EventStreamClient) =>
@@ -360,6 +375,8 @@ describe('Manager REST: projects, roles and what each member sees (real database
         `DeploymentFailed deployment-${again}`,
         'ProjectRoleGranted project-acme/site',
       ]);
+      await adaStream.await(type('ProjectRoleGranted'));
+      assert.deepEqual(seen(adaStream), seen(vicStream), "the maintainer's stream is the viewer's");
       // Sam sees his own grant on acme/other, its deployment while he was its viewer, his revocation, then
       // acme/site's grant: none of acme/site's deployments from before it.
       assert.deepEqual(seen(samStream), [
@@ -385,7 +402,7 @@ describe('Manager REST: projects, roles and what each member sees (real database
         replay.close();
       }
     } finally {
-      for (const stream of [vicStream, samStream, adminStream]) stream.close();
+      for (const stream of [vicStream, samStream, adminStream, adaStream]) stream.close();
     }
     await http().delete('/projects/acme/site/members/sam').set(auth).expect(204);
   });
