@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { eventually } from './support/ports';
 import { ssh, sshKeyPair, sshWhenUp } from './support/ssh';
 import { System } from './support/system';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 const run = promisify(execFile);
 
@@ -122,6 +123,35 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
     const entry = audit.body.entries.find(({ data }) => data.snapshot === scheduled.snapshot);
     assert.equal(entry?.actor, 'scheduler');
     await alice('PUT', `/containers/${name}/schedule`, {});
+  });
+
+  it('exports a scheduled backup as the scheduler, and tells the server’s channel it was made', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      const added = await system.call('POST', '/notifications/channels', {
+        name: 'backups',
+        kind: 'webhook',
+        url: receiver.url('/backups'),
+        topics: ['backup.succeeded', 'backup.failed'],
+      });
+      assert.equal(added.status, 201, JSON.stringify(added.body));
+      const schedule = { backups: { everyHours: 24, keep: 1 } };
+      assert.equal((await alice('PUT', `/containers/${name}/schedule`, schedule)).status, 200);
+      const [told] = await eventually(async () => {
+        const accepted = receiver.accepted('/backups');
+        return accepted.length > 0 ? accepted : undefined;
+      }, 120_000);
+      assert.equal(told.json.type, 'backup.succeeded');
+      assert.match(JSON.stringify(told.json), new RegExp(`Scheduled backup of ${name} made`));
+    } finally {
+      await alice('PUT', `/containers/${name}/schedule`, {});
+      await receiver.stop();
+    }
+    // The later tests count this container's backups: the scheduled one goes.
+    const { body } = await system.call<{ backup: string }[]>('GET', `/containers/${name}/backups`);
+    for (const { backup } of body.filter(({ backup }) => backup.startsWith('auto-'))) {
+      assert.equal((await alice('DELETE', `/containers/${name}/backups/${backup}`)).status, 204);
+    }
   });
 
   it('exports a backup, and a container restored from it after the original is deleted takes the same key', async () => {

@@ -107,6 +107,16 @@ describe('the dashboard in Chromium: a member’s container in LXD, from the pag
     await page.getByText(/^[\d.]+ MiB memory, [\d.]+ MiB disk, \d+ processes, [\d.]+ s of CPU$/).waitFor();
   });
 
+  it('shows the member their projects beside their containers on their start page', async () => {
+    const granted = await system.call('PUT', '/projects/none/box-app/members/ada', { role: 'viewer' });
+    assert.equal(granted.status, 200, JSON.stringify(granted.body));
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Projects' }).click();
+    await page.getByRole('heading', { name: 'Projects', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'none/box-app' }).waitFor();
+    await page.getByRole('region', { name: 'Your containers' }).getByRole('link', { name }).click();
+    await page.waitForURL(new RegExp(`/ui/containers/${name}$`));
+  });
+
   it('makes a snapshot and restores it from the page: a file deleted after it is back', async () => {
     const snapshots = page.getByRole('region', { name: 'Snapshots' });
     await snapshots.getByLabel('Snapshot name').fill('before');

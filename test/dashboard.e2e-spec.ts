@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, testBrowser } from './support/browser';
 import { GitHost } from './support/git-host';
 import { GitHubStandIn } from './support/github-stand-in';
+import { OidcTestProvider } from './support/oidc-test-provider';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
 import { servedPage, webSite } from './support/web-site';
@@ -22,6 +23,7 @@ const DEPLOY_TIMEOUT = 180_000;
 describe('the dashboard in Chromium, against the real Manager, Worker and Guardian', () => {
   let git: GitHost;
   let github: GitHubStandIn;
+  let oidc: OidcTestProvider;
   let secrets: string;
   let system: System;
   let browser: Browser;
@@ -40,10 +42,20 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     github = await GitHubStandIn.start('Iv1.dashboard', 'dashboard-stand-in-secret-0123456789');
     secrets = await mkdtemp(join(tmpdir(), 'dashboard-'));
     await writeFile(join(secrets, 'github'), github.clientSecret, { mode: 0o600 });
+    // A real OpenID Connect provider on 127.0.0.1, told the Manager's address before the Manager starts.
+    const managerPort = await freePort();
+    const client = {
+      clientId: 'dashboard',
+      clientSecret: 'dashboard-oidc-secret-0123456789',
+      redirectUri: `http://127.0.0.1:${managerPort}/session/oidc/callback`,
+    };
+    oidc = await OidcTestProvider.start(client, await freePort());
+    await writeFile(join(secrets, 'oidc'), client.clientSecret, { mode: 0o600 });
     // The Guardian reads its table back every second, so the drift it restores shows soon.
     system = await System.start({
       allowedOrgs: ORG,
       gitBaseUrl: git.baseUrl,
+      apiPort: managerPort,
       env: {
         guardian: { RECONCILE_INTERVAL_MS: '1000' },
         manager: {
@@ -51,6 +63,10 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
           GITHUB_CLIENT_SECRET_FILE: join(secrets, 'github'),
           GITHUB_URL: github.url,
           GITHUB_API_URL: github.url,
+          OIDC_ISSUER: oidc.issuer,
+          OIDC_CLIENT_ID: client.clientId,
+          OIDC_CLIENT_SECRET_FILE: join(secrets, 'oidc'),
+          OIDC_NAME: 'Authentik',
           NOTIFICATION_RETRY_MS: '500',
         },
       },
@@ -79,6 +95,7 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await system?.stop();
     await git?.stop();
     await github?.stop();
+    await oidc?.stop();
     await receiver?.stop();
     await rm(secrets, { recursive: true, force: true });
   });
@@ -516,6 +533,34 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     assert.equal(me.member, 'gus');
     await page.reload();
     await page.getByRole('cell', { name: 'github: Gus-GH', exact: true }).waitFor();
+    await visitor.close();
+  });
+
+  it('signs a member in through an OpenID Connect provider’s own login and consent pages, and refuses one not linked', async () => {
+    await system.call('POST', '/members', { name: 'oli' });
+    await system.call('PUT', '/members/oli/identities/oidc', { login: 'oli' });
+    /** A browser of its own (the provider remembers who signed in) through the provider's pages as `login`. */
+    const throughProvider = async (login: string) => {
+      const visitor = await browser.newContext();
+      const visitorPage = await visitor.newPage();
+      await visitorPage.goto(system.api);
+      await visitorPage.getByRole('link', { name: 'Sign in with Authentik' }).click();
+      await visitorPage.locator('input[name=login]').fill(login);
+      await visitorPage.locator('input[name=password]').fill('any');
+      await visitorPage.locator('button[type=submit]').click();
+      await visitorPage.locator('button[type=submit]', { hasText: 'Continue' }).click();
+      return { visitor, visitorPage };
+    };
+    const refused = await throughProvider('stranger');
+    const alert = refused.visitorPage.getByRole('alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /Not signed in: .*stranger/);
+    await refused.visitor.close();
+
+    const { visitor, visitorPage } = await throughProvider('oli');
+    await visitorPage.getByRole('button', { name: 'Sign out' }).waitFor();
+    const me = await (await visitorPage.request.get(`${system.api}/session`)).json();
+    assert.equal(me.member, 'oli');
     await visitor.close();
   });
 

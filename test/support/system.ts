@@ -59,11 +59,17 @@ export class System {
     allowedOrgs: string;
     gitBaseUrl: string;
     pollIntervalMs?: number;
+    /** The Manager's port, where a test must give its address out before it starts (an OIDC redirect URI). */
+    apiPort?: number;
     env?: Partial<Record<App, Record<string, string>>>;
   }): Promise<System> {
     const dir = await mkdtemp(join(tmpdir(), 'system-'));
     const token = randomBytes(24).toString('hex');
-    const [apiPort, workerPort, guardianPort] = [await freePort(), await freePort(), await freePort()];
+    const [apiPort, workerPort, guardianPort] = [
+      options.apiPort ?? (await freePort()),
+      await freePort(),
+      await freePort(),
+    ];
     const netns = await NetworkNamespace.create('fw');
     const env: Record<App, Record<string, string>> = {
       manager: {
