@@ -259,6 +259,30 @@ describe('end to end: a secret reaches its app and nothing else; rollback restor
     const verified = await system.call<{ ok: boolean }>('GET', '/audit/verify');
     assert.equal(verified.body.ok, true);
   });
+
+  it('keeps the removed project to itself: no one restores it, and the next project of the repository sees none of it', async () => {
+    const refused = await system.call('POST', `/deployments/${deployments.first!.id}/rollback`);
+    assert.equal(refused.status, 409);
+    assert.match(String(refused.body.message), /as it was before it was removed: it cannot be restored/);
+    const { body: newcomer } = await system.call<{ token: string }>('POST', '/members', { name: 'nia' });
+    const granted = await system.call('PUT', `/projects/${ORG}/${repo}/members/nia`, { role: 'maintainer' });
+    assert.equal(granted.status, 200, JSON.stringify(granted.body));
+    const nia = <T>(path: string) => system.call<T>('GET', path, undefined, newcomer.token);
+    assert.deepEqual((await nia<unknown[]>('/deployments')).body, []);
+    const old = await nia<{ message: string }>(`/deployments/${deployments.rollback!.id}`);
+    assert.deepEqual(
+      [old.status, old.body.message],
+      [404, `deployment ${deployments.rollback!.id} does not exist`],
+    );
+    const { body: audit } = await nia<{ entries: { streamId: string; type: string }[] }>('/audit?limit=500');
+    assert.deepEqual(
+      audit.entries.filter(({ streamId }) => !streamId.startsWith('member-')).map(({ type }) => type),
+      ['ProjectRoleGranted'],
+      'only the new project’s own beginning',
+    );
+    // For admins the history stays.
+    assert.equal((await system.call('GET', `/deployments/${deployments.rollback!.id}`)).status, 200);
+  });
 });
 
 /** The ids of the containers dockerd has of a compose project. */

@@ -4,6 +4,7 @@ import {
   VARIABLE_NAME,
   VARIABLE_VALUE,
   VARIABLE_VALUE_CHARACTERS,
+  wellFormed,
 } from '@testausdeploy/domain';
 import { containerCommands } from './container-schemas';
 import { firewallCommands } from './firewall-schemas';
@@ -75,7 +76,7 @@ export const icpCommands = {
               .object({
                 name: z.string().regex(VARIABLE_NAME),
                 service: z.string().regex(SERVICE_NAME).nullable(),
-                value: z.string().max(VARIABLE_VALUE_CHARACTERS).regex(VARIABLE_VALUE),
+                value: z.string().max(VARIABLE_VALUE_CHARACTERS).regex(VARIABLE_VALUE).refine(wellFormed),
               })
               .strict(),
           )

@@ -6,13 +6,14 @@ import { Caller } from '../auth/caller';
 import { ReadModels } from '../events/read-models';
 import { DeploymentView } from '../deployments/projections/deployment-view';
 import { DEPLOYMENTS } from '../deployments/projections/deployments.projection';
-import { ofProjects, ProjectAccess } from '../projects/project-access';
+import { ofProjectsDeployments, ProjectAccess } from '../projects/project-access';
 import { AuditEntry } from './audit-entry';
 import { AUDIT } from './audit.projection';
 
 /**
- * Which audit entries a caller may read: an admin all; a member those of their projects (the roles, every
- * deployment, the poller's back-offs and the notification channels of each), of the containers they own (each
+ * Which audit entries a caller may read: an admin all; a member those of their projects as they are now (the roles,
+ * every deployment, the poller's back-offs and the notification channels of each, since the project began: not
+ * those of a removed project of the same repository), of the containers they own (each
  * incarnation of a name from its request to the next one's) and their failed scheduled backups, and of their own
  * account and sessions, from the moment they were added.
  */
@@ -31,24 +32,31 @@ export class AuditScope {
     const [deployments, added, sessions, containers] = await Promise.all([
       this.readModels
         .collection<DeploymentView>(DEPLOYMENTS)
-        .find(ofProjects(projects), { projection: { id: 1 } })
+        .find(ofProjectsDeployments(projects), { projection: { id: 1 } })
         .toArray(),
       this.entries({ type: 'MemberAdded', 'data.memberId': memberId }),
       this.entries({ type: 'SignedIn', 'data.memberId': memberId }),
       this.containerIncarnations(memberId),
     ]);
     const streams = [
-      ...projects.map(({ org, repo }) => Project.streamId(org, repo)),
-      ...projects.map(({ org, repo }) => Observations.ofPolling(org, repo).streamId),
       ...deployments.map(({ id }) => Deployment.streamId(id)),
       ...sessions.map(({ streamId }) => streamId),
+    ];
+    // A project's own streams from where it began: not a removed one's of the same repository.
+    const ofProject = ({ org, repo, since }: (typeof projects)[number]) => [
+      {
+        streamId: { $in: [Project.streamId(org, repo), Observations.ofPolling(org, repo).streamId] },
+        position: { $gte: since },
+      },
+      {
+        streamId: { $regex: `^${escapeRegex(NotificationChannel.streamPrefix({ org, repo }))}` },
+        position: { $gte: since },
+      },
     ];
     return {
       $or: [
         { streamId: { $in: streams } },
-        ...projects.map((project) => ({
-          streamId: { $regex: `^${escapeRegex(NotificationChannel.streamPrefix(project))}` },
-        })),
+        ...projects.flatMap(ofProject),
         { type: 'ScheduledBackupFailed', 'data.ownerId': memberId },
         ...added.map(({ position }) => ({
           streamId: Member.streamId(caller.member as string),

@@ -40,7 +40,7 @@ describe('parseEnvText', () => {
   });
 
   it('skips other lines, saying each by its number and why, never what it holds', () => {
-    const text = `A=1\nhunter2\n9X=hunter2\nB=${'x'.repeat(8193)}\nC=hunter\u00002\nE=hunter\u001b[2J\nD=2`;
+    const text = `A=1\nhunter2\n9X=hunter2\nB=${'x'.repeat(8193)}\nC=hunter\u00002\nE=hunter\u001b[2J\nF=hunter\ud8002\nD=2`;
     const { variables, skipped } = parseEnvText(text);
     assert.deepEqual(variables, [
       { name: 'A', value: '1' },
@@ -52,6 +52,7 @@ describe('parseEnvText', () => {
       { line: 4, reason: `its value is not ${VALUE_RULE}` },
       { line: 5, reason: `its value is not ${VALUE_RULE}` },
       { line: 6, reason: `its value is not ${VALUE_RULE}` },
+      { line: 7, reason: `its value is not ${VALUE_RULE}` },
     ]);
     assert.ok(!JSON.stringify(skipped).includes('hunter'));
   });

@@ -20,6 +20,8 @@ interface OpenKey {
 @Injectable()
 export class DataKeys {
   private readonly open = new Map<string, OpenKey>();
+  /** Per scope, how many times its key was destroyed here: a key read before a destruction is not kept. */
+  private readonly destroyed = new Map<string, number>();
 
   constructor(
     private readonly keys: MasterKeys,
@@ -55,13 +57,20 @@ export class DataKeys {
    * memory, so that what it sealed can never be opened again. A scope without a key has nothing to destroy.
    */
   async destroy(scope: string, reason: string, actor: string): Promise<void> {
+    this.forget(scope);
     const ring = await this.ring(scope);
     const current = ring.current;
-    this.open.delete(scope);
     if (!current) return;
     ring.destroy(reason);
     await this.recorder.saveAs(DataKeyRing.streamId(scope), ring, actor);
+    this.forget(scope);
     await this.vault.remove(current.keyId);
+  }
+
+  /** Drops the scope's opened key, and makes any opening of it under way drop what it read. */
+  private forget(scope: string): void {
+    this.destroyed.set(scope, (this.destroyed.get(scope) ?? 0) + 1);
+    this.open.delete(scope);
   }
 
   /** Why a value sealed with a key the scope no longer uses cannot be opened, if it is one. */
@@ -81,6 +90,7 @@ export class DataKeys {
   private async keyOf(scope: string, create: boolean): Promise<OpenKey> {
     const cached = this.open.get(scope);
     if (cached) return cached;
+    const generation = this.destroyed.get(scope) ?? 0;
     const master = this.keys.current;
     for (;;) {
       const ring = await this.ring(scope);
@@ -89,27 +99,30 @@ export class DataKeys {
         const entry = await this.vault.get(current.keyId);
         if (!entry)
           throw new Error(`the data key ${current.keyId} of ${scope} is missing from the key vault`);
-        return this.remember(scope, current.keyId, unwrap(master, scope, current.keyId, entry.wrapped));
+        const key = unwrap(master, scope, current.keyId, entry.wrapped);
+        return this.remember(scope, generation, current.keyId, key);
       }
       if (!create) throw new Error(`${scope} has no data key`);
       const { keyId, key, wrapped } = newDataKey(master, scope);
       // In the vault first: a key the log names is always there (a crash leaves at most an unnamed one).
-      await this.vault.put({ _id: keyId, scope, wrapped });
+      await this.vault.put({ _id: keyId, scope, wrapped, createdAt: new Date() });
       ring.create(keyId, master.id);
       try {
         await this.recorder.saveAs(DataKeyRing.streamId(scope), ring, 'manager');
-        return this.remember(scope, keyId, key);
+        return this.remember(scope, generation, keyId, key);
       } catch (error) {
-        await this.vault.remove(keyId);
-        // Another request (or Manager) made the scope's key first: use that one.
+        // Another request (or Manager) made the scope's key first: use that one. Any other failure may have
+        // recorded the key after all, so its vault entry stays (a start removes it if the log never named it).
         if (!(error instanceof ConcurrencyError)) throw error;
+        await this.vault.remove(keyId);
       }
     }
   }
 
-  private remember(scope: string, id: string, key: Buffer): OpenKey {
+  /** Keeps the opened key, unless the scope's key was destroyed since the opening began. */
+  private remember(scope: string, generation: number, id: string, key: Buffer): OpenKey {
     const open = { id, key };
-    this.open.set(scope, open);
+    if ((this.destroyed.get(scope) ?? 0) === generation) this.open.set(scope, open);
     return open;
   }
 }

@@ -7,6 +7,7 @@ export interface VaultEntry {
   _id: string;
   scope: string;
   wrapped: Sealed;
+  createdAt: Date;
 }
 
 /**

@@ -6,6 +6,9 @@ import { KeyVault, VaultEntry } from './key-vault';
 import { MasterKeys } from './master-key';
 import { newDataKey, unwrap, wrap } from './wrapping';
 
+/** How old a vault entry the log never named must be before a start takes it for a crash's leftover. */
+const UNRECORDED_AFTER_MS = 10 * 60_000;
+
 /** A data key in use: its scope's ring (the log) and its entry in the vault, if the vault has it. */
 interface InUse {
   ring: DataKeyRing;
@@ -48,9 +51,28 @@ export class MasterKeyCheck implements OnApplicationBootstrap {
     );
     this.refuseForeign(inUse);
     for (const key of inUse) await this.check(key);
+    await this.clearUnused(rings, [...entries.values()]);
+  }
+
+  /**
+   * Removes from the vault the keys the log retired (a destruction or replacement that stopped before it), and
+   * those it never named that are older than UNRECORDED_AFTER_MS (a scope's first key whose recording failed):
+   * a younger one may be another Manager's, about to be recorded, so it is looked up again first.
+   */
+  private async clearUnused(rings: DataKeyRing[], entries: VaultEntry[]): Promise<void> {
     const named = new Set(rings.flatMap((ring) => (ring.current ? [ring.current.keyId] : [])));
-    for (const entry of entries.values()) {
-      if (!named.has(entry._id)) await this.vault.remove(entry._id);
+    const retired = new Set(rings.flatMap((ring) => [...ring.retired.keys()]));
+    for (const entry of entries) {
+      if (named.has(entry._id)) continue;
+      if (!retired.has(entry._id)) {
+        if (Date.now() - entry.createdAt.getTime() < UNRECORDED_AFTER_MS) continue;
+        const ring = await this.recorder.load(
+          new DataKeyRing(entry.scope),
+          DataKeyRing.streamId(entry.scope),
+        );
+        if (ring.current?.keyId === entry._id) continue;
+      }
+      await this.vault.remove(entry._id);
     }
   }
 
@@ -83,7 +105,12 @@ export class MasterKeyCheck implements OnApplicationBootstrap {
       );
     } else {
       const replacement = newDataKey(current, scope);
-      await this.vault.put({ _id: replacement.keyId, scope, wrapped: replacement.wrapped });
+      await this.vault.put({
+        _id: replacement.keyId,
+        scope,
+        wrapped: replacement.wrapped,
+        createdAt: new Date(),
+      });
       ring.replaceLost(replacement.keyId, current.id);
       await this.save(ring);
       await this.vault.remove(keyId);

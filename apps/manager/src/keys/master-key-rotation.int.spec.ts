@@ -208,18 +208,23 @@ describe('Manager master key: refused when wrong or missing, rotated by a start 
     );
   });
 
-  it('clears from the key vault at start a key a crash left there unrecorded, and keeps every key in use', async () => {
+  it('clears from the key vault at start a key a crash left there unrecorded long ago, and keeps every other', async () => {
     manager = await start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.other });
     const kept = (await vault()).map(({ _id }) => String(_id)).sort();
     assert.equal(kept.length, 2);
     const db = manager.app.get<Connection>(DATABASE).db!;
-    const orphan = { key: MasterKey.load(keys.other).id, iv: 'x', sealed: 'y' };
-    await db
-      .collection('data_keys')
-      .insertOne({ _id: 'never-recorded' as never, scope: 'acme/site', wrapped: orphan });
+    const wrapped = { key: MasterKey.load(keys.other).id, iv: 'x', sealed: 'y' };
+    const entry = (id: string, ageMs: number) => ({
+      _id: id as never,
+      scope: 'acme/site',
+      wrapped,
+      createdAt: new Date(Date.now() - ageMs),
+    });
+    // One left by a crash an hour ago; one another Manager may be about to record.
+    await db.collection('data_keys').insertMany([entry('never-recorded', 3_600_000), entry('just-made', 0)]);
     await manager.stopKeepingDatabase();
     manager = await start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.other });
-    assert.deepEqual((await vault()).map(({ _id }) => String(_id)).sort(), kept);
+    assert.deepEqual((await vault()).map(({ _id }) => String(_id)).sort(), [...kept, 'just-made'].sort());
     await deliveredBoth('/site');
   });
 });

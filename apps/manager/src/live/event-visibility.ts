@@ -40,10 +40,13 @@ interface StreamOwners {
 export class EventVisibility {
   /** Per container stream met, read once from the log, then kept up to date from the events that pass. */
   private readonly streams = new Map<string, StreamOwners>();
-  /** Per deployment stream met, its project. */
-  private readonly deployments = new Map<string, string>();
-  /** The projects the member holds a role on: read once, then changed by the role events that pass. */
-  private projects: Promise<Set<string>> | null = null;
+  /** Per deployment stream met, its project and where it was requested. */
+  private readonly deployments = new Map<string, { project: string; requested: number }>();
+  /**
+   * The projects the member holds a role on, each with where it began (a removed project of the same repository
+   * is not theirs): read once, then changed by the role events that pass.
+   */
+  private projects: Promise<Map<string, number>> | null = null;
   private added: Promise<number> | null = null;
 
   constructor(
@@ -55,7 +58,7 @@ export class EventVisibility {
   async visible(event: StoredEvent): Promise<boolean> {
     if (this.caller.role === 'admin') return true;
     if (isProjectEvent(event)) {
-      const held = (await this.memberProjects()).has(projectKey(event.data.org, event.data.repo));
+      const held = await this.holds(projectKey(event.data.org, event.data.repo), event.position);
       const mine = event.type !== 'ProjectRemoved' && event.data.memberId === this.caller.memberId;
       if (!mine && !(held && event.type === 'ProjectRemoved')) return held;
       // Their own role changed, or their project went: what they may see is their roles as they are now (a
@@ -67,16 +70,17 @@ export class EventVisibility {
     if (isObservationEvent(event)) {
       if (event.type === 'ScheduledBackupFailed') return event.data.ownerId === this.caller.memberId;
       if (event.type === 'PollingBackedOff') {
-        return (await this.memberProjects()).has(projectKey(event.data.org, event.data.repo));
+        return this.holds(projectKey(event.data.org, event.data.repo), event.position);
       }
       return false;
     }
     if (isNotificationChannelEvent(event)) {
       const { org, repo } = event.data;
-      return !!org && !!repo && (await this.memberProjects()).has(projectKey(org, repo));
+      return !!org && !!repo && this.holds(projectKey(org, repo), event.position);
     }
     if (event.streamId.startsWith(DEPLOYMENT_STREAM)) {
-      return (await this.memberProjects()).has(await this.projectOf(event));
+      const { project, requested } = await this.projectOf(event);
+      return this.holds(project, requested);
     }
     if (event.streamId === Member.streamId(this.caller.member as string)) {
       // Their own account's events, from when they were added: not a former member's of the same name.
@@ -101,27 +105,29 @@ export class EventVisibility {
     return this.added;
   }
 
-  private memberProjects(): Promise<Set<string>> {
+  /** Whether the member holds a role on the project as it was at `position` (not a removed one's). */
+  private async holds(project: string, position: number): Promise<boolean> {
     this.projects ??= this.load();
-    return this.projects;
+    const since = (await this.projects).get(project);
+    return since !== undefined && position >= since;
   }
 
   /** The member's projects now, once the read models have taken in the log up to `after`. */
-  private async load(after?: number): Promise<Set<string>> {
+  private async load(after?: number): Promise<Map<string, number>> {
     const projects = await this.projectsOf(this.caller, after);
-    return new Set((projects ?? []).map(({ org, repo }) => projectKey(org, repo)));
+    return new Map((projects ?? []).map(({ org, repo, since }) => [projectKey(org, repo), since]));
   }
 
-  /** The project of a deployment stream's event: from its request, the stream's first event. */
-  private async projectOf(event: StoredEvent): Promise<string> {
-    let project = this.deployments.get(event.streamId);
-    if (!project) {
+  /** The project of a deployment stream's event, and where it was requested: its request is the stream's first. */
+  private async projectOf(event: StoredEvent): Promise<{ project: string; requested: number }> {
+    let known = this.deployments.get(event.streamId);
+    if (!known) {
       const [requested] = event.version === 1 ? [event] : await this.store.readStream(event.streamId);
       const { org, repo } = requested.data as { org: string; repo: string };
-      project = projectKey(org, repo);
-      this.deployments.set(event.streamId, project);
+      known = { project: projectKey(org, repo), requested: requested.position };
+      this.deployments.set(event.streamId, known);
     }
-    return project;
+    return known;
   }
 
   private async ownersOf(streamId: string): Promise<StreamOwners> {

@@ -200,7 +200,8 @@ export function openApiDocument(version: string) {
       },
       '/deployments/{id}/rollback': {
         post: {
-          summary: "Restore this attempt's commit and compose file exactly, as a new attempt",
+          summary:
+            "Restore this attempt's commit, compose file and configuration version exactly, as a new attempt (409: it never succeeded, or its project was removed since)",
           parameters: [deploymentId],
           responses: {
             202: json('accepted: `{ deploymentId }`', accepted),

@@ -27,7 +27,7 @@ export function projectPaths() {
       },
       delete: {
         summary:
-          'Remove the project with everything of it: its containers, volumes and data on the Worker, its configuration, its notification channels, its data key (its secrets can never be opened again) and every role on it (admins and its maintainers; `confirm` is `org/repo`). 409 while it is being deployed, 503 when the Worker cannot remove it: nothing is changed then',
+          'Remove the project with everything of it: its containers, volumes and data on the Worker, its configuration, its notification channels, its data key (its secrets can never be opened again) and every role on it (admins and its maintainers; `confirm` is `org/repo`). 409 for another name in `confirm` and while it is being deployed or removed, 503 when the Worker cannot remove it: nothing is changed then',
         parameters: repository,
         requestBody: body(removeProjectBody),
         responses: {

@@ -11,10 +11,11 @@ import { PROJECTS } from './projections/projects.projection';
 /** What a caller may do on a project: an admin everything, a member what their role allows. */
 export type ProjectAccessLevel = 'admin' | ProjectRole;
 
-/** A repository a member holds a role on. */
+/** A repository a member holds a role on, and where in the log the project they hold it on began. */
 export interface ProjectRef {
   org: string;
   repo: string;
+  since: number;
 }
 
 /**
@@ -50,28 +51,36 @@ export class ProjectAccess {
   async projectsOf(caller: Caller): Promise<ProjectRef[] | null> {
     if (caller.role === 'admin') return null;
     const views = await this.views()
-      .find({ 'roles.memberId': caller.memberId }, { projection: { org: 1, repo: 1, roles: 1 } })
+      .find({ 'roles.memberId': caller.memberId }, { projection: { org: 1, repo: 1, since: 1, roles: 1 } })
       .toArray();
     // The index finds candidates; the exact match keeps a stale multikey hit from widening the view.
     return views
       .filter(({ roles }) => roles.some(({ memberId }) => memberId === caller.memberId))
-      .map(({ org, repo }) => ({ org, repo }));
+      .map(({ org, repo, since }) => ({ org, repo, since }));
   }
 
   /**
-   * The deployment, if the caller holds at least `needs` on its project. One they may not see answers as one
-   * that does not exist; one they may see but not act on says which role it takes.
+   * The deployment, if the caller holds at least `needs` on its project. One they may not see (another project's,
+   * or one of a project removed since, whoever holds the repository now) answers as one that does not exist;
+   * one they may see but not act on says which role it takes.
    */
   async deployment(caller: Caller, deploymentId: string, needs: ProjectRole): Promise<DeploymentView> {
     const view = await this.readModels
       .collection<DeploymentView>(DEPLOYMENTS)
       .findOne({ _id: deploymentId }, { projection: { _id: 0 } });
     const level = view && (await this.levelOn(caller, view.org, view.repo));
-    if (!view || !level) throw new NotFound(`deployment ${deploymentId} does not exist`);
+    const current = level === 'admin' || (view && !(await this.endedWithItsProject(view)));
+    if (!view || !level || !current) throw new NotFound(`deployment ${deploymentId} does not exist`);
     if (needs === 'maintainer' && level === 'viewer') {
       throw new Forbidden(`this needs the maintainer role on ${view.org}/${view.repo}: you are its viewer`);
     }
     return view;
+  }
+
+  /** Whether the deployment is of a project removed since (the repository may be a project again). */
+  async endedWithItsProject({ org, repo, requestedPosition }: DeploymentView): Promise<boolean> {
+    const project = await this.views().findOne({ _id: projectKey(org, repo) }, { projection: { since: 1 } });
+    return !project || requestedPosition < project.since;
   }
 
   private views() {
@@ -84,4 +93,13 @@ export function ofProjects(projects: ProjectRef[] | null): Document {
   if (projects === null) return {};
   if (projects.length === 0) return { _id: { $in: [] } };
   return { $or: projects.map(({ org, repo }) => ({ org, repo })) };
+}
+
+/** A filter of the deployments read model: those of the projects as they are now (all for null). */
+export function ofProjectsDeployments(projects: ProjectRef[] | null): Document {
+  if (projects === null) return {};
+  if (projects.length === 0) return { _id: { $in: [] } };
+  return {
+    $or: projects.map(({ org, repo, since }) => ({ org, repo, requestedPosition: { $gte: since } })),
+  };
 }

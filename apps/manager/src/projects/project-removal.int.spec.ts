@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CommandBus } from '@nestjs/cqrs';
 import { Connection } from 'mongoose';
-import { ConfigurationChanged } from '@testausdeploy/domain';
+import { ConfigurationChanged, Deployment, DeploymentSource } from '@testausdeploy/domain';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
 import { variableContext } from '../configuration/commands/change-configuration.handler';
 import { DATABASE } from '../database/database.module';
 import { DataKeys } from '../keys/data-keys';
+import { RunDeploymentCommand } from '../deployments/commands/run-deployment.command';
+import { DeploymentRepository } from '../deployments/deployment.repository';
+import { ProjectRemovals } from './project-removals';
 
 type Auth = Record<string, string>;
 const bearer = (token: string): Auth => ({ Authorization: `Bearer ${token}` });
@@ -63,7 +68,7 @@ describe('Manager: removing a project destroys its data key and everything of it
     assert.equal(viewer.body.message, 'this needs the maintainer role on acme/gone: you are its viewer');
     const stranger = await http().delete(project).set(sam).send({ confirm: 'acme/gone' }).expect(404);
     assert.equal(stranger.body.message, 'project acme/gone does not exist');
-    const slip = await http().delete(project).set(ada).send({ confirm: 'acme/other' }).expect(400);
+    const slip = await http().delete(project).set(ada).send({ confirm: 'acme/other' }).expect(409);
     assert.equal(slip.body.message, 'type acme/gone as confirm to remove the project');
     await http().delete(project).set(ada).send({}).expect(400);
     assert.equal((await http().get(`${project}/variables`).set(ada).expect(200)).body.variables.length, 2);
@@ -110,5 +115,44 @@ describe('Manager: removing a project destroys its data key and everything of it
     const sealed = again.data.set[0].sealed!;
     const context = variableContext('acme', 'gone', { name: 'TOKEN', service: null });
     assert.equal(await manager.app.get(DataKeys).unseal('acme/gone', sealed, context), 'new');
+  });
+
+  it('starts nothing on a project while it is being removed, and ends a deployment that was waiting to run', async () => {
+    await http().put('/projects/acme/busy/members/ada').set(auth).send({ role: 'maintainer' }).expect(200);
+    const waiting = new Deployment(randomUUID());
+    await manager.app.get(ProjectRemovals).run('acme', 'busy', async () => {
+      const refusals = [
+        await http().post('/deployments').set(ada).send({ org: 'acme', repo: 'busy' }),
+        await http().put('/projects/acme/busy/variables/X').set(ada).send({ value: '1' }),
+        await http()
+          .post('/notifications/channels')
+          .set(ada)
+          .send({
+            name: 'late',
+            kind: 'slack',
+            url: 'http://127.0.0.1:9/hook',
+            topics: ['deployment.failed'],
+            project: { org: 'acme', repo: 'busy' },
+          }),
+      ];
+      for (const { status, body } of refusals) {
+        assert.deepEqual(
+          [status, body.message],
+          [409, 'acme/busy is being removed: nothing new starts on it'],
+        );
+      }
+      // A deployment asked for just before the removal began, its run waiting for the repository's lock: it
+      // must not bring the project back when its turn comes.
+      const source = { org: 'acme', repo: 'busy', branch: 'main', composePath: 'docker-compose.yml' };
+      waiting.request(DeploymentSource.create(source), 'admin', 0);
+      const cause = { actor: 'admin', correlationId: waiting.id, causationId: null };
+      await manager.app.get(DeploymentRepository).save(waiting, cause);
+      await manager.app.get(CommandBus).execute(new RunDeploymentCommand(waiting.id, cause));
+    });
+    let status = '';
+    for (let tries = 0; tries < 100 && status !== 'removed'; tries++, await sleep(20)) {
+      status = (await http().get(`/deployments/${waiting.id}`).set(auth).expect(200)).body.status;
+    }
+    assert.equal(status, 'removed');
   });
 });

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Actor } from '../auth/actor.decorator';
 import { Caller, CurrentCaller } from '../auth/caller';
 import { ForMembers } from '../auth/for-members.decorator';
-import { InvalidInput } from '@testausdeploy/domain';
+import { Conflict } from '@testausdeploy/domain';
 import { ZodBody } from '../http/zod-body.pipe';
 import { GrantProjectRoleCommand } from './commands/grant-project-role.command';
 import { RemoveProjectCommand } from './commands/remove-project.command';
@@ -58,8 +58,9 @@ export class ProjectsController {
     @Actor() actor: string,
   ): Promise<void> {
     await this.access.project(caller, org, repo, 'maintainer');
+    // A well-formed request for another name than this project's: 409, as the project is not the one named.
     if (confirm.toLowerCase() !== `${org}/${repo}`) {
-      throw new InvalidInput(`type ${org}/${repo} as confirm to remove the project`);
+      throw new Conflict(`type ${org}/${repo} as confirm to remove the project`);
     }
     await this.commands.execute(new RemoveProjectCommand(org, repo, actor));
   }

@@ -5,6 +5,7 @@ import { RevokeProjectRoleHandler } from './commands/revoke-project-role.handler
 import { MemberDeploys } from './member-deploys';
 import { ProjectAccess } from './project-access';
 import { ProjectDirectory } from './project-directory';
+import { ProjectRemovals } from './project-removals';
 import { ProjectMembers } from './project-members';
 import { ProjectRepository } from './project.repository';
 import { ProjectsController } from './projects.controller';
@@ -18,6 +19,7 @@ import { ProjectsProjection } from './projections/projects.projection';
     ProjectRepository,
     ProjectsProjection,
     ProjectAccess,
+    ProjectRemovals,
     ProjectDirectory,
     ProjectMembers,
     MemberDeploys,
@@ -25,6 +27,6 @@ import { ProjectsProjection } from './projections/projects.projection';
     RevokeProjectRoleHandler,
     RemoveProjectHandler,
   ],
-  exports: [ProjectAccess, MemberDeploys],
+  exports: [ProjectAccess, ProjectRemovals, MemberDeploys],
 })
 export class ProjectsModule {}

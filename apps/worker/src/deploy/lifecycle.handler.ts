@@ -49,12 +49,14 @@ export class LifecycleHandler {
     });
   }
 
-  /** ICP `removeProject`: everything of the project goes, deployed or not (a removal kept its volumes). */
+  /**
+   * ICP `removeProject`: everything of the project goes, deployed or not (a removal kept its volumes). Also of an
+   * organisation taken off the allow-list since: removing is how its projects leave the host.
+   */
   async removeProject(
     { org, repo }: IcpData<'removeProject'>,
     context: CommandContext,
   ): Promise<IcpResult<'removeProject'>> {
-    this.allowList.check(org);
     const name = composeProjectName(org, repo);
     return this.locks.run(name, async () => {
       const project = await this.gate.admitted(name);

@@ -22,10 +22,10 @@ export function withVariables(
       if (!isMapping(definition)) return [service, definition];
       const environment = environmentOf(definition.environment);
       for (const { name, value } of ordered(variables, service)) {
-        if (name in environment) replaced.add(name);
-        environment[name] = value.replace(/\$/g, '$$$$');
+        if (environment.has(name)) replaced.add(name);
+        environment.set(name, value.replace(/\$/g, '$$$$'));
       }
-      return [service, { ...definition, environment }];
+      return [service, { ...definition, environment: Object.fromEntries(environment) }];
     }),
   );
   for (const { name, service } of variables) {
@@ -44,11 +44,14 @@ export function withVariables(
   return { project: { ...project, services: given }, notes };
 }
 
-/** A service's environment as a mapping: compose renders a mapping, but `KEY=value` lists are read too. */
-function environmentOf(environment: unknown): Record<string, unknown> {
-  if (isMapping(environment)) return { ...environment };
-  if (!Array.isArray(environment)) return {};
-  return Object.fromEntries(
+/**
+ * A service's environment by name (a Map: a variable may be named like an object's property, `__proto__` too):
+ * compose renders a mapping, but `KEY=value` lists are read too.
+ */
+function environmentOf(environment: unknown): Map<string, unknown> {
+  if (isMapping(environment)) return new Map(Object.entries(environment));
+  if (!Array.isArray(environment)) return new Map();
+  return new Map(
     environment.map((entry: unknown) => {
       const text = String(entry);
       const at = text.indexOf('=');

@@ -19,6 +19,13 @@ export const VARIABLE_VALUE_CHARACTERS = 8192;
 export const VARIABLE_VALUE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$/;
 
 /**
+ * Whether a value is text (no half of a UTF-16 surrogate pair on its own): one that is not has no UTF-8 form, and
+ * compose's readers refuse the whole file for it.
+ */
+export const wellFormed = (value: string): boolean =>
+  !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
+
+/**
  * A project's variables together: names and values, in UTF-8 bytes. They travel to the Worker in one deploy
  * command, whose frame holds 1 MiB: JSON at most doubles text without control characters, so this fits.
  */

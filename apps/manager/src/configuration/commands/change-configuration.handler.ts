@@ -7,6 +7,7 @@ import { EventRecorder } from '../../events/event-recorder';
 import { ReadModels } from '../../events/read-models';
 import { projectKey, ProjectView } from '../../projects/projections/project-view';
 import { PROJECTS } from '../../projects/projections/projects.projection';
+import { ProjectRemovals } from '../../projects/project-removals';
 import { DataKeys } from '../../keys/data-keys';
 import { keyScope } from '../../keys/key-scope';
 import { ChangeConfigurationCommand, VariableToSet } from './change-configuration.command';
@@ -26,6 +27,7 @@ export class ChangeConfigurationHandler implements ICommandHandler<ChangeConfigu
     private readonly keys: DataKeys,
     private readonly readModels: ReadModels,
     private readonly commands: CommandBus,
+    private readonly removals: ProjectRemovals,
   ) {}
 
   async execute({
@@ -36,6 +38,7 @@ export class ChangeConfigurationHandler implements ICommandHandler<ChangeConfigu
     actor,
     redeploy,
   }: ChangeConfigurationCommand): Promise<{ version: number; deploymentId: string | null }> {
+    this.removals.ensureNotRemoving(org, repo);
     const newest = redeploy ? await this.deployed(org, repo) : null;
     const sealed = await Promise.all(set.map((variable) => this.sealed(org, repo, variable)));
     const streamId = ProjectConfiguration.streamId(org, repo);

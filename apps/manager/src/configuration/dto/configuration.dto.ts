@@ -5,17 +5,19 @@ import {
   VARIABLE_NAME,
   VARIABLE_VALUE,
   VARIABLE_VALUE_CHARACTERS,
+  wellFormed,
 } from '@testausdeploy/domain';
 import { githubOrg, githubRepo } from '../../deployments/dto/request-deployment.dto';
 
 const name = z.string().regex(VARIABLE_NAME, 'a letter or _, then letters, digits or _ (at most 128)');
 const service = z.string().regex(SERVICE_NAME, "a compose service's name").nullable().default(null);
 /** What a value may be, and why not, in one sentence. */
-export const VALUE_RULE = `at most ${VARIABLE_VALUE_CHARACTERS} characters, without control characters but tab and line breaks`;
+export const VALUE_RULE = `at most ${VARIABLE_VALUE_CHARACTERS} characters of text, without control characters but tab and line breaks`;
 export const variableValue = z
   .string()
   .max(VARIABLE_VALUE_CHARACTERS, VALUE_RULE)
-  .regex(VARIABLE_VALUE, VALUE_RULE);
+  .regex(VARIABLE_VALUE, VALUE_RULE)
+  .refine(wellFormed, VALUE_RULE);
 
 export const variableParams = z
   .object({ org: githubOrg, repo: githubRepo, name })

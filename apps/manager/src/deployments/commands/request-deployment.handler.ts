@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Deployment, DeploymentSource, Forbidden } from '@testausdeploy/domain';
 import { ConfigurationValues } from '../../configuration/configuration-values';
 import { OrganisationDirectory } from '../../organisations/organisation-directory';
+import { ProjectRemovals } from '../../projects/project-removals';
 import { DeploymentRepository } from '../deployment.repository';
 import { RequestDeploymentCommand } from './request-deployment.command';
 
@@ -12,6 +13,7 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
     private readonly repository: DeploymentRepository,
     private readonly organisations: OrganisationDirectory,
     private readonly configuration: ConfigurationValues,
+    private readonly removals: ProjectRemovals,
   ) {}
 
   async execute({ source, actor, commandId }: RequestDeploymentCommand): Promise<{ deploymentId: string }> {
@@ -20,6 +22,7 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
       throw new Forbidden(`organisation "${validated.props.org}" is not on the allow-list`);
     }
     const { org, repo } = validated.props;
+    this.removals.ensureNotRemoving(org, repo);
     const deployment = new Deployment(randomUUID());
     // The newest configuration when asked for: what the attempt runs with, whatever changes while it waits.
     deployment.request(validated, actor, await this.configuration.currentVersion(org, repo));

@@ -5,6 +5,11 @@ import { IcpError, IcpErrorCode } from '@testausdeploy/icp';
 import { ManagerConfig } from '../../config/manager-config';
 import { ConfigurationValues } from '../../configuration/configuration-values';
 import { NodeConnections } from '../../nodes/node-connections';
+import { ReadModels } from '../../events/read-models';
+import { ProjectAccess } from '../../projects/project-access';
+import { ProjectRemovals } from '../../projects/project-removals';
+import { DeploymentView } from '../projections/deployment-view';
+import { DEPLOYMENTS } from '../projections/deployments.projection';
 import { BuildLogs } from '../build-logs';
 import { DeploymentRepository } from '../deployment.repository';
 import { PreviousSuccess } from '../previous-success';
@@ -28,6 +33,9 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     private readonly previous: PreviousSuccess,
     private readonly commands: CommandBus,
     private readonly configuration: ConfigurationValues,
+    private readonly readModels: ReadModels,
+    private readonly access: ProjectAccess,
+    private readonly removals: ProjectRemovals,
   ) {}
 
   async execute({ deploymentId, cause }: RunDeploymentCommand): Promise<void> {
@@ -38,6 +46,11 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
       // Read again once the lock is held: whoever held it before may have ended this attempt (its project removed).
       const deployment = await this.repository.load(deploymentId);
       if (deployment.status !== 'requested') return;
+      if (await this.endedWithItsProject(deployment.source, deploymentId)) {
+        deployment.removedWithProject('system');
+        await this.repository.save(deployment, cause);
+        return;
+      }
       const log = this.buildLogs.open(deploymentId);
       try {
         const result = await this.deploy(deployment, (line) => {
@@ -64,6 +77,16 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
       await this.buildLogs.close(deploymentId);
       await this.repository.save(deployment, cause);
     });
+  }
+
+  /** Whether its project is being removed, or was removed since it was requested: then it never runs. */
+  private async endedWithItsProject(
+    { org, repo }: { org: string; repo: string },
+    id: string,
+  ): Promise<boolean> {
+    if (this.removals.isRemoving(org, repo)) return true;
+    const view = await this.readModels.collection<DeploymentView>(DEPLOYMENTS).findOne({ _id: id });
+    return !view || (await this.access.endedWithItsProject(view));
   }
 
   /**

@@ -22,6 +22,8 @@ export interface DeploymentView {
   /** For a rollback: the attempt whose commit and compose file (and configuration) it restores. */
   rollbackOf: string | null;
   requestedAt: Date;
+  /** Where in the log it was requested: whether it is of its project as it is now (see ProjectView.since). */
+  requestedPosition: number;
   updatedAt: Date;
   /** Global position of the last event applied to this view: where to look in the audit log. */
   position: number;

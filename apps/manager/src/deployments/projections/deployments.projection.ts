@@ -41,6 +41,7 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
         requestedBy,
         rollbackOf: pinned?.rollbackOf ?? null,
         requestedAt: at,
+        requestedPosition: position,
         updatedAt: at,
         position,
       });

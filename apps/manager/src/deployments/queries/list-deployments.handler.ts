@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Collection } from 'mongodb';
 import { ReadModels } from '../../events/read-models';
-import { ofProjects } from '../../projects/project-access';
+import { ofProjectsDeployments } from '../../projects/project-access';
 import { DeploymentView } from '../projections/deployment-view';
 import { DEPLOYMENTS } from '../projections/deployments.projection';
 import { ListDeploymentsQuery } from './list-deployments.query';
@@ -13,7 +13,7 @@ export class ListDeploymentsHandler implements IQueryHandler<ListDeploymentsQuer
   execute({ limit, offset, asOfPosition, projects }: ListDeploymentsQuery): Promise<DeploymentView[]> {
     const list = (views: Collection<DeploymentView>) =>
       views
-        .find(ofProjects(projects), { projection: { _id: 0 } })
+        .find(ofProjectsDeployments(projects), { projection: { _id: 0 } })
         .sort({ requestedAt: -1, id: 1 })
         .skip(offset)
         .limit(limit)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ChannelScope, Conflict, NotificationChannel } from '@testausdeploy/domain';
 import { ReadModels } from '../../events/read-models';
+import { ProjectRemovals } from '../../projects/project-removals';
 import { ChannelSecrets, checkTopics } from '../channel-secrets';
 import { NotificationChannelRepository } from '../notification-channel.repository';
 import { NotificationChannelView } from '../projections/notification-channel-view';
@@ -17,9 +18,11 @@ export class AddNotificationChannelHandler implements ICommandHandler<AddNotific
     private readonly repository: NotificationChannelRepository,
     private readonly secrets: ChannelSecrets,
     private readonly readModels: ReadModels,
+    private readonly removals: ProjectRemovals,
   ) {}
 
   async execute({ scope, channel: { name, kind, url, topics }, actor }: AddNotificationChannelCommand) {
+    if (scope.org && scope.repo) this.removals.ensureNotRemoving(scope.org, scope.repo);
     checkTopics(scope, topics);
     await this.checkRoom(scope);
     const channelId = randomUUID();

@@ -24,6 +24,7 @@ export const deploymentView = describing<Omit<DeploymentView, '_id'>>()(
     configurationVersion: z.number().int().nonnegative(),
     rollbackOf: z.string().nullable(),
     requestedAt: time,
+    requestedPosition: z.number().int(),
     updatedAt: time,
     position: z.number().int(),
   }),

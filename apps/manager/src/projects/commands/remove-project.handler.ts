@@ -4,6 +4,7 @@ import { RemoveProjectDeploymentsCommand } from '../../deployments/commands/remo
 import { DataKeys } from '../../keys/data-keys';
 import { keyScope } from '../../keys/key-scope';
 import { RemoveProjectChannelsCommand } from '../../notifications/commands/remove-project-channels.command';
+import { ProjectRemovals } from '../project-removals';
 import { ProjectRepository } from '../project.repository';
 import { RemoveProjectCommand } from './remove-project.command';
 
@@ -20,15 +21,19 @@ export class RemoveProjectHandler implements ICommandHandler<RemoveProjectComman
     private readonly commands: CommandBus,
     private readonly keys: DataKeys,
     private readonly projects: ProjectRepository,
+    private readonly removals: ProjectRemovals,
   ) {}
 
-  async execute({ org, repo, actor }: RemoveProjectCommand): Promise<void> {
-    await this.commands.execute(new RemoveProjectDeploymentsCommand(org, repo, actor));
-    await this.commands.execute(new RemoveProjectChannelsCommand(org, repo, actor));
-    await this.commands.execute(new ClearConfigurationCommand(org, repo, actor));
-    await this.keys.destroy(keyScope({ org, repo }), `project ${org}/${repo} removed`, actor);
-    const project = await this.projects.load(org, repo);
-    project.remove();
-    await this.projects.save(project, actor);
+  execute({ org, repo, actor }: RemoveProjectCommand): Promise<void> {
+    // Nothing new starts on it meanwhile: a deploy, a rollback, a variable or a channel would outlive it.
+    return this.removals.run(org, repo, async () => {
+      await this.commands.execute(new RemoveProjectDeploymentsCommand(org, repo, actor));
+      await this.commands.execute(new RemoveProjectChannelsCommand(org, repo, actor));
+      await this.commands.execute(new ClearConfigurationCommand(org, repo, actor));
+      await this.keys.destroy(keyScope({ org, repo }), `project ${org}/${repo} removed`, actor);
+      const project = await this.projects.load(org, repo);
+      project.remove();
+      await this.projects.save(project, actor);
+    });
   }
 }

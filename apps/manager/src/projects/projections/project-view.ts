@@ -18,6 +18,11 @@ export interface ProjectView {
   org: string;
   repo: string;
   roles: ProjectRoleView[];
+  /**
+   * Where in the log this project began: its first event, or its first after it was last removed. What came
+   * before (deployments, roles, channels of the removed one) is no member's to see or restore.
+   */
+  since: number;
   /** The newest deployment's id, branch and compose file; null while nothing was deployed. */
   latest: { deploymentId: string; branch: string; composePath: string; requestedAt: Date } | null;
   position: number;

@@ -11,7 +11,7 @@ export const PROJECTS = 'projects';
 @Injectable()
 export class ProjectsProjection extends RegisteredProjection<ProjectView> {
   readonly name = PROJECTS;
-  readonly version = 1;
+  readonly version = 2;
   readonly indexes: IndexDescription[] = [{ key: { 'roles.memberId': 1 } }];
 
   async apply(event: StoredEvent, views: Views<ProjectView>): Promise<void> {
@@ -19,7 +19,7 @@ export class ProjectsProjection extends RegisteredProjection<ProjectView> {
     const granting = isProjectEvent(event) ? event : null;
     const { org, repo } = (requested ?? granting)?.data ?? {};
     if (!org || !repo) return;
-    const view = (await views.get(projectKey(org, repo))) ?? empty(org, repo);
+    const view = (await views.get(projectKey(org, repo))) ?? empty(org, repo, event.position);
     // An event seen again after a crash is not newer than what the view already shows.
     if (view.position >= event.position) return;
     const { position } = event;
@@ -43,6 +43,6 @@ export class ProjectsProjection extends RegisteredProjection<ProjectView> {
   }
 }
 
-function empty(org: string, repo: string): ProjectView {
-  return { _id: projectKey(org, repo), org, repo, roles: [], latest: null, position: 0 };
+function empty(org: string, repo: string, since: number): ProjectView {
+  return { _id: projectKey(org, repo), org, repo, since, roles: [], latest: null, position: 0 };
 }

@@ -193,6 +193,7 @@ for (const variant of composeVariants()) {
         { name: 'MODE', service: null, value: 'shared' },
         { name: 'MODE', service: 'worker', value: 'own' },
         { name: 'LOST', service: 'nope', value: 'x' },
+        { name: '__proto__', service: 'worker', value: 'own property' },
       ];
       const { project, notes } = await admit(
         `services:\n  web:\n    image: ${BASE}\n    environment: [MODE=from-file, KEPT=1]\n  worker:\n    image: ${BASE}\n`,
@@ -204,9 +205,18 @@ for (const variant of composeVariants()) {
       const { services } = parse(await fs.readFile(project.file, 'utf8')) as Services;
       const escaped = value.replace(/\$/g, '$$$$');
       assert.deepEqual(services.web.environment, { MODE: 'shared', KEPT: '1', TOKEN: escaped });
-      assert.deepEqual(services.worker.environment, { TOKEN: escaped, MODE: 'own' });
+      // A variable named like an object's property is a variable like any other.
+      const worker = (JSON.parse(await fs.readFile(project.file, 'utf8')) as Services).services.worker;
+      assert.equal(Object.getOwnPropertyDescriptor(worker.environment, '__proto__')?.value, 'own property');
+      assert.deepEqual(
+        Object.entries(worker.environment).filter(([name]) => name !== '__proto__'),
+        [
+          ['TOKEN', escaped],
+          ['MODE', 'own'],
+        ],
+      );
       assert.deepEqual(notes.slice(-3), [
-        "the configuration's 4 variable(s) given to the services (2 to every service, the rest to their own)",
+        "the configuration's 5 variable(s) given to the services (2 to every service, the rest to their own)",
         'variable LOST is for service nope, which the compose file does not have',
         'the configuration replaced what the compose file set for MODE',
       ]);
