@@ -13,6 +13,7 @@ import { freePort } from '../../test/support/ports';
 import { System } from '../../test/support/system';
 import { webSite } from '../../test/support/web-site';
 import { now, percentile } from '../measure';
+import { untilServed } from '../deploy/until-served';
 
 const ORG = 'bench-config';
 const config = {
@@ -25,18 +26,6 @@ interface Project {
   repo: string;
   port: number;
   times: number[];
-}
-
-/** Milliseconds from `start` until `http://127.0.0.1:port/` serves `page`. */
-async function untilServed(port: number, page: string, start: number): Promise<number> {
-  for (;;) {
-    const body = await fetch(`http://127.0.0.1:${port}/`)
-      .then((res) => (res.ok ? res.text() : null))
-      .catch(() => null);
-    if (body === page) return now() - start;
-    if (now() - start > 300_000) throw new Error(`${page} not served within 300 s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function main(): Promise<void> {

@@ -15,6 +15,7 @@ import { freePort } from '../../test/support/ports';
 import { System } from '../../test/support/system';
 import { webSite } from '../../test/support/web-site';
 import { now, percentile } from '../measure';
+import { untilServed } from './until-served';
 
 const run = promisify(execFile);
 const ORG = 'bench-org';
@@ -23,18 +24,6 @@ const config = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 5),
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** Milliseconds from now until `http://127.0.0.1:port/` serves `page`. */
-async function untilServed(port: number, page: string, start: number): Promise<number> {
-  for (;;) {
-    const body = await fetch(`http://127.0.0.1:${port}/`)
-      .then((res) => (res.ok ? res.text() : null))
-      .catch(() => null);
-    if (body === page) return now() - start;
-    if (now() - start > 300_000) throw new Error(`${page} not served within 300 s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** The baseline: the same files in a folder of their own, `docker-compose up -d --build`, until served. */
 async function bare(dir: string, port: number, page: string): Promise<number> {

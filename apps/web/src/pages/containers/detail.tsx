@@ -25,6 +25,7 @@ import { Loaded, useResource } from '../../components/resource';
 import { SshLine } from '../../components/ssh-line';
 import { Status } from '../../components/status';
 import { Time } from '../../components/time';
+import { TypedName } from '../../components/typed-name';
 import { mib } from '../../components/units';
 import { navigate } from '../../router';
 import { Schedule } from './schedule';
@@ -302,13 +303,7 @@ function Remove({ container }: { container: MemberContainer }) {
         }}
       >
         <p>Deletes the container and its snapshots. Its backups stay, restorable by you or an admin.</p>
-        <Field
-          label={`Type ${container.name}`}
-          value={typed}
-          set={setTyped}
-          autoComplete="off"
-          spellCheck={false}
-        />
+        <TypedName name={container.name} typed={typed} set={setTyped} />
       </Form>
     </Section>
   );

@@ -15,6 +15,7 @@ import { Loaded, useResource } from '../../components/resource';
 import { Status } from '../../components/status';
 import { Table } from '../../components/table';
 import { Time } from '../../components/time';
+import { TypedName } from '../../components/typed-name';
 import { Link, navigate } from '../../router';
 import { Variables } from './variables';
 
@@ -141,13 +142,7 @@ function Remove({ org, repo }: { org: string; repo: string }) {
           kept), its notification channels and every member&apos;s role on it. Its deployments stay in the
           history.
         </p>
-        <Field
-          label={`Type ${org}/${repo}`}
-          value={typed}
-          set={setTyped}
-          autoComplete="off"
-          spellCheck={false}
-        />
+        <TypedName name={`${org}/${repo}`} typed={typed} set={setTyped} />
       </Form>
     </Section>
   );
