@@ -6,6 +6,7 @@ import { MANAGER_COMMON_NAME } from './nodes/nodes.module';
 import { parseEnv, SERVICE_VERSION } from '@testausdeploy/service';
 import { enrolCommand } from './cli/enrol';
 import { rebuildCommand } from './cli/rebuild';
+import { rotateMasterKeyCommand } from './cli/rotate-master-key';
 import { loadManagerConfig, managerConfigSchema } from './config/manager-config';
 import { ManagerModule } from './manager.module';
 import { openApiDocument } from './openapi/openapi.document';
@@ -32,6 +33,7 @@ async function main(command: string | undefined): Promise<void> {
   const config = loadManagerConfig();
   if (command === 'rebuild') return rebuildCommand(config, process.argv[3]);
   if (command === 'enrol') return enrolCommand(config, process.argv.slice(3));
+  if (command === 'rotate-master-key') return rotateMasterKeyCommand(config);
   const app = await NestFactory.create(ManagerModule.forRoot(config), {
     bufferLogs: true,
     // The webhook's signature is over the exact bytes received.

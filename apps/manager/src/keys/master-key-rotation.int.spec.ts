@@ -1,16 +1,22 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { Connection } from 'mongoose';
-import { auth, ManagerApp } from '../../../../test/support/manager-app';
+import { auth, ManagerApp, TEST_TOKEN } from '../../../../test/support/manager-app';
 import { WebhookReceiver } from '../../../../test/support/webhook-receiver';
 import { ManagerConfig } from '../config/manager-config';
 import { DATABASE } from '../database/database.module';
 import { MasterKey } from './master-key';
+
+const run = promisify(execFile);
+/** The Manager's entry point, built beside this file. */
+const MAIN = join(__dirname, '..', 'main.js');
 
 /**
  * The master key across starts of the Manager on one database (the real test server): a wrong or missing key
@@ -106,13 +112,27 @@ describe('Manager master key: refused when wrong or missing, rotated by a start 
     );
   });
 
-  it('wraps every data key with the new key at a start with the old one as the previous, then needs only the new one', async () => {
+  it('wraps every data key with the new key by `main.js rotate-master-key`, then needs only the new one', async () => {
     const [old, next] = [MasterKey.load(keys.old).id, MasterKey.load(keys.new).id];
-    manager = await start({
-      MONGO_URL: mongoUrl,
-      MASTER_KEY_FILE: keys.new,
-      MASTER_KEY_PREVIOUS_FILE: keys.old,
+    // The command as an admin runs it, with every Manager stopped.
+    const { stdout } = await run('node', [MAIN, 'rotate-master-key'], {
+      env: {
+        ...process.env,
+        MONGO_URL: mongoUrl,
+        ADMIN_TOKEN: TEST_TOKEN,
+        MANAGER_STATE_DIR: join(dir, 'state'),
+        MASTER_KEY_FILE: keys.new,
+        MASTER_KEY_PREVIOUS_FILE: keys.old,
+        ALLOWED_ORGS: 'acme',
+        POLL_INTERVAL_MS: '0',
+        LOG_LEVEL: 'silent',
+      },
     });
+    assert.equal(
+      stdout.trim(),
+      `2 data key(s) wrapped by master key ${next}: start the Manager with MASTER_KEY_FILE alone now (remove MASTER_KEY_PREVIOUS_FILE)`,
+    );
+    manager = await start({ MONGO_URL: mongoUrl, MASTER_KEY_FILE: keys.new });
     const all = await events();
     const rewrapped = all.filter(({ type }) => type === 'DataKeyRewrapped');
     assert.equal(all.length, recorded + 2, 'the refused starts recorded nothing');
