@@ -35,12 +35,17 @@ export class WatchedSources {
       )
       .sort({ requestedAt: -1 })
       .toArray();
-    const newest = new Map<string, DeploymentView>();
-    for (const view of views) if (!newest.has(sourceKey(view))) newest.set(sourceKey(view), view);
-    return [...newest.values()].filter(
+    return newestOfEachSource(views).filter(
       (view) => (view.status === 'succeeded' || view.status === 'failed') && !view.rollbackOf,
     );
   }
+}
+
+/** Of deployments sorted newest first, the newest of each source (repository, branch, compose file). */
+export function newestOfEachSource<V extends DeploymentView>(views: V[]): V[] {
+  const newest = new Map<string, V>();
+  for (const view of views) if (!newest.has(sourceKey(view))) newest.set(sourceKey(view), view);
+  return [...newest.values()];
 }
 
 export function sourceKey({ org, repo, branch, composePath }: DeploymentView): string {

@@ -2,7 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Conflict, Unavailable } from '@testausdeploy/domain';
 import { ReadModels } from '../../events/read-models';
 import { NodeConnections } from '../../nodes/node-connections';
-import { sourceKey } from '../../polling/watched-sources';
+import { newestOfEachSource } from '../../polling/watched-sources';
 import { DeploymentRepository } from '../deployment.repository';
 import { DeploymentView } from '../projections/deployment-view';
 import { DEPLOYMENTS } from '../projections/deployments.projection';
@@ -45,9 +45,7 @@ export class RemoveProjectDeploymentsHandler implements ICommandHandler<RemovePr
       } catch (error) {
         throw new Unavailable(`the Worker could not remove ${org}/${repo}: ${(error as Error).message}`);
       }
-      const newest = new Map<string, DeploymentView>();
-      for (const view of views) if (!newest.has(sourceKey(view))) newest.set(sourceKey(view), view);
-      for (const { id } of newest.values()) {
+      for (const { id } of newestOfEachSource(views)) {
         const deployment = await this.repository.load(id);
         deployment.removedWithProject(actor);
         if (deployment.pendingEvents.length === 0) continue;
