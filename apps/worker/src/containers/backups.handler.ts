@@ -119,11 +119,11 @@ export class BackupsHandler {
           await this.lxd.instances.update(newName, {
             devices: { eth0: nic(placement.network, placement.ipv4), ssh: sshProxy(sshPort) },
           });
+          context.progress(`starting ${newName}`);
+          await this.lxd.instances.start(newName);
         },
         newName,
       );
-      context.progress(`starting ${newName}`);
-      await this.lxd.instances.start(newName);
       await this.setup.waitForSsh(sshPort);
       context.progress(`sshd answers on 127.0.0.1:${sshPort}`);
       return await this.containers.info(memberContainer(await this.lxd.instances.get(newName)));

@@ -4,7 +4,7 @@ import { WorkerConfig } from '../config/worker-config';
 import { ContainerPlacement } from './container-placement';
 import { ContainerSetup } from './container-setup';
 import { LxdClient } from './lxd/lxd-client';
-import { instanceConfig, instanceDevices, memberContainer, userIdsConfig } from './member-container';
+import { instanceConfig, instanceDevices, memberContainer, nic, userIdsConfig } from './member-container';
 import { MemberContainers } from './member-containers';
 import { authorizedKeys } from './ssh-keys';
 
@@ -35,18 +35,36 @@ export class CreateContainerHandler {
       throw new IcpError(IcpErrorCode.NotFound, `image ${image} is allowed but not on this LXD`);
     });
     context.progress(`creating ${name} from ${image}`);
-    await this.placement.place(sshPort, async (placement) => {
-      context.progress(`address ${placement.ipv4}, SSH on 127.0.0.1:${sshPort}`);
-      await this.lxd.instances.create({
-        name,
-        image,
-        config: instanceConfig({ image, user, limits, nesting, processes: this.config.CONTAINER_PROCESSES }),
-        devices: instanceDevices(placement, limits),
-      });
-    });
+    let created = false;
     try {
-      context.progress(`starting ${name}`);
-      await this.lxd.instances.start(name);
+      await this.placement.place(
+        sshPort,
+        async (placement) => {
+          context.progress(`address ${placement.ipv4}, SSH on 127.0.0.1:${sshPort}`);
+          if (created) {
+            await this.lxd.instances.update(name, {
+              devices: { eth0: nic(placement.network, placement.ipv4) },
+            });
+          } else {
+            await this.lxd.instances.create({
+              name,
+              image,
+              config: instanceConfig({
+                image,
+                user,
+                limits,
+                nesting,
+                processes: this.config.CONTAINER_PROCESSES,
+              }),
+              devices: instanceDevices(placement, limits),
+            });
+            created = true;
+          }
+          context.progress(`starting ${name}`);
+          await this.lxd.instances.start(name);
+        },
+        name,
+      );
       context.progress(`adding user ${user} with sudo`);
       const ids = await this.setup.addUser(name, user);
       await this.lxd.instances.updateConfig(name, userIdsConfig(ids.uid, ids.gid));
@@ -57,9 +75,11 @@ export class CreateContainerHandler {
       context.progress(`sshd answers on 127.0.0.1:${sshPort}`);
       return await this.containers.info(container);
     } catch (err) {
-      context.progress(`set-up failed, removing ${name}`);
-      await this.containers.kill(name).catch(() => undefined);
-      await this.lxd.instances.delete(name).catch(() => undefined);
+      if (created) {
+        context.progress(`set-up failed, removing ${name}`);
+        await this.containers.kill(name).catch(() => undefined);
+        await this.lxd.instances.delete(name).catch(() => undefined);
+      }
       throw err;
     }
   }
