@@ -7,8 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$TD_REPO_ROOT"
 
 # nftables is installed for the suites that need it; LXD runs the member containers' integration tests;
-# the deploy key tests start their own sshd; the dashboard's tests drive Debian's chromium.
-ensure_packages docker.io docker-compose bubblewrap lxd lxd-client dnsmasq-base btrfs-progs mmdebstrap nftables busybox-static iproute2 maven \
+# the deploy key tests start their own sshd; the dashboard's tests drive Debian's chromium; the proxy's tests run
+# Debian's caddy.
+ensure_packages docker.io docker-compose bubblewrap lxd lxd-client dnsmasq-base btrfs-progs mmdebstrap nftables busybox-static iproute2 maven caddy \
   openjdk-17-jdk-headless git openssl ca-certificates openssh-server python3-venv chromium
 ensure_node_modules
 ensure_dockerd

@@ -10,9 +10,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { FirewallState } from '@testausdeploy/icp';
+import { firewallState, FirewallState } from '@testausdeploy/icp';
 import { loadGuardianConfig } from '../../apps/guardian/src/config/guardian-config';
-import { DesiredStateFile } from '../../apps/guardian/src/firewall/desired-state-file';
+import { DesiredStateFile } from '../../apps/guardian/src/desired/desired-state-file';
 import { DockerUserRules } from '../../apps/guardian/src/firewall/docker-user';
 import { Firewall } from '../../apps/guardian/src/firewall/firewall';
 import { mergeRanges } from '../../apps/guardian/src/firewall/firewall-policy';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       settings,
       nft,
       new DockerUserRules(host, settings.CONTAINER_BRIDGES),
-      new DesiredStateFile(join(dir, 'firewall.json')),
+      new DesiredStateFile(join(dir, 'firewall.json'), firewallState),
     );
     await firewall.onApplicationBootstrap();
 

@@ -3,6 +3,7 @@ import { icpNodeProviders, loggingModule, NodeCommands, NodeServiceConfig } from
 import { GuardianConfig, loadGuardianConfig } from './config/guardian-config';
 import { FirewallModule } from './firewall/firewall.module';
 import { GuardianCommands } from './guardian-commands';
+import { ProxyModule } from './proxy/proxy.module';
 
 @Module({})
 export class GuardianModule {
@@ -10,7 +11,7 @@ export class GuardianModule {
     return {
       module: GuardianModule,
       global: true,
-      imports: [loggingModule(node.logLevel), FirewallModule],
+      imports: [loggingModule(node.logLevel), FirewallModule, ProxyModule],
       providers: [
         { provide: GuardianConfig, useValue: loadGuardianConfig(node) },
         { provide: NodeCommands, useClass: GuardianCommands },

@@ -8,6 +8,7 @@ import {
 } from '@testausdeploy/domain';
 import { containerCommands } from './container-schemas';
 import { firewallCommands } from './firewall-schemas';
+import { proxyCommands } from './proxy-schemas';
 
 /**
  * Every ICP command with the schema of its `data` and of its reply. Both ends validate against this one table,
@@ -148,6 +149,7 @@ export const icpCommands = {
     }),
   },
   ...firewallCommands,
+  ...proxyCommands,
   ...containerCommands,
 } as const;
 

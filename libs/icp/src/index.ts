@@ -1,5 +1,6 @@
 export * from './commands';
 export * from './firewall-schemas';
+export * from './proxy-schemas';
 export * from './container-schemas';
 export * from './command-dispatcher';
 export * from './frames';

@@ -40,4 +40,24 @@ describe('Guardian configuration', () => {
         /CONTAINER_SUBNETS: not an IPv4 subnet: 10.87.0.1\/24/.test(error.message),
     );
   });
+
+  it('has no proxy unless told where its admin socket is, and checks the proxy settings', () => {
+    const plain = loadGuardianConfig(node, {});
+    assert.equal(plain.PROXY_ADMIN_SOCKET, undefined);
+    assert.deepEqual([plain.PROXY_HTTP_PORT, plain.PROXY_HTTPS_PORT, plain.PROXY_TLS], [80, 443, 'acme']);
+    assert.equal(plain.UPSTREAM_SUBNETS[0].text, '10.88.0.0/16');
+    assert.throws(
+      () =>
+        loadGuardianConfig(node, {
+          PROXY_ADMIN_SOCKET: 'admin.sock',
+          PROXY_TLS: 'self-signed',
+          ACME_EMAIL: 'nobody',
+          UPSTREAM_SUBNETS: '127.0.0.1/8',
+        }),
+      (error: ConfigError) =>
+        error.problems.length === 4 &&
+        /PROXY_ADMIN_SOCKET: must be an absolute path/.test(error.message) &&
+        /UPSTREAM_SUBNETS: not an IPv4 subnet: 127.0.0.1\/8/.test(error.message),
+    );
+  });
 });

@@ -1,24 +1,52 @@
 import { z } from 'zod';
 import { env, NodeServiceConfig, parseEnv, parseSubnet, Subnet } from '@testausdeploy/service';
 
+/** Comma-separated IPv4 subnets (`10.87.0.0/24`). */
+const subnets = (fallback: string) =>
+  env.list(fallback).transform((items, ctx) => {
+    const parsed = items.map(parseSubnet);
+    const bad = items.filter((_, i) => parsed[i] === null);
+    if (bad.length === 0) return parsed as Subnet[];
+    ctx.addIssue({ code: 'custom', message: `not an IPv4 subnet: ${bad.join(', ')}` });
+    return z.NEVER;
+  });
+
 export const guardianConfigSchema = z.object({
   /** Host ports the Guardian manages: closed to the outside unless the Manager opens or forwards them. */
   PORT_RANGES: env.portRanges('8000-8999,22000-22999'),
   /** Ports that can never be opened or forwarded (the host's SSH, the Manager's API, ICP). */
   RESERVED_PORTS: env.portRanges('22,3000,7443,7444'),
   /** Forwards may only point at addresses in these subnets (the LXD bridge's). */
-  CONTAINER_SUBNETS: env.list('10.87.0.0/24').transform((items, ctx) => {
-    const subnets = items.map(parseSubnet);
-    const bad = items.filter((_, i) => subnets[i] === null);
-    if (bad.length === 0) return subnets as Subnet[];
-    ctx.addIssue({ code: 'custom', message: `not an IPv4 subnet: ${bad.join(', ')}` });
-    return z.NEVER;
-  }),
+  CONTAINER_SUBNETS: subnets('10.87.0.0/24'),
   /** Bridges whose containers may forward through dockerd's FORWARD DROP (rules kept in DOCKER-USER). */
   CONTAINER_BRIDGES: env
     .list('tdbr0')
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'must be an interface name'))),
-  /** How often the rules are read back and restored if someone changed them. */
+  /**
+   * The admin API socket of the Caddy whose routes the Guardian holds ([docs/proxy.md]). Unset: no proxy on
+   * this host, and routes are refused.
+   */
+  PROXY_ADMIN_SOCKET: z.string().startsWith('/', 'must be an absolute path').optional(),
+  PROXY_HTTP_PORT: env.port(80),
+  PROXY_HTTPS_PORT: env.port(443),
+  /** Caddy's storage: certificates, ACME accounts and its local CA. Caddy writes it. */
+  PROXY_DATA_DIR: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .default('/var/lib/caddy/testausdeploy'),
+  /** Caddy's access log of the apps' requests, JSON lines. Caddy writes it; the Guardian counts it. */
+  PROXY_ACCESS_LOG: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .default('/var/log/caddy/testausdeploy-access.log'),
+  /** Certificates from an ACME CA over HTTP-01 (`acme`), or from Caddy's own local CA (`internal`). */
+  PROXY_TLS: z.enum(['acme', 'internal']).default('acme'),
+  /** The ACME account's email (the CA writes about expiring certificates) and directory (Caddy's default CAs if unset). */
+  ACME_EMAIL: z.string().email().optional(),
+  ACME_CA: z.string().url().optional(),
+  /** Routes may only reach addresses in these subnets (the Worker's apps network). */
+  UPSTREAM_SUBNETS: subnets('10.88.0.0/16'),
+  /** How often the rules and routes are read back and restored if someone changed them. */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   /**
    * Apply the rules in this network namespace (`ip netns` name) instead of the Guardian's own; the tests

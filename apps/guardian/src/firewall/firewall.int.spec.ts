@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FirewallState, IcpError } from '@testausdeploy/icp';
+import { firewallState, FirewallState, IcpError, proxyState } from '@testausdeploy/icp';
 import { NetworkNamespace } from '../../../../test/support/netns';
 import { eventually } from '../../../../test/support/ports';
 import { GuardianConfig, loadGuardianConfig } from '../config/guardian-config';
-import { DesiredStateFile } from './desired-state-file';
+import { DesiredStateFile } from '../desired/desired-state-file';
+import { ReverseProxy } from '../proxy/reverse-proxy';
 import { DockerUserRules } from './docker-user';
 import { Firewall } from './firewall';
 import { FirewallHandler } from './firewall.handler';
@@ -58,7 +59,7 @@ describe('Firewall (real nft, in network namespaces)', () => {
       settings,
       new NftTables(commands),
       new DockerUserRules(commands, settings.CONTAINER_BRIDGES),
-      new DesiredStateFile(join(dir, 'firewall.json')),
+      new DesiredStateFile(join(dir, 'firewall.json'), firewallState),
     );
     firewalls.push(firewall);
     await firewall.onApplicationBootstrap();
@@ -320,7 +321,12 @@ describe('Firewall (real nft, in network namespaces)', () => {
     const fixture = await IcpFixture.create();
     try {
       const [guardian, manager] = await fixture.identities('guardian', 'manager');
-      const handlers = new GuardianCommands(new FirewallHandler(firewalls[0])).handlers();
+      const noProxy = new ReverseProxy(
+        config(),
+        null,
+        new DesiredStateFile(join(dir, 'routes.json'), proxyState),
+      );
+      const handlers = new GuardianCommands(new FirewallHandler(firewalls[0]), noProxy).handlers();
       const { port } = await fixture.server(guardian, () => [manager.fingerprint], handlers);
       const client = fixture.client(port, manager, guardian.fingerprint);
       await until(() => client.connected);

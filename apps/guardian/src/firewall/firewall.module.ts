@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { GuardianConfig } from '../config/guardian-config';
-import { DesiredStateFile } from './desired-state-file';
+import { firewallState, FirewallState } from '@testausdeploy/icp';
+import { DesiredStateFile } from '../desired/desired-state-file';
 import { DockerUserRules } from './docker-user';
 import { Firewall } from './firewall';
 import { FirewallHandler } from './firewall.handler';
@@ -26,7 +27,7 @@ import { NftTables } from './nft-tables';
       provide: DesiredStateFile,
       inject: [GuardianConfig],
       useFactory: (config: GuardianConfig) =>
-        new DesiredStateFile(join(config.node.stateDir, 'firewall.json')),
+        new DesiredStateFile<FirewallState>(join(config.node.stateDir, 'firewall.json'), firewallState),
     },
     Firewall,
     FirewallHandler,

@@ -1,16 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { DriftReport, FirewallReport, FirewallState } from '@testausdeploy/icp';
+import { FirewallReport, FirewallState } from '@testausdeploy/icp';
 import { GuardianConfig } from '../config/guardian-config';
-import { DesiredStateFile } from './desired-state-file';
+import { DesiredStateFile } from '../desired/desired-state-file';
+import { DriftLog } from '../desired/drift-log';
 import { DockerUserRules } from './docker-user';
 import { checkState, FirewallLimits, mergeRanges } from './firewall-policy';
 import { NftTables } from './nft-tables';
 import { expectedShape, renderRuleset, TABLE } from './nft-ruleset';
 import { differences, TableShape } from './table-shape';
-
-/** At most this many unacknowledged drift reports are kept; older ones are dropped (and were logged). */
-const MAX_DRIFT_REPORTS = 100;
 
 /**
  * The host firewall as the Manager wants it. Every change is checked against the Guardian's limits, applied
@@ -24,9 +21,7 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly limits: FirewallLimits;
   private state: FirewallState = { open: [], forwards: [] };
   private dockerUser: boolean | null = null;
-  private readonly drift: DriftReport[] = [];
-  private readonly boot = randomUUID();
-  private sequence = 0;
+  private readonly drift = new DriftLog();
   private queue: Promise<unknown> = Promise.resolve();
   private saved: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
@@ -35,7 +30,7 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly config: GuardianConfig,
     private readonly nft: NftTables,
     private readonly dockerUserRules: DockerUserRules,
-    private readonly file: DesiredStateFile,
+    private readonly file: DesiredStateFile<FirewallState>,
   ) {
     this.limits = {
       ranges: mergeRanges(config.PORT_RANGES),
@@ -105,9 +100,7 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
       dockerUser === false ? [...table, "DOCKER-USER does not start with the Guardian's rules"] : table;
     if (found.length > 0) {
       this.logger.warn(`the firewall changed behind the Guardian's back, restoring it: ${found.join('; ')}`);
-      const detectedAt = new Date().toISOString();
-      this.drift.push({ sequence: ++this.sequence, boot: this.boot, detectedAt, differences: found });
-      this.drift.splice(0, Math.max(0, this.drift.length - MAX_DRIFT_REPORTS));
+      this.drift.record(found);
     }
     if (table.length > 0) await this.write(this.state);
     // Docker's chain only changes with dockerd, not with the ports: checked here, not on every change.
@@ -122,9 +115,7 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** Drops the drift reports the Manager has recorded. */
   acknowledge(boot: string, sequence: number): void {
-    if (boot !== this.boot) return;
-    const kept = this.drift.filter((report) => report.sequence > sequence);
-    this.drift.splice(0, this.drift.length, ...kept);
+    this.drift.acknowledge(boot, sequence);
   }
 
   /**
@@ -138,7 +129,7 @@ export class Firewall implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private report(): FirewallReport {
-    return { ...this.state, drift: [...this.drift], dockerUser: this.dockerUser };
+    return { ...this.state, drift: this.drift.unacknowledged(), dockerUser: this.dockerUser };
   }
 
   /** How the table in the kernel differs from what `state` needs (empty when it is exactly that). */

@@ -1,0 +1,121 @@
+import { ProxyRoute, ProxyState } from '@testausdeploy/icp';
+
+export interface ProxySettings {
+  adminSocket: string;
+  httpPort: number;
+  httpsPort: number;
+  dataDir: string;
+  accessLog: string;
+  tls: 'acme' | 'internal';
+  acmeEmail?: string;
+  acmeCa?: string;
+}
+
+/** The apps' server in Caddy's configuration, and the logger its access log goes to. */
+const SERVER = 'apps';
+const ACCESS_LOGGER = `http.log.access.${SERVER}`;
+/** Browsers keep to HTTPS for a year once they have seen an app over it. */
+const HSTS = 'max-age=31536000';
+/** A request waits this long for an upstream that is restarting (or being replaced) before it fails. */
+const UPSTREAM_TRY_DURATION = '10s';
+
+/**
+ * Caddy's whole configuration for the routes: one HTTPS server for every app's host names (Caddy's automatic
+ * HTTPS gets each a certificate and redirects HTTP to HTTPS), HSTS on every answer, an access log of its own,
+ * and the admin API kept where it is. The Guardian loads it whole and compares what Caddy reads back with it.
+ */
+export function caddyConfig(state: ProxyState, settings: ProxySettings): Record<string, unknown> {
+  const hosts = state.routes.flatMap((route) => route.hosts);
+  return {
+    admin: { listen: `unix/${settings.adminSocket}` },
+    storage: { module: 'file_system', root: settings.dataDir },
+    logging: {
+      logs: {
+        default: { exclude: [ACCESS_LOGGER] },
+        [SERVER]: {
+          writer: { output: 'file', filename: settings.accessLog, roll_size_mb: 100, roll_keep: 5 },
+          encoder: { format: 'json' },
+          include: [ACCESS_LOGGER],
+        },
+      },
+    },
+    apps: {
+      http: {
+        http_port: settings.httpPort,
+        https_port: settings.httpsPort,
+        servers: {
+          [SERVER]: {
+            listen: [`:${settings.httpsPort}`],
+            logs: { default_logger_name: SERVER },
+            routes: state.routes.map(caddyRoute),
+          },
+        },
+      },
+      tls: {
+        automation: { policies: hosts.length > 0 ? [{ subjects: hosts, issuers: [issuer(settings)] }] : [] },
+      },
+      pki: { certificate_authorities: { local: { install_trust: false } } },
+    },
+  };
+}
+
+function caddyRoute(route: ProxyRoute): Record<string, unknown> {
+  return {
+    match: [{ host: route.hosts }],
+    handle: [
+      { handler: 'headers', response: { set: { 'Strict-Transport-Security': [HSTS] } } },
+      {
+        handler: 'reverse_proxy',
+        upstreams: route.upstreams.map(({ address, port }) => ({ dial: `${address}:${port}` })),
+        load_balancing: { try_duration: UPSTREAM_TRY_DURATION },
+      },
+    ],
+    terminal: true,
+  };
+}
+
+function issuer(settings: ProxySettings): Record<string, unknown> {
+  if (settings.tls === 'internal') return { module: 'internal' };
+  return {
+    module: 'acme',
+    ...(settings.acmeCa ? { ca: settings.acmeCa } : {}),
+    ...(settings.acmeEmail ? { email: settings.acmeEmail } : {}),
+  };
+}
+
+/**
+ * Where `actual` differs from `expected`, as JSON paths in words (`apps.http.servers.apps.routes[0] is missing`),
+ * at most `limit` of them. Key order does not matter; an empty list means Caddy holds exactly what was loaded.
+ */
+export function configDifferences(expected: unknown, actual: unknown, limit = 20): string[] {
+  const found: string[] = [];
+  const walk = (want: unknown, have: unknown, path: string) => {
+    if (found.length >= limit) return;
+    if (Array.isArray(want) && Array.isArray(have)) {
+      if (want.length !== have.length) {
+        found.push(`${path} has ${have.length} entries, not the ${want.length} written`);
+        return;
+      }
+      want.forEach((item, i) => walk(item, have[i], `${path}[${i}]`));
+    } else if (isObject(want) && isObject(have)) {
+      for (const key of new Set([...Object.keys(want), ...Object.keys(have)])) {
+        const at = path ? `${path}.${key}` : key;
+        if (!(key in have)) found.push(`${at} is missing`);
+        else if (!(key in want)) found.push(`${at} was added`);
+        else walk(want[key], have[key], at);
+      }
+    } else if (JSON.stringify(want) !== JSON.stringify(have)) {
+      found.push(`${path || 'the configuration'} is ${short(have)}, not ${short(want)}`);
+    }
+  };
+  walk(expected, actual, '');
+  return found;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'nothing';
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

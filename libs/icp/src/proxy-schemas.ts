@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { driftReport, ruleOwner } from './firewall-schemas';
+
+/**
+ * The Guardian's reverse proxy routes: which host names reach which upstream addresses, and what the Guardian
+ * reports back. Shapes only; the Guardian's own policy (upstream subnets, one owner per host name) is checked there.
+ */
+
+/** A DNS host name in lower case: letters, digits and hyphens in dot-separated labels, at least two of them. */
+export const hostName = z
+  .string()
+  .max(253)
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    'must be a host name in lower case, like app.example.org',
+  );
+
+/** An address and port the proxy passes a route's requests to (a service's container on the apps network). */
+export const upstream = z.object({ address: z.ipv4(), port: z.number().int().min(1).max(65535) }).strict();
+export type Upstream = z.infer<typeof upstream>;
+
+/** Requests for `hosts` go to `upstreams`, over HTTPS with a certificate for each host name. */
+export const proxyRoute = z
+  .object({
+    owner: ruleOwner,
+    hosts: z.array(hostName).min(1).max(100),
+    upstreams: z.array(upstream).min(1).max(20),
+  })
+  .strict();
+export type ProxyRoute = z.infer<typeof proxyRoute>;
+
+export const proxyState = z.object({ routes: z.array(proxyRoute).max(5_000) }).strict();
+export type ProxyState = z.infer<typeof proxyState>;
+
+export const proxyReport = proxyState.extend({
+  /** Drift not yet acknowledged by the Manager, oldest first. */
+  drift: z.array(driftReport),
+});
+export type ProxyReport = z.infer<typeof proxyReport>;
+
+export const proxyCommands = {
+  /** The routes as the proxy holds them, after reading its configuration back. */
+  listRoutes: { data: z.object({}).strict(), result: proxyReport },
+  /**
+   * Replaces every route with the Manager's; `acknowledgeDrift` drops drift reports of this boot up to that
+   * sequence, which the Manager has recorded.
+   */
+  applyRoutes: {
+    data: proxyState.extend({
+      acknowledgeDrift: z.object({ boot: z.string(), sequence: z.number().int() }).strict().optional(),
+    }),
+    result: proxyReport,
+  },
+} as const;
