@@ -83,6 +83,18 @@ export const icpCommands = {
           )
           .max(200)
           .optional(),
+        /**
+         * The services the proxy routes requests to, and on which container port: each is put on the Worker's apps
+         * network at a fixed address, reported back in `upstreams`.
+         */
+        routes: z
+          .array(
+            z
+              .object({ service: z.string().regex(SERVICE_NAME), port: z.number().int().min(1).max(65535) })
+              .strict(),
+          )
+          .max(20)
+          .optional(),
       })
       .strict(),
     result: z.object({
@@ -90,6 +102,10 @@ export const icpCommands = {
       /** `sha256:<hex>` of the compose file as it ran. */
       composeDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
       containers: z.array(containerView),
+      /** Where each routed service answers on the apps network (none without routes). */
+      upstreams: z
+        .array(z.object({ service: z.string(), port: z.number().int(), address: z.ipv4() }))
+        .optional(),
       /** Bytes the repository's clone takes on the Worker's disk (its data in bind mounts included). */
       diskBytes: z.number().int().nonnegative(),
     }),

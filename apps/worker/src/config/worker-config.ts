@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, NodeServiceConfig, parseEnv } from '@testausdeploy/service';
+import { env, NodeServiceConfig, parseEnv, parseSubnet } from '@testausdeploy/service';
 import { DEFAULT_LXD_SOCKET } from '../containers/lxd/lxd-socket';
 import { bytes } from '../deploy/policy/units';
 import { deployKeyProblems } from './deploy-keys';
@@ -36,6 +36,20 @@ const settings = z.object({
   ALLOWED_ORGS: env.list('testausserveri'),
   /** Host ports compose projects may publish, `from-to`. */
   PUBLISHED_PORTS: env.portRange('8000-8999'),
+  /** The Docker network the proxy reaches routed services on, and its subnet (the Guardian's UPSTREAM_SUBNETS). */
+  APPS_NETWORK: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/)
+    .default('testausdeploy-apps'),
+  APPS_SUBNET: z
+    .string()
+    .default('10.88.0.0/16')
+    .transform((text, ctx) => {
+      const subnet = parseSubnet(text);
+      if (subnet) return subnet;
+      ctx.addIssue({ code: 'custom', message: 'must be an IPv4 subnet like 10.88.0.0/16' });
+      return z.NEVER;
+    }),
   /** Limits given to every service whose compose file sets none. */
   DEFAULT_MEMORY: size.default('512m'),
   DEFAULT_CPUS: z.coerce.number().positive().default(1),

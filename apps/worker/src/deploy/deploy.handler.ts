@@ -16,6 +16,8 @@ import { ProjectContainers } from './project-containers';
 import { ProjectCheckouts } from './workspace/project-checkouts';
 import { ProjectData } from './workspace/project-data';
 import { ProjectLocks } from './workspace/project-locks';
+import { AppsNetwork } from './routes/apps-network';
+import { RoutedService } from './routes/project-routes';
 import { WorkerAllowList } from './worker-allow-list';
 
 /**
@@ -36,6 +38,7 @@ export class DeployHandler {
     private readonly gate: ComposeGate,
     private readonly containers: ProjectContainers,
     private readonly locks: ProjectLocks,
+    private readonly appsNetwork: AppsNetwork,
     config: WorkerConfig,
   ) {
     this.health = { timeoutMs: config.HEALTH_TIMEOUT_MS, settleMs: config.HEALTH_SETTLE_MS, pollMs: 500 };
@@ -53,7 +56,16 @@ export class DeployHandler {
 
   private async run(
     name: string,
-    { org, repo, branch, composePath, commit: pinned, composeDigest: expected, variables }: IcpData<'deploy'>,
+    {
+      org,
+      repo,
+      branch,
+      composePath,
+      commit: pinned,
+      composeDigest: expected,
+      variables,
+      routes,
+    }: IcpData<'deploy'>,
     context: CommandContext,
   ): Promise<IcpResult<'deploy'>> {
     this.allowList.check(org);
@@ -62,6 +74,7 @@ export class DeployHandler {
     await this.data.claim(name, `${org}/${repo}`.toLowerCase());
     context.progress(`checked out ${org}/${repo}@${branch} at ${commit}`);
     const checkout = await this.checkouts.create(name, org, repo, commit);
+    const upstreams = await this.upstreams(name, routes ?? []);
     let project: ComposeProject;
     let composeDigest: string;
     try {
@@ -87,7 +100,7 @@ export class DeployHandler {
               prepare: (relative) => this.data.prepare(name, relative, legacyClone),
             },
           },
-          variables ?? [],
+          { variables: variables ?? [], routes: upstreams },
           (line) => context.progress(line),
         )
         .catch((error: Error) => {
@@ -117,7 +130,20 @@ export class DeployHandler {
       this.containers.list(name),
       diskUsage([checkout, this.data.dir(name)]),
     ]);
-    return { commit, composeDigest, containers, diskBytes };
+    return { commit, composeDigest, containers, diskBytes, upstreams };
+  }
+
+  /** Each routed service at its fixed address on the apps network. */
+  private async upstreams(
+    name: string,
+    routes: NonNullable<IcpData<'deploy'>['routes']>,
+  ): Promise<RoutedService[]> {
+    if (routes.length === 0) return [];
+    const addresses = await this.appsNetwork.addresses(
+      name,
+      routes.map(({ service }) => service),
+    );
+    return routes.map(({ service, port }) => ({ service, port, address: addresses.get(service) ?? '' }));
   }
 }
 

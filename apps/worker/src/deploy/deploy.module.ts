@@ -18,6 +18,7 @@ import { bytes } from './policy/units';
 import { ProjectCheckouts } from './workspace/project-checkouts';
 import { ProjectData } from './workspace/project-data';
 import { ProjectLocks } from './workspace/project-locks';
+import { AppsNetwork } from './routes/apps-network';
 
 @Module({
   providers: [
@@ -60,6 +61,7 @@ import { ProjectLocks } from './workspace/project-locks';
             replicas: config.MAX_REPLICAS,
           },
           dir: join(config.node.stateDir, 'projects'),
+          appsNetwork: config.APPS_NETWORK,
         }),
     },
     {
@@ -83,6 +85,12 @@ import { ProjectLocks } from './workspace/project-locks';
       provide: ContainerLogs,
       inject: [Dockerode],
       useFactory: (docker: Dockerode) => new ContainerLogs(docker),
+    },
+    {
+      provide: AppsNetwork,
+      inject: [Dockerode, WorkerConfig],
+      useFactory: (docker: Dockerode, config: WorkerConfig) =>
+        new AppsNetwork(docker, config.APPS_NETWORK, config.APPS_SUBNET),
     },
     WorkerAllowList,
     ProjectLocks,

@@ -6,6 +6,7 @@ import { ProjectContainers } from './project-containers';
 import { ProjectCheckouts } from './workspace/project-checkouts';
 import { ProjectData } from './workspace/project-data';
 import { ProjectLocks } from './workspace/project-locks';
+import { AppsNetwork } from './routes/apps-network';
 import { WorkerAllowList } from './worker-allow-list';
 
 /**
@@ -22,6 +23,7 @@ export class LifecycleHandler {
     private readonly checkouts: ProjectCheckouts,
     private readonly data: ProjectData,
     private readonly locks: ProjectLocks,
+    private readonly appsNetwork: AppsNetwork,
   ) {}
 
   async run(
@@ -65,6 +67,7 @@ export class LifecycleHandler {
       await this.gate.forget(name);
       await this.checkouts.removeAll(name);
       await this.data.remove(name);
+      this.appsNetwork.release(name);
       context.progress(`everything of ${org}/${repo} is removed from this Worker`);
       return {};
     });

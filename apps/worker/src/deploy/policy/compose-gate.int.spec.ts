@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { composeCli, composeVariants, projectAt } from '../../../../../test/support/compose';
 import { ComposeCli } from '../compose-cli';
 import { ProjectVariable } from '../project-variables';
+import { RoutedService } from '../routes/project-routes';
 import { ProjectData } from '../workspace/project-data';
 import { ComposeGate } from './compose-gate';
 
@@ -22,6 +23,7 @@ const OPTIONS = {
   ports: { from: 8000, to: 8999 },
   limits: { memory: '256m', cpus: 0.5, pids: 200 },
   caps: { memoryBytes: 2 * 1024 ** 3, cpus: 2, pids: 4096, replicas: 4 },
+  appsNetwork: 'td-test-apps',
 };
 
 async function corpus(kind: 'hostile' | 'ordinary'): Promise<{ name: string; text: string }[]> {
@@ -115,7 +117,12 @@ for (const variant of composeVariants()) {
     after(() => fs.rm(dir, { recursive: true, force: true }));
 
     let projects = 0;
-    async function admit(text: string, file = 'docker-compose.yml', variables: ProjectVariable[] = []) {
+    async function admit(
+      text: string,
+      file = 'docker-compose.yml',
+      variables: ProjectVariable[] = [],
+      routes: RoutedService[] = [],
+    ) {
       const name = `td_policy_case${projects++}`;
       await fs.writeFile(path.join(checkout, file), text);
       return gate.admit(
@@ -128,7 +135,7 @@ for (const variant of composeVariants()) {
             prepare: (relative) => data.prepare(name, relative),
           },
         },
-        variables,
+        { variables, routes },
       );
     }
 
@@ -225,6 +232,65 @@ for (const variant of composeVariants()) {
       const rendered = parse(await cli.render(project)) as Services;
       const token = rendered.services.web.environment.TOKEN;
       assert.ok(token === value || token.replace(/\$\$/g, '$') === value, token);
+    });
+
+    it('puts routed services on the apps network at their addresses, beside their own networks, once checked', async () => {
+      const routes = [
+        { service: 'web', port: 8080, address: '10.88.0.2' },
+        { service: 'api', port: 3000, address: '10.88.0.3' },
+      ];
+      const { project, notes } = await admit(
+        `services:\n  web:\n    image: ${BASE}\n  api:\n    image: ${BASE}\n    networks: [back]\n  db:\n    image: ${BASE}\n    networks: [back]\nnetworks:\n  back: {}\n`,
+        'docker-compose.yml',
+        [],
+        routes,
+      );
+      type Checked = {
+        services: Record<string, { networks: Record<string, { ipv4_address?: string } | null> }>;
+        networks: Record<string, unknown>;
+      };
+      const checked = parse(await fs.readFile(project.file, 'utf8')) as Checked;
+      assert.deepEqual(checked.services.web.networks, {
+        default: null,
+        testausdeploy_apps: { ipv4_address: '10.88.0.2' },
+      });
+      assert.deepEqual(checked.services.api.networks, {
+        back: null,
+        testausdeploy_apps: { ipv4_address: '10.88.0.3' },
+      });
+      assert.deepEqual(checked.services.db.networks, { back: null });
+      assert.deepEqual(checked.networks.testausdeploy_apps, { external: true, name: 'td-test-apps' });
+      assert.ok(
+        notes.includes('route: service web, port 8080, at 10.88.0.2 on the apps network'),
+        notes.join('\n'),
+      );
+      // Compose takes the checked file as it is.
+      const rendered = parse(await cli.render(project)) as Checked;
+      assert.equal(rendered.services.web.networks.testausdeploy_apps?.ipv4_address, '10.88.0.2');
+    });
+
+    it('refuses a route to a service the project lacks, or without networks, and the apps network name', async () => {
+      const refusal = (text: string, routes: RoutedService[]) =>
+        admit(text, 'docker-compose.yml', [], routes).then(
+          () => assert.fail('admitted'),
+          (error: Error) => error.message,
+        );
+      const route = (service: string) => [{ service, port: 80, address: '10.88.0.9' }];
+      assert.match(
+        await refusal(`services:\n  web:\n    image: ${BASE}\n`, route('site')),
+        /services\.site: a route reaches this service, which the compose file does not have/,
+      );
+      assert.match(
+        await refusal(`services:\n  web:\n    image: ${BASE}\n    network_mode: none\n`, route('web')),
+        /services\.web\.network_mode: a route needs the service on networks, not network_mode/,
+      );
+      assert.match(
+        await refusal(
+          `services:\n  web:\n    image: ${BASE}\n    networks: [testausdeploy_apps]\nnetworks:\n  testausdeploy_apps: {}\n`,
+          route('web'),
+        ),
+        /networks\.testausdeploy_apps: the name is the platform's apps network/,
+      );
     });
 
     it('mounts what the commit has read-only from the checkout, and what it lacks from the project data', async () => {
@@ -571,7 +637,7 @@ for (const variant of composeVariants()) {
               prepare: async () => undefined,
             },
           },
-          [],
+          { variables: [], routes: [] },
         );
         return fs.readFile(project.file, 'utf8');
       };

@@ -6,10 +6,17 @@ import { ComposeCli, ComposeError, ComposeProject } from '../compose-cli';
 import { allowListFindings, LimitCaps } from './allow-list';
 import { ComposeFileError, readCompose, referenceFindings } from './compose-references';
 import { ProjectVariable, withVariables } from '../project-variables';
+import { RoutedService, withRoutes } from '../routes/project-routes';
 import { placeMounts } from './mounts';
 import { readProjectEnv } from './project-env';
 import { DefaultLimits, withDefaultLimits } from './resource-limits';
 import { isMapping, type Finding } from './shapes';
+
+/** What the platform gives a project beyond its repository: its variables, and its routed services' addresses. */
+export interface PlatformGiven {
+  variables: readonly ProjectVariable[];
+  routes: readonly RoutedService[];
+}
 
 export interface GateOptions {
   /** Host ports projects may publish, inclusive. */
@@ -18,6 +25,8 @@ export interface GateOptions {
   caps: LimitCaps;
   /** Where the checked files are written, one per project (0600, in a 0700 directory). */
   dir: string;
+  /** The Docker network routed services join (apps-network.ts). */
+  appsNetwork: string;
 }
 
 /** One deployment attempt's project, as the gate gets it. */
@@ -76,12 +85,13 @@ export class ComposeGate {
 
   /**
    * The checked project to run and notes for the deployment's log, or ComposePolicyError / ComposeFileError.
-   * The project's `variables` join its services' environments once everything is checked: they are the
-   * platform's, not the repository's, and none of them is ever part of a rendering, a finding or a note.
+   * The project's `variables` join its services' environments, and its routed services join the apps network,
+   * once everything is checked: they are the platform's, not the repository's, and no variable's value is ever
+   * part of a rendering, a finding or a note.
    */
   async admit(
     admission: Admission,
-    variables: readonly ProjectVariable[],
+    { variables, routes }: PlatformGiven,
     onOutput?: (line: string) => void,
   ): Promise<{ project: ComposeProject; notes: string[] }> {
     const { name, checkout, file } = admission;
@@ -121,14 +131,16 @@ export class ComposeGate {
     // `x-` extensions mean nothing once rendered; the checked file's own says which checkout it runs from.
     const rest = Object.fromEntries(Object.entries(placed.rendered).filter(([key]) => !key.startsWith('x-')));
     const view = { checkout, profiles: env.profiles };
-    const configured = withVariables(withDefaultLimits(rest, this.options.limits), variables);
+    const routed = withRoutes(rest, routes, this.options.appsNetwork);
+    if (routed.findings.length > 0) throw new ComposePolicyError(routed.findings);
+    const configured = withVariables(withDefaultLimits(routed.project, this.options.limits), variables);
     const runnable = { ...configured.project, [VIEW_KEY]: view };
     // The one file on the Worker that holds the variables' values: 0600, in a 0700 directory no mount can name.
     await fs.writeFile(checked, checkedText(runnable), { mode: 0o600 });
     await fs.chmod(checked, 0o600);
     return {
       project: await this.runnable(name, checked, view),
-      notes: [...placed.notes, ...configured.notes],
+      notes: [...placed.notes, ...routed.notes, ...configured.notes],
     };
   }
 
