@@ -99,6 +99,7 @@ export function configDifferences(expected: unknown, actual: unknown, limit = 20
       want.forEach((item, i) => walk(item, have[i], `${path}[${i}]`));
     } else if (isObject(want) && isObject(have)) {
       for (const key of new Set([...Object.keys(want), ...Object.keys(have)])) {
+        if (found.length >= limit) return;
         const at = path ? `${path}.${key}` : key;
         if (!(key in have)) found.push(`${at} is missing`);
         else if (!(key in want)) found.push(`${at} was added`);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IcpError, proxyState, ProxyRoute, ProxyState } from '@testausdeploy/icp';
 import { CaddyUnderTest } from '../../../../test/support/caddy';
+import { eventually } from '../../../../test/support/ports';
 import { loadGuardianConfig } from '../config/guardian-config';
 import { DesiredStateFile } from '../desired/desired-state-file';
 import { CaddyAdmin } from './caddy-admin';
@@ -48,6 +49,11 @@ describe('the reverse proxy against a real Caddy', () => {
     upstreams: to,
   });
 
+  // Caddy gets a new host name's certificate in the background, moments after the load: until then the
+  // handshake fails.
+  const firstAnswer = (host: string, requestPath = '/') =>
+    eventually(() => caddy.get(host, requestPath), 30_000);
+
   const refused = async (work: Promise<unknown>, reason: RegExp) =>
     assert.rejects(work, (error: IcpError) => error.code === 'forbidden' && reason.test(error.message));
 
@@ -75,7 +81,7 @@ describe('the reverse proxy against a real Caddy', () => {
       report.routes.map((r) => r.hosts),
       [['hello.apps.test']],
     );
-    const answer = await caddy.get('hello.apps.test', '/page');
+    const answer = await firstAnswer('hello.apps.test', '/page');
     assert.equal(answer.status, 200);
     assert.equal(answer.body, 'hello /page');
     assert.equal(answer.headers['strict-transport-security'], 'max-age=31536000');
@@ -91,9 +97,9 @@ describe('the reverse proxy against a real Caddy', () => {
         route('project:org/other', ['other.apps.test'], hello),
       ],
     });
-    assert.equal((await caddy.get('www.hello.test')).body, 'other /');
+    assert.equal((await firstAnswer('www.hello.test')).body, 'other /');
     assert.equal((await caddy.get('hello.apps.test')).body, 'other /');
-    assert.equal((await caddy.get('other.apps.test')).body, 'hello /');
+    assert.equal((await firstAnswer('other.apps.test')).body, 'hello /');
     await proxy.replace({ routes: [route('project:org/hello', ['hello.apps.test'], hello)] });
     await assert.rejects(
       caddy.get('other.apps.test'),
@@ -109,6 +115,12 @@ describe('the reverse proxy against a real Caddy', () => {
         routes: [route('project:org/evil', ['evil.apps.test'], { address: '10.0.0.1', port: 2019 })],
       }),
       /project:org\/evil: upstream 10\.0\.0\.1:2019 is not in the apps network \(127\.0\.0\.0\/8\)/,
+    );
+    await refused(
+      proxy.replace({
+        routes: [route('project:org/evil', ['evil.apps.test'], { address: '127.0.0.1', port: 2019 })],
+      }),
+      /project:org\/evil: upstream 127\.0\.0\.1:2019 is the host itself/,
     );
     await refused(
       proxy.replace({
@@ -172,7 +184,7 @@ describe('the reverse proxy against a real Caddy', () => {
       admin: { listen: `unix/${caddy.adminSocket}` },
     });
     await startProxy();
-    assert.equal((await caddy.get('hello.apps.test')).body, 'hello /');
+    assert.equal((await firstAnswer('hello.apps.test')).body, 'hello /');
   });
 
   it('holds no routes on a host without a proxy, and says why', async () => {

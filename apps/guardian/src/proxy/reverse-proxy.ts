@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { networkInterfaces } from 'node:os';
 import { ProxyReport, ProxyState } from '@testausdeploy/icp';
 import { KeyedLock } from '@testausdeploy/service';
 import { GuardianConfig } from '../config/guardian-config';
@@ -33,7 +34,11 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly caddy: CaddyAdmin | null,
     private readonly file: DesiredStateFile<ProxyState>,
   ) {
-    this.limits = { upstreamSubnets: config.UPSTREAM_SUBNETS, enabled: caddy !== null };
+    this.limits = {
+      upstreamSubnets: config.UPSTREAM_SUBNETS,
+      localAddresses: localAddresses(),
+      enabled: caddy !== null,
+    };
     this.settings = config.PROXY_ADMIN_SOCKET
       ? {
           adminSocket: config.PROXY_ADMIN_SOCKET,
@@ -130,4 +135,13 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
   private report(): ProxyReport {
     return { ...this.state, drift: this.drift.unacknowledged() };
   }
+}
+
+/** The IPv4 addresses of this host's interfaces. */
+function localAddresses(): Set<string> {
+  return new Set(
+    Object.values(networkInterfaces())
+      .flat()
+      .flatMap((entry) => (entry?.family === 'IPv4' ? [entry.address] : [])),
+  );
 }

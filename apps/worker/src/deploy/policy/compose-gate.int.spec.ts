@@ -259,6 +259,14 @@ for (const variant of composeVariants()) {
         testausdeploy_apps: { ipv4_address: '10.88.0.3' },
       });
       assert.deepEqual(checked.services.db.networks, { back: null });
+      // No container of a routed project can forge ARP or IP packets on the shared bridge.
+      for (const service of ['web', 'api', 'db']) {
+        assert.deepEqual(
+          (checked.services[service] as { cap_drop?: string[] }).cap_drop,
+          ['NET_RAW'],
+          service,
+        );
+      }
       assert.deepEqual(checked.networks.testausdeploy_apps, { external: true, name: 'td-test-apps' });
       assert.ok(
         notes.includes('route: service web, port 8080, at 10.88.0.2 on the apps network'),
@@ -269,7 +277,7 @@ for (const variant of composeVariants()) {
       assert.equal(rendered.services.web.networks.testausdeploy_apps?.ipv4_address, '10.88.0.2');
     });
 
-    it('refuses a route to a service the project lacks, or without networks, and the apps network name', async () => {
+    it('refuses a route to a service the project lacks, without networks, with its own MAC or replicas, and the apps network name', async () => {
       const refusal = (text: string, routes: RoutedService[]) =>
         admit(text, 'docker-compose.yml', [], routes).then(
           () => assert.fail('admitted'),
@@ -290,6 +298,20 @@ for (const variant of composeVariants()) {
           route('web'),
         ),
         /networks\.testausdeploy_apps: the name is the platform's apps network/,
+      );
+      assert.match(
+        await refusal(
+          `services:\n  web:\n    image: ${BASE}\n    mac_address: 02:42:0a:58:00:02\n`,
+          route('web'),
+        ),
+        /services\.web\.mac_address: a routed service keeps the MAC address Docker gives it/,
+      );
+      assert.match(
+        await refusal(
+          `services:\n  web:\n    image: ${BASE}\n    deploy:\n      replicas: 2\n`,
+          route('web'),
+        ),
+        /services\.web: a routed service runs one container: its address on the apps network is fixed/,
       );
     });
 

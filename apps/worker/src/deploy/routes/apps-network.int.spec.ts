@@ -124,6 +124,8 @@ describe('the apps network against dockerd: fixed addresses the host reaches, an
         () => 'refused',
       );
       assert.equal(reach, 'refused', "an app reached another app's service over the apps network");
+      const { HostConfig } = await docker.getContainer(container.Id).inspect();
+      assert.deepEqual(HostConfig.CapDrop, ['NET_RAW'], 'a routed app could forge ARP on the shared bridge');
     },
   );
 

@@ -14,7 +14,8 @@ export const APPS_NETWORK_KEY = 'testausdeploy_apps';
  * The checked project with each routed service on the apps network at its fixed address, beside its own
  * networks: the proxy reaches it there, and the address stays across restarts and redeploys. Compose's
  * network for the service (`default` when it names none) stays, so the project's services still find each other.
- * A route to a service the project does not have, or one without a network of its own, is refused.
+ * A route to a service the project does not have, without a network of its own, with a MAC address of its
+ * choosing or more than one container, is refused. No service of a routed project keeps NET_RAW.
  */
 export function withRoutes(
   project: Record<string, unknown>,
@@ -41,6 +42,16 @@ export function withRoutes(
         path: `services.${service}.network_mode`,
         rule: 'a route needs the service on networks, not network_mode',
       });
+    } else if (definition.mac_address !== undefined) {
+      findings.push({
+        path: `services.${service}.mac_address`,
+        rule: "a routed service keeps the MAC address Docker gives it (another app's would take its traffic)",
+      });
+    } else if (replicasOf(definition) > 1) {
+      findings.push({
+        path: `services.${service}`,
+        rule: 'a routed service runs one container: its address on the apps network is fixed',
+      });
     } else {
       given[service] = {
         ...definition,
@@ -52,6 +63,12 @@ export function withRoutes(
     ({ service, port, address }) =>
       `route: service ${service}, port ${port}, at ${address} on the apps network`,
   );
+  // Without NET_RAW no container of the project forges ARP or IP packets on the shared bridge (a sidecar shares
+  // its service's network, so every service loses it); Docker gives it by default, and cap_add cannot.
+  for (const [service, definition] of Object.entries(given)) {
+    if (isMapping(definition))
+      given[service] = { ...definition, cap_drop: withNetRawDropped(definition.cap_drop) };
+  }
   // Compose v2 wants a network a service names declared, `default` too once a service names it.
   const usesDefault = Object.values(given).some(
     (definition) =>
@@ -67,6 +84,17 @@ export function withRoutes(
     notes,
     findings,
   };
+}
+
+function withNetRawDropped(capDrop: unknown): string[] {
+  const dropped = Array.isArray(capDrop) ? capDrop.map(String) : [];
+  return dropped.some((cap) => /^(CAP_)?NET_RAW$|^ALL$/i.test(cap)) ? dropped : [...dropped, 'NET_RAW'];
+}
+
+/** How many containers compose runs for a service (`scale`, or `deploy.replicas`; one by default). */
+function replicasOf(definition: Record<string, unknown>): number {
+  const deploy = isMapping(definition.deploy) ? definition.deploy : {};
+  return Number(definition.scale ?? deploy.replicas ?? 1);
 }
 
 /** A service's networks as a mapping (compose renders one; a list is read too), `default` when it names none. */
