@@ -15,6 +15,7 @@ import { EventsModule } from './events/events.module';
 import { LiveModule } from './live/live.module';
 import { MembersModule } from './members/members.module';
 import { FirewallModule } from './firewall/firewall.module';
+import { RoutesModule } from './routes/routes.module';
 import { HealthController } from './health/health.controller';
 import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
@@ -60,6 +61,7 @@ export class ManagerModule implements NestModule {
         AdminModule,
         PollingModule,
         FirewallModule,
+        RoutesModule,
         ContainersModule,
         LiveModule,
         NotificationsModule,

@@ -29,3 +29,6 @@ export * from './notification/notification-channel.events';
 export * from './notification/notification-channel.aggregate';
 export * from './observation/observation.events';
 export * from './observation/observations.aggregate';
+export * from './routes/route-rules';
+export * from './routes/routes.events';
+export * from './routes/project-routes.aggregate';

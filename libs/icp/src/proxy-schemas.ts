@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOST_NAME } from '@testausdeploy/domain';
 import { driftReport, ruleOwner } from './firewall-schemas';
 
 /**
@@ -6,14 +7,11 @@ import { driftReport, ruleOwner } from './firewall-schemas';
  * reports back. Shapes only; the Guardian's own policy (upstream subnets, one owner per host name) is checked there.
  */
 
-/** A DNS host name in lower case: letters, digits and hyphens in dot-separated labels, at least two of them. */
+/** A DNS host name in lower case, like app.example.org. */
 export const hostName = z
   .string()
   .max(253)
-  .regex(
-    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
-    'must be a host name in lower case, like app.example.org',
-  );
+  .regex(HOST_NAME, 'must be a host name in lower case, like app.example.org');
 
 /** An address and port the proxy passes a route's requests to (a service's container on the apps network). */
 export const upstream = z.object({ address: z.ipv4(), port: z.number().int().min(1).max(65535) }).strict();

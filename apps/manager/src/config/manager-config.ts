@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOST_NAME } from '@testausdeploy/domain';
 import { BUILT_DASHBOARD } from '../dashboard/dashboard-files';
 import { env, parseEnv } from '@testausdeploy/service';
 
@@ -41,6 +42,19 @@ export const managerConfigSchema = z.object({
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often the desired firewall state is resent to every Guardian (which also collects drift); 0: only on change. */
   FIREWALL_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * The domain apps are served under: a project's first route answers at `APPS_HOST_PATTERN` in it. Unset: routes
+   * answer only at the host names an admin gives them.
+   */
+  APPS_DOMAIN: z
+    .string()
+    .regex(HOST_NAME, 'must be a domain in lower case, like apps.example.org')
+    .optional(),
+  /** The default host name of a project's first route: `{repo}` and `{org}` (made DNS-safe) in APPS_DOMAIN. */
+  APPS_HOST_PATTERN: z
+    .string()
+    .regex(/^[a-z0-9{}.-]+$/, 'must be made of {repo}, {org}, letters, digits, dots and hyphens')
+    .default('{repo}'),
   /** Host ports given to members' containers for SSH, one each (keep them inside the Guardian's PORT_RANGES). */
   CONTAINER_SSH_PORTS: env.portRange('22000-22999'),
   /** The most one container may have; bigger requests are refused. */

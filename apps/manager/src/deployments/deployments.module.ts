@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ConfigurationModule } from '../configuration/configuration.module';
+import { RoutesModule } from '../routes/routes.module';
 import { ChangeLifecycleHandler } from './commands/change-lifecycle.handler';
 import { RedeployHandler } from './commands/redeploy.handler';
 import { RemoveProjectDeploymentsHandler } from './commands/remove-project-deployments.handler';
@@ -21,7 +22,7 @@ import { DeploymentSaga } from './sagas/deployment.saga';
 import { UnfinishedDeployments } from './sagas/unfinished-deployments';
 
 @Module({
-  imports: [AuditModule, ConfigurationModule],
+  imports: [AuditModule, ConfigurationModule, RoutesModule],
   controllers: [DeploymentsController],
   providers: [
     DeploymentRepository,

@@ -9,6 +9,7 @@ import { enrolNodeBody, rotateNodeKeyBody } from '../nodes/dto/node.dto';
 import { allowOrganisationBody } from '../organisations/dto/allow-organisation.dto';
 import { auditPaths } from './audit.paths';
 import { configurationPaths } from './configuration.paths';
+import { routesPaths } from './routes.paths';
 import { containerPaths } from './containers.paths';
 import { memberPaths } from './members.paths';
 import { notificationPaths } from './notifications.paths';
@@ -334,6 +335,7 @@ export function openApiDocument(version: string) {
       ...containerPaths(),
       ...notificationPaths(),
       ...configurationPaths(),
+      ...routesPaths(),
       '/admin/projections': {
         get: {
           summary: 'The read models that can be rebuilt, and the rebuilds under way with their progress',

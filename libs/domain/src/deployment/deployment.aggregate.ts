@@ -1,7 +1,7 @@
 import { AggregateRoot } from '../aggregate-root';
 import { Conflict } from '../errors';
 import { DeploymentSource, DeploymentSourceProps } from './deployment-source';
-import { DeployedContainer, DeploymentEvent, PinnedVersion } from './deployment.events';
+import { DeployedContainer, DeploymentEvent, DeploymentSucceeded, PinnedVersion } from './deployment.events';
 
 export type DeploymentStatus = 'requested' | 'succeeded' | 'failed' | 'stopped' | 'removed';
 
@@ -103,7 +103,13 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
   }
 
   /** The commit and the compose file's digest are what a later rollback restores exactly. */
-  succeed(commit: string, composeDigest: string, containers: DeployedContainer[], diskBytes?: number): void {
+  succeed(
+    commit: string,
+    composeDigest: string,
+    containers: DeployedContainer[],
+    diskBytes?: number,
+    upstreams: DeploymentSucceeded['data']['upstreams'] = [],
+  ): void {
     this.ensureInProgress();
     this.record({
       type: 'DeploymentSucceeded',
@@ -113,6 +119,7 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
         composeDigest,
         containers,
         ...(diskBytes !== undefined && { diskBytes }),
+        ...(upstreams.length > 0 && { upstreams }),
       },
     });
   }

@@ -52,6 +52,8 @@ export type DeploymentSucceeded = DomainEvent<
     containers: DeployedContainer[];
     /** Disk use of the clone after the deployment; absent in events recorded before it was reported. */
     diskBytes?: number;
+    /** Where its routed services answer on the apps network; absent without routes. */
+    upstreams?: { service: string; port: number; address: string }[];
   }
 >;
 

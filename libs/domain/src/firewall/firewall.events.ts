@@ -10,6 +10,9 @@ export type FirewallDriftDetected = DomainEvent<
   { guardian: string; boot: string; sequence: number; detectedAt: string; differences: string[] }
 >;
 
-export type FirewallEvent = FirewallDriftDetected;
+/** The same, of the reverse proxy's configuration (its routes), which the Guardian also holds. */
+export type ProxyDriftDetected = DomainEvent<'ProxyDriftDetected', FirewallDriftDetected['data']>;
 
-export const isFirewallEvent = eventGuard<FirewallEvent>(['FirewallDriftDetected']);
+export type FirewallEvent = FirewallDriftDetected | ProxyDriftDetected;
+
+export const isFirewallEvent = eventGuard<FirewallEvent>(['FirewallDriftDetected', 'ProxyDriftDetected']);

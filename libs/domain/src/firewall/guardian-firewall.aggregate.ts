@@ -1,7 +1,7 @@
 import { AggregateRoot } from '../aggregate-root';
 import { FirewallDriftDetected, FirewallEvent } from './firewall.events';
 
-/** What happened to one Guardian's firewall, one stream per Guardian. */
+/** What happened to one Guardian's firewall and proxy, one stream per Guardian. */
 export class GuardianFirewall extends AggregateRoot<FirewallEvent> {
   constructor(readonly guardian: string) {
     super();
@@ -11,8 +11,12 @@ export class GuardianFirewall extends AggregateRoot<FirewallEvent> {
     return `firewall-${guardian}`;
   }
 
-  recordDrift(report: Omit<FirewallDriftDetected['data'], 'guardian'>): void {
-    this.record({ type: 'FirewallDriftDetected', data: { guardian: this.guardian, ...report } });
+  recordDrift(
+    report: Omit<FirewallDriftDetected['data'], 'guardian'>,
+    of: 'firewall' | 'proxy' = 'firewall',
+  ): void {
+    const type = of === 'proxy' ? 'ProxyDriftDetected' : 'FirewallDriftDetected';
+    this.record({ type, data: { guardian: this.guardian, ...report } });
   }
 
   protected apply(): void {

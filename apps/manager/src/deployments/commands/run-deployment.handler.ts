@@ -8,6 +8,7 @@ import { NodeConnections } from '../../nodes/node-connections';
 import { ReadModels } from '../../events/read-models';
 import { ProjectAccess } from '../../projects/project-access';
 import { ProjectRemovals } from '../../projects/project-removals';
+import { RoutedServices } from '../../routes/routed-services';
 import { DeploymentView } from '../projections/deployment-view';
 import { DEPLOYMENTS } from '../projections/deployments.projection';
 import { BuildLogs } from '../build-logs';
@@ -36,6 +37,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     private readonly readModels: ReadModels,
     private readonly access: ProjectAccess,
     private readonly removals: ProjectRemovals,
+    private readonly routed: RoutedServices,
   ) {}
 
   async execute({ deploymentId, cause }: RunDeploymentCommand): Promise<void> {
@@ -58,7 +60,13 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
           held.commit ??= CHECKED_OUT.exec(line)?.[1] ?? null;
           this.logger.debug({ deploymentId, line });
         });
-        deployment.succeed(result.commit, result.composeDigest, result.containers, result.diskBytes);
+        deployment.succeed(
+          result.commit,
+          result.composeDigest,
+          result.containers,
+          result.diskBytes,
+          result.upstreams,
+        );
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const rollBackTo = await this.rollbackTarget(deployment, error);
@@ -100,16 +108,21 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     return this.previous.of(deployment.source, deployment.id);
   }
 
-  /** The variables travel in clear inside this one command (over mutual TLS) and nowhere else. */
+  /**
+   * The variables travel in clear inside this one command (over mutual TLS) and nowhere else. The routed services
+   * are the project's routes as they are now, a rollback's too: the routes are not part of a version.
+   */
   private async deploy(deployment: Deployment, onProgress: (line: string) => void) {
     const { pinned, configurationVersion } = deployment;
     const { org, repo } = deployment.source;
     const variables = await this.configuration.at(org, repo, configurationVersion);
+    const routes = await this.routed.of(org, repo);
     const data = {
       deploymentId: deployment.id,
       ...deployment.source,
       ...(pinned && { commit: pinned.commit, composeDigest: pinned.composeDigest }),
       ...(variables.length > 0 && { variables }),
+      ...(routes.length > 0 && { routes }),
     };
     return this.nodes
       .worker()

@@ -12,18 +12,18 @@ import { RecordFirewallDriftCommand } from './record-firewall-drift.command';
 export class RecordFirewallDriftHandler implements ICommandHandler<RecordFirewallDriftCommand> {
   constructor(private readonly recorder: EventRecorder) {}
 
-  async execute({ guardian, report }: RecordFirewallDriftCommand): Promise<void> {
+  async execute({ guardian, report, of }: RecordFirewallDriftCommand): Promise<void> {
     const firewall = await this.recorder.load(
       new GuardianFirewall(guardian),
       GuardianFirewall.streamId(guardian),
     );
     const { boot, sequence, detectedAt, differences } = report;
-    firewall.recordDrift({ boot, sequence, detectedAt, differences });
+    firewall.recordDrift({ boot, sequence, detectedAt, differences }, of);
     await this.recorder.save(GuardianFirewall.streamId(guardian), firewall, {
       actor: `guardian:${guardian}`,
       correlationId: randomUUID(),
       causationId: null,
-      commandId: `drift:${guardian}:${boot}:${sequence}`,
+      commandId: `${of === 'proxy' ? 'proxy-drift' : 'drift'}:${guardian}:${boot}:${sequence}`,
     });
   }
 }

@@ -3,7 +3,7 @@ import { firewallState } from '@testausdeploy/icp';
 import { RebuildProgress } from '@testausdeploy/events';
 import { AuditPage } from '../../audit/queries/search-audit.query';
 import { ChainReport } from '../../audit/queries/verify-audit.query';
-import { GuardianSyncStatus } from '../../firewall/firewall-sync';
+import { FirewallSyncStatus } from '../../firewall/firewall-sync';
 import { NodeStatus } from '../../nodes/node-status';
 import { Stats } from '../../stats/queries/get-stats.query';
 import { IssuedToken } from '../../members/commands/issue-member-token.command';
@@ -127,7 +127,7 @@ export const stats = describing<Stats>()(
   }),
 );
 
-const syncStatus = describing<GuardianSyncStatus>()(
+const syncStatus = describing<FirewallSyncStatus>()(
   z.strictObject({
     at: time,
     applied: z.boolean(),

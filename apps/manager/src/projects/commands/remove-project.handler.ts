@@ -4,6 +4,7 @@ import { RemoveProjectDeploymentsCommand } from '../../deployments/commands/remo
 import { DataKeys } from '../../keys/data-keys';
 import { keyScope } from '../../keys/key-scope';
 import { RemoveProjectChannelsCommand } from '../../notifications/commands/remove-project-channels.command';
+import { ClearRoutesCommand } from '../../routes/commands/clear-routes.command';
 import { ProjectRemovals } from '../project-removals';
 import { ProjectRepository } from '../project.repository';
 import { RemoveProjectCommand } from './remove-project.command';
@@ -11,7 +12,7 @@ import { RemoveProjectCommand } from './remove-project.command';
 /**
  * Removes a project, each part by the module that owns it, in an order that can be taken up again: the Worker's
  * part first (refused, with nothing changed, while it is being deployed or when the Worker cannot do it), then
- * its channels, its configuration, its data key (destroyed: what it sealed, in the log and in every copy of the
+ * its channels, its configuration, its routes, its data key (destroyed: what it sealed, in the log and in every copy of the
  * database, can never be opened again), and last the project with its roles. Every step is a no-op when done, so
  * a removal that stopped half-way is finished by asking again.
  */
@@ -30,6 +31,7 @@ export class RemoveProjectHandler implements ICommandHandler<RemoveProjectComman
       await this.commands.execute(new RemoveProjectDeploymentsCommand(org, repo, actor));
       await this.commands.execute(new RemoveProjectChannelsCommand(org, repo, actor));
       await this.commands.execute(new ClearConfigurationCommand(org, repo, actor));
+      await this.commands.execute(new ClearRoutesCommand(org, repo, actor));
       await this.keys.destroy(keyScope({ org, repo }), `project ${org}/${repo} removed`, actor);
       const project = await this.projects.load(org, repo);
       project.remove();

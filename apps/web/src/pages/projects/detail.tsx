@@ -17,9 +17,13 @@ import { Table } from '../../components/table';
 import { Time } from '../../components/time';
 import { TypedName } from '../../components/typed-name';
 import { Link, navigate } from '../../router';
+import { Routes } from './routes';
 import { Variables } from './variables';
 
-/** One project: what is deployed from it, who holds which role; an admin grants and revokes roles here. */
+/**
+ * One project: what is deployed from it, where it answers over HTTPS, who holds which role; an admin grants and
+ * revokes roles here.
+ */
 export function ProjectPage({ org, repo }: { org: string; repo: string }) {
   const project = useResource(() => getProject(org, repo), `${org}/${repo}`, {
     refreshOn: inStreams(`project-${org}/${repo}`, 'deployment-'),
@@ -49,6 +53,7 @@ export function ProjectPage({ org, repo }: { org: string; repo: string }) {
               )}
               <p>Your role: {one.access}</p>
             </Section>
+            <Routes org={org} repo={repo} access={one.access} />
             <Roles project={one} reload={project.reload} />
             {one.access !== 'viewer' && <Variables org={org} repo={repo} />}
             {one.access !== 'viewer' && <Remove org={org} repo={repo} />}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { ProjectRoutesAnswer } from '../../routes/queries/get-project-routes.query';
+import { describing } from './described';
+
+export const projectRoutes = describing<ProjectRoutesAnswer>()(
+  z.strictObject({
+    org: z.string(),
+    repo: z.string(),
+    defaultHost: z.string().nullable(),
+    serving: z.boolean(),
+    routes: z.array(
+      z.strictObject({
+        service: z.string(),
+        port: z.number().int(),
+        hosts: z.array(z.string()),
+        servedAt: z.array(z.string()),
+        upstream: z.strictObject({ address: z.string(), port: z.number().int() }).nullable(),
+      }),
+    ),
+  }),
+);

@@ -1,0 +1,26 @@
+import { ProjectRoute } from '@testausdeploy/domain';
+import { Upstream } from '@testausdeploy/icp';
+
+/** Where a routed service answers on the apps network, as the Worker reported it for the running version. */
+export interface ServiceUpstream extends Upstream {
+  service: string;
+}
+
+/**
+ * The routes read model: per project (`_id` = `org/repo`) its routes, where the version that runs answers
+ * (`upstreams`), and whether it runs (`serving`: stopped or removed, its host names are served no more);
+ * `attempt` documents remember which project a deployment under way belongs to, until it ends.
+ */
+export type RoutesView =
+  | {
+      _id: string;
+      kind: 'project';
+      org: string;
+      repo: string;
+      routes: ProjectRoute[];
+      upstreams: ServiceUpstream[];
+      serving: boolean;
+    }
+  | { _id: string; kind: 'attempt'; project: string; org: string; repo: string };
+
+export type ProjectRoutesView = Extract<RoutesView, { kind: 'project' }>;

@@ -1,0 +1,26 @@
+/** A project's routes, where each answers, and whether the proxy serves them now. */
+export class GetProjectRoutesQuery {
+  constructor(
+    readonly org: string,
+    readonly repo: string,
+  ) {}
+}
+
+export interface ProjectRoutesAnswer {
+  org: string;
+  repo: string;
+  /** The first route's host name from APPS_DOMAIN (null without one). */
+  defaultHost: string | null;
+  /** Whether what runs is served: a version ran and is not stopped. */
+  serving: boolean;
+  routes: {
+    service: string;
+    port: number;
+    /** The host names given to it (an admin's), without the default one. */
+    hosts: string[];
+    /** Every host name it answers at, the default one first. */
+    servedAt: string[];
+    /** Where the running version answers on the apps network, once one ran with this route. */
+    upstream: { address: string; port: number } | null;
+  }[];
+}

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { ClearRoutesHandler } from './commands/clear-routes.handler';
+import { SetRoutesHandler } from './commands/set-routes.handler';
+import { DesiredRoutes } from './desired-routes';
+import { RoutesProjection } from './projections/routes.projection';
+import { GetProjectRoutesHandler } from './queries/get-project-routes.handler';
+import { RouteHosts } from './route-hosts';
+import { RouteSync } from './route-sync';
+import { RoutedServices } from './routed-services';
+import { RoutesController } from './routes.controller';
+import { RoutesListener } from './routes.listener';
+
+/** Projects' routes through the proxy: set by maintainers and admins, kept from events, sent to the Guardians. */
+@Module({
+  controllers: [RoutesController],
+  providers: [
+    RoutesProjection,
+    RouteHosts,
+    DesiredRoutes,
+    RouteSync,
+    RoutesListener,
+    RoutedServices,
+    SetRoutesHandler,
+    ClearRoutesHandler,
+    GetProjectRoutesHandler,
+  ],
+  exports: [RoutedServices],
+})
+export class RoutesModule {}

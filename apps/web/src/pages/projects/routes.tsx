@@ -1,0 +1,134 @@
+import { useState } from 'react';
+import { inStreams } from '../../api/live';
+import { getRoutes, setRoutes, type ProjectRoutes, type Route } from '../../api/routes';
+import { Action } from '../../components/action';
+import { Field, Form } from '../../components/form';
+import { Section } from '../../components/page';
+import { Loaded, useResource } from '../../components/resource';
+import { Table } from '../../components/table';
+
+const toSet = ({ service, port, hosts }: Route) => ({ service, port, hosts });
+
+/**
+ * Where a project answers over HTTPS: each route's service and port, its host names (the first route's default one
+ * first) and where the running version answers. Maintainers add and remove routes; only admins give host names.
+ */
+export function Routes({ org, repo, access }: { org: string; repo: string; access: string }) {
+  const routes = useResource(() => getRoutes(org, repo), `routes-${org}/${repo}`, {
+    refreshOn: inStreams(`routes-${org}/${repo}`, 'deployment-'),
+  });
+  const maintains = access !== 'viewer';
+  return (
+    <Section title="Routes">
+      <Loaded
+        resource={routes}
+        isEmpty={(one) => one.routes.length === 0}
+        empty="It answers at no host name yet."
+      >
+        {(one) => (
+          <>
+            {!one.serving && <p role="status">Not served now: nothing of it runs with its routes.</p>}
+            <Table
+              rows={one.routes}
+              rowKey={(route) => route.service}
+              columns={[
+                { header: 'Service', cell: (route) => route.service, className: 'mono' },
+                { header: 'Port', cell: (route) => route.port },
+                {
+                  header: 'Host names',
+                  cell: (route) => (
+                    <ul className="plain">
+                      {route.servedAt.map((host) => (
+                        <li key={host}>
+                          <a href={`https://${host}/`} rel="noreferrer" target="_blank">
+                            {host}
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                  ),
+                },
+                {
+                  header: 'Upstream',
+                  cell: (route) =>
+                    route.upstream
+                      ? `${route.upstream.address}:${route.upstream.port}`
+                      : 'after the next deployment',
+                  className: 'mono',
+                },
+                maintains && {
+                  header: 'Remove',
+                  cell: (route) => (
+                    <Action
+                      run={() =>
+                        setRoutes(
+                          org,
+                          repo,
+                          one.routes.filter((other) => other.service !== route.service).map(toSet),
+                        )
+                      }
+                      done={routes.reload}
+                      className="danger"
+                    >
+                      {`Remove the route to ${route.service}`}
+                    </Action>
+                  ),
+                },
+              ]}
+            />
+          </>
+        )}
+      </Loaded>
+      {maintains && routes.state === 'ready' && (
+        <AddRoute
+          org={org}
+          repo={repo}
+          current={routes.data}
+          admin={access === 'admin'}
+          added={routes.reload}
+        />
+      )}
+    </Section>
+  );
+}
+
+function AddRoute(props: {
+  org: string;
+  repo: string;
+  current: ProjectRoutes;
+  admin: boolean;
+  added: () => void;
+}) {
+  const { org, repo, current, admin, added } = props;
+  const [service, setService] = useState('');
+  const [port, setPort] = useState('');
+  const [hosts, setHosts] = useState('');
+  return (
+    <Form
+      label="Add a route"
+      submit={async () => {
+        const named = hosts.split(/[\s,]+/).filter(Boolean);
+        await setRoutes(org, repo, [
+          ...current.routes.map(toSet),
+          { service: service.trim(), port: Number(port), hosts: named },
+        ]);
+        setService('');
+        setPort('');
+        setHosts('');
+        added();
+      }}
+    >
+      <p className="muted">
+        {current.defaultHost
+          ? `The first route answers at ${current.defaultHost}. `
+          : 'The server has no apps domain: a route answers at the host names an admin gives it. '}
+        The next deployment puts the service on the apps network; no port needs publishing.
+      </p>
+      <div className="row">
+        <Field label="Service" value={service} set={setService} required spellCheck={false} />
+        <Field label="Container port" value={port} set={setPort} required inputMode="numeric" />
+        {admin && <Field label="Host names (admins)" value={hosts} set={setHosts} spellCheck={false} />}
+      </div>
+    </Form>
+  );
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InvalidInput } from '../errors';
+import { ProjectRoutes } from './project-routes.aggregate';
+
+describe('ProjectRoutes', () => {
+  it('records the routes whole, host names sorted, and nothing when they are the same again', () => {
+    const routes = new ProjectRoutes('acme', 'site');
+    routes.set([{ service: 'web', port: 8080, hosts: ['www.acme.org', 'acme.org'] }]);
+    routes.set([{ service: 'web', port: 8080, hosts: ['acme.org', 'www.acme.org'] }]);
+    assert.equal(routes.pendingEvents.length, 1);
+    assert.deepEqual(routes.routes, [{ service: 'web', port: 8080, hosts: ['acme.org', 'www.acme.org'] }]);
+    routes.clear();
+    assert.deepEqual(routes.routes, []);
+    assert.equal(routes.pendingEvents.length, 2);
+  });
+
+  it('refuses every problem at once: a service twice, a bad port, a bad or repeated host name', () => {
+    const routes = new ProjectRoutes('acme', 'site');
+    assert.throws(
+      () =>
+        routes.set([
+          { service: 'web', port: 0, hosts: ['Acme.org', 'a.acme.org'] },
+          { service: 'web', port: 80, hosts: ['a.acme.org', '{env.HOME}.org'] },
+        ]),
+      (error: InvalidInput) =>
+        error instanceof InvalidInput &&
+        /port 0 of web is not a port/.test(error.message) &&
+        /"Acme.org" is not a host name in lower case/.test(error.message) &&
+        /service web is in two routes/.test(error.message) &&
+        /a\.acme\.org is named twice/.test(error.message) &&
+        /"\{env.HOME\}.org" is not a host name/.test(error.message),
+    );
+    assert.equal(routes.pendingEvents.length, 0);
+  });
+});

@@ -1,0 +1,268 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomInt } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import Dockerode from 'dockerode';
+import type { Browser, Page } from 'playwright-core';
+import { testBrowser } from './support/browser';
+import { CaddyUnderTest } from './support/caddy';
+import { GitHost } from './support/git-host';
+import { eventually } from './support/ports';
+import { System } from './support/system';
+
+const ORG = 'e2e-routes';
+const DOMAIN = 'apps.test';
+
+/** An app that says who it is on port 8080, publishing no host port: only the proxy reaches it. */
+function app(says: string): Record<string, string> {
+  return {
+    'docker-compose.yml': [
+      'services:',
+      '  web:',
+      '    image: testausdeploy/busybox:latest',
+      `    command: ["sh", "-c", "mkdir -p /www && echo ${says} > /www/index.html && exec httpd -f -p 8080 -h /www"]`,
+      '    stop_grace_period: 1s',
+      '',
+    ].join('\n'),
+  };
+}
+
+interface Routes {
+  defaultHost: string | null;
+  serving: boolean;
+  routes: {
+    service: string;
+    port: number;
+    hosts: string[];
+    servedAt: string[];
+    upstream: { address: string } | null;
+  }[];
+}
+
+/**
+ * A project served at its own host name over HTTPS, on the three real apps with a real Caddy (`tls internal`) whose
+ * routes the Guardian holds, the Worker's apps network on dockerd (a network and subnet of this run's own), a git
+ * host on 127.0.0.1 and the test database: the default host name, a custom one an admin gives, a host name another
+ * project has refused, a member who maintains the project refused custom host names, the routes kept across a
+ * restart of the app, taken off when it is stopped, and gone with the project.
+ */
+describe('end to end: an app at its own host name over HTTPS, through the proxy the Guardian holds', () => {
+  let git: GitHost;
+  let caddy: CaddyUnderTest;
+  let system: System;
+  let browser: Browser;
+  const suffix = randomBytes(3).toString('hex');
+  const repo = `site-${suffix}`;
+  const other = `other-${suffix}`;
+  const network = `td-apps-e2e-${suffix}`;
+  const subnet = `10.91.${randomInt(1, 255)}.0/24`;
+  const host = `${repo}.${DOMAIN}`;
+
+  const deployed = async (id: string) =>
+    eventually(async () => {
+      const { body } = await system.call<{ status: string; reason: string | null }>(
+        'GET',
+        `/deployments/${id}`,
+      );
+      return body.status === 'requested' ? undefined : body;
+    }, 180_000);
+  const deploy = async (name: string) => {
+    const accepted = await system.call<{ deploymentId: string }>('POST', '/deployments', {
+      org: ORG,
+      repo: name,
+    });
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    const view = await deployed(accepted.body.deploymentId);
+    assert.equal(view.status, 'succeeded', `${view.reason}\n${await system.logs()}`);
+    return accepted.body.deploymentId;
+  };
+  let latest: string;
+  /** What `name` answers through the proxy, once it answers `expected`. */
+  const served = (name: string, expected: string) =>
+    eventually(async () => {
+      const answer = await caddy.get(name);
+      return answer.status === 200 && answer.body === expected ? answer : undefined;
+    }, 60_000);
+
+  before(async () => {
+    git = await GitHost.start();
+    caddy = await CaddyUnderTest.start();
+    system = await System.start({
+      allowedOrgs: ORG,
+      gitBaseUrl: git.baseUrl,
+      env: {
+        manager: { APPS_DOMAIN: DOMAIN, FIREWALL_SYNC_INTERVAL_MS: '2000' },
+        worker: { APPS_NETWORK: network, APPS_SUBNET: subnet },
+        guardian: { ...caddy.guardianEnv(), UPSTREAM_SUBNETS: subnet, RECONCILE_INTERVAL_MS: '2000' },
+      },
+    });
+    await git.push(ORG, repo, app('first'));
+    await git.push(ORG, other, app('other'));
+    browser = await testBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await system?.composeDown(ORG, repo);
+    await system?.composeDown(ORG, other);
+    await system?.stop();
+    await new Dockerode()
+      .getNetwork(network)
+      .remove()
+      .catch(() => undefined);
+    await caddy?.remove();
+    await git?.stop();
+  });
+
+  it('serves the first route at <repo>.<APPS_DOMAIN> over HTTPS with the local CA, with no host port', async () => {
+    await deploy(repo);
+    const set = await system.call<Routes>('PUT', `/projects/${ORG}/${repo}/routes`, {
+      routes: [{ service: 'web', port: 8080 }],
+    });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.equal(set.body.defaultHost, host);
+    assert.deepEqual(set.body.routes[0].servedAt, [host]);
+    // The running version was deployed before the route: the next deployment puts the service on the apps network.
+    assert.equal(set.body.routes[0].upstream, null);
+    await deploy(repo);
+    const answer = await served(host, 'first\n');
+    assert.equal(answer.headers['strict-transport-security'], 'max-age=31536000');
+    const { body } = await system.call<Routes>('GET', `/projects/${ORG}/${repo}/routes`);
+    assert.equal(body.serving, true);
+    assert.ok(
+      body.routes[0].upstream?.address.startsWith(subnet.split('.').slice(0, 3).join('.')),
+      JSON.stringify(body),
+    );
+  });
+
+  it('adds a host name an admin gives, and serves the new version of the app at both', async () => {
+    const set = await system.call<Routes>('PUT', `/projects/${ORG}/${repo}/routes`, {
+      routes: [{ service: 'web', port: 8080, hosts: [`www.${suffix}.example`] }],
+    });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.deepEqual(set.body.routes[0].servedAt, [host, `www.${suffix}.example`]);
+    await git.push(ORG, repo, app('second'));
+    latest = await deploy(repo);
+    await served(host, 'second\n');
+    await served(`www.${suffix}.example`, 'second\n');
+  });
+
+  it("refuses another project's host name (409), and a maintainer's own host names (403), changing nothing", async () => {
+    await deploy(other);
+    const taken = await system.call('PUT', `/projects/${ORG}/${other}/routes`, {
+      routes: [{ service: 'web', port: 8080, hosts: [`www.${suffix}.example`] }],
+    });
+    assert.equal(taken.status, 409);
+    assert.match(String(taken.body.message), new RegExp(`www\\.${suffix}\\.example is ${ORG}/${repo}'s`));
+    const { body: member } = await system.call<{ token: string }>('POST', '/members', {
+      name: `mia${suffix}`,
+    });
+    assert.equal(
+      (await system.call('PUT', `/projects/${ORG}/${repo}/members/mia${suffix}`, { role: 'maintainer' }))
+        .status,
+      200,
+    );
+    const own = await system.call(
+      'PUT',
+      `/projects/${ORG}/${repo}/routes`,
+      { routes: [{ service: 'web', port: 8080, hosts: [`mine.${suffix}.example`] }] },
+      member.token,
+    );
+    assert.equal(own.status, 403);
+    assert.match(String(own.body.message), /only an admin gives a route host names of its own/);
+    const { body } = await system.call<Routes>(
+      'GET',
+      `/projects/${ORG}/${repo}/routes`,
+      undefined,
+      member.token,
+    );
+    assert.deepEqual(body.routes[0].hosts, [`www.${suffix}.example`]);
+    await served(host, 'second\n');
+  });
+
+  it("shows the routes on the project's page, where an admin adds one and a maintainer cannot give host names", async () => {
+    const signedIn = async (token: string): Promise<Page> => {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(system.api);
+      await page.getByLabel('API token').fill(token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      return page;
+    };
+    const admin = await signedIn(system.token);
+    await admin.goto(`${system.api}/ui/projects/${ORG}/${other}`);
+    const section = admin.getByRole('region', { name: 'Routes' });
+    await section.getByText('It answers at no host name yet.').waitFor();
+    await section.getByLabel('Service').fill('web');
+    await section.getByLabel('Container port').fill('8080');
+    await section.getByRole('button', { name: 'Add a route' }).click();
+    const otherHost = `${other}.${DOMAIN}`;
+    await section.getByRole('link', { name: otherHost }).waitFor();
+    await section.getByRole('cell', { name: 'after the next deployment' }).waitFor();
+    await deploy(other);
+    // The page follows the deployment live: the upstream shows, and the proxy serves the link's address.
+    await section
+      .getByRole('cell', { name: new RegExp(`^${subnet.split('.').slice(0, 3).join('\\.')}\\.\\d+:8080$`) })
+      .waitFor();
+    assert.equal(
+      await section.getByRole('link', { name: otherHost }).getAttribute('href'),
+      `https://${otherHost}/`,
+    );
+    await served(otherHost, 'other\n');
+
+    const { body: member } = await system.call<{ token: string }>('POST', '/members', {
+      name: `max${suffix}`,
+    });
+    await system.call('PUT', `/projects/${ORG}/${other}/members/max${suffix}`, { role: 'maintainer' });
+    const maintainer = await signedIn(member.token);
+    await maintainer.goto(`${system.api}/ui/projects/${ORG}/${other}`);
+    const theirs = maintainer.getByRole('region', { name: 'Routes' });
+    await theirs.getByRole('link', { name: otherHost }).waitFor();
+    assert.equal(await theirs.getByLabel('Service').count(), 1);
+    assert.equal(
+      await theirs.getByLabel('Host names (admins)').count(),
+      0,
+      'a maintainer was offered host names',
+    );
+    await admin.context().close();
+    await maintainer.context().close();
+  });
+
+  it('keeps serving across a restart of the app, stops serving when it is stopped, and again when started', async () => {
+    const act = async (action: string) =>
+      assert.equal((await system.call('POST', `/deployments/${latest}/${action}`)).status, 200, action);
+    await act('restart');
+    await served(host, 'second\n');
+    await act('stop');
+    await eventually(
+      async () =>
+        (await caddy.get(host).then(
+          () => false,
+          () => true,
+        )) || undefined,
+      30_000,
+    );
+    await act('start');
+    await served(host, 'second\n');
+  });
+
+  it('takes the routes off the proxy when the project is removed', async () => {
+    const removed = await system.call('DELETE', `/projects/${ORG}/${repo}`, { confirm: `${ORG}/${repo}` });
+    assert.equal(removed.status, 204, JSON.stringify(removed.body));
+    await eventually(
+      async () =>
+        (await caddy.get(host).then(
+          () => false,
+          () => true,
+        )) || undefined,
+      30_000,
+    );
+    await eventually(
+      async () =>
+        (await caddy.get(`www.${suffix}.example`).then(
+          () => false,
+          () => true,
+        )) || undefined,
+      30_000,
+    );
+  });
+});
