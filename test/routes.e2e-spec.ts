@@ -146,13 +146,24 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
     await served(`www.${suffix}.example`, 'second\n');
   });
 
-  it("refuses another project's host name (409), and a maintainer's own host names (403), changing nothing", async () => {
+  it("refuses another project's host name (409), one in two routes (400), and a maintainer's own host names (403), changing nothing", async () => {
     await deploy(other);
     const taken = await system.call('PUT', `/projects/${ORG}/${other}/routes`, {
       routes: [{ service: 'web', port: 8080, hosts: [`www.${suffix}.example`] }],
     });
     assert.equal(taken.status, 409);
     assert.match(String(taken.body.message), new RegExp(`www\\.${suffix}\\.example is ${ORG}/${repo}'s`));
+    const twice = await system.call('PUT', `/projects/${ORG}/${repo}/routes`, {
+      routes: [
+        { service: 'web', port: 8080, hosts: [`www.${suffix}.example`] },
+        { service: 'api', port: 3000, hosts: [host] },
+      ],
+    });
+    assert.equal(twice.status, 400);
+    assert.match(
+      String(twice.body.message),
+      new RegExp(`a host name is in one route only: ${host.replace(/\./g, '\\.')}`),
+    );
     const { body: member } = await system.call<{ token: string }>('POST', '/members', {
       name: `mia${suffix}`,
     });
@@ -168,7 +179,7 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
       member.token,
     );
     assert.equal(own.status, 403);
-    assert.match(String(own.body.message), /only an admin gives a route host names of its own/);
+    assert.match(String(own.body.message), /only an admin gives, takes or moves a route's own host names/);
     const { body } = await system.call<Routes>(
       'GET',
       `/projects/${ORG}/${repo}/routes`,

@@ -3,11 +3,13 @@ import { ProxyRoute, ProxyState } from '@testausdeploy/icp';
 import { ReadModels } from '../events/read-models';
 import { ProjectRoutesView, RoutesView } from './projections/routes-view';
 import { ROUTES } from './projections/routes.projection';
+import { ClaimedHosts, claimHosts } from './host-claims';
 import { RouteHosts } from './route-hosts';
 
 /**
  * The routes the Manager wants its Guardians' proxies to hold: every running project's routes that have
- * somewhere to go (the running version reported its service on the apps network), at their host names.
+ * somewhere to go (the running version reported its service on the apps network), at the host names they hold:
+ * each name once, so the Guardian never gets a state it must refuse whole.
  */
 @Injectable()
 export class DesiredRoutes {
@@ -17,7 +19,11 @@ export class DesiredRoutes {
   ) {}
 
   async state(): Promise<ProxyState> {
-    return { routes: (await this.projects()).flatMap((project) => this.routesOf(project)) };
+    const projects = await this.projects();
+    const claims = this.claims(projects);
+    return {
+      routes: projects.flatMap((project) => this.routesOf(project, claims.get(project._id)?.perRoute ?? [])),
+    };
   }
 
   /** Every project with routes, in a fixed order. */
@@ -31,12 +37,19 @@ export class DesiredRoutes {
     return views.flatMap((view) => (view.kind === 'project' && view.routes.length > 0 ? [view] : []));
   }
 
-  private routesOf({ org, repo, routes, upstreams, serving }: ProjectRoutesView): ProxyRoute[] {
+  /** The host names each project's routes get (see claimHosts). */
+  claims(projects: ProjectRoutesView[]): Map<string, ClaimedHosts> {
+    return claimHosts(projects, ({ org, repo, routes }) => this.hosts.of(org, repo, routes));
+  }
+
+  private routesOf(
+    { org, repo, routes, upstreams, serving }: ProjectRoutesView,
+    hosts: string[][],
+  ): ProxyRoute[] {
     if (!serving) return [];
-    const hosts = this.hosts.of(org, repo, routes);
     return routes.flatMap(({ service, port }, i) => {
       const upstream = upstreams.find((one) => one.service === service && one.port === port);
-      if (!upstream || hosts[i].length === 0) return [];
+      if (!upstream || !hosts[i]?.length) return [];
       return [
         {
           owner: `project:${org}/${repo}`,

@@ -4,6 +4,7 @@ import { SetRoutesHandler } from './commands/set-routes.handler';
 import { DesiredRoutes } from './desired-routes';
 import { RoutesProjection } from './projections/routes.projection';
 import { GetProjectRoutesHandler } from './queries/get-project-routes.handler';
+import { RouteChanges } from './route-changes';
 import { RouteHosts } from './route-hosts';
 import { RouteSync } from './route-sync';
 import { RoutedServices } from './routed-services';
@@ -16,6 +17,7 @@ import { RoutesListener } from './routes.listener';
   providers: [
     RoutesProjection,
     RouteHosts,
+    RouteChanges,
     DesiredRoutes,
     RouteSync,
     RoutesListener,

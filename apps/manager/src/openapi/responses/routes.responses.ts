@@ -14,6 +14,7 @@ export const projectRoutes = describing<ProjectRoutesAnswer>()(
         port: z.number().int(),
         hosts: z.array(z.string()),
         servedAt: z.array(z.string()),
+        heldElsewhere: z.array(z.strictObject({ host: z.string(), heldBy: z.string() })),
         upstream: z.strictObject({ address: z.string(), port: z.number().int() }).nullable(),
       }),
     ),

@@ -1,53 +1,62 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { KeyedLock } from '@testausdeploy/service';
-import { Conflict, Forbidden, ProjectRoutes } from '@testausdeploy/domain';
+import { Conflict, Forbidden, InvalidInput, ProjectRoute, ProjectRoutes } from '@testausdeploy/domain';
 import { EventRecorder } from '../../events/event-recorder';
 import { ProjectRemovals } from '../../projects/project-removals';
+import { projectKey } from '../../projects/projections/project-view';
 import { DesiredRoutes } from '../desired-routes';
+import { RouteChanges } from '../route-changes';
 import { RouteHosts } from '../route-hosts';
 import { SetRoutesCommand } from './set-routes.command';
 
+/** The host names given to each service's route, in a fixed order: what only an admin may change. */
+const given = (routes: ProjectRoute[]) =>
+  JSON.stringify(
+    routes
+      .filter(({ hosts }) => hosts.length > 0)
+      .map(({ service, hosts }) => [service, [...hosts].sort()])
+      .sort(),
+  );
+
 /**
- * Sets a project's routes. A host name belongs to one project at a time: one another project answers at (its
- * default one too) is refused, naming whose it is. Host names of a route's own are an admin's to give or take.
+ * Sets a project's routes. A host name belongs to one project at a time: one given to a route that another
+ * project holds is refused, naming whose it is (the default one is settled by claimHosts: who had it first keeps
+ * it). A name may be in one route only. Host names given to a route are an admin's to give, take or move.
  */
 @CommandHandler(SetRoutesCommand)
 export class SetRoutesHandler implements ICommandHandler<SetRoutesCommand> {
-  /** One change of routes at a time, of any project: two cannot both take a host name that was free. */
-  private readonly lock = new KeyedLock();
-
   constructor(
     private readonly recorder: EventRecorder,
     private readonly desired: DesiredRoutes,
     private readonly hosts: RouteHosts,
     private readonly removals: ProjectRemovals,
+    private readonly changes: RouteChanges,
   ) {}
 
   execute(command: SetRoutesCommand): Promise<ProjectRoutes> {
-    return this.lock.run('routes', () => this.set(command));
+    return this.changes.run(() => this.set(command));
   }
 
   private async set({ org, repo, routes, actor, byAdmin }: SetRoutesCommand): Promise<ProjectRoutes> {
     this.removals.ensureNotRemoving(org, repo);
     const streamId = ProjectRoutes.streamId(org, repo);
     const project = await this.recorder.load(new ProjectRoutes(org, repo), streamId);
-    const own = (list: { hosts: string[] }[]) => JSON.stringify(list.flatMap(({ hosts }) => hosts).sort());
-    if (!byAdmin && own(routes) !== own(project.routes)) {
+    if (!byAdmin && given(routes) !== given(project.routes)) {
       throw new Forbidden(
-        'only an admin gives a route host names of its own; the first route has the default one',
+        "only an admin gives, takes or moves a route's own host names; the first route has the default one",
       );
     }
-    const taken = new Map<string, string>();
-    for (const other of await this.desired.projects()) {
-      if (other.org === org && other.repo === repo) continue;
-      for (const host of this.hosts.of(other.org, other.repo, other.routes).flat()) {
-        taken.set(host, `${other.org}/${other.repo}`);
-      }
+    const wanted = this.hosts.of(org, repo, routes).flat();
+    const twice = wanted.filter((host, i) => wanted.indexOf(host) !== i);
+    if (twice.length > 0)
+      throw new InvalidInput(`a host name is in one route only: ${[...new Set(twice)].join(', ')}`);
+    const others = (await this.desired.projects()).filter(({ _id }) => _id !== projectKey(org, repo));
+    const held = new Map<string, string>();
+    for (const [key, claim] of this.desired.claims(others)) {
+      for (const host of claim.perRoute.flat()) held.set(host, key);
     }
-    const clashes = this.hosts
-      .of(org, repo, routes)
-      .flat()
-      .flatMap((host) => (taken.has(host) ? [`${host} is ${taken.get(host)}'s`] : []));
+    const clashes = routes
+      .flatMap(({ hosts }) => hosts)
+      .flatMap((host) => (held.has(host) ? [`${host} is ${held.get(host)}'s`] : []));
     if (clashes.length > 0) throw new Conflict(`a host name belongs to one project: ${clashes.join('; ')}`);
     project.set(routes);
     if (project.pendingEvents.length > 0) await this.recorder.saveAs(streamId, project, actor);

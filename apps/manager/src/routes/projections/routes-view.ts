@@ -20,6 +20,8 @@ export type RoutesView =
       routes: ProjectRoute[];
       upstreams: ServiceUpstream[];
       serving: boolean;
+      /** Where it set routes after having none: who set routes first holds a host name both would have. */
+      claimedAt: number | null;
     }
   | { _id: string; kind: 'attempt'; project: string; org: string; repo: string };
 

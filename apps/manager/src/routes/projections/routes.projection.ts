@@ -17,14 +17,15 @@ const attemptKey = (deploymentId: string) => `attempt:${deploymentId}`;
 @Injectable()
 export class RoutesProjection extends RegisteredProjection<RoutesView> {
   readonly name = ROUTES;
-  readonly version = 1;
+  readonly version = 2;
   readonly indexes = [];
 
   async apply(event: StoredEvent, views: Views<RoutesView>): Promise<void> {
     if (isRoutesEvent(event)) {
       const { org, repo, routes } = event.data;
       const view = await this.project(views, org, repo);
-      views.put({ ...view, routes });
+      const claimedAt = routes.length === 0 ? null : (view.claimedAt ?? event.position);
+      views.put({ ...view, routes, claimedAt });
       return;
     }
     if (isProjectEvent(event)) {
@@ -59,6 +60,8 @@ export class RoutesProjection extends RegisteredProjection<RoutesView> {
       case 'DeploymentRestarted':
       case 'DeploymentStopped':
       case 'DeploymentRemoved': {
+        // A deployment removed with its project before it ran leaves its attempt behind otherwise.
+        if (event.type === 'DeploymentRemoved') views.delete(attemptKey(event.data.deploymentId));
         const view = await views.get(projectKey(event.data.org, event.data.repo));
         if (view?.kind !== 'project') return;
         const serving = event.type === 'DeploymentStarted' || event.type === 'DeploymentRestarted';
@@ -72,6 +75,6 @@ export class RoutesProjection extends RegisteredProjection<RoutesView> {
     const _id = projectKey(org, repo);
     const view = await views.get(_id);
     if (view?.kind === 'project') return view;
-    return { _id, kind: 'project', org, repo, routes: [], upstreams: [], serving: false };
+    return { _id, kind: 'project', org, repo, routes: [], upstreams: [], serving: false, claimedAt: null };
   }
 }

@@ -1,24 +1,22 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { ReadModels } from '../../events/read-models';
 import { projectKey } from '../../projects/projections/project-view';
-import { RoutesView } from '../projections/routes-view';
-import { ROUTES } from '../projections/routes.projection';
+import { DesiredRoutes } from '../desired-routes';
 import { RouteHosts } from '../route-hosts';
 import { GetProjectRoutesQuery, ProjectRoutesAnswer } from './get-project-routes.query';
 
 @QueryHandler(GetProjectRoutesQuery)
 export class GetProjectRoutesHandler implements IQueryHandler<GetProjectRoutesQuery> {
   constructor(
-    private readonly readModels: ReadModels,
+    private readonly desired: DesiredRoutes,
     private readonly hosts: RouteHosts,
   ) {}
 
   async execute({ org, repo }: GetProjectRoutesQuery): Promise<ProjectRoutesAnswer> {
-    await this.readModels.started;
-    const view = await this.readModels.collection<RoutesView>(ROUTES).findOne({ _id: projectKey(org, repo) });
-    const project = view?.kind === 'project' ? view : null;
+    const projects = await this.desired.projects();
+    const project = projects.find(({ _id }) => _id === projectKey(org, repo)) ?? null;
     const routes = project?.routes ?? [];
-    const servedAt = this.hosts.of(org, repo, routes);
+    const claim = this.desired.claims(projects).get(projectKey(org, repo));
+    const wanted = this.hosts.of(org, repo, routes);
     return {
       org,
       repo,
@@ -30,7 +28,8 @@ export class GetProjectRoutesHandler implements IQueryHandler<GetProjectRoutesQu
           service,
           port,
           hosts,
-          servedAt: servedAt[i],
+          servedAt: claim?.perRoute[i] ?? [],
+          heldElsewhere: (claim?.heldElsewhere ?? []).filter(({ host }) => wanted[i].includes(host)),
           upstream: upstream ? { address: upstream.address, port } : null,
         };
       }),

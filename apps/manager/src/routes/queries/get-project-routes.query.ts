@@ -20,6 +20,8 @@ export interface ProjectRoutesAnswer {
     hosts: string[];
     /** Every host name it answers at, the default one first. */
     servedAt: string[];
+    /** Host names it would answer at that another project had first (its default one, say), and whose. */
+    heldElsewhere: { host: string; heldBy: string }[];
     /** Where the running version answers on the apps network, once one ran with this route. */
     upstream: { address: string; port: number } | null;
   }[];

@@ -45,6 +45,11 @@ export function Routes({ org, repo, access }: { org: string; repo: string; acces
                           </a>
                         </li>
                       ))}
+                      {route.heldElsewhere.map(({ host, heldBy }) => (
+                        <li key={host} className="muted">
+                          {host}: {heldBy} had it first
+                        </li>
+                      ))}
                     </ul>
                   ),
                 },
@@ -58,21 +63,24 @@ export function Routes({ org, repo, access }: { org: string; repo: string; acces
                 },
                 maintains && {
                   header: 'Remove',
-                  cell: (route) => (
-                    <Action
-                      run={() =>
-                        setRoutes(
-                          org,
-                          repo,
-                          one.routes.filter((other) => other.service !== route.service).map(toSet),
-                        )
-                      }
-                      done={routes.reload}
-                      className="danger"
-                    >
-                      {`Remove the route to ${route.service}`}
-                    </Action>
-                  ),
+                  cell: (route) =>
+                    route.hosts.length > 0 && access !== 'admin' ? (
+                      'an admin gave it host names: an admin removes it'
+                    ) : (
+                      <Action
+                        run={() =>
+                          setRoutes(
+                            org,
+                            repo,
+                            one.routes.filter((other) => other.service !== route.service).map(toSet),
+                          )
+                        }
+                        done={routes.reload}
+                        className="danger"
+                      >
+                        {`Remove the route to ${route.service}`}
+                      </Action>
+                    ),
                 },
               ]}
             />
