@@ -481,6 +481,7 @@ describe('end to end: the three apps deploy a compose project from a git host on
       'notification_channels',
       'organisations',
       'projects',
+      'routes',
       'sessions',
       'stats',
     ]);

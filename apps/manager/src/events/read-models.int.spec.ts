@@ -129,6 +129,7 @@ describe('read models: rebuilt from the log, equal to the live ones', () => {
       'notification_channels',
       'organisations',
       'projects',
+      'routes',
       'sessions',
       'stats',
     ]);
