@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import Dockerode from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
@@ -8,6 +9,7 @@ import { CaddyUnderTest } from './support/caddy';
 import { GitHost } from './support/git-host';
 import { eventually } from './support/ports';
 import { System } from './support/system';
+import { verifiesStandardWebhook, WebhookReceiver } from './support/webhook-receiver';
 
 const ORG = 'e2e-routes';
 const DOMAIN = 'apps.test';
@@ -34,6 +36,7 @@ interface Routes {
     port: number;
     hosts: string[];
     servedAt: string[];
+    certificates: { host: string; state: string; notAfter: string | null; reason: string | null }[];
     upstream: { address: string } | null;
   }[];
 }
@@ -126,7 +129,12 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
     await deploy(repo);
     const answer = await served(host, 'first\n');
     assert.equal(answer.headers['strict-transport-security'], 'max-age=31536000');
-    const { body } = await system.call<Routes>('GET', `/projects/${ORG}/${repo}/routes`);
+    // The Guardian reports the certificate with its next sync: issued by the local CA, valid for a while yet.
+    const body = await eventually(async () => {
+      const { body: routes } = await system.call<Routes>('GET', `/projects/${ORG}/${repo}/routes`);
+      return routes.routes[0].certificates[0]?.state === 'issued' ? routes : undefined;
+    }, 30_000);
+    assert.ok(Date.parse(body.routes[0].certificates[0].notAfter ?? '') > Date.now());
     assert.equal(body.serving, true);
     assert.ok(
       body.routes[0].upstream?.address.startsWith(subnet.split('.').slice(0, 3).join('.')),
@@ -275,5 +283,50 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
         )) || undefined,
       30_000,
     );
+  });
+  it("tells the project's channel when the proxy cannot get a certificate, and shows why", async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      const added = await system.call('POST', '/notifications/channels', {
+        name: 'certificates',
+        kind: 'webhook',
+        url: receiver.url('/certificates'),
+        topics: ['certificate.failed'],
+        project: { org: ORG, repo: other },
+      });
+      assert.equal(added.status, 201, JSON.stringify(added.body));
+      // An ACME CA nothing answers for, in place of the local one.
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as { port: number }).port;
+      await new Promise((resolve) => closed.close(resolve));
+      await system.restart('guardian', { PROXY_TLS: 'acme', ACME_CA: `https://127.0.0.1:${port}/directory` });
+      const failing = `fail.${suffix}.example`;
+      const set = await system.call('PUT', `/projects/${ORG}/${other}/routes`, {
+        routes: [{ service: 'web', port: 8080, hosts: [failing] }],
+      });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      const shown = await eventually(async () => {
+        const { body } = await system.call<Routes>('GET', `/projects/${ORG}/${other}/routes`);
+        const certificate = body.routes[0].certificates.find(({ host }) => host === failing);
+        return certificate?.state === 'failed' ? certificate : undefined;
+      }, 60_000);
+      assert.match(shown.reason ?? '', new RegExp(`127\\.0\\.0\\.1:${port}.*connection refused`));
+      const [told] = await eventually(async () => {
+        const accepted = receiver.accepted('/certificates');
+        return accepted.length > 0 ? accepted : undefined;
+      }, 30_000);
+      assert.equal(told.json.type, 'certificate.failed');
+      assert.match(
+        JSON.stringify(told.json),
+        new RegExp(`no certificate for ${failing.replace(/\./g, '\\.')}`),
+      );
+      assert.ok(verifiesStandardWebhook(told, String(added.body.signingSecret)));
+      // Once per streak: the syncs that follow, every 2 s, tell nobody again.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      assert.equal(receiver.accepted('/certificates').length, 1);
+    } finally {
+      await receiver.stop();
+    }
   });
 });

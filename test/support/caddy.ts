@@ -86,6 +86,7 @@ export class CaddyUnderTest {
       PROXY_HTTPS_PORT: String(this.httpsPort),
       PROXY_DATA_DIR: this.dataDir,
       PROXY_ACCESS_LOG: this.accessLog,
+      PROXY_TLS_LOG: path.join(this.dir, 'tls.log'),
       PROXY_TLS: 'internal',
     };
   }

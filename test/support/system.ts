@@ -195,9 +195,10 @@ export class System {
     await removeComposeObjects(composeProjectName(org, repo));
   }
 
-  /** Stops one of the apps (SIGTERM) and starts it again with the same settings and state. */
-  async restart(app: App): Promise<void> {
+  /** Stops one of the apps (SIGTERM) and starts it again with the same state, and settings changed by `env`. */
+  async restart(app: App, env: Record<string, string> = {}): Promise<void> {
     await stopProcess(this.processes[APPS.indexOf(app)]);
+    Object.assign(this.env[app], env);
     this.processes[APPS.indexOf(app)] = launch(app, this.dir, this.env[app]);
   }
 

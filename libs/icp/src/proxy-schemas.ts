@@ -30,9 +30,24 @@ export type ProxyRoute = z.infer<typeof proxyRoute>;
 export const proxyState = z.object({ routes: z.array(proxyRoute).max(5_000) }).strict();
 export type ProxyState = z.infer<typeof proxyState>;
 
+/**
+ * A host name's certificate as Caddy holds it: `issued` (valid, more than a third of its life left), `renewing`
+ * (less: Caddy renews it now), `pending` (none yet, and no failure), `failed` (none, and the last try failed:
+ * `reason` is the CA's or the network's words).
+ */
+export const certificateState = z.object({
+  host: z.string(),
+  state: z.enum(['issued', 'renewing', 'pending', 'failed']),
+  notAfter: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type CertificateState = z.infer<typeof certificateState>;
+
 export const proxyReport = proxyState.extend({
   /** Drift not yet acknowledged by the Manager, oldest first. */
   drift: z.array(driftReport),
+  /** Every routed host name's certificate. */
+  certificates: z.array(certificateState),
 });
 export type ProxyReport = z.infer<typeof proxyReport>;
 

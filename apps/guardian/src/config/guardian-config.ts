@@ -39,6 +39,11 @@ export const guardianConfigSchema = z.object({
     .string()
     .startsWith('/', 'must be an absolute path')
     .default('/var/log/caddy/testausdeploy-access.log'),
+  /** Caddy's log of getting certificates (JSON lines), where the Guardian reads why one failed. Caddy writes it. */
+  PROXY_TLS_LOG: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .default('/var/log/caddy/testausdeploy-tls.log'),
   /** Certificates from an ACME CA over HTTP-01 (`acme`), or from Caddy's own local CA (`internal`). */
   PROXY_TLS: z.enum(['acme', 'internal']).default('acme'),
   /** The ACME account's email (the CA writes about expiring certificates) and directory (Caddy's default CAs if unset). */

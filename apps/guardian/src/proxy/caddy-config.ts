@@ -6,6 +6,7 @@ export interface ProxySettings {
   httpsPort: number;
   dataDir: string;
   accessLog: string;
+  tlsLog: string;
   tls: 'acme' | 'internal';
   acmeEmail?: string;
   acmeCa?: string;
@@ -14,6 +15,8 @@ export interface ProxySettings {
 /** The apps' server in Caddy's configuration, and the logger its access log goes to. */
 const SERVER = 'apps';
 const ACCESS_LOGGER = `http.log.access.${SERVER}`;
+/** Caddy's loggers of getting and renewing certificates: what certificates.ts reads. */
+const CERTIFICATE_LOGGERS = ['tls.obtain', 'tls.renew'];
 /** Browsers keep to HTTPS for a year once they have seen an app over it. */
 const HSTS = 'max-age=31536000';
 /** A request waits this long for an upstream that is restarting (or being replaced) before it fails. */
@@ -31,7 +34,12 @@ export function caddyConfig(state: ProxyState, settings: ProxySettings): Record<
     storage: { module: 'file_system', root: settings.dataDir },
     logging: {
       logs: {
-        default: { exclude: [ACCESS_LOGGER] },
+        default: { exclude: [ACCESS_LOGGER, ...CERTIFICATE_LOGGERS] },
+        certificates: {
+          writer: { output: 'file', filename: settings.tlsLog, roll_size_mb: 10, roll_keep: 2 },
+          encoder: { format: 'json' },
+          include: CERTIFICATE_LOGGERS,
+        },
         [SERVER]: {
           writer: { output: 'file', filename: settings.accessLog, roll_size_mb: 100, roll_keep: 5 },
           encoder: { format: 'json' },

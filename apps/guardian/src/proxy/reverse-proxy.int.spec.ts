@@ -187,6 +187,28 @@ describe('the reverse proxy against a real Caddy', () => {
     assert.equal((await firstAnswer('hello.apps.test')).body, 'hello /');
   });
 
+  it("reports each host name's certificate: issued by the local CA until when, or failed with the CA's reason", async () => {
+    const issued = (await proxy.reconcile()).certificates;
+    assert.equal(issued.length, 1);
+    assert.equal(issued[0].host, 'hello.apps.test');
+    assert.equal(issued[0].state, 'issued');
+    assert.ok(Date.parse(issued[0].notAfter ?? '') > Date.now(), JSON.stringify(issued));
+    // An ACME CA nothing answers for: Caddy's attempt fails, and its reason is the report's.
+    const closed = createTcpServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const acme = await startProxy({ PROXY_TLS: 'acme', ACME_CA: `https://127.0.0.1:${port}/directory` });
+    await acme.replace({ routes: [route('project:org/new', ['new.apps.test'], hello)] });
+    const failed = await eventually(async () => {
+      const [one] = (await acme.reconcile()).certificates;
+      return one?.state === 'failed' ? one : undefined;
+    }, 30_000);
+    assert.equal(failed.host, 'new.apps.test');
+    assert.equal(failed.notAfter, null);
+    assert.match(failed.reason ?? '', new RegExp(`127\\.0\\.0\\.1:${port}.*connection refused`));
+  });
+
   it('holds no routes on a host without a proxy, and says why', async () => {
     const none = new ReverseProxy(
       loadGuardianConfig(
@@ -202,6 +224,6 @@ describe('the reverse proxy against a real Caddy', () => {
       }),
       /this host has no proxy \(the Guardian has no PROXY_ADMIN_SOCKET\)/,
     );
-    assert.deepEqual(await none.replace({ routes: [] }), { routes: [], drift: [] });
+    assert.deepEqual(await none.replace({ routes: [] }), { routes: [], drift: [], certificates: [] });
   });
 });

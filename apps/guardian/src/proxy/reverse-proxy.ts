@@ -7,6 +7,7 @@ import { DesiredStateFile } from '../desired/desired-state-file';
 import { DriftLog } from '../desired/drift-log';
 import { CaddyAdmin } from './caddy-admin';
 import { caddyConfig, configDifferences, ProxySettings } from './caddy-config';
+import { Certificates } from './certificates';
 import { checkRoutes, RouteLimits } from './route-policy';
 
 /** The proxy's state lives in one queue: a change and a reconcile never interleave. */
@@ -26,6 +27,7 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
   private state: ProxyState = { routes: [] };
   private readonly drift = new DriftLog();
   private readonly lock = new KeyedLock();
+  private readonly certificates: Certificates;
   private saved: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
 
@@ -34,6 +36,7 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly caddy: CaddyAdmin | null,
     private readonly file: DesiredStateFile<ProxyState>,
   ) {
+    this.certificates = new Certificates(config.PROXY_DATA_DIR, config.PROXY_TLS_LOG);
     this.limits = {
       upstreamSubnets: config.UPSTREAM_SUBNETS,
       localAddresses: localAddresses(),
@@ -46,6 +49,7 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
           httpsPort: config.PROXY_HTTPS_PORT,
           dataDir: config.PROXY_DATA_DIR,
           accessLog: config.PROXY_ACCESS_LOG,
+          tlsLog: config.PROXY_TLS_LOG,
           tls: config.PROXY_TLS,
           acmeEmail: config.ACME_EMAIL,
           acmeCa: config.ACME_CA,
@@ -132,8 +136,13 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
       .catch((error: Error) => this.logger.error(`keeping the routes on disk: ${error.message}`));
   }
 
-  private report(): ProxyReport {
-    return { ...this.state, drift: this.drift.unacknowledged() };
+  private async report(): Promise<ProxyReport> {
+    const hosts = this.caddy ? this.state.routes.flatMap((route) => route.hosts) : [];
+    return {
+      ...this.state,
+      drift: this.drift.unacknowledged(),
+      certificates: await this.certificates.of(hosts),
+    };
   }
 }
 

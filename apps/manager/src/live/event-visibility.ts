@@ -69,7 +69,7 @@ export class EventVisibility {
     }
     if (isObservationEvent(event)) {
       if (event.type === 'ScheduledBackupFailed') return event.data.ownerId === this.caller.memberId;
-      if (event.type === 'PollingBackedOff') {
+      if (event.type === 'PollingBackedOff' || event.type === 'CertificateFailed') {
         return this.holds(projectKey(event.data.org, event.data.repo), event.position);
       }
       return false;

@@ -26,7 +26,7 @@ interface Entry<S> {
 export abstract class GuardianStateSync<R extends { drift: DriftReport[] }, S extends GuardianSyncStatus>
   implements OnApplicationBootstrap, OnApplicationShutdown
 {
-  private readonly logger = new Logger(this.constructor.name);
+  protected readonly logger = new Logger(this.constructor.name);
   private readonly guardians = new Map<string, Entry<S>>();
   private timer: NodeJS.Timeout | null = null;
 
@@ -38,10 +38,11 @@ export abstract class GuardianStateSync<R extends { drift: DriftReport[] }, S ex
     private readonly intervalMs: number,
   ) {}
 
-  /** Sends the whole desired state, with the acknowledgement of the drift recorded so far. */
+  /** Sends the whole desired state to `guardian`, with the acknowledgement of the drift recorded so far. */
   protected abstract send(
     client: IcpClient,
-    acknowledgeDrift?: { boot: string; sequence: number },
+    acknowledgeDrift: { boot: string; sequence: number } | undefined,
+    guardian: string,
   ): Promise<R>;
 
   /** Records one drift report the Guardian sent (once, whatever the number of times it is sent). */
@@ -85,6 +86,11 @@ export abstract class GuardianStateSync<R extends { drift: DriftReport[] }, S ex
     return this.guardians.get(name)?.last ?? null;
   }
 
+  /** The last status of every Guardian synced so far. */
+  statuses(): S[] {
+    return [...this.guardians.values()].flatMap(({ last }) => (last ? [last] : []));
+  }
+
   private entry(name: string): Entry<S> {
     let entry = this.guardians.get(name);
     if (!entry)
@@ -96,7 +102,7 @@ export abstract class GuardianStateSync<R extends { drift: DriftReport[] }, S ex
     const client = this.nodes.ofKind('guardian').find((node) => node.name === name)?.client;
     if (!client?.connected) return;
     try {
-      const report = await this.send(client, entry.acknowledge ?? undefined);
+      const report = await this.send(client, entry.acknowledge ?? undefined, name);
       for (const drift of report.drift) {
         this.logger.warn(`guardian ${name} restored ${this.what}: ${drift.differences.join('; ')}`);
         await this.recordDrift(name, drift);

@@ -41,4 +41,35 @@ describe('Notices', () => {
     assert.equal((await notices.of(event('BackupExported', backup)))?.topic, 'backup.succeeded');
     assert.equal(await notices.of(event('MemberAdded', { name: 'ada' })), null);
   });
+
+  it("tells a project of a host name the proxy has no certificate for, and the server of the proxy's drift", async () => {
+    const failed = await notices.of(
+      event(
+        'CertificateFailed',
+        {
+          org: 'acme',
+          repo: 'site',
+          host: 'site.apps.example.org',
+          guardian: 'g1',
+          reason: 'connection refused',
+        },
+        'guardian:g1',
+      ),
+    );
+    assert.deepEqual(
+      [failed?.topic, failed?.org, failed?.repo, failed?.title, failed?.bad],
+      ['certificate.failed', 'acme', 'site', 'acme/site: no certificate for site.apps.example.org', true],
+    );
+    assert.match(failed?.text ?? '', /connection refused/);
+    const drift = await notices.of(
+      event('ProxyDriftDetected', {
+        guardian: 'g1',
+        boot: 'b',
+        sequence: 1,
+        detectedAt: '',
+        differences: ['x'],
+      }),
+    );
+    assert.deepEqual([drift?.topic, drift?.title], ['firewall.repaired', 'Proxy drift repaired on g1']);
+  });
 });

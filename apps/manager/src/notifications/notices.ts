@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import {
   BackupExported,
+  CertificateFailed,
   Deployment,
   DeploymentFailed,
   DeploymentRequested,
   DeploymentSucceeded,
   FirewallDriftDetected,
   NodeUnreachable,
+  ProxyDriftDetected,
   PollingBackedOff,
   ScheduledBackupFailed,
 } from '@testausdeploy/domain';
@@ -109,6 +111,31 @@ export class Notices {
           title: `Firewall drift repaired on ${guardian}`,
           text: `Someone else changed the firewall; the Guardian put its rules back. What differed: ${differences.slice(0, 10).join('; ')}`,
           link: `${this.dashboard}/admin/firewall`,
+        };
+      }
+      case 'ProxyDriftDetected': {
+        const { guardian, differences } = (event as Of<ProxyDriftDetected>).data;
+        return {
+          ...base,
+          topic: 'firewall.repaired',
+          bad: true,
+          title: `Proxy drift repaired on ${guardian}`,
+          text: `Someone else changed the proxy's configuration; the Guardian put its routes back. What differed: ${differences.slice(0, 10).join('; ')}`,
+          link: null,
+        };
+      }
+      case 'CertificateFailed': {
+        const { org, repo, host, guardian, reason } = (event as Of<CertificateFailed>).data;
+        return {
+          ...base,
+          topic: 'certificate.failed',
+          org,
+          repo,
+          bad: true,
+          title: `${org}/${repo}: no certificate for ${host}`,
+          text: `The proxy could not get a certificate for ${host}, so it is not served over HTTPS; it keeps trying. Why: ${reason}`,
+          fields: [{ name: 'Guardian', value: guardian }],
+          link: `${this.dashboard}/projects/${org}/${repo}`,
         };
       }
       case 'NodeUnreachable': {

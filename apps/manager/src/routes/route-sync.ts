@@ -1,39 +1,90 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DriftReport, IcpClient, ProxyReport } from '@testausdeploy/icp';
+import { Observations } from '@testausdeploy/domain';
+import { CertificateState, DriftReport, IcpClient, ProxyReport, ProxyState } from '@testausdeploy/icp';
 import { ManagerConfig } from '../config/manager-config';
 import { RecordFirewallDriftCommand } from '../firewall/commands/record-firewall-drift.command';
 import { GuardianStateSync, GuardianSyncStatus } from '../nodes/guardian-state-sync';
 import { NodeConnections } from '../nodes/node-connections';
+import { ObservationRecorder } from '../observations/observation-recorder';
 import { DesiredRoutes } from './desired-routes';
+
+/** How the last sync of a Guardian's proxy went, with its host names' certificates as it reported them. */
+export interface RouteSyncStatus extends GuardianSyncStatus {
+  certificates: CertificateState[];
+}
 
 /**
  * Keeps every Guardian's proxy on the desired routes (`applyRoutes`): when its session opens, after every change
- * of a project's routes or of what runs, and every FIREWALL_SYNC_INTERVAL_MS.
+ * of a project's routes or of what runs, and every FIREWALL_SYNC_INTERVAL_MS. A host name whose certificate the
+ * proxy failed to get is recorded once per streak (`CertificateFailed`), which its project's channels hear of.
  */
 @Injectable()
-export class RouteSync extends GuardianStateSync<ProxyReport, GuardianSyncStatus> {
+export class RouteSync extends GuardianStateSync<ProxyReport, RouteSyncStatus> {
   protected readonly what = "the proxy's routes";
+  /** `guardian host` pairs whose certificate was failed at the last report. */
+  private readonly failing = new Set<string>();
 
   constructor(
     config: ManagerConfig,
     nodes: NodeConnections,
     private readonly desired: DesiredRoutes,
     private readonly commands: CommandBus,
+    private readonly observations: ObservationRecorder,
   ) {
     super(nodes, config.FIREWALL_SYNC_INTERVAL_MS);
   }
 
-  protected async send(client: IcpClient, acknowledgeDrift?: { boot: string; sequence: number }) {
+  /** Every host name's certificate as the Guardians last reported it. */
+  certificates(): Map<string, CertificateState> {
+    return new Map(this.statuses().flatMap(({ certificates }) => certificates.map((one) => [one.host, one])));
+  }
+
+  protected async send(
+    client: IcpClient,
+    acknowledgeDrift: { boot: string; sequence: number } | undefined,
+    guardian: string,
+  ) {
     const state = await this.desired.state();
-    return client.request('applyRoutes', { ...state, acknowledgeDrift }, { timeoutMs: 60_000 });
+    const report = await client.request('applyRoutes', { ...state, acknowledgeDrift }, { timeoutMs: 60_000 });
+    await this.observeFailures(guardian, state, report.certificates);
+    return report;
   }
 
   protected async recordDrift(guardian: string, drift: DriftReport): Promise<void> {
     await this.commands.execute(new RecordFirewallDriftCommand(guardian, drift, 'proxy'));
   }
 
-  protected statusOf(report: ProxyReport | null, error: string | null) {
-    return { at: new Date(), applied: report !== null, error };
+  protected statusOf(report: ProxyReport | null, error: string | null, last: RouteSyncStatus | null) {
+    return {
+      at: new Date(),
+      applied: report !== null,
+      error,
+      certificates: report ? report.certificates : (last?.certificates ?? []),
+    };
+  }
+
+  private async observeFailures(guardian: string, state: ProxyState, certificates: CertificateState[]) {
+    const owners = new Map(state.routes.flatMap(({ owner, hosts }) => hosts.map((host) => [host, owner])));
+    for (const { host, state: now, reason } of certificates) {
+      const key = `${guardian} ${host}`;
+      if (now !== 'failed') {
+        this.failing.delete(key);
+        continue;
+      }
+      const project = /^project:([^/]+)\/(.+)$/.exec(owners.get(host) ?? '');
+      if (this.failing.has(key) || !project) continue;
+      this.failing.add(key);
+      const [, org, repo] = project;
+      await this.observations
+        .record(
+          () => Observations.ofCertificates(org, repo),
+          (seen) => seen.certificateFailed({ org, repo, host, guardian, reason: reason ?? 'unknown' }),
+          `guardian:${guardian}`,
+        )
+        .catch((error: Error) =>
+          this.logger.error(`recording ${host}'s failed certificate: ${error.message}`),
+        );
+    }
   }
 }

@@ -24,19 +24,21 @@ export const listDeliveries = (id: string) =>
     api.GET('/notifications/channels/{id}/deliveries', { params: { path: { id }, query: { limit: 100 } } }),
   );
 
-/** Each topic in words, in the order offered; a project's channel hears of the first four only. */
+/** Each topic in words, in the order offered; a project's channel hears of the first five only. */
 export const TOPICS: Record<Topic, string> = {
   'deployment.succeeded': 'a deployment succeeded',
   'deployment.failed': 'a deployment failed',
   'deployment.rolledBack': 'a project was rolled back',
   'polling.backedOff': 'the poller backs off a repository',
+  'certificate.failed': 'the proxy could not get a certificate',
   'backup.succeeded': 'a scheduled backup succeeded',
   'backup.failed': 'a scheduled backup failed',
-  'firewall.repaired': 'firewall drift was repaired',
+  'firewall.repaired': "drift of the firewall or the proxy's routes was repaired",
   'node.unreachable': 'a node is unreachable',
 };
 export const PROJECT_TOPICS = (Object.keys(TOPICS) as Topic[]).filter(
-  (topic) => topic.startsWith('deployment.') || topic.startsWith('polling.'),
+  (topic) =>
+    topic.startsWith('deployment.') || topic.startsWith('polling.') || topic.startsWith('certificate.'),
 );
 
 /** A channel is failing while a message waits for another try, or one was given up after the newest delivery. */

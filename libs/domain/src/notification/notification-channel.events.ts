@@ -8,6 +8,7 @@ export const NOTIFICATION_TOPICS = [
   'deployment.failed',
   'deployment.rolledBack',
   'polling.backedOff',
+  'certificate.failed',
   'backup.succeeded',
   'backup.failed',
   'firewall.repaired',
@@ -15,7 +16,8 @@ export const NOTIFICATION_TOPICS = [
 ] as const;
 export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
 export const PROJECT_TOPICS: readonly NotificationTopic[] = NOTIFICATION_TOPICS.filter(
-  (topic) => topic.startsWith('deployment.') || topic.startsWith('polling.'),
+  (topic) =>
+    topic.startsWith('deployment.') || topic.startsWith('polling.') || topic.startsWith('certificate.'),
 );
 
 /** How a channel's messages are shaped: Discord's embeds, Slack's blocks, or signed JSON. */

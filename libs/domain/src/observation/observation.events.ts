@@ -19,10 +19,17 @@ export type ScheduledBackupFailed = DomainEvent<
 /** A node's session has been down for longer than the Manager's NODE_UNREACHABLE_AFTER_MS, once per outage. */
 export type NodeUnreachable = DomainEvent<'NodeUnreachable', { node: string; kind: string; since: string }>;
 
-export type ObservationEvent = PollingBackedOff | ScheduledBackupFailed | NodeUnreachable;
+/** A host name of a project's routes has no certificate, and the proxy's last try to get one failed (once per streak). */
+export type CertificateFailed = DomainEvent<
+  'CertificateFailed',
+  { org: string; repo: string; host: string; guardian: string; reason: string }
+>;
+
+export type ObservationEvent = PollingBackedOff | ScheduledBackupFailed | NodeUnreachable | CertificateFailed;
 
 export const isObservationEvent = eventGuard<ObservationEvent>([
   'PollingBackedOff',
   'ScheduledBackupFailed',
   'NodeUnreachable',
+  'CertificateFailed',
 ]);

@@ -1,5 +1,6 @@
 import { AggregateRoot } from '../aggregate-root';
 import {
+  CertificateFailed,
   NodeUnreachable,
   ObservationEvent,
   PollingBackedOff,
@@ -27,6 +28,10 @@ export class Observations extends AggregateRoot<ObservationEvent> {
     return new Observations(`observed-node-${node}`);
   }
 
+  static ofCertificates(org: string, repo: string): Observations {
+    return new Observations(`observed-certificates-${org}/${repo}`);
+  }
+
   pollingBackedOff(data: PollingBackedOff['data']): void {
     this.record({ type: 'PollingBackedOff', data });
   }
@@ -37,6 +42,10 @@ export class Observations extends AggregateRoot<ObservationEvent> {
 
   nodeUnreachable(data: NodeUnreachable['data']): void {
     this.record({ type: 'NodeUnreachable', data });
+  }
+
+  certificateFailed(data: CertificateFailed['data']): void {
+    this.record({ type: 'CertificateFailed', data });
   }
 
   protected apply(): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { certificateState } from '@testausdeploy/icp';
 import { ProjectRoutesAnswer } from '../../routes/queries/get-project-routes.query';
 import { describing } from './described';
 
@@ -15,6 +16,7 @@ export const projectRoutes = describing<ProjectRoutesAnswer>()(
         hosts: z.array(z.string()),
         servedAt: z.array(z.string()),
         heldElsewhere: z.array(z.strictObject({ host: z.string(), heldBy: z.string() })),
+        certificates: z.array(certificateState),
         upstream: z.strictObject({ address: z.string(), port: z.number().int() }).nullable(),
       }),
     ),

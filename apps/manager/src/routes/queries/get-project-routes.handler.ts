@@ -2,6 +2,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { projectKey } from '../../projects/projections/project-view';
 import { DesiredRoutes } from '../desired-routes';
 import { RouteHosts } from '../route-hosts';
+import { RouteSync } from '../route-sync';
 import { GetProjectRoutesQuery, ProjectRoutesAnswer } from './get-project-routes.query';
 
 @QueryHandler(GetProjectRoutesQuery)
@@ -9,6 +10,7 @@ export class GetProjectRoutesHandler implements IQueryHandler<GetProjectRoutesQu
   constructor(
     private readonly desired: DesiredRoutes,
     private readonly hosts: RouteHosts,
+    private readonly sync: RouteSync,
   ) {}
 
   async execute({ org, repo }: GetProjectRoutesQuery): Promise<ProjectRoutesAnswer> {
@@ -17,6 +19,7 @@ export class GetProjectRoutesHandler implements IQueryHandler<GetProjectRoutesQu
     const routes = project?.routes ?? [];
     const claim = this.desired.claims(projects).get(projectKey(org, repo));
     const wanted = this.hosts.of(org, repo, routes);
+    const certificates = this.sync.certificates();
     return {
       org,
       repo,
@@ -30,6 +33,7 @@ export class GetProjectRoutesHandler implements IQueryHandler<GetProjectRoutesQu
           hosts,
           servedAt: claim?.perRoute[i] ?? [],
           heldElsewhere: (claim?.heldElsewhere ?? []).filter(({ host }) => wanted[i].includes(host)),
+          certificates: (claim?.perRoute[i] ?? []).flatMap((host) => certificates.get(host) ?? []),
           upstream: upstream ? { address: upstream.address, port } : null,
         };
       }),

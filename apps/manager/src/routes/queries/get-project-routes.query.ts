@@ -1,3 +1,5 @@
+import { CertificateState } from '@testausdeploy/icp';
+
 /** A project's routes, where each answers, and whether the proxy serves them now. */
 export class GetProjectRoutesQuery {
   constructor(
@@ -22,6 +24,8 @@ export interface ProjectRoutesAnswer {
     servedAt: string[];
     /** Host names it would answer at that another project had first (its default one, say), and whose. */
     heldElsewhere: { host: string; heldBy: string }[];
+    /** The certificate of each host name it answers at, as a Guardian's proxy last reported it. */
+    certificates: CertificateState[];
     /** Where the running version answers on the apps network, once one ran with this route. */
     upstream: { address: string; port: number } | null;
   }[];

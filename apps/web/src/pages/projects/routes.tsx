@@ -6,8 +6,20 @@ import { Field, Form } from '../../components/form';
 import { Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
 import { Table } from '../../components/table';
+import { Time } from '../../components/time';
 
 const toSet = ({ service, port, hosts }: Route) => ({ service, port, hosts });
+
+/** A host name's certificate in words: until when it is valid, or why there is none. */
+function Certificate({ of }: { of: Route['certificates'][number] | undefined }) {
+  if (!of || of.state === 'pending') return <span className="muted">certificate pending</span>;
+  if (of.state === 'failed') return <span className="bad">no certificate: {of.reason}</span>;
+  return (
+    <span className="muted">
+      certificate {of.state === 'renewing' ? 'renewing, valid' : 'valid'} until <Time at={of.notAfter} />
+    </span>
+  );
+}
 
 /**
  * Where a project answers over HTTPS: each route's service and port, its host names (the first route's default one
@@ -42,7 +54,8 @@ export function Routes({ org, repo, access }: { org: string; repo: string; acces
                         <li key={host}>
                           <a href={`https://${host}/`} rel="noreferrer" target="_blank">
                             {host}
-                          </a>
+                          </a>{' '}
+                          <Certificate of={route.certificates.find((one) => one.host === host)} />
                         </li>
                       ))}
                       {route.heldElsewhere.map(({ host, heldBy }) => (
