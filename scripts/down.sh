@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stop what scripts/up.sh started: Manager, Worker, Guardian and the demo git daemon, found by their pid
+# Stop what scripts/up.sh started: Manager, Worker, Guardian, the proxy (Caddy) and the demo git daemon, found by their pid
 # files in /run/testausdeploy (a pid is only signalled if its command line still matches).
 # --all also stops the dockerd, database, test browser, LXD and lxcfs instances whose pid files these scripts wrote; one that was
 # already running before is never touched.
@@ -23,6 +23,7 @@ for app in manager worker guardian; do
   stop_pidfile "$TD_RUN_DIR/$app.pid" "dist/apps/$app/src/main.js" 20
 done
 stop_pidfile "$TD_RUN_DIR/git-daemon.pid" git-daemon 10
+stop_pidfile "$TD_RUN_DIR/proxy.pid" "caddy run" 20
 
 if [[ "$all" == yes ]]; then
   shopt -s nullglob

@@ -103,7 +103,7 @@ write_trust() {
 
 # --- 1. packages, build, infrastructure ---------------------------------------------------------------
 ensure_packages docker.io docker-compose bubblewrap nftables busybox-static iproute2 git openssl ca-certificates curl \
-  maven openjdk-17-jdk-headless lxd lxd-client dnsmasq-base btrfs-progs mmdebstrap
+  maven openjdk-17-jdk-headless lxd lxd-client dnsmasq-base btrfs-progs mmdebstrap caddy
 ensure_node_modules
 log "npm run build (log $TD_LOG_DIR/build.log)"
 run_logged "npm run build" "$TD_LOG_DIR/build.log" npm run build
@@ -115,6 +115,28 @@ ensure_mongo_server 27017 h2 "$TD_LIB_DIR/mongo/testausdeploy.mv"
 ensure_base_image
 ensure_lxd
 ensure_lxd_image
+
+# The proxy: Debian's Caddy with nothing but its admin API on a unix socket (as deploy/systemd's unit starts it);
+# the Guardian loads the routes (docs/proxy.md). Its certificates come from its own local CA.
+PROXY_DIR="$TD_LIB_DIR/proxy"
+PROXY_SOCKET="$TD_RUN_DIR/proxy-admin.sock"
+mkdir -p "$PROXY_DIR" && chmod 0700 "$PROXY_DIR"
+if pid_alive "$TD_RUN_DIR/proxy.pid" "caddy run"; then
+  :
+else
+  ensure_dirs
+  rm -f "$PROXY_SOCKET"
+  printf '{ "admin": { "listen": "unix/%s" } }\n' "$PROXY_SOCKET" >"$PROXY_DIR/bootstrap.json"
+  log "starting the proxy, Caddy (log $TD_LOG_DIR/proxy.log)"
+  start_detached "$TD_RUN_DIR/proxy.pid" "$TD_LOG_DIR/proxy.log" - env HOME="$PROXY_DIR" \
+    XDG_CONFIG_HOME="$PROXY_DIR/config" XDG_DATA_HOME="$PROXY_DIR/data" \
+    caddy run --resume --config "$PROXY_DIR/bootstrap.json"
+  for ((i = 0; i < 40; i++)); do
+    [[ -S "$PROXY_SOCKET" ]] && break
+    sleep 0.25
+  done
+  [[ -S "$PROXY_SOCKET" ]] || die "Caddy did not start (see $TD_LOG_DIR/proxy.log)"
+fi
 
 # --- 2. env files (created once, never overwritten) ---------------------------------------------------
 mkdir -p "$ETC_DIR"
@@ -149,6 +171,18 @@ EOF
 # Forwards to members' containers may point only into the LXD bridge's network.
 bridge_subnet="$(lxd_bridge_subnet)"
 env_default "$ETC_DIR/guardian.env" CONTAINER_SUBNETS "$bridge_subnet"
+# Apps at <repo>.testausdeploy.localhost over HTTPS (*.localhost is this machine), on 80 and 443 unless those are
+# taken when this first runs.
+https_port=443 http_port=80
+if port_open 127.0.0.1 443 || port_open 127.0.0.1 80; then https_port=8443 http_port=8880; fi
+env_default "$ETC_DIR/guardian.env" PROXY_ADMIN_SOCKET "$PROXY_SOCKET"
+env_default "$ETC_DIR/guardian.env" PROXY_HTTP_PORT "$http_port"
+env_default "$ETC_DIR/guardian.env" PROXY_HTTPS_PORT "$https_port"
+env_default "$ETC_DIR/guardian.env" PROXY_TLS internal
+env_default "$ETC_DIR/guardian.env" PROXY_DATA_DIR "$PROXY_DIR/data/caddy"
+env_default "$ETC_DIR/guardian.env" PROXY_ACCESS_LOG "$TD_LOG_DIR/proxy-access.log"
+env_default "$ETC_DIR/guardian.env" PROXY_TLS_LOG "$TD_LOG_DIR/proxy-tls.log"
+env_default "$ETC_DIR/manager.env" APPS_DOMAIN testausdeploy.localhost
 # The key that seals the Manager's secrets (docs/secrets.md): made once, never overwritten. Without it the
 # sealed secrets cannot be read again: keep a copy somewhere safe.
 if [[ ! -f "$ETC_DIR/master.key" ]]; then
@@ -268,6 +302,10 @@ done
 
 # --- 7. how to use it ----------------------------------------------------------------------------------
 token="$(env_get "$ETC_DIR/manager.env" ADMIN_TOKEN)"
+apps_domain="$(env_get "$ETC_DIR/manager.env" APPS_DOMAIN)"
+proxy_root="$(env_get "$ETC_DIR/guardian.env" PROXY_DATA_DIR)/pki/authorities/local/root.crt"
+proxy_port="$(env_get "$ETC_DIR/guardian.env" PROXY_HTTPS_PORT)"
+[[ "$proxy_port" == 443 ]] && proxy_port="" || proxy_port=":$proxy_port"
 cat <<EOF
 
 Testausdeploy is up.
@@ -284,4 +322,8 @@ Show it:
   curl -sS $api/deployments -H "Authorization: Bearer $token"
 Then open the page:
   curl http://127.0.0.1:8080/
+Serve it at its own host name over HTTPS: give it a route, deploy it again, and ask with the local CA's root:
+  curl -sS -X PUT $api/projects/demo/hello/routes -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"routes":[{"service":"web","port":8080}]}'
+  curl -sS -X POST $api/deployments -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"org":"demo","repo":"hello","branch":"main","composePath":"docker-compose.yml"}'
+  curl --cacert $proxy_root https://hello.$apps_domain$proxy_port/
 EOF
