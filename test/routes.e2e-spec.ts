@@ -37,6 +37,7 @@ interface Routes {
     hosts: string[];
     servedAt: string[];
     certificates: { host: string; state: string; notAfter: string | null; reason: string | null }[];
+    requests: { requests: number; serverErrors: number; since: string } | null;
     upstream: { address: string } | null;
   }[];
 }
@@ -135,6 +136,12 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
       return routes.routes[0].certificates[0]?.state === 'issued' ? routes : undefined;
     }, 30_000);
     assert.ok(Date.parse(body.routes[0].certificates[0].notAfter ?? '') > Date.now());
+    // The requests the proxy answered for it are counted from its access log, with the next report.
+    const counted = await eventually(async () => {
+      const { body: routes } = await system.call<Routes>('GET', `/projects/${ORG}/${repo}/routes`);
+      return (routes.routes[0].requests?.requests ?? 0) > 0 ? routes.routes[0].requests : undefined;
+    }, 30_000);
+    assert.equal(counted?.serverErrors, 0);
     assert.equal(body.serving, true);
     assert.ok(
       body.routes[0].upstream?.address.startsWith(subnet.split('.').slice(0, 3).join('.')),

@@ -48,6 +48,11 @@ export const proxyReport = proxyState.extend({
   drift: z.array(driftReport),
   /** Every routed host name's certificate. */
   certificates: z.array(certificateState),
+  /** Every routed host name's requests since `requestsSince` (the Guardian's start), from Caddy's access log. */
+  requests: z.array(
+    z.object({ host: z.string(), requests: z.number().int(), serverErrors: z.number().int() }),
+  ),
+  requestsSince: z.string(),
 });
 export type ProxyReport = z.infer<typeof proxyReport>;
 

@@ -22,7 +22,10 @@ describe('the reverse proxy against a real Caddy', () => {
   const proxies: ReverseProxy[] = [];
 
   async function upstream(address: string, says: string): Promise<{ address: string; port: number }> {
-    const server = createServer((req, res) => res.end(`${says} ${req.url}`));
+    const server = createServer((req, res) => {
+      if (req.url === '/boom') res.statusCode = 500;
+      res.end(`${says} ${req.url}`);
+    });
     await new Promise<void>((resolve) => server.listen(0, address, resolve));
     upstreams.push(server);
     return { address, port: (server.address() as AddressInfo).port };
@@ -187,6 +190,21 @@ describe('the reverse proxy against a real Caddy', () => {
     assert.equal((await firstAnswer('hello.apps.test')).body, 'hello /');
   });
 
+  it("counts each host name's requests and server errors from Caddy's access log, since the Guardian started", async () => {
+    const counted = async () =>
+      (await proxy.reconcile()).requests.find(({ host }) => host === 'hello.apps.test');
+    const before = await counted();
+    assert.ok(before);
+    for (const path of ['/a', '/b', '/boom']) await caddy.get('hello.apps.test', path);
+    const after = await eventually(async () => {
+      const now = await counted();
+      return now && now.requests >= before.requests + 3 ? now : undefined;
+    }, 10_000);
+    assert.equal(after.requests, before.requests + 3);
+    assert.equal(after.serverErrors, before.serverErrors + 1);
+    assert.ok(Date.parse((await proxy.reconcile()).requestsSince) <= Date.now());
+  });
+
   it("reports each host name's certificate: issued by the local CA until when, or failed with the CA's reason", async () => {
     const issued = (await proxy.reconcile()).certificates;
     assert.equal(issued.length, 1);
@@ -224,6 +242,7 @@ describe('the reverse proxy against a real Caddy', () => {
       }),
       /this host has no proxy \(the Guardian has no PROXY_ADMIN_SOCKET\)/,
     );
-    assert.deepEqual(await none.replace({ routes: [] }), { routes: [], drift: [], certificates: [] });
+    const empty = await none.replace({ routes: [] });
+    assert.deepEqual([empty.routes, empty.drift, empty.certificates, empty.requests], [[], [], [], []]);
   });
 });

@@ -7,6 +7,7 @@ import { DesiredStateFile } from '../desired/desired-state-file';
 import { DriftLog } from '../desired/drift-log';
 import { CaddyAdmin } from './caddy-admin';
 import { caddyConfig, configDifferences, ProxySettings } from './caddy-config';
+import { AccessCounts } from './access-counts';
 import { Certificates } from './certificates';
 import { checkRoutes, RouteLimits } from './route-policy';
 
@@ -28,6 +29,7 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly drift = new DriftLog();
   private readonly lock = new KeyedLock();
   private readonly certificates: Certificates;
+  private readonly access: AccessCounts;
   private saved: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
 
@@ -37,6 +39,7 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly file: DesiredStateFile<ProxyState>,
   ) {
     this.certificates = new Certificates(config.PROXY_DATA_DIR, config.PROXY_TLS_LOG);
+    this.access = new AccessCounts(config.PROXY_ACCESS_LOG);
     this.limits = {
       upstreamSubnets: config.UPSTREAM_SUBNETS,
       localAddresses: localAddresses(),
@@ -59,6 +62,8 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.caddy) return;
+    // Requests are counted from here on: what the access log holds already is an earlier Guardian's.
+    await this.access.of([]);
     const saved = await this.file.load();
     try {
       if (saved) this.state = checkRoutes(saved, this.limits);
@@ -138,10 +143,13 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async report(): Promise<ProxyReport> {
     const hosts = this.caddy ? this.state.routes.flatMap((route) => route.hosts) : [];
+    const [certificates, requests] = await Promise.all([this.certificates.of(hosts), this.access.of(hosts)]);
     return {
       ...this.state,
       drift: this.drift.unacknowledged(),
-      certificates: await this.certificates.of(hosts),
+      certificates,
+      requests,
+      requestsSince: this.access.since,
     };
   }
 }

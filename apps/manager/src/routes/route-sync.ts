@@ -12,6 +12,16 @@ import { DesiredRoutes } from './desired-routes';
 /** How the last sync of a Guardian's proxy went, with its host names' certificates as it reported them. */
 export interface RouteSyncStatus extends GuardianSyncStatus {
   certificates: CertificateState[];
+  /** Each host name's requests since the Guardian started (`requestsSince`), as it last reported them. */
+  requests: ProxyReport['requests'];
+  requestsSince: string | null;
+}
+
+/** A host name's requests over every Guardian, since the earliest of their starts. */
+export interface HostTraffic {
+  requests: number;
+  serverErrors: number;
+  since: string;
 }
 
 /**
@@ -33,6 +43,22 @@ export class RouteSync extends GuardianStateSync<ProxyReport, RouteSyncStatus> {
     private readonly observations: ObservationRecorder,
   ) {
     super(nodes, config.FIREWALL_SYNC_INTERVAL_MS);
+  }
+
+  /** Every host name's requests as the Guardians last reported them, summed. */
+  traffic(): Map<string, HostTraffic> {
+    const sums = new Map<string, HostTraffic>();
+    for (const { requests, requestsSince } of this.statuses()) {
+      for (const { host, requests: count, serverErrors } of requests) {
+        const sum = sums.get(host) ?? { requests: 0, serverErrors: 0, since: requestsSince ?? '' };
+        sums.set(host, {
+          requests: sum.requests + count,
+          serverErrors: sum.serverErrors + serverErrors,
+          since: requestsSince && requestsSince < sum.since ? requestsSince : sum.since,
+        });
+      }
+    }
+    return sums;
   }
 
   /** Every host name's certificate as the Guardians last reported it. */
@@ -61,6 +87,8 @@ export class RouteSync extends GuardianStateSync<ProxyReport, RouteSyncStatus> {
       applied: report !== null,
       error,
       certificates: report ? report.certificates : (last?.certificates ?? []),
+      requests: report ? report.requests : (last?.requests ?? []),
+      requestsSince: report ? report.requestsSince : (last?.requestsSince ?? null),
     };
   }
 

@@ -17,6 +17,9 @@ export const projectRoutes = describing<ProjectRoutesAnswer>()(
         servedAt: z.array(z.string()),
         heldElsewhere: z.array(z.strictObject({ host: z.string(), heldBy: z.string() })),
         certificates: z.array(certificateState),
+        requests: z
+          .strictObject({ requests: z.number().int(), serverErrors: z.number().int(), since: z.string() })
+          .nullable(),
         upstream: z.strictObject({ address: z.string(), port: z.number().int() }).nullable(),
       }),
     ),

@@ -20,6 +20,16 @@ export class GetProjectRoutesHandler implements IQueryHandler<GetProjectRoutesQu
     const claim = this.desired.claims(projects).get(projectKey(org, repo));
     const wanted = this.hosts.of(org, repo, routes);
     const certificates = this.sync.certificates();
+    const traffic = this.sync.traffic();
+    const requestsOf = (hosts: string[]) => {
+      const counted = hosts.flatMap((host) => traffic.get(host) ?? []);
+      if (counted.length === 0) return null;
+      return {
+        requests: counted.reduce((sum, one) => sum + one.requests, 0),
+        serverErrors: counted.reduce((sum, one) => sum + one.serverErrors, 0),
+        since: counted.map((one) => one.since).sort()[0],
+      };
+    };
     return {
       org,
       repo,
@@ -34,6 +44,7 @@ export class GetProjectRoutesHandler implements IQueryHandler<GetProjectRoutesQu
           servedAt: claim?.perRoute[i] ?? [],
           heldElsewhere: (claim?.heldElsewhere ?? []).filter(({ host }) => wanted[i].includes(host)),
           certificates: (claim?.perRoute[i] ?? []).flatMap((host) => certificates.get(host) ?? []),
+          requests: requestsOf(claim?.perRoute[i] ?? []),
           upstream: upstream ? { address: upstream.address, port } : null,
         };
       }),

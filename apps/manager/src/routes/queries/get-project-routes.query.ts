@@ -26,6 +26,8 @@ export interface ProjectRoutesAnswer {
     heldElsewhere: { host: string; heldBy: string }[];
     /** The certificate of each host name it answers at, as a Guardian's proxy last reported it. */
     certificates: CertificateState[];
+    /** Its requests (and 5xx answers) through the proxy since the Guardians started; null before any report. */
+    requests: { requests: number; serverErrors: number; since: string } | null;
     /** Where the running version answers on the apps network, once one ran with this route. */
     upstream: { address: string; port: number } | null;
   }[];

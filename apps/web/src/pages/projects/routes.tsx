@@ -67,6 +67,18 @@ export function Routes({ org, repo, access }: { org: string; repo: string; acces
                   ),
                 },
                 {
+                  header: 'Requests',
+                  cell: (route) =>
+                    route.requests ? (
+                      <>
+                        {route.requests.requests} ({route.requests.serverErrors} server errors) since{' '}
+                        <Time at={route.requests.since} />
+                      </>
+                    ) : (
+                      'none counted yet'
+                    ),
+                },
+                {
                   header: 'Upstream',
                   cell: (route) =>
                     route.upstream
