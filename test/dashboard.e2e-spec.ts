@@ -624,7 +624,7 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
       .filter({ hasText: /^rebuilt: \d+ events to position \d+ in \d+ ms$/ })
       .first()
       .waitFor();
-    assert.equal(await models.getByRole('status').filter({ hasText: 'rebuilt:' }).count(), 11);
+    assert.equal(await models.getByRole('status').filter({ hasText: 'rebuilt:' }).count(), 12);
   });
 
   it('passes axe-core on every page without serious or critical violations, fits 375 px, and writes a screenshot of each', async () => {
