@@ -80,6 +80,16 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
     return accepted.body.deploymentId;
   };
   let latest: string;
+  /** Once the proxy no longer serves `name` (the TLS handshake fails: it has no certificate or route for it). */
+  const unserved = (name: string) =>
+    eventually(
+      async () =>
+        await caddy.get(name).then(
+          () => undefined,
+          () => true,
+        ),
+      30_000,
+    );
   /** What `name` answers through the proxy, once it answers `expected`. */
   const served = (name: string, expected: string) =>
     eventually(async () => {
@@ -259,14 +269,7 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
     await act('restart');
     await served(host, 'second\n');
     await act('stop');
-    await eventually(
-      async () =>
-        (await caddy.get(host).then(
-          () => false,
-          () => true,
-        )) || undefined,
-      30_000,
-    );
+    await unserved(host);
     await act('start');
     await served(host, 'second\n');
   });
@@ -274,22 +277,8 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
   it('takes the routes off the proxy when the project is removed', async () => {
     const removed = await system.call('DELETE', `/projects/${ORG}/${repo}`, { confirm: `${ORG}/${repo}` });
     assert.equal(removed.status, 204, JSON.stringify(removed.body));
-    await eventually(
-      async () =>
-        (await caddy.get(host).then(
-          () => false,
-          () => true,
-        )) || undefined,
-      30_000,
-    );
-    await eventually(
-      async () =>
-        (await caddy.get(`www.${suffix}.example`).then(
-          () => false,
-          () => true,
-        )) || undefined,
-      30_000,
-    );
+    await unserved(host);
+    await unserved(`www.${suffix}.example`);
   });
   it("tells the project's channel when the proxy cannot get a certificate, and shows why", async () => {
     const receiver = await WebhookReceiver.start();
