@@ -372,6 +372,8 @@ describe('end to end: the three apps deploy a compose project from a git host on
       ].join('\n'),
     });
     const view = await deployAndWait({ org: ORG, repo: loud });
+    // Its failed build left the project's network: each run's would take one of dockerd's address pools for good.
+    await system.composeDown(ORG, loud);
     assert.equal(view.status, 'failed');
     assert.match(
       view.reason ?? '',
