@@ -135,7 +135,10 @@ else
     [[ -S "$PROXY_SOCKET" ]] && break
     sleep 0.25
   done
-  [[ -S "$PROXY_SOCKET" ]] || die "Caddy did not start (see $TD_LOG_DIR/proxy.log)"
+  if [[ ! -S "$PROXY_SOCKET" ]]; then
+    tail -n 5 "$TD_LOG_DIR/proxy.log" >&2 || true
+    die "Caddy did not start: its last lines are above (whole log: $TD_LOG_DIR/proxy.log)"
+  fi
 fi
 
 # --- 2. env files (created once, never overwritten) ---------------------------------------------------

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import Dockerode from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
 import { testBrowser } from './support/browser';
+import type { ProjectRoutesAnswer } from '../apps/manager/src/routes/queries/get-project-routes.query';
 import { CaddyUnderTest } from './support/caddy';
 import { GitHost } from './support/git-host';
 import { eventually } from './support/ports';
@@ -28,19 +29,7 @@ function app(says: string): Record<string, string> {
   };
 }
 
-interface Routes {
-  defaultHost: string | null;
-  serving: boolean;
-  routes: {
-    service: string;
-    port: number;
-    hosts: string[];
-    servedAt: string[];
-    certificates: { host: string; state: string; notAfter: string | null; reason: string | null }[];
-    requests: { requests: number; serverErrors: number; since: string } | null;
-    upstream: { address: string } | null;
-  }[];
-}
+type Routes = ProjectRoutesAnswer;
 
 /**
  * A project served at its own host name over HTTPS, on the three real apps with a real Caddy (`tls internal`) whose

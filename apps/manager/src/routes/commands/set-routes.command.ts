@@ -1,6 +1,6 @@
 import { ProjectRoute } from '@testausdeploy/domain';
 
-/** Replaces a project's routes, as `actor`; `byAdmin` may give host names of their own (clear: none at all). */
+/** Replaces a project's routes, as `actor`; only `byAdmin` may change which route has which host names of its own. */
 export class SetRoutesCommand {
   constructor(
     readonly org: string,

@@ -23,6 +23,6 @@ export type RoutesView =
       /** Where it set routes after having none: who set routes first holds a host name both would have. */
       claimedAt: number | null;
     }
-  | { _id: string; kind: 'attempt'; project: string; org: string; repo: string };
+  | { _id: string; kind: 'attempt'; org: string; repo: string };
 
 export type ProjectRoutesView = Extract<RoutesView, { kind: 'project' }>;

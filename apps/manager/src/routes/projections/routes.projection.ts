@@ -39,7 +39,6 @@ export class RoutesProjection extends RegisteredProjection<RoutesView> {
         views.put({
           _id: attemptKey(deploymentId),
           kind: 'attempt',
-          project: projectKey(org, repo),
           org,
           repo,
         });
