@@ -11,7 +11,7 @@ import { DocumentedAnswers } from './documented-answers';
 import { testDatabaseUrl } from './database';
 import { testMasterKeyFile } from './master-key';
 import { NetworkNamespace } from './netns';
-import { eventually, freePort } from './ports';
+import { eventually, freePorts } from './ports';
 
 const run = promisify(execFile);
 const DIST = resolve(__dirname, '..', '..', 'apps');
@@ -65,11 +65,9 @@ export class System {
   }): Promise<System> {
     const dir = await mkdtemp(join(tmpdir(), 'system-'));
     const token = randomBytes(24).toString('hex');
-    const [apiPort, workerPort, guardianPort] = [
-      options.apiPort ?? (await freePort()),
-      await freePort(),
-      await freePort(),
-    ];
+    // Taken together (one after the other, the kernel can hand the same free port out twice), and none the API's.
+    const ports = (await freePorts(4)).filter((port) => port !== options.apiPort);
+    const [apiPort, workerPort, guardianPort] = [options.apiPort ?? ports[2], ports[0], ports[1]];
     const netns = await NetworkNamespace.create('fw');
     const env: Record<App, Record<string, string>> = {
       manager: {
