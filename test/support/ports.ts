@@ -28,6 +28,23 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
+/**
+ * A TCP port on 127.0.0.1 that is free now and outside the kernel's ephemeral range (32768-60999), for a server a
+ * test stops and starts again on the same port: while it is down, no `freePort()` and no outgoing connection on
+ * the machine can be handed it.
+ */
+export async function restartablePort(): Promise<number> {
+  for (;;) {
+    const port = 24_000 + Math.floor(Math.random() * 8_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -110,7 +110,13 @@ public class MongoWireServer {
         }
         final MongoServer server = new MongoServer(user == null ? backend
             : ScramAuthentication.wrap(backend, user, Files.readString(Path.of(passwordFile)).strip()));
-        server.bind("127.0.0.1", port);
+        try {
+            server.bind("127.0.0.1", port);
+        } catch (Exception e) {
+            // Netty's threads would keep a server that cannot listen alive: say why and end.
+            System.err.printf("cannot listen on 127.0.0.1:%d: %s%n", port, e);
+            System.exit(1);
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM: close the backend cleanly (H2 commits and closes its file).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
