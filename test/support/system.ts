@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { composeProjectName } from '../../apps/worker/src/deploy/compose-cli';
+import { slotNames } from '../../apps/worker/src/deploy/handover/project-slots';
 import { removeComposeObjects } from './compose-objects';
 import { DocumentedAnswers } from './documented-answers';
 import { testDatabaseUrl } from './database';
@@ -80,6 +81,8 @@ export class System {
         MASTER_KEY_FILE: testMasterKeyFile(),
         NOTIFICATION_HOSTS: '127.0.0.1',
         NOTIFICATION_PRIVATE_HOSTS: '127.0.0.1',
+        // The old version of a zero-downtime redeploy goes after a second, not 30.
+        REDEPLOY_DRAIN_MS: '1000',
       },
       worker: {
         WORKER_PORT: String(workerPort),
@@ -190,7 +193,8 @@ export class System {
    * whatever state its deployment ended in.
    */
   async composeDown(org: string, repo: string): Promise<void> {
-    await removeComposeObjects(composeProjectName(org, repo));
+    // Both compose projects a routed project's versions take turns in.
+    for (const slot of slotNames(org, repo)) await removeComposeObjects(slot);
   }
 
   /** Stops one of the apps (SIGTERM) and starts it again with the same state, and settings changed by `env`. */

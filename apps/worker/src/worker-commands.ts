@@ -6,6 +6,7 @@ import { ContainerLogsHandler } from './deploy/container-logs.handler';
 import { DeployHandler } from './deploy/deploy.handler';
 import { HeadHandler } from './deploy/head.handler';
 import { LifecycleHandler } from './deploy/lifecycle.handler';
+import { RetireHandler } from './deploy/handover/retire.handler';
 import { UsageHandler } from './deploy/usage.handler';
 
 /** The ICP commands a Worker serves. */
@@ -18,6 +19,7 @@ export class WorkerCommands extends NodeCommands {
     private readonly usageHandler: UsageHandler,
     private readonly containerCommands: ContainerCommands,
     private readonly containerLogsHandler: ContainerLogsHandler,
+    private readonly retireHandler: RetireHandler,
   ) {
     super();
   }
@@ -28,6 +30,7 @@ export class WorkerCommands extends NodeCommands {
       deploy: (data, context) => this.deployHandler.deploy(data, context),
       lifecycle: (data, context) => this.lifecycleHandler.run(data, context),
       removeProject: (data, context) => this.lifecycleHandler.removeProject(data, context),
+      retire: (data, context) => this.retireHandler.retire(data, context),
       head: (data) => this.headHandler.head(data),
       usage: (data) => this.usageHandler.usage(data),
       ...this.containerCommands.handlers(),

@@ -108,7 +108,34 @@ export const icpCommands = {
         .optional(),
       /** Bytes the repository's clone takes on the Worker's disk (its data in bind mounts included). */
       diskBytes: z.number().int().nonnegative(),
+      /**
+       * For a project with routes: whether the new version started beside the old one (which goes with `retire`
+       * once the proxy sends requests to the new one), or replaced it in place, and why.
+       */
+      handover: z
+        .discriminatedUnion('mode', [
+          z.object({ mode: z.literal('beside'), retire: z.string().max(255) }),
+          z.object({ mode: z.literal('replace'), reason: z.string().max(1000) }),
+        ])
+        .optional(),
     }),
+  },
+  /**
+   * The old version of a zero-downtime redeploy goes, once the proxy sends requests to the new one: after
+   * `drainMs` for the requests it still answers, its containers stop and are removed (never its volumes). The
+   * version that serves is refused.
+   */
+  retire: {
+    data: z
+      .object({
+        org: gitName,
+        repo: gitName,
+        /** The compose project the deploy's `handover.retire` named. */
+        slot: z.string().min(1).max(255),
+        drainMs: z.number().int().min(0).max(600_000),
+      })
+      .strict(),
+    result: z.object({ removed: z.number().int().nonnegative() }),
   },
   /** A deployed project's containers with restarts, CPU and memory, as dockerd reports them now. */
   usage: {

@@ -34,6 +34,11 @@ export const managerConfigSchema = z.object({
     .int()
     .positive()
     .default(15 * 60_000),
+  /**
+   * How long the old version of a zero-downtime redeploy keeps answering the requests it has once the proxy sends
+   * new ones to the new version, before it is stopped.
+   */
+  REDEPLOY_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** How often the poller checks every deployed repository's branch head (with ±20% jitter); 0 turns it off. */
   POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** How many repositories the poller checks at once. */

@@ -5,6 +5,7 @@ import { DesiredRoutes } from './desired-routes';
 import { RoutesProjection } from './projections/routes.projection';
 import { GetProjectRoutesHandler } from './queries/get-project-routes.handler';
 import { RouteChanges } from './route-changes';
+import { RouteHandover } from './route-handover';
 import { RouteHosts } from './route-hosts';
 import { RouteSync } from './route-sync';
 import { RoutedServices } from './routed-services';
@@ -20,12 +21,13 @@ import { RoutesListener } from './routes.listener';
     RouteChanges,
     DesiredRoutes,
     RouteSync,
+    RouteHandover,
     RoutesListener,
     RoutedServices,
     SetRoutesHandler,
     ClearRoutesHandler,
     GetProjectRoutesHandler,
   ],
-  exports: [RoutedServices],
+  exports: [RoutedServices, RouteHandover],
 })
 export class RoutesModule {}

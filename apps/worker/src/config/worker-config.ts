@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orgNameProblem } from '@testausdeploy/domain';
 import { env, NodeServiceConfig, parseEnv, parseSubnet } from '@testausdeploy/service';
 import { DEFAULT_LXD_SOCKET } from '../containers/lxd/lxd-socket';
 import { bytes } from '../deploy/policy/units';
@@ -33,7 +34,11 @@ const settings = z.object({
   GIT_DEPLOY_KEYS: env.map().transform(byLowerCaseOrg),
   /** known_hosts file pinning the SSH hosts' keys; required with GIT_DEPLOY_KEYS. */
   GIT_KNOWN_HOSTS: z.string().min(1).optional(),
-  ALLOWED_ORGS: env.list('testausserveri'),
+  /** GitHub organisations only: a name GitHub refuses (`a--b`) could take another project's compose names. */
+  ALLOWED_ORGS: env.list('testausserveri').superRefine((orgs, ctx) => {
+    for (const problem of orgs.map(orgNameProblem))
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   /** Host ports compose projects may publish, `from-to`. */
   PUBLISHED_PORTS: env.portRange('8000-8999'),
   /** The Docker network the proxy reaches routed services on, and its subnet (the Guardian's UPSTREAM_SUBNETS). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
-import { composeProjectName } from './compose-cli';
+import { ProjectSlots } from './handover/project-slots';
 import { ContainerLogs } from './container-logs';
 import { LineRate } from './line-rate';
 import { ProjectContainers } from './project-containers';
@@ -15,6 +15,7 @@ export class ContainerLogsHandler {
   constructor(
     private readonly allowList: WorkerAllowList,
     private readonly containers: ProjectContainers,
+    private readonly slots: ProjectSlots,
     private readonly logs: ContainerLogs,
   ) {}
 
@@ -23,7 +24,7 @@ export class ContainerLogsHandler {
     { progress, signal }: CommandContext,
   ): Promise<IcpResult<'containerLogs'>> {
     this.allowList.check(org);
-    const all = await this.containers.list(composeProjectName(org, repo));
+    const all = await this.containers.list((await this.slots.of(org, repo)).live);
     const chosen = service ? all.filter((container) => container.service === service) : all;
     if (!chosen.length) {
       const what = service ? `no container of service "${service}"` : 'no containers';

@@ -13,6 +13,7 @@ import { composeProjectName, type ComposeProject } from './compose-cli';
 import { ContainerLogs } from './container-logs';
 import { ContainerLogsHandler } from './container-logs.handler';
 import { ProjectContainers } from './project-containers';
+import { ProjectSlots } from './handover/project-slots';
 import { WorkerAllowList } from './worker-allow-list';
 
 const BASE_IMAGE = 'testausdeploy/busybox:latest';
@@ -25,6 +26,7 @@ describe('containerLogs against dockerd, over ICP: follow a container that print
   const handler = new ContainerLogsHandler(
     new WorkerAllowList({ ALLOWED_ORGS: [ORG] } as unknown as WorkerConfig),
     new ProjectContainers(docker),
+    new ProjectSlots(path.join(os.tmpdir(), `slots-${randomBytes(4).toString('hex')}`)),
     new ContainerLogs(docker),
   );
   /** Each run of the handler, and whether it has returned (its docker streams closed). */

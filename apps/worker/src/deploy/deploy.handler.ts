@@ -16,13 +16,15 @@ import { ProjectContainers } from './project-containers';
 import { ProjectCheckouts } from './workspace/project-checkouts';
 import { ProjectData } from './workspace/project-data';
 import { ProjectLocks } from './workspace/project-locks';
+import { ProjectSlots, Slots } from './handover/project-slots';
 import { AppsNetwork } from './routes/apps-network';
 import { RoutedService } from './routes/project-routes';
 import { WorkerAllowList } from './worker-allow-list';
 
 /**
  * ICP `deploy`: fetch the branch, check its commit out into a fresh checkout, check the compose path and file
- * against the deploy policy, run compose on the checked file, report containers.
+ * against the deploy policy, run compose on the checked file (beside the running version where the project has
+ * routes and can run twice), report containers.
  */
 @Injectable()
 export class DeployHandler {
@@ -39,6 +41,7 @@ export class DeployHandler {
     private readonly containers: ProjectContainers,
     private readonly locks: ProjectLocks,
     private readonly appsNetwork: AppsNetwork,
+    private readonly slots: ProjectSlots,
     config: WorkerConfig,
   ) {
     this.health = { timeoutMs: config.HEALTH_TIMEOUT_MS, settleMs: config.HEALTH_SETTLE_MS, pollMs: 500 };
@@ -46,16 +49,14 @@ export class DeployHandler {
   }
 
   async deploy(data: IcpData<'deploy'>, context: CommandContext): Promise<IcpResult<'deploy'>> {
-    const name = composeProjectName(data.org, data.repo);
     return this.locks
-      .run(name, () => this.run(name, data, context))
+      .run(composeProjectName(data.org, data.repo), () => this.run(data, context))
       .catch((error: unknown) => {
         throw bounded(error);
       });
   }
 
   private async run(
-    name: string,
     {
       org,
       repo,
@@ -69,13 +70,14 @@ export class DeployHandler {
     context: CommandContext,
   ): Promise<IcpResult<'deploy'>> {
     this.allowList.check(org);
+    const slots = await this.slots.of(org, repo);
+    const { project: name } = slots;
     const commit = await this.git.fetch(org, repo, branch, pinned);
     // Only a repository that exists claims its project's name (and keeps it while the project has data).
     await this.data.claim(name, `${org}/${repo}`.toLowerCase());
     context.progress(`checked out ${org}/${repo}@${branch} at ${commit}`);
     const checkout = await this.checkouts.create(name, org, repo, commit);
-    const upstreams = await this.upstreams(name, routes ?? []);
-    let project: ComposeProject;
+    let admitted: Admitted;
     let composeDigest: string;
     try {
       const file = await resolveComposePath(checkout, composePath);
@@ -89,62 +91,135 @@ export class DeployHandler {
         );
       }
       const legacyClone = path.join(this.reposDir, org, repo);
-      const admitted = await this.gate
-        .admit(
-          {
-            name,
-            checkout,
-            file,
-            data: {
-              mountDir: (relative) => this.data.mountDir(name, relative),
-              prepare: (relative) => this.data.prepare(name, relative, legacyClone),
-            },
-          },
-          { variables: variables ?? [], routes: upstreams },
-          (line) => context.progress(line),
-        )
-        .catch((error: Error) => {
-          if (error instanceof ComposePolicyError || error instanceof ComposeFileError) {
-            throw new IcpError(IcpErrorCode.Forbidden, error.message);
-          }
-          throw error;
-        });
-      for (const note of admitted.notes) context.progress(note);
-      context.progress(`compose file checked against the deploy policy`);
-      project = admitted.project;
+      const admit = (runAs: string) =>
+        this.admit({ name, runAs, checkout, file, legacyClone }, variables ?? [], routes ?? [], context);
+      admitted = await this.handover(slots, routes ?? [], admit, context);
     } catch (error) {
       await this.checkouts.discard(checkout);
       throw error;
     }
+    const { project, upstreams, handover } = admitted;
     try {
+      if (handover?.mode === 'beside') {
+        // What an earlier handover left of the slot (a Worker stopped before the old version was retired) goes.
+        await this.containers.removeContainers(project.name, 1);
+      }
       await this.compose.up(project, (line) => context.progress(line));
     } finally {
-      // The checkout the checked file names now, and any a container still mounts from, stay; the rest go.
-      await this.checkouts.prune(name, [checkout, ...(await this.containers.mountSources(name))]);
+      // The checkout the checked file names now, and any a container of either slot mounts from, stay; the rest go.
+      const mounted = await Promise.all(
+        [slots.live, slots.other].map((slot) => this.containers.mountSources(slot)),
+      );
+      await this.checkouts.prune(name, [checkout, ...mounted.flat()]);
     }
-    await waitHealthy(() => this.containers.list(name), this.health).catch((error: Error) => {
-      throw new IcpError(IcpErrorCode.Unhealthy, `${org}/${repo} at ${commit}: ${error.message}`);
+    await waitHealthy(() => this.containers.list(project.name), this.health).catch(async (error: Error) => {
+      if (handover?.mode !== 'beside')
+        throw new IcpError(IcpErrorCode.Unhealthy, `${org}/${repo} at ${commit}: ${error.message}`);
+      // Nothing was replaced: the new version goes, and the running one keeps serving (no rollback needed).
+      await this.containers.removeContainers(project.name, 1);
+      throw new IcpError(
+        IcpErrorCode.CommandFailed,
+        `${org}/${repo} at ${commit}: ${error.message}; it was removed, and the version running before keeps serving`,
+      );
     });
     context.progress('containers are up and healthy');
+    if (handover?.mode === 'beside') {
+      await this.slots.serve(name, project.name);
+      context.progress(
+        `the new version runs beside the old one: the route switches to it, then the old one (${handover.retire}) is retired`,
+      );
+    }
     const [containers, diskBytes] = await Promise.all([
-      this.containers.list(name),
+      this.containers.list(project.name),
       diskUsage([checkout, this.data.dir(name)]),
     ]);
-    return { commit, composeDigest, containers, diskBytes, upstreams };
+    return { commit, composeDigest, containers, diskBytes, upstreams, ...(handover && { handover }) };
   }
 
-  /** Each routed service at its fixed address on the apps network. */
-  private async upstreams(
-    name: string,
-    routes: NonNullable<IcpData<'deploy'>['routes']>,
-  ): Promise<RoutedService[]> {
+  /**
+   * Where the new version runs. A routed project whose version serves now starts the new one in its other slot,
+   * beside the old one, unless it cannot run twice (beside-check.ts): then, as every project without a route or
+   * without a running version, in place. A routed project's deployment says which, and why.
+   */
+  private async handover(
+    slots: Slots,
+    routes: Route[],
+    admit: (runAs: string) => Promise<Omit<Admitted, 'handover'>>,
+    context: CommandContext,
+  ): Promise<Admitted> {
+    if (routes.length === 0) return admit(slots.live);
+    const serving = (await this.containers.list(slots.live)).some(({ state }) => state === 'running');
+    if (serving) {
+      const beside = await admit(slots.other);
+      if (beside.besideProblem === null) {
+        context.progress(
+          `zero-downtime redeploy: the new version starts beside the running one (${slots.other})`,
+        );
+        return { ...beside, handover: { mode: 'beside', retire: slots.live } };
+      }
+      const reason = `the new version cannot run beside the old one: ${beside.besideProblem}`;
+      context.progress(`ordinary redeploy, in place: ${reason}`);
+      return { ...(await admit(slots.live)), handover: { mode: 'replace', reason } };
+    }
+    const reason = 'no version of it is running';
+    context.progress(`ordinary redeploy, in place: ${reason}`);
+    return { ...(await admit(slots.live)), handover: { mode: 'replace', reason } };
+  }
+
+  /** The compose file checked and made runnable as compose project `runAs`, its routed services' addresses chosen. */
+  private async admit(
+    admission: { name: string; runAs: string; checkout: string; file: string; legacyClone: string },
+    variables: NonNullable<IcpData<'deploy'>['variables']>,
+    routes: Route[],
+    context: CommandContext,
+  ): Promise<Omit<Admitted, 'handover'>> {
+    const { name, runAs, checkout, file, legacyClone } = admission;
+    const upstreams = await this.upstreams(runAs, routes);
+    const admitted = await this.gate
+      .admit(
+        {
+          name,
+          runAs,
+          checkout,
+          file,
+          data: {
+            mountDir: (relative) => this.data.mountDir(name, relative),
+            prepare: (relative) => this.data.prepare(name, relative, legacyClone),
+          },
+        },
+        { variables, routes: upstreams },
+        (line) => context.progress(line),
+      )
+      .catch((error: Error) => {
+        if (error instanceof ComposePolicyError || error instanceof ComposeFileError) {
+          throw new IcpError(IcpErrorCode.Forbidden, error.message);
+        }
+        throw error;
+      });
+    for (const note of admitted.notes) context.progress(note);
+    context.progress(`compose file checked against the deploy policy`);
+    return { project: admitted.project, upstreams, besideProblem: admitted.besideProblem };
+  }
+
+  /** Each routed service at its fixed address on the apps network, in compose project `runAs`. */
+  private async upstreams(runAs: string, routes: Route[]): Promise<RoutedService[]> {
     if (routes.length === 0) return [];
     const addresses = await this.appsNetwork.addresses(
-      name,
+      runAs,
       routes.map(({ service }) => service),
     );
     return routes.map(({ service, port }) => ({ service, port, address: addresses.get(service) ?? '' }));
   }
+}
+
+type Route = NonNullable<IcpData<'deploy'>['routes']>[number];
+type Handover = NonNullable<IcpResult<'deploy'>['handover']>;
+
+interface Admitted {
+  project: ComposeProject;
+  upstreams: RoutedService[];
+  besideProblem: string | null;
+  handover?: Handover;
 }
 
 /** The error as the Manager records it: a compose failure as its fixed summary, and never a giant reason. */

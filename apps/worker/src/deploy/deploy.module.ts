@@ -19,6 +19,8 @@ import { ProjectCheckouts } from './workspace/project-checkouts';
 import { ProjectData } from './workspace/project-data';
 import { ProjectLocks } from './workspace/project-locks';
 import { AppsNetwork } from './routes/apps-network';
+import { ProjectSlots } from './handover/project-slots';
+import { RetireHandler } from './handover/retire.handler';
 
 @Module({
   providers: [
@@ -92,14 +94,20 @@ import { AppsNetwork } from './routes/apps-network';
       useFactory: (docker: Dockerode, config: WorkerConfig) =>
         new AppsNetwork(docker, config.APPS_NETWORK, config.APPS_SUBNET),
     },
+    {
+      provide: ProjectSlots,
+      inject: [WorkerConfig],
+      useFactory: (config: WorkerConfig) => new ProjectSlots(join(config.node.stateDir, 'projects')),
+    },
     WorkerAllowList,
     ProjectLocks,
+    RetireHandler,
     DeployHandler,
     LifecycleHandler,
     HeadHandler,
     UsageHandler,
     ContainerLogsHandler,
   ],
-  exports: [DeployHandler, LifecycleHandler, HeadHandler, UsageHandler, ContainerLogsHandler],
+  exports: [DeployHandler, LifecycleHandler, HeadHandler, UsageHandler, ContainerLogsHandler, RetireHandler],
 })
 export class DeployModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
-import { ComposeCli, composeProjectName } from './compose-cli';
+import { ComposeCli } from './compose-cli';
+import { ProjectSlots, slotNames } from './handover/project-slots';
 import { ComposeGate } from './policy/compose-gate';
 import { ProjectContainers } from './project-containers';
 import { ProjectCheckouts } from './workspace/project-checkouts';
@@ -24,6 +25,7 @@ export class LifecycleHandler {
     private readonly data: ProjectData,
     private readonly locks: ProjectLocks,
     private readonly appsNetwork: AppsNetwork,
+    private readonly slots: ProjectSlots,
   ) {}
 
   async run(
@@ -31,9 +33,11 @@ export class LifecycleHandler {
     context: CommandContext,
   ): Promise<IcpResult<'lifecycle'>> {
     this.allowList.check(org);
-    const name = composeProjectName(org, repo);
+    const { project: name } = await this.slots.of(org, repo);
     return this.locks.run(name, async () => {
-      const project = await this.gate.admitted(name);
+      // Read under the lock: a deployment may have switched the version that serves.
+      const { live, other } = await this.slots.of(org, repo);
+      const project = await this.gate.admitted(live);
       if (!project)
         throw new IcpError(IcpErrorCode.CommandFailed, `${org}/${repo} is not deployed on this Worker`);
       const output = (line: string) => context.progress(line);
@@ -42,12 +46,15 @@ export class LifecycleHandler {
       if (action === 'restart') await this.compose.restart(project, output);
       if (action === 'remove') {
         await this.compose.remove(project, removeVolumes, output);
-        await this.gate.forget(name);
+        // An old version a handover left (its retirement never came) goes too.
+        await this.containers.removeContainers(other, 1);
+        await Promise.all([live, other].map((slot) => this.gate.forget(slot)));
+        await this.slots.forget(name);
         await this.checkouts.removeAll(name);
         // The data of bind mounts goes with the named volumes, and so does the project's claim on its name.
         if (removeVolumes) await this.data.remove(name);
       }
-      return { containers: await this.containers.list(name) };
+      return { containers: await this.containers.list(live) };
     });
   }
 
@@ -59,15 +66,19 @@ export class LifecycleHandler {
     { org, repo }: IcpData<'removeProject'>,
     context: CommandContext,
   ): Promise<IcpResult<'removeProject'>> {
-    const name = composeProjectName(org, repo);
+    const slots = slotNames(org, repo);
+    const [name] = slots;
     return this.locks.run(name, async () => {
-      const project = await this.gate.admitted(name);
-      if (project) await this.compose.remove(project, true, (line) => context.progress(line));
-      await this.containers.removeAll(name);
-      await this.gate.forget(name);
+      for (const slot of slots) {
+        const project = await this.gate.admitted(slot);
+        if (project) await this.compose.remove(project, true, (line) => context.progress(line));
+        await this.containers.removeAll(slot);
+        await this.gate.forget(slot);
+        this.appsNetwork.release(slot);
+      }
+      await this.slots.forget(name);
       await this.checkouts.removeAll(name);
       await this.data.remove(name);
-      this.appsNetwork.release(name);
       context.progress(`everything of ${org}/${repo} is removed from this Worker`);
       return {};
     });

@@ -62,6 +62,26 @@ export class ProjectContainers {
       await this.docker.getNetwork(Id).remove();
   }
 
+  /**
+   * Takes a compose project's containers down (each stopped with `graceSeconds` to finish, then removed) and its
+   * networks, keeping every named volume: a version's slot goes, the project's data stays (handover/project-slots.ts).
+   * The number of containers removed.
+   */
+  async removeContainers(projectName: string, graceSeconds: number): Promise<number> {
+    const filters = { label: [`com.docker.compose.project=${projectName}`] };
+    const containers = await this.docker.listContainers({ all: true, filters });
+    await Promise.all(
+      containers.map(async ({ Id, State }) => {
+        const container = this.docker.getContainer(Id);
+        if (State === 'running') await container.stop({ t: graceSeconds }).catch(() => undefined);
+        await container.remove({ force: true, v: true });
+      }),
+    );
+    for (const { Id } of await this.docker.listNetworks({ filters }))
+      await this.docker.getNetwork(Id).remove();
+    return containers.length;
+  }
+
   /** The host paths the project's containers mount (bind mounts and volumes alike). */
   async mountSources(projectName: string): Promise<string[]> {
     const containers = await this.docker.listContainers({

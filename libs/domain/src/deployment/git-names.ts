@@ -3,7 +3,8 @@
  * outside them cannot exist there, and refusing it early keeps odd names out of URLs and filesystem paths.
  * Each function returns the problem, or undefined when the name is fine.
  */
-export const ORG_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+/** Letters and digits, single "-" between them (never "--": the Worker's second compose project name relies on it). */
+export const ORG_NAME = /^(?=[A-Za-z0-9-]{1,39}$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
 /** Not `.` or `..`, and not ending in `.git` (in any case): JSON Schema patterns take no flags. */
 export const REPO_NAME = /^(?!\.{1,2}$)(?!.*\.[Gg][Ii][Tt]$)[A-Za-z0-9._-]{1,100}$/;
 /**
@@ -16,7 +17,7 @@ export const BRANCH_NAME =
 
 export function orgNameProblem(org: string): string | undefined {
   if (ORG_NAME.test(org)) return undefined;
-  return `"${org}" is not a valid GitHub organisation name (letters, digits and "-", at most 39, not starting with "-")`;
+  return `"${org}" is not a valid GitHub organisation name (letters, digits and single "-" between them, at most 39)`;
 }
 
 export function repoNameProblem(repo: string): string | undefined {

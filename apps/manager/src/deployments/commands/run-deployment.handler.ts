@@ -1,13 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Deployment } from '@testausdeploy/domain';
-import { IcpError, IcpErrorCode } from '@testausdeploy/icp';
+import { IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { ManagerConfig } from '../../config/manager-config';
 import { ConfigurationValues } from '../../configuration/configuration-values';
 import { NodeConnections } from '../../nodes/node-connections';
 import { ReadModels } from '../../events/read-models';
 import { ProjectAccess } from '../../projects/project-access';
 import { ProjectRemovals } from '../../projects/project-removals';
+import { RouteHandover } from '../../routes/route-handover';
 import { RoutedServices } from '../../routes/routed-services';
 import { DeploymentView } from '../projections/deployment-view';
 import { DEPLOYMENTS } from '../projections/deployments.projection';
@@ -38,6 +39,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     private readonly access: ProjectAccess,
     private readonly removals: ProjectRemovals,
     private readonly routed: RoutedServices,
+    private readonly handover: RouteHandover,
   ) {}
 
   async execute({ deploymentId, cause }: RunDeploymentCommand): Promise<void> {
@@ -54,6 +56,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
         return;
       }
       const log = this.buildLogs.open(deploymentId);
+      let handover: IcpResult<'deploy'>['handover'];
       try {
         const result = await this.deploy(deployment, (line) => {
           log(line);
@@ -67,6 +70,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
           result.diskBytes,
           result.upstreams,
         );
+        handover = result.handover;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const rollBackTo = await this.rollbackTarget(deployment, error);
@@ -82,8 +86,13 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
         if (rollBackTo) await this.commands.execute(new RollbackDeploymentCommand(rollBackTo.id, 'system'));
         return;
       }
-      await this.buildLogs.close(deploymentId);
+      if (handover?.mode !== 'beside') await this.buildLogs.close(deploymentId);
       await this.repository.save(deployment, cause);
+      if (handover?.mode === 'beside') {
+        // Recorded first: the routes switch to the upstreams the success reports, and the old version goes after.
+        await this.handover.complete(org, repo, handover.retire, log);
+        await this.buildLogs.close(deploymentId);
+      }
     });
   }
 

@@ -65,6 +65,9 @@ export const SAFE_CAPABILITIES = [
   'SETFCAP',
 ];
 
+/** The label a project puts on a named volume that two versions must not use at once (handover/beside-check.ts). */
+export const EXCLUSIVE_LABEL = 'org.testausdeploy.exclusive';
+
 /** Labels compose and Testausdeploy use to tell projects apart: a project must not forge them. */
 const RESERVED_LABELS = ['com.docker.compose.', 'org.testausdeploy.'];
 
@@ -130,10 +133,14 @@ const replicas: S = int(0, 1000, (value, at) => {
 const labelKey: R<string> = (key, at) => {
   if (RESERVED_LABELS.some((prefix) => key.startsWith(prefix))) at.refuse(`label ${key} is reserved`);
 };
-const labels: S = either(
-  mapping(orNull(anyWord), labelKey),
-  list(text((entry, at) => labelKey(entry.split('=')[0], at))),
-);
+function labelsWith(key: R<string>): S {
+  return either(mapping(orNull(anyWord), key), list(text((entry, at) => key(entry.split('=')[0], at))));
+}
+const labels = labelsWith(labelKey);
+/** A volume may also say that two versions must not use it at once (handover/beside-check.ts). */
+const volumeLabels = labelsWith((key, at) => {
+  if (key !== EXCLUSIVE_LABEL) labelKey(key, at);
+});
 
 /** A name one of the project's own services has. */
 function ownService(what: string): R<string> {
@@ -163,7 +170,7 @@ function serviceNamespace(what: string, also: readonly string[], why: string): S
 // --- ports ----------------------------------------------------------------------------------------------------
 
 /** The host ports a port entry publishes, or a reason it cannot be judged. */
-function publishedOf(value: unknown): number[] | string {
+export function publishedOf(value: unknown): number[] | string {
   if (typeof value === 'number') return 'publishes on a random host port';
   if (isMapping(value)) {
     const published = value.published;
@@ -648,7 +655,7 @@ const volume = orNull(
   object<PolicyContext>(
     {
       driver: only(['local'], 'only local volumes'),
-      labels,
+      labels: volumeLabels,
       name,
       external: only([false], EXTERNAL('volume')),
     },

@@ -128,6 +128,7 @@ for (const variant of composeVariants()) {
       return gate.admit(
         {
           name,
+          runAs: name,
           checkout,
           file: path.join(checkout, file),
           data: {
@@ -652,6 +653,7 @@ for (const variant of composeVariants()) {
         const { project } = await cached.admit(
           {
             name: 'td_policy_cache',
+            runAs: 'td_policy_cache',
             checkout: root,
             file: path.join(root, 'docker-compose.yml'),
             data: {

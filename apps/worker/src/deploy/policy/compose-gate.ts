@@ -6,6 +6,8 @@ import { ComposeCli, ComposeError, ComposeProject } from '../compose-cli';
 import { allowListFindings, LimitCaps } from './allow-list';
 import { ComposeFileError, readCompose, referenceFindings } from './compose-references';
 import { ProjectVariable, withVariables } from '../project-variables';
+import { whyNotBeside } from '../handover/beside-check';
+import { inSlot } from '../handover/slot-names';
 import { RoutedService, withRoutes } from '../routes/project-routes';
 import { placeMounts } from './mounts';
 import { readProjectEnv } from './project-env';
@@ -31,8 +33,13 @@ export interface GateOptions {
 
 /** One deployment attempt's project, as the gate gets it. */
 export interface Admission {
-  /** The compose project name (`td_<org>_<repo>`). */
+  /** The compose project name (`td_<org>_<repo>`): its rules (image namespace, volume names) go by it. */
   name: string;
+  /**
+   * The compose project that runs it: `name`, or the second one a routed project's next version starts in beside
+   * the running one (handover/project-slots.ts). The checked file is this one's.
+   */
+  runAs: string;
   /** The real path of the attempt's checkout. */
   checkout: string;
   /** The compose file in it, resolved (compose-path.ts). */
@@ -93,8 +100,8 @@ export class ComposeGate {
     admission: Admission,
     { variables, routes }: PlatformGiven,
     onOutput?: (line: string) => void,
-  ): Promise<{ project: ComposeProject; notes: string[] }> {
-    const { name, checkout, file } = admission;
+  ): Promise<{ project: ComposeProject; notes: string[]; besideProblem: string | null }> {
+    const { name, runAs, checkout, file } = admission;
     const inputs = new Set<string>();
     const references = await referenceFindings(file, checkout, inputs);
     const env = await readProjectEnv(path.dirname(file));
@@ -127,11 +134,12 @@ export class ComposeGate {
     if (placed.findings.length > 0) throw new ComposePolicyError(placed.findings);
     for (const relative of placed.data) await admission.data.prepare(relative);
 
-    const checked = this.checkedFile(name);
+    const checked = this.checkedFile(runAs);
     // `x-` extensions mean nothing once rendered; the checked file's own says which checkout it runs from.
     const rest = Object.fromEntries(Object.entries(placed.rendered).filter(([key]) => !key.startsWith('x-')));
     const view = { checkout, profiles: env.profiles };
-    const routed = withRoutes(rest, routes, this.options.appsNetwork);
+    const slotted = runAs === name ? rest : inSlot(rest, name, runAs);
+    const routed = withRoutes(slotted, routes, this.options.appsNetwork);
     if (routed.findings.length > 0) throw new ComposePolicyError(routed.findings);
     const configured = withVariables(withDefaultLimits(routed.project, this.options.limits), variables);
     const runnable = { ...configured.project, [VIEW_KEY]: view };
@@ -139,8 +147,9 @@ export class ComposeGate {
     await fs.writeFile(checked, checkedText(runnable), { mode: 0o600 });
     await fs.chmod(checked, 0o600);
     return {
-      project: await this.runnable(name, checked, view),
+      project: await this.runnable(runAs, checked, view),
       notes: [...placed.notes, ...routed.notes, ...configured.notes],
+      besideProblem: whyNotBeside(rest),
     };
   }
 
