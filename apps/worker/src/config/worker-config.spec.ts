@@ -29,3 +29,15 @@ describe('Worker configuration: the apps network', () => {
     );
   });
 });
+
+describe('Worker configuration: the allow-list', () => {
+  it('takes GitHub organisation names only: "a--b" could take the second compose project name of "a"', () => {
+    assert.throws(
+      () => loadWorkerConfig(node, { ALLOWED_ORGS: 'org,org--b,-x' }),
+      (error: ConfigError) =>
+        /"org--b" is not a valid GitHub organisation name/.test(error.message) &&
+        /"-x" is not a valid/.test(error.message),
+    );
+    assert.deepEqual(loadWorkerConfig(node, { ALLOWED_ORGS: 'org, My-Org' }).ALLOWED_ORGS, ['org', 'My-Org']);
+  });
+});

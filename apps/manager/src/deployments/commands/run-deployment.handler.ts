@@ -46,7 +46,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     const requested = await this.repository.load(deploymentId);
     const { org, repo } = requested.source;
     const lock = { org, repo, deploymentId, requestedBy: requested.requestedBy };
-    await this.locks.run(lock, async (held) => {
+    const retiring = await this.locks.run(lock, async (held) => {
       // Read again once the lock is held: whoever held it before may have ended this attempt (its project removed).
       const deployment = await this.repository.load(deploymentId);
       if (deployment.status !== 'requested') return;
@@ -88,12 +88,14 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
       }
       if (handover?.mode !== 'beside') await this.buildLogs.close(deploymentId);
       await this.repository.save(deployment, cause);
-      if (handover?.mode === 'beside') {
-        // Recorded first: the routes switch to the upstreams the success reports, and the old version goes after.
-        await this.handover.complete(org, repo, handover.retire, log);
-        await this.buildLogs.close(deploymentId);
-      }
+      return handover?.mode === 'beside' ? { slot: handover.retire, log } : null;
     });
+    // The routes switch to the upstreams the recorded success reports, and the old version goes after its drain
+    // time, with the source free again: a stop, a restart or the next deployment need not wait for the drain.
+    if (retiring) {
+      await this.handover.complete(org, repo, retiring.slot, retiring.log);
+      await this.buildLogs.close(deploymentId);
+    }
   }
 
   /** Whether its project is being removed, or was removed since it was requested: then it never runs. */

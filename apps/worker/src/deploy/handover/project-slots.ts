@@ -50,5 +50,6 @@ export class ProjectSlots {
 
 /** Both compose projects of a project, its own name first. */
 export function slotNames(org: string, repo: string): [string, string] {
-  return [composeProjectName(org, repo), composeProjectName(`${org}--b`, repo)];
+  const own = composeProjectName(org, repo);
+  return [own, own.replace(/^td_([^_]+)_/, 'td_$1--b_')];
 }

@@ -122,13 +122,15 @@ for (const variant of composeVariants()) {
       file = 'docker-compose.yml',
       variables: ProjectVariable[] = [],
       routes: RoutedService[] = [],
+      /** The second compose project a routed project's next version starts in, instead of its own. */
+      beside = false,
     ) {
       const name = `td_policy_case${projects++}`;
       await fs.writeFile(path.join(checkout, file), text);
       return gate.admit(
         {
           name,
-          runAs: name,
+          runAs: beside ? name.replace(/^td_policy_/, 'td_policy--b_') : name,
           checkout,
           file: path.join(checkout, file),
           data: {
@@ -276,6 +278,41 @@ for (const variant of composeVariants()) {
       // Compose takes the checked file as it is.
       const rendered = parse(await cli.render(project)) as Checked;
       assert.equal(rendered.services.web.networks.testausdeploy_apps?.ipv4_address, '10.88.0.2');
+    });
+
+    it("runs a version as the second compose project on the project's own volumes and the slot's own networks", async () => {
+      const { project, besideProblem } = await admit(
+        `services:\n  web:\n    image: ${BASE}\n    volumes: [cache:/cache]\n    networks: [back]\nvolumes:\n  cache: {}\nnetworks:\n  back: {}\n`,
+        'docker-compose.yml',
+        [],
+        [{ service: 'web', port: 8080, address: '10.88.0.4' }],
+        true,
+      );
+      assert.equal(besideProblem, null);
+      const name = project.name.replace('--b', '');
+      assert.match(project.name, /^td_policy--b_case\d+$/);
+      type Named = Record<string, { name?: string; external?: boolean }>;
+      // Compose takes the checked file as it is, and names what it makes from it so.
+      const rendered = parse(await cli.render(project)) as { volumes: Named; networks: Named };
+      assert.equal(rendered.volumes.cache.name, `${name}_cache`);
+      assert.equal(rendered.networks.back.name, `${project.name}_back`);
+      assert.equal(rendered.networks.testausdeploy_apps.name, 'td-test-apps');
+    });
+
+    it('admits a volume marked exclusive and says why its project cannot run twice; other platform labels are refused', async () => {
+      const volume = (labels: string) =>
+        `services:\n  db:\n    image: ${BASE}\n    volumes: [db:/db]\nvolumes:\n  db:\n    labels: ${labels}\n`;
+      const { besideProblem } = await admit(volume('{org.testausdeploy.exclusive: "true"}'));
+      assert.equal(besideProblem, 'service db mounts volume db, marked org.testausdeploy.exclusive');
+      assert.match(
+        await refusal(volume('{org.testausdeploy.apps-network: "true"}')),
+        /volumes\.db\.labels.*org\.testausdeploy\.apps-network is reserved/,
+      );
+      const data = await admit(`services:\n  web:\n    image: ${BASE}\n    volumes: [./uploads:/uploads]\n`);
+      assert.equal(
+        data.besideProblem,
+        'service web writes its data directory at /uploads, which two versions would write at once',
+      );
     });
 
     it('refuses a route to a service the project lacks, without networks, with its own MAC or replicas, and the apps network name', async () => {
