@@ -12,7 +12,7 @@ export const APPS_NETWORK_KEY = 'testausdeploy_apps';
 
 /**
  * The checked project with each routed service on the apps network at its fixed address, beside its own
- * networks: the proxy reaches it there, and the address stays across restarts and redeploys. Compose's
+ * networks: the proxy reaches it there, and the address stays across restarts and redeploys in place. Compose's
  * network for the service (`default` when it names none) stays, so the project's services still find each other.
  * A route to a service the project does not have, without a network of its own, with a MAC address of its
  * choosing or more than one container, is refused. No service of a routed project keeps NET_RAW.
