@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import Dockerode from 'dockerode';
+import type { Browser } from 'playwright-core';
 import { slotNames } from '../apps/worker/src/deploy/handover/project-slots';
+import { testBrowser } from './support/browser';
 import { CaddyUnderTest } from './support/caddy';
 import { GitHost } from './support/git-host';
 import { failed, HttpsLoad, LoadAnswer, versionsInOrder } from './support/https-load';
@@ -51,6 +54,7 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
   let git: GitHost;
   let caddy: CaddyUnderTest;
   let system: System;
+  let browser: Browser;
   const docker = new Dockerode();
   const suffix = randomBytes(3).toString('hex');
   const repo = `live-${suffix}`;
@@ -66,10 +70,11 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
     const id = accepted.body.deploymentId;
     // Ended, with its log closed: a zero-downtime redeploy's log ends when the old version is retired.
     return eventually(async () => {
-      const { body: view } = await system.call<{ status: string; reason: string | null }>(
-        'GET',
-        `/deployments/${id}`,
-      );
+      const { body: view } = await system.call<{
+        status: string;
+        reason: string | null;
+        handover: { mode: string; reason?: string } | null;
+      }>('GET', `/deployments/${id}`);
       const { body: log } = await system.call<{ lines: string[]; running: boolean }>(
         'GET',
         `/deployments/${id}/logs`,
@@ -82,6 +87,8 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
       const answer = await caddy.get(host);
       return answer.status === 200 && answer.body === expected ? answer : undefined;
     }, 60_000);
+  /** The zero-downtime redeploy's deployment, whose page the last test opens. */
+  let beside: string;
   const containersOf = async (slot: string) =>
     docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${slot}`] } });
   const load = async () =>
@@ -95,6 +102,19 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
   before(async () => {
     git = await GitHost.start();
     caddy = await CaddyUnderTest.start();
+    // Requests the proxy logged two hours ago, in its access log's own format (what a Guardian started since reads
+    // back for the hours it counts): five, one of them answered 502.
+    const earlier = Date.now() - 2 * 60 * 60_000;
+    const logged = [200, 200, 502, 200, 304].map((status, i) =>
+      JSON.stringify({
+        level: 'info',
+        ts: (earlier + i) / 1000,
+        logger: 'http.log.access.apps',
+        request: { host },
+        status,
+      }),
+    );
+    await writeFile(caddy.accessLog, `${logged.join('\n')}\n`);
     system = await System.start({
       allowedOrgs: ORG,
       gitBaseUrl: git.baseUrl,
@@ -114,9 +134,11 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
     const routed = await deploy();
     assert.equal(routed.status, 'succeeded', `${routed.reason}\n${await system.logs()}`);
     await served('v1\n');
+    browser = await testBrowser();
   });
 
   after(async () => {
+    await browser?.close();
     await system?.composeDown(ORG, repo);
     await system?.stop();
     await docker
@@ -125,6 +147,21 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
       .catch(() => undefined);
     await caddy?.remove();
     await git?.stop();
+  });
+
+  it('counts the requests of each ended hour per project in the stats, once', async () => {
+    const counted = await eventually(async () => {
+      const { body } = await system.call<{ traffic: { org: string; repo: string; requests: number }[] }>(
+        'GET',
+        '/stats',
+      );
+      return body.traffic.find((one) => one.repo === repo);
+    }, 30_000);
+    assert.deepEqual(counted, { org: ORG, repo, requests: 5, serverErrors: 1, errorRate: 0.2 });
+    // The Guardian reports the hour at every sync (every 2 s here): it is recorded once.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const { body } = await system.call<{ traffic: { repo: string; requests: number }[] }>('GET', '/stats');
+    assert.equal(body.traffic.find((one) => one.repo === repo)?.requests, 5);
   });
 
   it(`answers ${REQUESTS} HTTPS requests over a redeploy without one failure, each client seeing v1 then v2`, async () => {
@@ -136,6 +173,8 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
     assert.match(log, /zero-downtime redeploy: the new version starts beside the running one/);
     assert.match(log, /the proxy sends requests to the new version/);
     assert.match(log, /is retired: 1 containers removed/);
+    assert.deepEqual(second.handover, { mode: 'beside' });
+    beside = second.id;
     const afterSwitch = loop.answers.length;
     await loop.reached(Math.max(REQUESTS, afterSwitch + 200));
     const answers = await loop.stop();
@@ -202,5 +241,25 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
       published.lines.join('\n'),
     );
     await served('v4\n');
+    assert.match(published.handover?.reason ?? '', /service web publishes host port/);
+    // The deployment's page says how each version came.
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(system.api);
+    await page.getByLabel('API token').fill(system.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.goto(`${system.api}/ui/deployments/${published.id}`);
+    await page
+      .getByText(
+        `in place: the new version cannot run beside the old one: service web publishes host port ${port}`,
+      )
+      .waitFor();
+    await page.goto(`${system.api}/ui/deployments/${beside}`);
+    await page.getByText('beside the running version, then switched over: no request dropped').waitFor();
+    // The overview has each project's requests of the last day.
+    await page.goto(`${system.api}/ui/`);
+    const traffic = page.getByRole('region', { name: 'Requests through the proxy, last 24 hours' });
+    await traffic.getByRole('row', { name: `${ORG}/${repo} 5 1 20 %` }).waitFor();
+    await page.context().close();
   });
 });

@@ -26,6 +26,11 @@ export class CaddyUnderTest {
     readonly httpsPort: number,
   ) {}
 
+  /** The Caddy process's id (a benchmark reads its CPU time). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get adminSocket(): string {
     return path.join(this.dir, 'admin.sock');
   }

@@ -32,3 +32,5 @@ export * from './observation/observations.aggregate';
 export * from './routes/route-rules';
 export * from './routes/routes.events';
 export * from './routes/project-routes.aggregate';
+export * from './routes/traffic.events';
+export * from './routes/project-traffic.aggregate';

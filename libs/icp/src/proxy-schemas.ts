@@ -53,6 +53,17 @@ export const proxyReport = proxyState.extend({
     z.object({ host: z.string(), requests: z.number().int(), serverErrors: z.number().int() }),
   ),
   requestsSince: z.string(),
+  /** Every routed host name's requests per ended hour (`hour`: its start), of the last few hours. */
+  hours: z
+    .array(
+      z.object({
+        host: z.string(),
+        hour: z.string(),
+        requests: z.number().int(),
+        serverErrors: z.number().int(),
+      }),
+    )
+    .max(20_000),
 });
 export type ProxyReport = z.infer<typeof proxyReport>;
 

@@ -62,7 +62,8 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.caddy) return;
-    // Requests are counted from here on: what the access log holds already is an earlier Guardian's.
+    // Requests are counted from here on (what the access log holds already is an earlier Guardian's, but for the
+    // hours it counts).
     await this.access.of([]);
     const saved = await this.file.load();
     try {
@@ -150,6 +151,7 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
       certificates,
       requests,
       requestsSince: this.access.since,
+      hours: this.access.hours(hosts),
     };
   }
 }

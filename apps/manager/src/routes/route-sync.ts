@@ -8,6 +8,7 @@ import { GuardianStateSync, GuardianSyncStatus } from '../nodes/guardian-state-s
 import { NodeConnections } from '../nodes/node-connections';
 import { ObservationRecorder } from '../observations/observation-recorder';
 import { DesiredRoutes } from './desired-routes';
+import { TrafficRecorder } from './traffic-recorder';
 
 /** How the last sync of a Guardian's proxy went, with its host names' certificates as it reported them. */
 export interface RouteSyncStatus extends GuardianSyncStatus {
@@ -27,7 +28,8 @@ export interface HostTraffic {
 /**
  * Keeps every Guardian's proxy on the desired routes (`applyRoutes`): when its session opens, after every change
  * of a project's routes or of what runs, and every FIREWALL_SYNC_INTERVAL_MS. A host name whose certificate the
- * proxy failed to get is recorded once per streak (`CertificateFailed`), which its project's channels hear of.
+ * proxy failed to get is recorded once per streak (`CertificateFailed`), which its project's channels hear of, and
+ * the requests of each ended hour once (`TrafficCounted`, traffic-recorder.ts).
  */
 @Injectable()
 export class RouteSync extends GuardianStateSync<ProxyReport, RouteSyncStatus> {
@@ -41,6 +43,7 @@ export class RouteSync extends GuardianStateSync<ProxyReport, RouteSyncStatus> {
     private readonly desired: DesiredRoutes,
     private readonly commands: CommandBus,
     private readonly observations: ObservationRecorder,
+    private readonly hourly: TrafficRecorder,
   ) {
     super(nodes, config.FIREWALL_SYNC_INTERVAL_MS);
   }
@@ -74,6 +77,7 @@ export class RouteSync extends GuardianStateSync<ProxyReport, RouteSyncStatus> {
     const state = await this.desired.state();
     const report = await client.request('applyRoutes', { ...state, acknowledgeDrift }, { timeoutMs: 60_000 });
     await this.observeFailures(guardian, state, report.certificates);
+    await this.hourly.record(guardian, state, report.hours);
     return report;
   }
 

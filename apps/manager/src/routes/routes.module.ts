@@ -11,6 +11,7 @@ import { RouteSync } from './route-sync';
 import { RoutedServices } from './routed-services';
 import { RoutesController } from './routes.controller';
 import { RoutesListener } from './routes.listener';
+import { TrafficRecorder } from './traffic-recorder';
 
 /** Projects' routes through the proxy: set by maintainers and admins, kept from events, sent to the Guardians. */
 @Module({
@@ -22,6 +23,7 @@ import { RoutesListener } from './routes.listener';
     DesiredRoutes,
     RouteSync,
     RouteHandover,
+    TrafficRecorder,
     RoutesListener,
     RoutedServices,
     SetRoutesHandler,

@@ -1,6 +1,7 @@
 /**
  * The stats read model keeps running totals, one record per day, per organisation and per repository and day
- * (what a member's stats are summed from), and the latest container count per repository. Each record carries the position of the last event counted in it, so an
+ * (what a member's stats are summed from), the latest container count per repository, and the requests each
+ * project's host names got through the proxies per hour. Each record carries the position of the last event counted in it, so an
  * event delivered again after a crash is not counted twice.
  */
 export interface Totals {
@@ -55,4 +56,17 @@ export interface RepositoryRecord {
   position: number;
 }
 
-export type StatsRecord = DayRecord | OrgRecord | ProjectDayRecord | PendingRecord | RepositoryRecord;
+/** The requests a project's host names got through the proxies over one hour (`hour`: its start), summed. */
+export interface TrafficHourRecord {
+  _id: `traffic:${string}`;
+  kind: 'traffic-hour';
+  org: string;
+  repo: string;
+  hour: string;
+  requests: number;
+  serverErrors: number;
+  position: number;
+}
+
+export type StatsRecord =
+  DayRecord | OrgRecord | ProjectDayRecord | PendingRecord | RepositoryRecord | TrafficHourRecord;

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DeployedContainer, isDeploymentEvent } from '@testausdeploy/domain';
+import { DeployedContainer, isDeploymentEvent, isTrafficEvent, TrafficCounted } from '@testausdeploy/domain';
 import { StoredEvent, Views } from '@testausdeploy/events';
 import { RegisteredProjection } from '../events/registered-projection';
-import { DayRecord, OrgRecord, PendingRecord, ProjectDayRecord, StatsRecord, Totals } from './stats-records';
+import {
+  DayRecord,
+  OrgRecord,
+  PendingRecord,
+  ProjectDayRecord,
+  StatsRecord,
+  Totals,
+  TrafficHourRecord,
+} from './stats-records';
 
 export const STATS = 'stats';
 
@@ -15,6 +23,7 @@ export class StatsProjection extends RegisteredProjection<StatsRecord> {
   readonly indexes = [{ key: { kind: 1 } }];
 
   async apply(event: StoredEvent, views: Views<StatsRecord>): Promise<void> {
+    if (isTrafficEvent(event)) return countTraffic(views, event);
     if (!isDeploymentEvent(event)) return;
     const { position } = event;
     const at = event.metadata.time;
@@ -87,6 +96,29 @@ async function count(views: Views<StatsRecord>, key: Key, position: number, chan
     failed: current.failed + (change.failed ?? 0),
     durationMs: current.durationMs + (change.durationMs ?? 0),
     position,
+  });
+}
+
+/** Adds a Guardian's count of one host name's hour to its project's hour, unless it was added already. */
+async function countTraffic(views: Views<StatsRecord>, event: TrafficCounted & { position: number }) {
+  const { org, repo, hour, requests, serverErrors } = event.data;
+  const _id = `traffic:${org}/${repo}:${hour}` as const;
+  const current = ((await views.get(_id)) as TrafficHourRecord | undefined) ?? {
+    _id,
+    kind: 'traffic-hour' as const,
+    org,
+    repo,
+    hour,
+    requests: 0,
+    serverErrors: 0,
+    position: 0,
+  };
+  if (current.position >= event.position) return;
+  views.put({
+    ...current,
+    requests: current.requests + requests,
+    serverErrors: current.serverErrors + serverErrors,
+    position: event.position,
   });
 }
 

@@ -147,6 +147,29 @@ function StatsCharts({ stats }: { stats: Stats }) {
           ]}
         />
       </Section>
+      <Section title="Requests through the proxy, last 24 hours">
+        {stats.traffic.length === 0 ? (
+          <p className="muted">No requests counted yet: each hour is counted once it has ended.</p>
+        ) : (
+          <Table
+            rows={stats.traffic}
+            rowKey={(project) => `${project.org}/${project.repo}`}
+            columns={[
+              {
+                header: 'Project',
+                cell: (project) => (
+                  <Link to={`/projects/${project.org}/${project.repo}`}>
+                    {project.org}/{project.repo}
+                  </Link>
+                ),
+              },
+              { header: 'Requests', cell: (project) => project.requests },
+              { header: 'Server errors', cell: (project) => project.serverErrors },
+              { header: 'Error rate', cell: (project) => percent(project.errorRate) },
+            ]}
+          />
+        )}
+      </Section>
     </>
   );
 }

@@ -102,7 +102,7 @@ export class DeployHandler {
     try {
       if (handover?.mode === 'beside') {
         // What an earlier handover left of the slot (a Worker stopped before the old version was retired) goes.
-        await this.containers.removeContainers(project.name, 1);
+        await this.containers.removeContainers(project.name, true);
       }
       await this.compose.up(project, (line) => context.progress(line));
     } finally {
@@ -116,7 +116,7 @@ export class DeployHandler {
       if (handover?.mode !== 'beside')
         throw new IcpError(IcpErrorCode.Unhealthy, `${org}/${repo} at ${commit}: ${error.message}`);
       // Nothing was replaced: the new version goes, and the running one keeps serving (no rollback needed).
-      await this.containers.removeContainers(project.name, 1);
+      await this.containers.removeContainers(project.name, true);
       throw new IcpError(
         IcpErrorCode.CommandFailed,
         `${org}/${repo} at ${commit}: ${error.message}; it was removed, and the version running before keeps serving`,

@@ -47,7 +47,7 @@ export class LifecycleHandler {
       if (action === 'remove') {
         await this.compose.remove(project, removeVolumes, output);
         // An old version a handover left (its retirement never came) goes too.
-        await this.containers.removeContainers(other, 1);
+        await this.containers.removeContainers(other, true);
         await Promise.all([live, other].map((slot) => this.gate.forget(slot)));
         await this.slots.forget(name);
         await this.checkouts.removeAll(name);

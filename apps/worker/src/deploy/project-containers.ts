@@ -63,17 +63,17 @@ export class ProjectContainers {
   }
 
   /**
-   * Takes a compose project's containers down (each stopped with `graceSeconds` to finish, then removed) and its
-   * networks, keeping every named volume: a version's slot goes, the project's data stays (handover/project-slots.ts).
-   * The number of containers removed.
+   * Takes a compose project's containers down (each stopped, with its own `stop_grace_period` to finish, then
+   * removed) and its networks, keeping every named volume: a version's slot goes, the project's data stays
+   * (handover/project-slots.ts). With `kill`, they are not given time. The number of containers removed.
    */
-  async removeContainers(projectName: string, graceSeconds: number): Promise<number> {
+  async removeContainers(projectName: string, kill = false): Promise<number> {
     const filters = { label: [`com.docker.compose.project=${projectName}`] };
     const containers = await this.docker.listContainers({ all: true, filters });
     await Promise.all(
       containers.map(async ({ Id, State }) => {
         const container = this.docker.getContainer(Id);
-        if (State === 'running') await container.stop({ t: graceSeconds }).catch(() => undefined);
+        if (State === 'running' && !kill) await container.stop().catch(() => undefined);
         await container.remove({ force: true, v: true });
       }),
     );

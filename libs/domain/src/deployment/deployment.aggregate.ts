@@ -103,13 +103,14 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
   }
 
   /** The commit and the compose file's digest are what a later rollback restores exactly. */
-  succeed(
-    commit: string,
-    composeDigest: string,
-    containers: DeployedContainer[],
-    diskBytes?: number,
-    upstreams: DeploymentSucceeded['data']['upstreams'] = [],
-  ): void {
+  succeed({
+    commit,
+    composeDigest,
+    containers,
+    diskBytes,
+    upstreams = [],
+    handover,
+  }: Omit<DeploymentSucceeded['data'], 'deploymentId'>): void {
     this.ensureInProgress();
     this.record({
       type: 'DeploymentSucceeded',
@@ -120,6 +121,7 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
         containers,
         ...(diskBytes !== undefined && { diskBytes }),
         ...(upstreams.length > 0 && { upstreams }),
+        ...(handover && { handover }),
       },
     });
   }

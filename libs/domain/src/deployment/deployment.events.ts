@@ -43,6 +43,12 @@ export interface PinnedVersion {
   rollbackOf: string;
 }
 
+/**
+ * How a project with routes got its new version: started beside the running one (no request dropped), or in place,
+ * and why (no version ran, or it cannot run twice).
+ */
+export type Handover = { mode: 'beside' } | { mode: 'replace'; reason: string };
+
 export type DeploymentSucceeded = DomainEvent<
   'DeploymentSucceeded',
   {
@@ -54,6 +60,8 @@ export type DeploymentSucceeded = DomainEvent<
     diskBytes?: number;
     /** Where its routed services answer on the apps network; absent without routes. */
     upstreams?: { service: string; port: number; address: string }[];
+    /** Absent without routes, and in events recorded before it was reported. */
+    handover?: Handover;
   }
 >;
 

@@ -67,7 +67,7 @@ describe('Deployment', () => {
   it('records a request, then exactly one outcome', () => {
     const deployment = new Deployment('d1');
     deployment.request(DeploymentSource.create(source), 'admin', 0);
-    deployment.succeed('c'.repeat(40), `sha256:${'d'.repeat(64)}`, []);
+    deployment.succeed({ commit: 'c'.repeat(40), composeDigest: `sha256:${'d'.repeat(64)}`, containers: [] });
     assert.deepEqual(
       deployment.commit().map((event) => event.type),
       ['DeploymentRequested', 'DeploymentSucceeded'],
@@ -105,7 +105,11 @@ describe('Deployment lifecycle', () => {
   function succeeded(): Deployment {
     const deployment = new Deployment('d-1');
     deployment.request(DeploymentSource.create(source), 'alice', 0);
-    deployment.succeed('a'.repeat(40), `sha256:${'b'.repeat(64)}`, running);
+    deployment.succeed({
+      commit: 'a'.repeat(40),
+      composeDigest: `sha256:${'b'.repeat(64)}`,
+      containers: running,
+    });
     deployment.commit();
     return deployment;
   }
@@ -164,7 +168,7 @@ describe('Deployment rollback', () => {
     const earlier = new Deployment('d-1');
     earlier.request(DeploymentSource.create(source), 'alice', 3);
     assert.throws(() => earlier.restorable(), /never succeeded/);
-    earlier.succeed('a'.repeat(40), `sha256:${'b'.repeat(64)}`, []);
+    earlier.succeed({ commit: 'a'.repeat(40), composeDigest: `sha256:${'b'.repeat(64)}`, containers: [] });
     const { pinned, configurationVersion } = earlier.restorable();
     assert.deepEqual(pinned, {
       commit: 'a'.repeat(40),

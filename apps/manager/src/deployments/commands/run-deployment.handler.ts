@@ -63,14 +63,14 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
           held.commit ??= CHECKED_OUT.exec(line)?.[1] ?? null;
           this.logger.debug({ deploymentId, line });
         });
-        deployment.succeed(
-          result.commit,
-          result.composeDigest,
-          result.containers,
-          result.diskBytes,
-          result.upstreams,
-        );
-        handover = result.handover;
+        const { handover: how, ...outcome } = result;
+        deployment.succeed({
+          ...outcome,
+          ...(how && {
+            handover: how.mode === 'beside' ? { mode: how.mode } : { mode: how.mode, reason: how.reason },
+          }),
+        });
+        handover = how;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const rollBackTo = await this.rollbackTarget(deployment, error);

@@ -1,4 +1,4 @@
-import { DeployedContainer, DeploymentStatus } from '@testausdeploy/domain';
+import { DeployedContainer, DeploymentStatus, Handover } from '@testausdeploy/domain';
 
 /** The deployments read model: one document per deployment, what `GET /deployments` returns. */
 export interface DeploymentView {
@@ -16,6 +16,8 @@ export interface DeploymentView {
   containers: DeployedContainer[];
   /** Disk use of the repository's clone on the Worker after the last successful attempt; null if not reported. */
   diskBytes: number | null;
+  /** How a project with routes got the version its last success ran: beside the old one, or in place and why. */
+  handover: Handover | null;
   requestedBy: string;
   /** The version of the project's configuration the attempt runs with (0: no variables). */
   configurationVersion: number;

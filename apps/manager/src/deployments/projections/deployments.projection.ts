@@ -16,7 +16,7 @@ const STATUS_AFTER: Record<DeploymentLifecycleEvent['type'], DeploymentStatus> =
 @Injectable()
 export class DeploymentsProjection extends RegisteredProjection<DeploymentView> {
   readonly name = DEPLOYMENTS;
-  readonly version = 6;
+  readonly version = 7;
   readonly indexes = [{ key: { requestedAt: -1 } }];
 
   async apply(event: StoredEvent, views: Views<DeploymentView>): Promise<void> {
@@ -38,6 +38,7 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
         reason: null,
         containers: [],
         diskBytes: null,
+        handover: null,
         requestedBy,
         rollbackOf: pinned?.rollbackOf ?? null,
         requestedAt: at,
@@ -50,8 +51,8 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
     // An outcome seen again after a crash is not newer than what the view already shows.
     if (!view || view.position >= position) return;
     if (event.type === 'DeploymentSucceeded') {
-      const { commit, composeDigest, containers, diskBytes = null } = event.data;
-      const change = { status: 'succeeded' as const, commit, composeDigest, containers, diskBytes };
+      const { commit, composeDigest, containers, diskBytes = null, handover = null } = event.data;
+      const change = { status: 'succeeded' as const, commit, composeDigest, containers, diskBytes, handover };
       views.put({ ...view, ...change, updatedAt: at, position });
     } else if (event.type === 'DeploymentFailed') {
       const { reason, commit = view.commit } = event.data;

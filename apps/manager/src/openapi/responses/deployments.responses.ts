@@ -20,6 +20,15 @@ export const deploymentView = describing<Omit<DeploymentView, '_id'>>()(
     reason: z.string().nullable(),
     containers: z.array(deployedContainer),
     diskBytes: z.number().int().nullable(),
+    handover: z
+      .discriminatedUnion('mode', [
+        z.strictObject({ mode: z.literal('beside') }),
+        z.strictObject({ mode: z.literal('replace'), reason: z.string() }),
+      ])
+      .nullable()
+      .describe(
+        'for a project with routes: whether the version started beside the running one (no request dropped) or in place, and why',
+      ),
     requestedBy: z.string(),
     configurationVersion: z.number().int().nonnegative(),
     rollbackOf: z.string().nullable(),

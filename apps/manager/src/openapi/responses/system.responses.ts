@@ -124,6 +124,15 @@ export const stats = describing<Stats>()(
     overall: z.strictObject(totals),
     perDay: z.array(z.strictObject({ ...totals, day: z.string() })),
     perOrg: z.array(z.strictObject({ ...totals, org: z.string(), runningContainers: z.number().int() })),
+    traffic: z.array(
+      z.strictObject({
+        org: z.string(),
+        repo: z.string(),
+        requests: z.number().int(),
+        serverErrors: z.number().int(),
+        errorRate: z.number().nullable(),
+      }),
+    ),
   }),
 );
 

@@ -9,9 +9,13 @@ import {
   RepositoryRecord,
   StatsRecord,
   Totals,
+  TrafficHourRecord,
 } from '../stats-records';
 import { STATS } from '../stats.projection';
-import { DeployTotals, GetStatsQuery, Stats } from './get-stats.query';
+import { DeployTotals, GetStatsQuery, ProjectTraffic, Stats } from './get-stats.query';
+
+/** How far back `traffic` sums the hours counted. */
+const TRAFFIC_MS = 24 * 60 * 60_000;
 
 type Days = Pick<DayRecord, 'day' | keyof Totals>[];
 type Orgs = Pick<OrgRecord, 'org' | keyof Totals>[];
@@ -21,7 +25,13 @@ export class GetStatsHandler implements IQueryHandler<GetStatsQuery> {
   constructor(private readonly readModels: ReadModels) {}
 
   async execute({ projects }: GetStatsQuery): Promise<Stats> {
-    const [days, orgs, repositories] = await (projects === null ? this.all() : this.ofProjects(projects));
+    const [[days, orgs, repositories], hours] = await Promise.all([
+      projects === null ? this.all() : this.ofProjects(projects),
+      this.records<TrafficHourRecord>('traffic-hour', {
+        ...(projects && ofProjects(projects)),
+        hour: { $gte: new Date(Date.now() - TRAFFIC_MS).toISOString() },
+      }),
+    ]);
     const running = new Map<string, number>();
     for (const { org, running: count } of repositories) running.set(org, (running.get(org) ?? 0) + count);
     return {
@@ -36,6 +46,7 @@ export class GetStatsHandler implements IQueryHandler<GetStatsQuery> {
           runningContainers: running.get(record.org) ?? 0,
         }))
         .sort((a, b) => a.org.localeCompare(b.org)),
+      traffic: traffic(hours),
     };
   }
 
@@ -79,6 +90,22 @@ function sumBy(records: ProjectDayRecord[], key: 'day' | 'org'): [string, Totals
     });
   }
   return [...sums];
+}
+
+/** The hours summed per project, busiest first. */
+function traffic(hours: TrafficHourRecord[]): ProjectTraffic[] {
+  const sums = new Map<string, ProjectTraffic>();
+  for (const { org, repo, requests, serverErrors } of hours) {
+    const sum = sums.get(`${org}/${repo}`) ?? { org, repo, requests: 0, serverErrors: 0, errorRate: null };
+    sums.set(`${org}/${repo}`, {
+      ...sum,
+      requests: sum.requests + requests,
+      serverErrors: sum.serverErrors + serverErrors,
+    });
+  }
+  return [...sums.values()]
+    .map((sum) => ({ ...sum, errorRate: sum.requests > 0 ? sum.serverErrors / sum.requests : null }))
+    .sort((a, b) => b.requests - a.requests || `${a.org}/${a.repo}`.localeCompare(`${b.org}/${b.repo}`));
 }
 
 function totals(records: Totals[]): DeployTotals {

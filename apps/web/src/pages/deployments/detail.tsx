@@ -121,6 +121,16 @@ function Summary({
             <dd className="mono">{deployment.rollbackOf}</dd>
           </>
         )}
+        {deployment.handover && (
+          <>
+            <dt>Redeploy</dt>
+            <dd>
+              {deployment.handover.mode === 'beside'
+                ? 'beside the running version, then switched over: no request dropped'
+                : `in place: ${deployment.handover.reason}`}
+            </dd>
+          </>
+        )}
         <dt>Disk</dt>
         <dd>{mib(deployment.diskBytes)}</dd>
       </dl>

@@ -8,13 +8,11 @@ import { ProjectLocks } from '../workspace/project-locks';
 import { WorkerAllowList } from '../worker-allow-list';
 import { ProjectSlots } from './project-slots';
 
-/** Seconds a retired container has to end once stopped: its requests were drained before. */
-const STOP_GRACE_SECONDS = 10;
-
 /**
  * ICP `retire`: the old version of a zero-downtime redeploy goes once the proxy sends requests to the new one.
- * It keeps answering the requests it has for `drainMs`, then its containers stop and go with its networks and
- * checked file; the project's volumes and data stay, and so does every checkout the version that serves mounts.
+ * It keeps answering the requests it has for `drainMs`, then its containers stop (each with its own
+ * `stop_grace_period`) and go with its networks and checked file; the project's volumes and data stay, and so does
+ * every checkout the version that serves mounts.
  */
 @Injectable()
 export class RetireHandler {
@@ -39,7 +37,7 @@ export class RetireHandler {
     return this.locks.run(project, async () => {
       // A deployment that ran in the meantime may have put a version there again.
       const { live } = await this.retirable(org, repo, slot);
-      const removed = await this.containers.removeContainers(slot, STOP_GRACE_SECONDS);
+      const removed = await this.containers.removeContainers(slot);
       await this.gate.forget(slot);
       // The checkout the serving version's checked file names stays, and any its containers mount from.
       const serving = await this.gate.admitted(live);

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AccessCounts } from './access-counts';
+
+const HOUR = 60 * 60_000;
+/** A line as Caddy's access log writes it (the fields read here). */
+const line = (at: number, host: string, status: number) =>
+  `${JSON.stringify({ level: 'info', ts: at / 1000, logger: 'http.log.access.apps', request: { host: `${host}:443` }, status })}\n`;
+
+describe('AccessCounts per hour', () => {
+  let dir: string;
+  before(async () => (dir = await mkdtemp(join(tmpdir(), 'access-'))));
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it("counts a Guardian's hours whole, the part logged before it started too, and reports each once it has ended", async () => {
+    const log = join(dir, 'access.log');
+    const ten = Date.parse('2026-12-07T10:00:00.000Z');
+    let now = ten + 30 * 60_000;
+    // What an earlier Guardian's proxy logged: an hour before, and this hour until the restart.
+    await writeFile(log, line(ten - 20 * 60_000, 'a.test', 200) + line(ten + 5 * 60_000, 'a.test', 502));
+    const counts = new AccessCounts(log, () => now);
+    assert.deepEqual(await counts.of(['a.test']), [{ host: 'a.test', requests: 0, serverErrors: 0 }]);
+    await appendFile(log, line(now + 1000, 'a.test', 200) + line(now + 2000, 'b.test', 200));
+    // Counted since the start: what was logged after it.
+    assert.deepEqual(await counts.of(['a.test']), [{ host: 'a.test', requests: 1, serverErrors: 0 }]);
+    assert.deepEqual(counts.hours(['a.test', 'b.test']), [
+      { host: 'a.test', hour: '2026-12-07T09:00:00.000Z', requests: 1, serverErrors: 0 },
+    ]);
+    // The hour is reported a minute after it ended, whole: before the restart and after, each host name of its own.
+    now = ten + HOUR + 30_000;
+    await counts.of([]);
+    assert.equal(counts.hours(['a.test', 'b.test']).length, 1);
+    now = ten + HOUR + 61_000;
+    await counts.of([]);
+    assert.deepEqual(counts.hours(['a.test', 'b.test']).slice(1), [
+      { host: 'a.test', hour: '2026-12-07T10:00:00.000Z', requests: 2, serverErrors: 1 },
+      { host: 'b.test', hour: '2026-12-07T10:00:00.000Z', requests: 1, serverErrors: 0 },
+    ]);
+    assert.deepEqual(
+      counts.hours(['b.test']).map(({ host }) => host),
+      ['b.test'],
+    );
+    // Three hours later, only the last three ended hours are kept.
+    now = ten + 4 * HOUR + 61_000;
+    await counts.of([]);
+    assert.deepEqual(counts.hours(['a.test', 'b.test']), []);
+  });
+});
