@@ -37,7 +37,9 @@ function app(version: string, extra: { broken?: boolean; publish?: number } = {}
       '    stop_grace_period: 1s',
       ...(extra.publish ? [`    ports: ["127.0.0.1:${extra.publish}:8080"]`] : []),
       'volumes:',
-      '  data: {}',
+      '  data:',
+      // Both versions may write it: they share the project's data.
+      '    labels: {org.testausdeploy.exclusive: "false"}',
       '',
     ].join('\n'),
   };
@@ -261,5 +263,17 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
     const traffic = page.getByRole('region', { name: 'Requests through the proxy, last 24 hours' });
     await traffic.getByRole('row', { name: `${ORG}/${repo} 5 1 20 %` }).waitFor();
     await page.context().close();
+  });
+
+  it('takes both compose projects down, and their routes off the proxy, when the project is removed', async () => {
+    const removed = await system.call('DELETE', `/projects/${ORG}/${repo}`, { confirm: `${ORG}/${repo}` });
+    assert.equal(removed.status, 204, JSON.stringify(removed.body));
+    const slots = await Promise.all(slotNames(ORG, repo).map(containersOf));
+    assert.deepEqual(
+      slots.map((containers) => containers.length),
+      [0, 0],
+    );
+    const volumes = await docker.listVolumes({ filters: { name: [`td_${ORG}_${repo}`] } });
+    assert.deepEqual(volumes.Volumes ?? [], []);
   });
 });

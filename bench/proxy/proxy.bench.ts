@@ -269,7 +269,7 @@ function app(version: number, exclusive: boolean): Record<string, string> {
       '    stop_grace_period: 1s',
       'volumes:',
       '  data:',
-      ...(exclusive ? ['    labels: {org.testausdeploy.exclusive: "true"}'] : ['    {}']),
+      `    labels: {org.testausdeploy.exclusive: "${exclusive}"}`,
       '',
     ].join('\n'),
   };

@@ -22,19 +22,29 @@ describe('AccessCounts per hour', () => {
     // What an earlier Guardian's proxy logged: an hour before, and this hour until the restart.
     await writeFile(log, line(ten - 20 * 60_000, 'a.test', 200) + line(ten + 5 * 60_000, 'a.test', 502));
     const counts = new AccessCounts(log, () => now);
-    assert.deepEqual(await counts.of(['a.test']), [{ host: 'a.test', requests: 0, serverErrors: 0 }]);
-    await appendFile(log, line(now + 1000, 'a.test', 200) + line(now + 2000, 'b.test', 200));
+    const routed = ['a.test', 'b.test'];
+    assert.deepEqual(await counts.of(routed), [
+      { host: 'a.test', requests: 0, serverErrors: 0 },
+      { host: 'b.test', requests: 0, serverErrors: 0 },
+    ]);
+    // Any host name can be asked for: only the routed ones are counted.
+    const asked = Array.from({ length: 50 }, (_, i) => line(now + 500, `x${i}.test`, 404)).join('');
+    await appendFile(log, line(now + 1000, 'a.test', 200) + line(now + 2000, 'b.test', 200) + asked);
     // Counted since the start: what was logged after it.
-    assert.deepEqual(await counts.of(['a.test']), [{ host: 'a.test', requests: 1, serverErrors: 0 }]);
-    assert.deepEqual(counts.hours(['a.test', 'b.test']), [
+    assert.deepEqual(await counts.of(routed), [
+      { host: 'a.test', requests: 1, serverErrors: 0 },
+      { host: 'b.test', requests: 1, serverErrors: 0 },
+    ]);
+    assert.deepEqual(await counts.of(['x1.test']), [{ host: 'x1.test', requests: 0, serverErrors: 0 }]);
+    assert.deepEqual(counts.hours([...routed, 'x1.test']), [
       { host: 'a.test', hour: '2026-12-07T09:00:00.000Z', requests: 1, serverErrors: 0 },
     ]);
     // The hour is reported a minute after it ended, whole: before the restart and after, each host name of its own.
     now = ten + HOUR + 30_000;
-    await counts.of([]);
+    await counts.of(routed);
     assert.equal(counts.hours(['a.test', 'b.test']).length, 1);
     now = ten + HOUR + 61_000;
-    await counts.of([]);
+    await counts.of(routed);
     assert.deepEqual(counts.hours(['a.test', 'b.test']).slice(1), [
       { host: 'a.test', hour: '2026-12-07T10:00:00.000Z', requests: 2, serverErrors: 1 },
       { host: 'b.test', hour: '2026-12-07T10:00:00.000Z', requests: 1, serverErrors: 0 },
@@ -45,7 +55,7 @@ describe('AccessCounts per hour', () => {
     );
     // Three hours later, only the last three ended hours are kept.
     now = ten + 4 * HOUR + 61_000;
-    await counts.of([]);
+    await counts.of(routed);
     assert.deepEqual(counts.hours(['a.test', 'b.test']), []);
   });
 });

@@ -47,8 +47,9 @@ export class AccessCounts {
     this.since = new Date(this.startedAt).toISOString();
   }
 
+  /** The requests of these host names (the routed ones: only theirs are counted, whatever else is asked for). */
   async of(hosts: string[]): Promise<({ host: string } & HostRequests)[]> {
-    await this.read().catch(() => undefined);
+    await this.read(new Set(hosts)).catch(() => undefined);
     return hosts.map((host) => ({ host, ...(this.counts.get(host) ?? { requests: 0, serverErrors: 0 }) }));
   }
 
@@ -66,7 +67,7 @@ export class AccessCounts {
     return hours.sort((a, b) => a.hour.localeCompare(b.hour) || a.host.localeCompare(b.host));
   }
 
-  private async read(): Promise<void> {
+  private async read(routed: ReadonlySet<string>): Promise<void> {
     const file = await open(this.log, 'r').catch(() => null);
     if (!file) {
       this.started = true;
@@ -90,13 +91,14 @@ export class AccessCounts {
       this.offset += Buffer.byteLength(text.slice(0, whole));
       const lines = text.slice(0, whole).split('\n');
       // Read from the middle of the log, the first line may be the end of one.
-      for (const line of earlier && this.offset - whole > 0 ? lines.slice(1) : lines) this.count(line);
+      for (const line of earlier && this.offset - whole > 0 ? lines.slice(1) : lines)
+        this.count(line, routed);
     } finally {
       await file.close();
     }
   }
 
-  private count(line: string): void {
+  private count(line: string, routed: ReadonlySet<string>): void {
     let entry: { ts?: unknown; request?: { host?: unknown }; status?: unknown };
     try {
       entry = JSON.parse(line) as typeof entry;
@@ -105,7 +107,8 @@ export class AccessCounts {
     }
     const host =
       typeof entry.request?.host === 'string' ? entry.request.host.replace(/:\d+$/, '').toLowerCase() : null;
-    if (!host || typeof entry.status !== 'number') return;
+    // Caddy logs requests for any host name it is asked for: only the routed ones take room here.
+    if (!host || !routed.has(host) || typeof entry.status !== 'number') return;
     const error = entry.status >= 500 ? 1 : 0;
     const at = typeof entry.ts === 'number' ? entry.ts * 1000 : this.now();
     const hour = new Date(Math.floor(at / HOUR_MS) * HOUR_MS).toISOString();

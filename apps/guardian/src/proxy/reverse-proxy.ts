@@ -62,15 +62,15 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.caddy) return;
-    // Requests are counted from here on (what the access log holds already is an earlier Guardian's, but for the
-    // hours it counts).
-    await this.access.of([]);
     const saved = await this.file.load();
     try {
       if (saved) this.state = checkRoutes(saved, this.limits);
     } catch (error) {
       this.logger.error(`the saved routes no longer fit the limits: ${(error as Error).message}`);
     }
+    // Requests are counted from here on (what the access log holds already is an earlier Guardian's, but for the
+    // hours it counts).
+    await this.access.of(this.state.routes.flatMap((route) => route.hosts));
     // Loaded whole on start: Caddy without our routes here is a reboot or an upgrade, not drift. Caddy may not
     // be up yet; the timer tries again.
     await this.lock

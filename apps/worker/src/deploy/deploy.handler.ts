@@ -99,12 +99,17 @@ export class DeployHandler {
       throw error;
     }
     const { project, upstreams, handover } = admitted;
+    const beside = handover?.mode === 'beside';
     try {
-      if (handover?.mode === 'beside') {
-        // What an earlier handover left of the slot (a Worker stopped before the old version was retired) goes.
-        await this.containers.removeContainers(project.name, true);
-      }
-      await this.compose.up(project, (line) => context.progress(line));
+      // What an earlier handover left of the slot (a Worker stopped before the old version was retired) goes.
+      if (beside) await this.containers.removeContainers(project.name, true);
+      await this.compose
+        .up(project, (line) => context.progress(line))
+        .catch(async (error: unknown) => {
+          // Whatever of the new version compose started goes with it: the running version keeps serving.
+          if (beside) await this.containers.removeContainers(project.name, true);
+          throw error;
+        });
     } finally {
       // The checkout the checked file names now, and any a container of either slot mounts from, stay; the rest go.
       const mounted = await Promise.all(
@@ -113,7 +118,7 @@ export class DeployHandler {
       await this.checkouts.prune(name, [checkout, ...mounted.flat()]);
     }
     await waitHealthy(() => this.containers.list(project.name), this.health).catch(async (error: Error) => {
-      if (handover?.mode !== 'beside')
+      if (!beside)
         throw new IcpError(IcpErrorCode.Unhealthy, `${org}/${repo} at ${commit}: ${error.message}`);
       // Nothing was replaced: the new version goes, and the running one keeps serving (no rollback needed).
       await this.containers.removeContainers(project.name, true);
@@ -123,7 +128,7 @@ export class DeployHandler {
       );
     });
     context.progress('containers are up and healthy');
-    if (handover?.mode === 'beside') {
+    if (beside) {
       await this.slots.serve(name, project.name);
       context.progress(
         `the new version runs beside the old one: the route switches to it, then the old one (${handover.retire}) is retired`,

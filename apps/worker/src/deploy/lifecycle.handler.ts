@@ -41,7 +41,11 @@ export class LifecycleHandler {
       if (!project)
         throw new IcpError(IcpErrorCode.CommandFailed, `${org}/${repo} is not deployed on this Worker`);
       const output = (line: string) => context.progress(line);
-      if (action === 'stop') await this.compose.stop(project, output);
+      if (action === 'stop') {
+        await this.compose.stop(project, output);
+        // An old version a handover left running (its retirement never came) stops for good.
+        await this.containers.removeContainers(other);
+      }
       if (action === 'start') await this.compose.start(project, output);
       if (action === 'restart') await this.compose.restart(project, output);
       if (action === 'remove') {

@@ -19,6 +19,11 @@ export interface ContainerView {
   ports: ContainerPortView[];
 }
 
+/** What dockerd gives a container to stop when it sets no `stop_grace_period`. */
+const DOCKER_STOP_SECONDS = 10;
+/** The longest a retired version's container is given to stop, whatever it asks for. */
+const MAX_STOP_SECONDS = 30;
+
 /** What is running for a compose project, read from dockerd by the labels compose puts on its containers. */
 export class ProjectContainers {
   constructor(private readonly docker: Dockerode) {}
@@ -63,9 +68,10 @@ export class ProjectContainers {
   }
 
   /**
-   * Takes a compose project's containers down (each stopped, with its own `stop_grace_period` to finish, then
-   * removed) and its networks, keeping every named volume: a version's slot goes, the project's data stays
-   * (handover/project-slots.ts). With `kill`, they are not given time. The number of containers removed.
+   * Takes a compose project's containers down (each stopped, with its own `stop_grace_period` to finish but at
+   * most MAX_STOP_SECONDS, then removed with its anonymous volumes), its networks and the images it built, keeping
+   * every named volume: a version's slot goes, the project's data stays (handover/project-slots.ts). With `kill`,
+   * they are not given time. The number of containers removed.
    */
   async removeContainers(projectName: string, kill = false): Promise<number> {
     const filters = { label: [`com.docker.compose.project=${projectName}`] };
@@ -73,12 +79,25 @@ export class ProjectContainers {
     await Promise.all(
       containers.map(async ({ Id, State }) => {
         const container = this.docker.getContainer(Id);
-        if (State === 'running' && !kill) await container.stop().catch(() => undefined);
+        if (State === 'running' && !kill) {
+          const { Config } = await container.inspect();
+          const grace = (Config as { StopTimeout?: number }).StopTimeout ?? DOCKER_STOP_SECONDS;
+          await container.stop({ t: Math.min(grace, MAX_STOP_SECONDS) }).catch(() => undefined);
+        }
         await container.remove({ force: true, v: true });
       }),
     );
     for (const { Id } of await this.docker.listNetworks({ filters }))
       await this.docker.getNetwork(Id).remove();
+    // Compose names what it builds `<project>_<service>` (with --compatibility): that namespace is this project's.
+    for (const { RepoTags } of await this.docker.listImages()) {
+      for (const tag of RepoTags ?? [])
+        if (tag.startsWith(`${projectName}_`))
+          await this.docker
+            .getImage(tag)
+            .remove()
+            .catch(() => undefined);
+    }
     return containers.length;
   }
 

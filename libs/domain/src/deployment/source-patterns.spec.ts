@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { COMPOSE_PATH, composePathProblem } from './deployment-source';
-import { BRANCH_NAME, branchNameProblem } from './git-names';
+import { BRANCH_NAME, branchNameProblem, orgNameProblem } from './git-names';
 
 /** Names around every rule of `git check-ref-format --branch`, and some random ones. */
 function candidates(): string[] {
@@ -94,5 +94,19 @@ describe('compose paths', () => {
     ];
     for (const path of paths)
       assert.equal(COMPOSE_PATH.test(path), composePathProblem(path) === undefined, JSON.stringify(path));
+  });
+});
+
+describe('organisation names', () => {
+  it("take GitHub's rule: letters and digits, single hyphens between them, at most 39", () => {
+    for (const name of ['a', 'testausserveri', 'my-org', 'A1-b2-C3', 'x'.repeat(39)])
+      assert.equal(orgNameProblem(name), undefined, name);
+    // "a--b" would name the second compose project of "a" (apps/worker/src/deploy/handover/project-slots.ts).
+    for (const name of ['a--b', '-a', 'a-', '', 'x'.repeat(40), 'a_b', 'a.b', 'ä'])
+      assert.match(
+        orgNameProblem(name) ?? '',
+        /is not a valid GitHub organisation name/,
+        JSON.stringify(name),
+      );
   });
 });

@@ -5,7 +5,7 @@ import { whyNotBeside } from './beside-check';
 const web = (extra: Record<string, unknown>) => ({ services: { web: { image: 'app', ...extra } } });
 
 describe('whyNotBeside', () => {
-  it('lets a project without host ports, written data directories or exclusive volumes run twice', () => {
+  it('lets a project without host ports, written data directories or volumes it may not share run twice', () => {
     const project = {
       ...web({
         volumes: [
@@ -37,13 +37,32 @@ describe('whyNotBeside', () => {
     assert.equal(whyNotBeside(web({ volumes: [{ ...data, read_only: true }] })), null);
   });
 
-  it('refuses a volume marked exclusive, as a mapping or a list of labels', () => {
+  it('refuses a named volume two versions would write, unless it is labelled as one they may', () => {
     const mounted = web({ volumes: [{ type: 'volume', source: 'db', target: '/var/lib/db' }] });
-    for (const labels of [{ 'org.testausdeploy.exclusive': 'true' }, ['org.testausdeploy.exclusive=true']]) {
-      assert.equal(
-        whyNotBeside({ ...mounted, volumes: { db: { labels } } }),
-        'service web mounts volume db, marked org.testausdeploy.exclusive',
-      );
+    const refused =
+      'service web writes volume db, which two versions would write at once (label it org.testausdeploy.exclusive: "false" if they may)';
+    for (const labels of [
+      undefined,
+      { 'org.testausdeploy.exclusive': 'true' },
+      ['org.testausdeploy.exclusive=true'],
+    ]) {
+      assert.equal(whyNotBeside({ ...mounted, volumes: { db: labels ? { labels } : null } }), refused);
     }
+    for (const labels of [
+      { 'org.testausdeploy.exclusive': 'false' },
+      ['org.testausdeploy.exclusive=false'],
+    ]) {
+      assert.equal(whyNotBeside({ ...mounted, volumes: { db: { labels } } }), null);
+    }
+    // Read-only, or anonymous (each container has its own): nothing is written twice.
+    const readOnly = web({ volumes: [{ type: 'volume', source: 'db', target: '/db', read_only: true }] });
+    assert.equal(whyNotBeside({ ...readOnly, volumes: { db: null } }), null);
+    assert.equal(whyNotBeside(web({ volumes: [{ type: 'volume', target: '/scratch' }] })), null);
+  });
+
+  it('cuts what it names to a length a recorded reason can hold', () => {
+    const target = `/${'d'.repeat(4000)}`;
+    const reason = whyNotBeside(web({ volumes: [{ type: 'bind', source: '/data/x', target }] })) ?? '';
+    assert.ok(reason.length < 300, String(reason.length));
   });
 });

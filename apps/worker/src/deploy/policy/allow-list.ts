@@ -137,10 +137,29 @@ function labelsWith(key: R<string>): S {
   return either(mapping(orNull(anyWord), key), list(text((entry, at) => key(entry.split('=')[0], at))));
 }
 const labels = labelsWith(labelKey);
-/** A volume may also say that two versions must not use it at once (handover/beside-check.ts). */
+/** A volume may also say whether two versions may write it at once (handover/beside-check.ts). */
 const volumeLabels = labelsWith((key, at) => {
   if (key !== EXCLUSIVE_LABEL) labelKey(key, at);
 });
+
+/** The exclusive label's value, "true" or "false": anything else would be read as neither. */
+const exclusiveValue: R<Record<string, unknown>> = (volume, at) => {
+  const labels = volume.labels;
+  const values = isMapping(labels)
+    ? EXCLUSIVE_LABEL in labels
+      ? [labels[EXCLUSIVE_LABEL]]
+      : []
+    : Array.isArray(labels)
+      ? labels.flatMap((entry) => {
+          const [key, ...value] = String(entry).split('=');
+          return key === EXCLUSIVE_LABEL ? [value.join('=')] : [];
+        })
+      : [];
+  for (const value of values) {
+    if (value !== 'true' && value !== 'false')
+      at.key('labels').refuse(`${EXCLUSIVE_LABEL} is "true" or "false", not ${JSON.stringify(value)}`);
+  }
+};
 
 /** A name one of the project's own services has. */
 function ownService(what: string): R<string> {
@@ -663,6 +682,7 @@ const volume = orNull(
       driver_opts:
         'volume driver_opts are not allowed: they turn a volume into a bind mount of a host path or device',
     },
+    exclusiveValue,
   ),
 );
 

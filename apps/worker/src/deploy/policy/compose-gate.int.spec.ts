@@ -282,7 +282,7 @@ for (const variant of composeVariants()) {
 
     it("runs a version as the second compose project on the project's own volumes and the slot's own networks", async () => {
       const { project, besideProblem } = await admit(
-        `services:\n  web:\n    image: ${BASE}\n    volumes: [cache:/cache]\n    networks: [back]\nvolumes:\n  cache: {}\nnetworks:\n  back: {}\n`,
+        `services:\n  web:\n    image: ${BASE}\n    volumes: [cache:/cache]\n    networks: [back]\nvolumes:\n  cache:\n    labels: {org.testausdeploy.exclusive: "false"}\nnetworks:\n  back: {}\n`,
         'docker-compose.yml',
         [],
         [{ service: 'web', port: 8080, address: '10.88.0.4' }],
@@ -299,11 +299,19 @@ for (const variant of composeVariants()) {
       assert.equal(rendered.networks.testausdeploy_apps.name, 'td-test-apps');
     });
 
-    it('admits a volume marked exclusive and says why its project cannot run twice; other platform labels are refused', async () => {
+    it('says why a project writing a volume it did not label shareable cannot run twice; the label takes "true" or "false" only, other platform labels none', async () => {
       const volume = (labels: string) =>
         `services:\n  db:\n    image: ${BASE}\n    volumes: [db:/db]\nvolumes:\n  db:\n    labels: ${labels}\n`;
       const { besideProblem } = await admit(volume('{org.testausdeploy.exclusive: "true"}'));
-      assert.equal(besideProblem, 'service db mounts volume db, marked org.testausdeploy.exclusive');
+      assert.match(
+        besideProblem ?? '',
+        /^service db writes volume db, which two versions would write at once/,
+      );
+      assert.equal((await admit(volume('{org.testausdeploy.exclusive: "false"}'))).besideProblem, null);
+      assert.match(
+        await refusal(volume('{org.testausdeploy.exclusive: "yes"}')),
+        /volumes\.db\.labels: org\.testausdeploy\.exclusive is "true" or "false", not "yes"/,
+      );
       assert.match(
         await refusal(volume('{org.testausdeploy.apps-network: "true"}')),
         /volumes\.db\.labels.*org\.testausdeploy\.apps-network is reserved/,
