@@ -12,6 +12,12 @@ export interface ProxySettings {
   acmeCa?: string;
 }
 
+/** A certificate and its key in Caddy's storage, by their storage keys. */
+export interface StoredCertificate {
+  certificate: string;
+  key: string;
+}
+
 /** The apps' server in Caddy's configuration, and the logger its access log goes to. */
 const SERVER = 'apps';
 const ACCESS_LOGGER = `http.log.access.${SERVER}`;
@@ -27,7 +33,11 @@ const UPSTREAM_TRY_DURATION = '10s';
  * HTTPS gets each a certificate and redirects HTTP to HTTPS), HSTS on every answer, an access log of its own,
  * and the admin API kept where it is. The Guardian loads it whole and compares what Caddy reads back with it.
  */
-export function caddyConfig(state: ProxyState, settings: ProxySettings): Record<string, unknown> {
+export function caddyConfig(
+  state: ProxyState,
+  settings: ProxySettings,
+  stored: StoredCertificate[] = [],
+): Record<string, unknown> {
   const hosts = state.routes.flatMap((route) => route.hosts);
   return {
     admin: { listen: `unix/${settings.adminSocket}` },
@@ -55,12 +65,18 @@ export function caddyConfig(state: ProxyState, settings: ProxySettings): Record<
           [SERVER]: {
             listen: [`:${settings.httpsPort}`],
             logs: { default_logger_name: SERVER },
+            // Certificates loaded from storage (below) are still renewed and replaced as automation does.
+            automatic_https: { ignore_loaded_certificates: true },
             routes: state.routes.map(caddyRoute),
           },
         },
       },
       tls: {
         automation: { policies: hosts.length > 0 ? [{ subjects: hosts, issuers: [issuer(settings)] }] : [] },
+        // Caddy makes a new certificate cache at every load and fills it with the managed certificates in the
+        // background: a handshake in between found none (a TLS alert, one request in a few thousand at a route
+        // switch). Certificates loaded here are in the new cache before it serves.
+        ...(stored.length > 0 && { certificates: { load_storage: { pairs: stored } } }),
       },
       pki: { certificate_authorities: { local: { install_trust: false } } },
     },

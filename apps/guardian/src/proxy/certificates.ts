@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { access, open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertificateState } from '@testausdeploy/icp';
+import type { StoredCertificate } from './caddy-config';
 
 /** How much of the end of Caddy's certificate log is read: its newest attempts, whatever its size. */
 const LOG_TAIL_BYTES = 256 * 1024;
@@ -55,6 +56,42 @@ export class Certificates {
         };
       }),
     );
+  }
+
+  /**
+   * The storage keys of each host name's newest certificate still valid, with its key: what a configuration loads
+   * so the certificates are there the moment it serves.
+   */
+  async stored(hosts: string[], now = new Date()): Promise<StoredCertificate[]> {
+    if (hosts.length === 0) return [];
+    const issuers = await this.issuers();
+    const found = await Promise.all(
+      hosts.map(async (host) => {
+        const held = await Promise.all(
+          issuers.map(async (issuer) => {
+            const base = join('certificates', issuer, host, host);
+            const [certificate, key] = await Promise.all([
+              readFile(join(this.dataDir, `${base}.crt`)).then(validity, () => null),
+              access(join(this.dataDir, `${base}.key`)).then(
+                () => true,
+                () => false,
+              ),
+            ]);
+            return certificate && key && certificate.notAfter > now
+              ? { certificate: `${base}.crt`, key: `${base}.key`, notAfter: certificate.notAfter }
+              : null;
+          }),
+        );
+        const newest = held
+          .filter((one) => one !== null)
+          .reduce<(typeof held)[number]>(
+            (best, one) => (!best || one!.notAfter > best.notAfter ? one : best),
+            null,
+          );
+        return newest ? [{ certificate: newest.certificate, key: newest.key }] : [];
+      }),
+    );
+    return found.flat();
   }
 
   private async issuers(): Promise<string[]> {

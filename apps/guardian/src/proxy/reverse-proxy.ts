@@ -6,7 +6,7 @@ import { GuardianConfig } from '../config/guardian-config';
 import { DesiredStateFile } from '../desired/desired-state-file';
 import { DriftLog } from '../desired/drift-log';
 import { CaddyAdmin } from './caddy-admin';
-import { caddyConfig, configDifferences, ProxySettings } from './caddy-config';
+import { caddyConfig, configDifferences, ProxySettings, StoredCertificate } from './caddy-config';
 import { AccessCounts } from './access-counts';
 import { Certificates } from './certificates';
 import { checkRoutes, RouteLimits } from './route-policy';
@@ -29,6 +29,8 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly drift = new DriftLog();
   private readonly lock = new KeyedLock();
   private readonly certificates: Certificates;
+  /** The certificates the loaded configuration takes from storage (caddy-config.ts): part of what it must be. */
+  private stored: StoredCertificate[] = [];
   private readonly access: AccessCounts;
   private saved: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
@@ -114,7 +116,10 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async restore(): Promise<ProxyReport> {
     if (!this.caddy || !this.settings) return this.report();
-    const found = configDifferences(caddyConfig(this.state, this.settings), await this.caddy.config());
+    const found = configDifferences(
+      caddyConfig(this.state, this.settings, this.stored),
+      await this.caddy.config(),
+    );
     if (found.length > 0) {
       this.logger.warn(
         `the proxy's configuration changed behind the Guardian's back, restoring it: ${found.join('; ')}`,
@@ -128,8 +133,10 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
   /** One load of the whole configuration, then read back: a difference is an error, not a success. */
   private async write(state: ProxyState): Promise<void> {
     if (!this.caddy || !this.settings) return;
-    const config = caddyConfig(state, this.settings);
+    const stored = await this.certificates.stored(state.routes.flatMap((route) => route.hosts));
+    const config = caddyConfig(state, this.settings, stored);
     await this.caddy.load(config);
+    this.stored = stored;
     const wrong = configDifferences(config, await this.caddy.config());
     if (wrong.length > 0)
       throw new Error(`the configuration read back is not the one loaded: ${wrong.join('; ')}`);
