@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import Dockerode from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
 import { testBrowser } from './support/browser';
 import type { ProjectRoutesAnswer } from '../apps/manager/src/routes/queries/get-project-routes.query';
 import { CaddyUnderTest } from './support/caddy';
 import { GitHost } from './support/git-host';
+import { ProxiedSystem } from './support/proxied-system';
 import { eventually } from './support/ports';
 import { System } from './support/system';
 import { verifiesStandardWebhook, WebhookReceiver } from './support/webhook-receiver';
@@ -39,15 +39,15 @@ type Routes = ProjectRoutesAnswer;
  * restart of the app, taken off when it is stopped, and gone with the project.
  */
 describe('end to end: an app at its own host name over HTTPS, through the proxy the Guardian holds', () => {
+  let proxied: ProxiedSystem;
   let git: GitHost;
   let caddy: CaddyUnderTest;
   let system: System;
+  let subnet: string;
   let browser: Browser;
   const suffix = randomBytes(3).toString('hex');
   const repo = `site-${suffix}`;
   const other = `other-${suffix}`;
-  const network = `td-apps-e2e-${suffix}`;
-  const subnet = `10.91.${randomInt(1, 255)}.0/24`;
   const host = `${repo}.${DOMAIN}`;
 
   const deployed = async (id: string) =>
@@ -87,17 +87,8 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
     }, 60_000);
 
   before(async () => {
-    git = await GitHost.start();
-    caddy = await CaddyUnderTest.start();
-    system = await System.start({
-      allowedOrgs: ORG,
-      gitBaseUrl: git.baseUrl,
-      env: {
-        manager: { APPS_DOMAIN: DOMAIN, FIREWALL_SYNC_INTERVAL_MS: '2000' },
-        worker: { APPS_NETWORK: network, APPS_SUBNET: subnet },
-        guardian: { ...caddy.guardianEnv(), UPSTREAM_SUBNETS: subnet, RECONCILE_INTERVAL_MS: '2000' },
-      },
-    });
+    proxied = await ProxiedSystem.start({ org: ORG, domain: DOMAIN, second: 91 });
+    ({ git, caddy, system, subnet } = proxied);
     await git.push(ORG, repo, app('first'));
     await git.push(ORG, other, app('other'));
     browser = await testBrowser();
@@ -105,15 +96,7 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
 
   after(async () => {
     await browser?.close();
-    await system?.composeDown(ORG, repo);
-    await system?.composeDown(ORG, other);
-    await system?.stop();
-    await new Dockerode()
-      .getNetwork(network)
-      .remove()
-      .catch(() => undefined);
-    await caddy?.remove();
-    await git?.stop();
+    await proxied?.stop(ORG, [repo, other]);
   });
 
   it('serves the first route at <repo>.<APPS_DOMAIN> over HTTPS with the local CA, with no host port', async () => {

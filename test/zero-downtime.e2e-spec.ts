@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import Dockerode from 'dockerode';
@@ -8,6 +8,7 @@ import { slotNames } from '../apps/worker/src/deploy/handover/project-slots';
 import { testBrowser } from './support/browser';
 import { CaddyUnderTest } from './support/caddy';
 import { GitHost } from './support/git-host';
+import { ProxiedSystem } from './support/proxied-system';
 import { failed, HttpsLoad, LoadAnswer, versionsInOrder } from './support/https-load';
 import { eventually, freePort } from './support/ports';
 import { System } from './support/system';
@@ -55,16 +56,14 @@ function app(version: string, extra: { broken?: boolean; publish?: number } = {}
  * place, its deployment saying why.
  */
 describe('end to end: redeploys without downtime behind the proxy', () => {
+  let proxied: ProxiedSystem;
   let git: GitHost;
   let caddy: CaddyUnderTest;
   let system: System;
   let browser: Browser;
   const docker = new Dockerode();
-  const suffix = randomBytes(3).toString('hex');
-  const repo = `live-${suffix}`;
+  const repo = `live-${randomBytes(3).toString('hex')}`;
   const host = `${repo}.${DOMAIN}`;
-  const network = `td-apps-e2e-${suffix}`;
-  const subnet = `10.92.${randomInt(1, 255)}.0/24`;
 
   /** Pushes `version` (if given) and deploys the branch's head. */
   const deploy = async (version?: Record<string, string>) => {
@@ -104,17 +103,8 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
     }, {});
 
   before(async () => {
-    git = await GitHost.start();
-    caddy = await CaddyUnderTest.start();
-    system = await System.start({
-      allowedOrgs: ORG,
-      gitBaseUrl: git.baseUrl,
-      env: {
-        manager: { APPS_DOMAIN: DOMAIN, FIREWALL_SYNC_INTERVAL_MS: '2000' },
-        worker: { APPS_NETWORK: network, APPS_SUBNET: subnet },
-        guardian: { ...caddy.guardianEnv(), UPSTREAM_SUBNETS: subnet, RECONCILE_INTERVAL_MS: '2000' },
-      },
-    });
+    proxied = await ProxiedSystem.start({ org: ORG, domain: DOMAIN, second: 92 });
+    ({ git, caddy, system } = proxied);
     const first = await deploy(app('v1'));
     assert.equal(first.status, 'succeeded', `${first.reason}\n${await system.logs()}`);
     const set = await system.call('PUT', `/projects/${ORG}/${repo}/routes`, {
@@ -130,14 +120,7 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
 
   after(async () => {
     await browser?.close();
-    await system?.composeDown(ORG, repo);
-    await system?.stop();
-    await docker
-      .getNetwork(network)
-      .remove()
-      .catch(() => undefined);
-    await caddy?.remove();
-    await git?.stop();
+    await proxied?.stop(ORG, [repo]);
   });
 
   it('counts the requests of each ended hour per project in the stats, once, those before a Guardian restart too', async () => {

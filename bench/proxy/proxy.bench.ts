@@ -19,10 +19,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { CaddyUnderTest } from '../../test/support/caddy';
-import { GitHost } from '../../test/support/git-host';
+import { ProxiedSystem } from '../../test/support/proxied-system';
 import { failed, HttpsLoad } from '../../test/support/https-load';
 import { eventually } from '../../test/support/ports';
-import { System } from '../../test/support/system';
 import { proxyState, ProxyState } from '@testausdeploy/icp';
 import { loadGuardianConfig } from '../../apps/guardian/src/config/guardian-config';
 import { DesiredStateFile } from '../../apps/guardian/src/desired/desired-state-file';
@@ -285,19 +284,13 @@ interface Redeploy {
 }
 
 async function redeploys(): Promise<Row[]> {
-  const git = await GitHost.start();
-  const caddy = await CaddyUnderTest.start();
-  const network = `td-apps-bench-${process.pid}`;
-  const subnet = '10.93.0.0/24';
-  const system = await System.start({
-    allowedOrgs: ORG,
-    gitBaseUrl: git.baseUrl,
-    env: {
-      manager: { APPS_DOMAIN: DOMAIN, REDEPLOY_DRAIN_MS: '2000' },
-      worker: { APPS_NETWORK: network, APPS_SUBNET: subnet },
-      guardian: { ...caddy.guardianEnv(), UPSTREAM_SUBNETS: subnet },
-    },
+  const proxied = await ProxiedSystem.start({
+    org: ORG,
+    domain: DOMAIN,
+    second: 93,
+    manager: { REDEPLOY_DRAIN_MS: '2000' },
   });
+  const { git, caddy, system } = proxied;
   const deploy = async (repo: string): Promise<Omit<Redeploy, 'requests' | 'failed'>> => {
     const start = now();
     const { body } = await system.call<{ deploymentId: string }>('POST', '/deployments', { org: ORG, repo });
@@ -352,14 +345,7 @@ async function redeploys(): Promise<Row[]> {
       await load.stop();
     }
   } finally {
-    for (const repo of ['app-beside', 'app-inplace']) await system.composeDown(ORG, repo);
-    await system.stop();
-    await new Dockerode()
-      .getNetwork(network)
-      .remove()
-      .catch(() => undefined);
-    await caddy.remove();
-    await git.stop();
+    await proxied.stop(ORG, ['app-beside', 'app-inplace']);
   }
   const of = (kind: 'beside' | 'inPlace', key: keyof Redeploy) =>
     median(results[kind].map((one) => one[key]));
