@@ -197,9 +197,17 @@ export class System {
     for (const slot of slotNames(org, repo)) await removeComposeObjects(slot);
   }
 
-  /** Stops one of the apps (SIGTERM) and starts it again with the same state, and settings changed by `env`. */
-  async restart(app: App, env: Record<string, string> = {}): Promise<void> {
+  /**
+   * Stops one of the apps (SIGTERM) and starts it again with the same state, and settings changed by `env`;
+   * `whileStopped` runs in between (what the stopped app would otherwise undo or read on start).
+   */
+  async restart(
+    app: App,
+    env: Record<string, string> = {},
+    whileStopped: () => Promise<unknown> = async () => undefined,
+  ): Promise<void> {
     await stopProcess(this.processes[APPS.indexOf(app)]);
+    await whileStopped();
     Object.assign(this.env[app], env);
     this.processes[APPS.indexOf(app)] = launch(app, this.dir, this.env[app]);
   }
