@@ -181,6 +181,17 @@ ensure_dockerd() {
   die "docker info still fails after 60s"
 }
 
+# ensure_proxy_sysctl: net.ipv4.tcp_migrate_req=1, as the proxy's unit sets it (docs/proxy.md, "Switching without
+# a dropped connection"). Caddy opens a new listening socket (SO_REUSEPORT) at every configuration load and closes
+# the old one; without this, the connections queued on the old one are reset. Linux 5.14 or newer.
+ensure_proxy_sysctl() {
+  local setting=/proc/sys/net/ipv4/tcp_migrate_req
+  [[ -e "$setting" ]] || die "this kernel ($(uname -r)) has no net.ipv4.tcp_migrate_req (Linux 5.14 or newer has)"
+  [[ "$(cat "$setting")" == 1 ]] && return 0
+  log "net.ipv4.tcp_migrate_req=1 (a route switch of the proxy then resets no connection)"
+  echo 1 >"$setting"
+}
+
 # mongo_ping HOST PORT: true if a MongoDB-wire server answers {ping: 1} with ok: 1.
 mongo_ping() {
   # the MongoDB driver comes with mongoose, so ensure_node_modules must have run

@@ -19,6 +19,7 @@ ensure_lxd
 ensure_lxd_image
 ensure_compose_v2
 ensure_schemathesis
+ensure_proxy_sysctl
 
 # Tests pick their own database names on this server; the deploy policy's run under compose v2 too; the API is
 # fuzzed with schemathesis; the dashboard's tests share one browser.

@@ -121,6 +121,7 @@ ensure_lxd_image
 PROXY_DIR="$TD_LIB_DIR/proxy"
 PROXY_SOCKET="$TD_RUN_DIR/proxy-admin.sock"
 mkdir -p "$PROXY_DIR" && chmod 0700 "$PROXY_DIR"
+ensure_proxy_sysctl
 if pid_alive "$TD_RUN_DIR/proxy.pid" "caddy run"; then
   :
 else

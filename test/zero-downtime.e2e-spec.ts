@@ -18,8 +18,6 @@ const DOMAIN = 'apps.test';
 /** The load test's size: at least this many requests over a redeploy (issue 19 asks for 2,000). */
 const REQUESTS = 2_000;
 const LOOPS = 4;
-/** How a connection being opened fails when Caddy 2.6 reloads under it: reset, or a handshake without a certificate. */
-const CADDY_RELOAD = /^(connect ECONNRESET|read ECONNRESET|write EPROTO .*alert internal error)/;
 
 /**
  * An app that answers its version at `/`, and at `/first` the version that first ran on the project's named volume
@@ -167,18 +165,13 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
     await loop.reached(Math.max(REQUESTS, afterSwitch + 200));
     const answers = await loop.stop();
 
-    // Every request that reached the proxy was answered 200, by one version or the other: no 502 from an upstream
-    // gone, no request cut. What is left is Caddy 2.6's own reload (docs/proxy.md, "Known gap"): now and then it
-    // resets a connection being opened at the moment it loads the new routes; at most two of those are let pass,
-    // and only those.
-    const failures = failed(answers);
-    const atReload = failures.filter(({ error }) => error !== undefined && CADDY_RELOAD.test(error));
+    // Every request was answered 200, by one version or the other: no connection reset at the switch, no 502 from
+    // an upstream gone, no request cut.
     assert.deepEqual(
-      failures.filter((failure) => !atReload.includes(failure)),
+      failed(answers).slice(0, 5),
       [],
-      `${failures.length} of ${answers.length} failed`,
+      `${failed(answers).length} of ${answers.length} failed`,
     );
-    assert.ok(atReload.length <= 2, JSON.stringify(atReload));
     const order = versionsInOrder(answers, ['v1\n', 'v2\n']);
     assert.ok(order.ok, JSON.stringify(order.seen));
     const counts = tally(answers);

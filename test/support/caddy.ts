@@ -100,6 +100,7 @@ export class CaddyUnderTest {
     home?: string,
     ports?: { httpPort: number; httpsPort: number },
   ): Promise<CaddyUnderTest> {
+    await requireConnectionMigration();
     home ??= await fs.mkdtemp(path.join(os.tmpdir(), 'td-caddy-'));
     const { httpPort, httpsPort } = ports ?? { httpPort: await freePort(), httpsPort: await freePort() };
     const socket = path.join(home, 'admin.sock');
@@ -149,4 +150,19 @@ export class CaddyUnderTest {
     await this.stop();
     await fs.rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The proxy's unit sets `net.ipv4.tcp_migrate_req=1` before Caddy starts, and so does the tests' provisioning
+ * (`ensure_proxy_sysctl`): without it a route switch resets a connection now and then, and the tests of
+ * switches would fail on that rather than say why.
+ */
+async function requireConnectionMigration(): Promise<void> {
+  const setting = (
+    await fs.readFile('/proc/sys/net/ipv4/tcp_migrate_req', 'utf8').catch(() => 'absent')
+  ).trim();
+  if (setting !== '1')
+    throw new Error(
+      `net.ipv4.tcp_migrate_req is ${setting}, not 1: run scripts/test.sh, whose provisioning sets it as the proxy's unit does`,
+    );
 }
