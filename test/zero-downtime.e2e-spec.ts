@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { appendFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Dockerode from 'dockerode';
 import type { Browser } from 'playwright-core';
@@ -64,25 +65,26 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
   const host = `${repo}.${DOMAIN}`;
 
   /** Pushes `version` (if given) and deploys the branch's head. */
-  const deploy = async (version?: Record<string, string>) => {
+  const deploy = async (version?: Record<string, string>) => ended(await requestDeployment(version));
+  const requestDeployment = async (version?: Record<string, string>) => {
     if (version) await git.push(ORG, repo, version);
     const accepted = await system.call<{ deploymentId: string }>('POST', '/deployments', { org: ORG, repo });
     assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
-    const id = accepted.body.deploymentId;
-    // Ended, with its log closed: a zero-downtime redeploy's log ends when the old version is retired.
-    return eventually(async () => {
+    return accepted.body.deploymentId;
+  };
+  const logOf = async (id: string) =>
+    (await system.call<{ lines: string[]; running: boolean }>('GET', `/deployments/${id}/logs`)).body;
+  /** Ended, with its log closed: a zero-downtime redeploy's log ends when the old version is retired. */
+  const ended = (id: string) =>
+    eventually(async () => {
       const { body: view } = await system.call<{
         status: string;
         reason: string | null;
         handover: { mode: string; reason?: string } | null;
       }>('GET', `/deployments/${id}`);
-      const { body: log } = await system.call<{ lines: string[]; running: boolean }>(
-        'GET',
-        `/deployments/${id}/logs`,
-      );
+      const log = await logOf(id);
       return view.status === 'requested' || log.running ? undefined : { ...view, id, lines: log.lines };
     }, 180_000);
-  };
   const served = (expected: string) =>
     eventually(async () => {
       const answer = await caddy.get(host);
@@ -237,7 +239,9 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await page.goto(`${system.api}/ui/deployments/${published.id}`);
+    // In the deployment's facts (the build log below says it too).
     await page
+      .getByRole('region', { name: 'Deployment' })
       .getByText(
         `in place: the new version cannot run beside the old one: service web publishes host port ${port}`,
       )
@@ -249,6 +253,44 @@ describe('end to end: redeploys without downtime behind the proxy', () => {
     const traffic = page.getByRole('region', { name: 'Requests through the proxy, last 24 hours' });
     await traffic.getByRole('row', { name: `${ORG}/${repo} 5 1 20 %` }).waitFor();
     await page.context().close();
+  });
+
+  it('keeps the version the proxy serves when the Manager crashed during a redeploy that then ended on the Worker', async () => {
+    const [own] = slotNames(ORG, repo);
+    const record = join(system.dir, 'worker', 'projects', `${own}.live`);
+    const recorded = () => readFile(record, 'utf8').catch(() => `${own}\n`);
+    const before = await recorded();
+    const loop = await load();
+    const id = await requestDeployment(app('v5'));
+    await eventually(
+      async () => (await logOf(id)).lines.some((line) => line.includes('checked out')) || undefined,
+    );
+    // The Manager dies while the Worker starts v5 beside v4, and is back only once the Worker has moved its record
+    // to v5's slot: the Manager never heard of it, so the proxy still sends requests to v4. Back, the Manager runs
+    // the unfinished deployment again, telling the Worker where the proxy sends requests.
+    await system.crash('manager', () =>
+      eventually(async () => ((await recorded()) !== before ? true : undefined), 120_000),
+    );
+    const rerun = await ended(id);
+    assert.equal(rerun.status, 'succeeded', rerun.reason ?? '');
+    assert.ok(
+      rerun.lines.some((line) =>
+        /the proxy sends requests to \S+, not to \S+ as this Worker had it/.test(line),
+      ),
+      rerun.lines.join('\n'),
+    );
+    assert.deepEqual(rerun.handover, { mode: 'beside' });
+    await loop.reached(loop.answers.length + 300);
+    const answers = await loop.stop();
+    assert.deepEqual(
+      failed(answers).slice(0, 5),
+      [],
+      `${failed(answers).length} of ${answers.length} failed`,
+    );
+    const order = versionsInOrder(answers, ['v4\n', 'v5\n']);
+    assert.ok(order.ok, JSON.stringify(order.seen));
+    const slots = await Promise.all(slotNames(ORG, repo).map(containersOf));
+    assert.deepEqual(slots.map((containers) => containers.length).sort(), [0, 1]);
   });
 
   it('takes both compose projects down, and their routes off the proxy, when the project is removed', async () => {

@@ -206,7 +206,21 @@ export class System {
     env: Record<string, string> = {},
     whileStopped: () => Promise<unknown> = async () => undefined,
   ): Promise<void> {
-    await stopProcess(this.processes[APPS.indexOf(app)]);
+    await this.relaunch(app, 'SIGTERM', env, whileStopped);
+  }
+
+  /** As `restart`, but the app is killed (SIGKILL) as a crash ends it: nothing of its shutdown runs. */
+  async crash(app: App, whileStopped: () => Promise<unknown> = async () => undefined): Promise<void> {
+    await this.relaunch(app, 'SIGKILL', {}, whileStopped);
+  }
+
+  private async relaunch(
+    app: App,
+    signal: NodeJS.Signals,
+    env: Record<string, string>,
+    whileStopped: () => Promise<unknown>,
+  ): Promise<void> {
+    await stopProcess(this.processes[APPS.indexOf(app)], signal);
     await whileStopped();
     Object.assign(this.env[app], env);
     this.processes[APPS.indexOf(app)] = launch(app, this.dir, this.env[app]);
@@ -247,7 +261,7 @@ export class System {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.processes.map(stopProcess));
+    await Promise.all(this.processes.map((child) => stopProcess(child)));
     await this.guardianNetns.delete();
     await rm(this.dir, { recursive: true, force: true });
   }
@@ -265,11 +279,11 @@ function launch(app: App, dir: string, env: Record<string, string>): ChildProces
   return child;
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   return new Promise<void>((done) => {
     if (child.exitCode !== null || child.signalCode !== null) return done();
     child.once('exit', () => done());
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 

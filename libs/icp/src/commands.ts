@@ -95,6 +95,12 @@ export const icpCommands = {
           )
           .max(20)
           .optional(),
+        /**
+         * Where the Manager's proxies send this project's requests (or would, while it is stopped): the routed services'
+         * addresses of the version it last recorded as deployed. The Worker takes the version at them for the one
+         * that serves, whatever its own record says (docs/proxy.md, "When the Worker's record is ahead").
+         */
+        routedTo: z.array(z.ipv4()).max(20).optional(),
       })
       .strict(),
     result: z.object({
@@ -155,6 +161,12 @@ export const icpCommands = {
         repo: gitName,
         action: z.enum(['stop', 'start', 'restart', 'remove']),
         removeVolumes: z.boolean().default(false),
+        /**
+         * Where the Manager's proxies send this project's requests (or would, while it is stopped): the routed services'
+         * addresses of the version it last recorded as deployed. The Worker takes the version at them for the one
+         * that serves, whatever its own record says (docs/proxy.md, "When the Worker's record is ahead").
+         */
+        routedTo: z.array(z.ipv4()).max(20).optional(),
       })
       .strict(),
     result: z.object({ containers: z.array(containerView) }),

@@ -16,6 +16,7 @@ import { ProjectContainers } from './project-containers';
 import { ProjectCheckouts } from './workspace/project-checkouts';
 import { ProjectData } from './workspace/project-data';
 import { ProjectLocks } from './workspace/project-locks';
+import { LiveSlot } from './handover/live-slot';
 import { ProjectSlots, Slots } from './handover/project-slots';
 import { AppsNetwork } from './routes/apps-network';
 import { RoutedService } from './routes/project-routes';
@@ -42,6 +43,7 @@ export class DeployHandler {
     private readonly locks: ProjectLocks,
     private readonly appsNetwork: AppsNetwork,
     private readonly slots: ProjectSlots,
+    private readonly liveSlot: LiveSlot,
     config: WorkerConfig,
   ) {
     this.health = { timeoutMs: config.HEALTH_TIMEOUT_MS, settleMs: config.HEALTH_SETTLE_MS, pollMs: 500 };
@@ -66,11 +68,12 @@ export class DeployHandler {
       composeDigest: expected,
       variables,
       routes,
+      routedTo,
     }: IcpData<'deploy'>,
     context: CommandContext,
   ): Promise<IcpResult<'deploy'>> {
     this.allowList.check(org);
-    const slots = await this.slots.of(org, repo);
+    const slots = await this.liveSlot.of(org, repo, routedTo, (line) => context.progress(line));
     const { project: name } = slots;
     const commit = await this.git.fetch(org, repo, branch, pinned);
     // Only a repository that exists claims its project's name (and keeps it while the project has data).

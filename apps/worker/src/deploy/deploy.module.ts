@@ -19,6 +19,7 @@ import { ProjectCheckouts } from './workspace/project-checkouts';
 import { ProjectData } from './workspace/project-data';
 import { ProjectLocks } from './workspace/project-locks';
 import { AppsNetwork } from './routes/apps-network';
+import { LiveSlot } from './handover/live-slot';
 import { ProjectSlots } from './handover/project-slots';
 import { RetireHandler } from './handover/retire.handler';
 
@@ -99,6 +100,7 @@ import { RetireHandler } from './handover/retire.handler';
       inject: [WorkerConfig],
       useFactory: (config: WorkerConfig) => new ProjectSlots(join(config.node.stateDir, 'projects')),
     },
+    LiveSlot,
     WorkerAllowList,
     ProjectLocks,
     RetireHandler,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { ComposeCli } from './compose-cli';
+import { LiveSlot } from './handover/live-slot';
 import { ProjectSlots, slotNames } from './handover/project-slots';
 import { ComposeGate } from './policy/compose-gate';
 import { ProjectContainers } from './project-containers';
@@ -26,21 +27,22 @@ export class LifecycleHandler {
     private readonly locks: ProjectLocks,
     private readonly appsNetwork: AppsNetwork,
     private readonly slots: ProjectSlots,
+    private readonly liveSlot: LiveSlot,
   ) {}
 
   async run(
-    { org, repo, action, removeVolumes }: IcpData<'lifecycle'>,
+    { org, repo, action, removeVolumes, routedTo }: IcpData<'lifecycle'>,
     context: CommandContext,
   ): Promise<IcpResult<'lifecycle'>> {
     this.allowList.check(org);
     const { project: name } = await this.slots.of(org, repo);
     return this.locks.run(name, async () => {
       // Read under the lock: a deployment may have switched the version that serves.
-      const { live, other } = await this.slots.of(org, repo);
+      const output = (line: string) => context.progress(line);
+      const { live, other } = await this.liveSlot.of(org, repo, routedTo, output);
       const project = await this.gate.admitted(live);
       if (!project)
         throw new IcpError(IcpErrorCode.CommandFailed, `${org}/${repo} is not deployed on this Worker`);
-      const output = (line: string) => context.progress(line);
       if (action === 'stop') {
         await this.compose.stop(project, output);
         // An old version a handover left running (its retirement never came) stops for good.
@@ -49,9 +51,10 @@ export class LifecycleHandler {
       if (action === 'start') await this.compose.start(project, output);
       if (action === 'restart') await this.compose.restart(project, output);
       if (action === 'remove') {
-        await this.compose.remove(project, removeVolumes, output);
-        // An old version a handover left (its retirement never came) goes too.
+        // An old version a handover left (its retirement never came) goes too, first: it may hold the named
+        // volumes both versions share, which would then be in use.
         await this.containers.removeContainers(other, true);
+        await this.compose.remove(project, removeVolumes, output);
         await Promise.all([live, other].map((slot) => this.gate.forget(slot)));
         await this.slots.forget(name);
         await this.checkouts.removeAll(name);
@@ -73,6 +76,9 @@ export class LifecycleHandler {
     const slots = slotNames(org, repo);
     const [name] = slots;
     return this.locks.run(name, async () => {
+      // Both versions' containers go before either slot's volumes: the named volumes are the project's, shared by
+      // the two slots, and a container of the other slot would keep them in use.
+      for (const slot of slots) await this.containers.removeContainers(slot);
       for (const slot of slots) {
         const project = await this.gate.admitted(slot);
         if (project) await this.compose.remove(project, true, (line) => context.progress(line));

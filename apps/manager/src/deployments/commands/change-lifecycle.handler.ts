@@ -2,6 +2,7 @@ import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
 import { Conflict, LifecycleAction, Unavailable } from '@testausdeploy/domain';
 import { ReadModels } from '../../events/read-models';
 import { NodeConnections } from '../../nodes/node-connections';
+import { RoutedServices } from '../../routes/routed-services';
 import { DeploymentRepository } from '../deployment.repository';
 import { SourceLocks } from '../source-locks';
 import { DeploymentView } from '../projections/deployment-view';
@@ -23,6 +24,7 @@ export class ChangeLifecycleHandler implements ICommandHandler<ChangeLifecycleCo
     private readonly readModels: ReadModels,
     private readonly queries: QueryBus,
     private readonly locks: SourceLocks,
+    private readonly routed: RoutedServices,
   ) {}
 
   async execute({
@@ -57,9 +59,11 @@ export class ChangeLifecycleHandler implements ICommandHandler<ChangeLifecycleCo
 
   private async worker(org: string, repo: string, action: LifecycleAction, removeVolumes: boolean) {
     const worker = this.nodes.worker(); // none enrolled: 409, until an admin enrols one
+    const routedTo = await this.routed.routedTo(org, repo);
+    const data = { org, repo, action, removeVolumes, ...(routedTo.length > 0 && { routedTo }) };
     try {
       const options = { timeoutMs: LIFECYCLE_TIMEOUT_MS };
-      return (await worker.request('lifecycle', { org, repo, action, removeVolumes }, options)).containers;
+      return (await worker.request('lifecycle', data, options)).containers;
     } catch (error) {
       throw new Unavailable(`the Worker could not ${action} ${org}/${repo}: ${(error as Error).message}`);
     }

@@ -128,12 +128,14 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     const { org, repo } = deployment.source;
     const variables = await this.configuration.at(org, repo, configurationVersion);
     const routes = await this.routed.of(org, repo);
+    const routedTo = await this.routed.routedTo(org, repo);
     const data = {
       deploymentId: deployment.id,
       ...deployment.source,
       ...(pinned && { commit: pinned.commit, composeDigest: pinned.composeDigest }),
       ...(variables.length > 0 && { variables }),
       ...(routes.length > 0 && { routes }),
+      ...(routedTo.length > 0 && { routedTo }),
     };
     return this.nodes
       .worker()

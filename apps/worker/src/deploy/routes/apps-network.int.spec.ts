@@ -105,6 +105,14 @@ describe('the apps network against dockerd: fixed addresses the host reaches, an
       // A Worker that starts again has no reservations: the running container's address is the service's.
       const restarted = new AppsNetwork(docker, name, subnet);
       assert.deepEqual(await restarted.addresses(two, ['web']), new Map([['web', b]]));
+      // Which compose project holds an address: how a Worker finds the version the Manager's proxy sends to.
+      assert.deepEqual(
+        await restarted.holders([b, a, '10.255.255.254']),
+        new Map([
+          [b, two],
+          [a, one],
+        ]),
+      );
 
       const [container] = await docker.listContainers({
         filters: { label: [`com.docker.compose.project=${two}`] },

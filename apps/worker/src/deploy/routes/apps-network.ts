@@ -41,6 +41,17 @@ export class AppsNetwork {
     });
   }
 
+  /** The compose project whose container holds each of `addresses` on the apps network, where one does. */
+  holders(addresses: readonly string[]): Promise<Map<string, string>> {
+    return this.lock.run(ALLOCATION, async () => {
+      const wanted = new Set(addresses);
+      const found = new Map<string, string>();
+      for (const [key, address] of await this.ensure())
+        if (wanted.has(address)) found.set(address, key.slice(0, key.indexOf('/')));
+      return found;
+    });
+  }
+
   /** Forgets a removed project's reservations (its containers are gone, and their addresses with them). */
   release(project: string): void {
     for (const key of this.reserved.keys()) if (key.startsWith(`${project}/`)) this.reserved.delete(key);
