@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { escapeRegex } from '@testausdeploy/events';
 import { testBrowser } from './support/browser';
 import type { ProjectRoutesAnswer } from '../apps/manager/src/routes/queries/get-project-routes.query';
 import { CaddyUnderTest } from './support/caddy';
@@ -31,12 +32,16 @@ function app(says: string): Record<string, string> {
 
 type Routes = ProjectRoutesAnswer;
 
+/** A regular expression that matches `text` as it is. */
+const literally = (text: string) => new RegExp(escapeRegex(text));
+
 /**
  * A project served at its own host name over HTTPS, on the three real apps with a real Caddy (`tls internal`) whose
  * routes the Guardian holds, the Worker's apps network on dockerd (a network and subnet of this run's own), a git
  * host on 127.0.0.1 and the test database: the default host name, a custom one an admin gives, a host name another
- * project has refused, a member who maintains the project refused custom host names, the routes kept across a
- * restart of the app, taken off when it is stopped, and gone with the project.
+ * project has refused, a member who maintains the project refused custom host names but given those under a domain
+ * an admin delegated to it, the routes kept across a restart of the app, taken off when it is stopped, and gone
+ * with the project.
  */
 describe('end to end: an app at its own host name over HTTPS, through the proxy the Guardian holds', () => {
   let proxied: ProxiedSystem;
@@ -85,6 +90,18 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
       const answer = await caddy.get(name);
       return answer.status === 200 && answer.body === expected ? answer : undefined;
     }, 60_000);
+
+  /** A page of the dashboard, signed in with `token`. */
+  const signedIn = async (token: string): Promise<Page> => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(system.api);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    return page;
+  };
+  /** A member who maintains `other`. */
+  let maintainerToken: string;
 
   before(async () => {
     proxied = await ProxiedSystem.start({ org: ORG, domain: DOMAIN, second: 91 });
@@ -188,14 +205,6 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
   });
 
   it("shows the routes on the project's page, where an admin adds one and a maintainer cannot give host names", async () => {
-    const signedIn = async (token: string): Promise<Page> => {
-      const page = await (await browser.newContext()).newPage();
-      await page.goto(system.api);
-      await page.getByLabel('API token').fill(token);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
-      return page;
-    };
     const admin = await signedIn(system.token);
     await admin.goto(`${system.api}/ui/projects/${ORG}/${other}`);
     const section = admin.getByRole('region', { name: 'Routes' });
@@ -221,6 +230,7 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
       name: `max${suffix}`,
     });
     await system.call('PUT', `/projects/${ORG}/${other}/members/max${suffix}`, { role: 'maintainer' });
+    maintainerToken = member.token;
     const maintainer = await signedIn(member.token);
     await maintainer.goto(`${system.api}/ui/projects/${ORG}/${other}`);
     const theirs = maintainer.getByRole('region', { name: 'Routes' });
@@ -233,6 +243,76 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
     );
     await admin.context().close();
     await maintainer.context().close();
+  });
+
+  it("gives a project's maintainers host names under a domain an admin delegated to it, and refuses what is another's", async () => {
+    const team = `team-${suffix}.example`;
+    const own = `d${suffix}.example`;
+    const domains = (name: string, list: string[], token = system.token) =>
+      system.call<Routes>('PUT', `/projects/${ORG}/${name}/domains`, { domains: list }, token);
+    // Only admins delegate; a domain is one project's, and the names under it too.
+    assert.equal((await domains(other, [own], maintainerToken)).status, 403);
+    const delegated = await domains(repo, [team]);
+    assert.equal(delegated.status, 200, JSON.stringify(delegated.body));
+    assert.deepEqual(delegated.body.domains, [team]);
+    const refusals: [string[], number, RegExp][] = [
+      [[`www.${team}`], 409, literally(`www.${team} meets ${team}, delegated to ${ORG}/${repo}`)],
+      [
+        [`team.${DOMAIN}`],
+        409,
+        /meets the apps domain apps\.test, whose names are the projects' default ones/,
+      ],
+      [
+        [`${suffix}.example`],
+        409,
+        literally(`another project answers at www.${suffix}.example (${ORG}/${repo})`),
+      ],
+      [['Not..a.domain'], 400, /a domain in lower case/],
+    ];
+    for (const [list, status, reason] of refusals) {
+      const refused = await domains(other, list);
+      assert.equal(refused.status, status, JSON.stringify(refused.body));
+      assert.match(String((refused.body as unknown as { message: string }).message), reason);
+    }
+    const underAnother = await system.call('PUT', `/projects/${ORG}/${other}/routes`, {
+      routes: [{ service: 'web', port: 8080, hosts: [`a.${team}`] }],
+    });
+    assert.equal(underAnother.status, 409, JSON.stringify(underAnother.body));
+    assert.match(
+      String(underAnother.body.message),
+      literally(`a.${team} is under ${team}, delegated to ${ORG}/${repo}`),
+    );
+
+    // An admin delegates a domain on the project's page; its maintainer then gives a route a host name under it.
+    const admin = await signedIn(system.token);
+    await admin.goto(`${system.api}/ui/projects/${ORG}/${other}`);
+    const section = admin.getByRole('region', { name: 'Routes' });
+    await section.getByLabel('Delegated domains').fill(own);
+    await section.getByRole('button', { name: 'Delegate domains' }).click();
+    await section.getByText(`Delegated to this project: ${own}.`).waitFor();
+    await admin.context().close();
+
+    const maintainer = await signedIn(maintainerToken);
+    await maintainer.goto(`${system.api}/ui/projects/${ORG}/${other}`);
+    const theirs = maintainer.getByRole('region', { name: 'Routes' });
+    await theirs.getByRole('button', { name: 'Remove the route to web' }).click();
+    await theirs.getByText('It answers at no host name yet.').waitFor();
+    await theirs.getByLabel('Service').fill('web');
+    await theirs.getByLabel('Container port').fill('8080');
+    await theirs.getByLabel(`Host names (under ${own})`).fill(`www.${own}`);
+    await theirs.getByRole('button', { name: 'Add a route' }).click();
+    await theirs.getByRole('link', { name: `www.${own}` }).waitFor();
+    await maintainer.context().close();
+    await served(`www.${own}`, 'other\n');
+    // Outside the delegated domain, a maintainer's host names are still refused, with the domain named.
+    const outside = await system.call(
+      'PUT',
+      `/projects/${ORG}/${other}/routes`,
+      { routes: [{ service: 'web', port: 8080, hosts: [`www.${own}`, `x.${suffix}.example`] }] },
+      maintainerToken,
+    );
+    assert.equal(outside.status, 403);
+    assert.match(String(outside.body.message), literally(`host names, outside ${own};`));
   });
 
   it('keeps serving across a restart of the app, stops serving when it is stopped, and again when started', async () => {
@@ -251,6 +331,11 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
     assert.equal(removed.status, 204, JSON.stringify(removed.body));
     await unserved(host);
     await unserved(`www.${suffix}.example`);
+    // Its delegated domain went with it: another project may have it now.
+    const freed = await system.call('PUT', `/projects/${ORG}/${other}/domains`, {
+      domains: [`d${suffix}.example`, `team-${suffix}.example`],
+    });
+    assert.equal(freed.status, 200, JSON.stringify(freed.body));
   });
   it("tells the project's channel when the proxy cannot get a certificate, and shows why", async () => {
     const receiver = await WebhookReceiver.start();

@@ -14,6 +14,7 @@ const project = (org: string, repo: string, claimedAt: number, hosts: string[] =
   org,
   repo,
   routes: [{ service: 'web', port: 80, hosts }],
+  domains: [],
   upstreams: [],
   serving: true,
   claimedAt,

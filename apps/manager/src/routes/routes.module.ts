@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ClearRoutesHandler } from './commands/clear-routes.handler';
+import { DelegateDomainsHandler } from './commands/delegate-domains.handler';
 import { SetRoutesHandler } from './commands/set-routes.handler';
+import { DelegatedDomains } from './delegated-domains';
+import { DelegatedDomainsController } from './delegated-domains.controller';
 import { DesiredRoutes } from './desired-routes';
 import { RoutesProjection } from './projections/routes.projection';
 import { GetProjectRoutesHandler } from './queries/get-project-routes.handler';
@@ -13,14 +16,18 @@ import { RoutesController } from './routes.controller';
 import { RoutesListener } from './routes.listener';
 import { TrafficRecorder } from './traffic-recorder';
 
-/** Projects' routes through the proxy: set by maintainers and admins, kept from events, sent to the Guardians. */
+/**
+ * Projects' routes through the proxy: set by maintainers and admins (host names of their own by admins, or under
+ * the domains admins delegate), kept from events, sent to the Guardians.
+ */
 @Module({
-  controllers: [RoutesController],
+  controllers: [RoutesController, DelegatedDomainsController],
   providers: [
     RoutesProjection,
     RouteHosts,
     RouteChanges,
     DesiredRoutes,
+    DelegatedDomains,
     RouteSync,
     RouteHandover,
     TrafficRecorder,
@@ -28,6 +35,7 @@ import { TrafficRecorder } from './traffic-recorder';
     RoutedServices,
     SetRoutesHandler,
     ClearRoutesHandler,
+    DelegateDomainsHandler,
     GetProjectRoutesHandler,
   ],
   exports: [RoutedServices, RouteHandover],

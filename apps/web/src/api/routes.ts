@@ -11,3 +11,6 @@ export const getRoutes = (org: string, repo: string) =>
 /** Replaces every route of the project. */
 export const setRoutes = (org: string, repo: string, routes: RouteToSet[]) =>
   answer(api.PUT('/projects/{org}/{repo}/routes', { ...byRepository(org, repo), body: { routes } }));
+/** Replaces the domains delegated to the project (admins). */
+export const delegateDomains = (org: string, repo: string, domains: string[]) =>
+  answer(api.PUT('/projects/{org}/{repo}/domains', { ...byRepository(org, repo), body: { domains } }));

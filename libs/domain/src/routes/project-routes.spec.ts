@@ -33,4 +33,32 @@ describe('ProjectRoutes', () => {
     );
     assert.equal(routes.pendingEvents.length, 0);
   });
+
+  it('records delegated domains whole, sorted, and tells which host names fall under them', () => {
+    const routes = new ProjectRoutes('acme', 'site');
+    routes.delegate(['team.acme.org', 'acme.dev']);
+    routes.delegate(['acme.dev', 'team.acme.org']);
+    assert.equal(routes.pendingEvents.length, 1);
+    assert.deepEqual(routes.domains, ['acme.dev', 'team.acme.org']);
+    assert.equal(routes.delegates('team.acme.org'), true);
+    assert.equal(routes.delegates('www.team.acme.org'), true);
+    assert.equal(routes.delegates('evilteam.acme.org'), false);
+    assert.equal(routes.delegates('acme.org'), false);
+    routes.clear();
+    assert.deepEqual(routes.domains, []);
+    assert.equal(routes.delegates('acme.dev'), false);
+  });
+
+  it('refuses a bad, repeated or nested delegated domain, every problem at once', () => {
+    const routes = new ProjectRoutes('acme', 'site');
+    assert.throws(
+      () => routes.delegate(['Acme.org', 'acme.dev', 'acme.dev', 'www.acme.dev', 'com']),
+      (error: InvalidInput) =>
+        /"Acme.org" is not a domain in lower case/.test(error.message) &&
+        /acme\.dev is named twice/.test(error.message) &&
+        /www\.acme\.dev is under acme\.dev already/.test(error.message) &&
+        /"com" is not a domain/.test(error.message),
+    );
+    assert.equal(routes.pendingEvents.length, 0);
+  });
 });

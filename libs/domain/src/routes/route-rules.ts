@@ -5,3 +5,10 @@ export const HOST_NAME =
 /** The most routes a project has, and host names a route has beside its default one. */
 export const MAX_ROUTES = 20;
 export const MAX_ROUTE_HOSTS = 20;
+
+/** The most domains delegated to one project. */
+export const MAX_DELEGATED_DOMAINS = 10;
+
+/** Whether `host` is `domain` or a name under it. */
+export const isUnder = (host: string, domain: string): boolean =>
+  host === domain || host.endsWith(`.${domain}`);

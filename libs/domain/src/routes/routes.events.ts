@@ -17,6 +17,15 @@ export type RoutesChanged = DomainEvent<
   { org: string; repo: string; routes: ProjectRoute[] }
 >;
 
-export type RoutesEvent = RoutesChanged;
+/**
+ * The domains an admin delegated to a project, all at once: its maintainers give its routes host names under them
+ * (the domain itself too) without an admin.
+ */
+export type DomainsDelegated = DomainEvent<
+  'DomainsDelegated',
+  { org: string; repo: string; domains: string[] }
+>;
 
-export const isRoutesEvent = eventGuard<RoutesEvent>(['RoutesChanged']);
+export type RoutesEvent = RoutesChanged | DomainsDelegated;
+
+export const isRoutesEvent = eventGuard<RoutesEvent>(['RoutesChanged', 'DomainsDelegated']);

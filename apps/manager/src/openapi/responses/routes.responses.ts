@@ -8,6 +8,7 @@ export const projectRoutes = describing<ProjectRoutesAnswer>()(
     org: z.string(),
     repo: z.string(),
     defaultHost: z.string().nullable(),
+    domains: z.array(z.string()),
     serving: z.boolean(),
     routes: z.array(
       z.strictObject({

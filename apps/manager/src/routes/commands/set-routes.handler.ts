@@ -1,26 +1,39 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Conflict, Forbidden, InvalidInput, ProjectRoute, ProjectRoutes } from '@testausdeploy/domain';
+import {
+  Conflict,
+  Forbidden,
+  InvalidInput,
+  isUnder,
+  ProjectRoute,
+  ProjectRoutes,
+} from '@testausdeploy/domain';
 import { EventRecorder } from '../../events/event-recorder';
 import { ProjectRemovals } from '../../projects/project-removals';
 import { projectKey } from '../../projects/projections/project-view';
+import { DelegatedDomains, delegationOf } from '../delegated-domains';
 import { DesiredRoutes } from '../desired-routes';
 import { RouteChanges } from '../route-changes';
 import { RouteHosts } from '../route-hosts';
 import { SetRoutesCommand } from './set-routes.command';
 
-/** The host names given to each service's route, in a fixed order: what only an admin may change. */
-const given = (routes: ProjectRoute[]) =>
+/**
+ * The host names given to each service's route that `counts`, in a fixed order: those outside the project's
+ * delegated domains are what only an admin may change.
+ */
+const given = (routes: ProjectRoute[], counts: (host: string) => boolean) =>
   JSON.stringify(
     routes
-      .filter(({ hosts }) => hosts.length > 0)
-      .map(({ service, hosts }) => [service, [...hosts].sort()])
+      .map(({ service, hosts }) => [service, hosts.filter(counts).sort()] as const)
+      .filter(([, hosts]) => hosts.length > 0)
       .sort(),
   );
 
 /**
  * Sets a project's routes. A host name belongs to one project at a time: one given to a route that another
  * project holds is refused, naming whose it is (the default one is settled by claimHosts: who had it first keeps
- * it). A name may be in one route only. Host names given to a route are an admin's to give, take or move.
+ * it), and so is one under a domain delegated to another project. A name may be in one route only. Host names
+ * given to a route are an admin's to give, take or move, but those under the project's delegated domains are its
+ * maintainers' too.
  */
 @CommandHandler(SetRoutesCommand)
 export class SetRoutesHandler implements ICommandHandler<SetRoutesCommand> {
@@ -30,6 +43,7 @@ export class SetRoutesHandler implements ICommandHandler<SetRoutesCommand> {
     private readonly hosts: RouteHosts,
     private readonly removals: ProjectRemovals,
     private readonly changes: RouteChanges,
+    private readonly delegated: DelegatedDomains,
   ) {}
 
   execute(command: SetRoutesCommand): Promise<ProjectRoutes> {
@@ -40,9 +54,11 @@ export class SetRoutesHandler implements ICommandHandler<SetRoutesCommand> {
     this.removals.ensureNotRemoving(org, repo);
     const streamId = ProjectRoutes.streamId(org, repo);
     const project = await this.recorder.load(new ProjectRoutes(org, repo), streamId);
-    if (!byAdmin && given(routes) !== given(project.routes)) {
+    const outside = (host: string) => !project.delegates(host);
+    if (!byAdmin && given(routes, outside) !== given(project.routes, outside)) {
+      const under = project.domains.length > 0 ? `, outside ${project.domains.join(', ')}` : '';
       throw new Forbidden(
-        "only an admin gives, takes or moves a route's own host names; the first route has the default one",
+        `only an admin gives, takes or moves a route's own host names${under}; the first route has the default one`,
       );
     }
     const wanted = this.hosts.of(org, repo, routes).flat();
@@ -54,9 +70,16 @@ export class SetRoutesHandler implements ICommandHandler<SetRoutesCommand> {
     for (const [key, claim] of this.desired.claims(others)) {
       for (const host of claim.perRoute.flat()) held.set(host, key);
     }
+    const delegations = await this.delegated.others(projectKey(org, repo));
     const clashes = routes
       .flatMap(({ hosts }) => hosts)
-      .flatMap((host) => (held.has(host) ? [`${host} is ${held.get(host)}'s`] : []));
+      .flatMap((host) => {
+        if (held.has(host)) return [`${host} is ${held.get(host)}'s`];
+        const delegation = delegationOf(host, delegations);
+        return delegation && isUnder(host, delegation.domain)
+          ? [`${host} is under ${delegation.domain}, delegated to ${delegation.project}`]
+          : [];
+      });
     if (clashes.length > 0) throw new Conflict(`a host name belongs to one project: ${clashes.join('; ')}`);
     project.set(routes);
     if (project.pendingEvents.length > 0) await this.recorder.saveAs(streamId, project, actor);

@@ -18,6 +18,8 @@ export type RoutesView =
       org: string;
       repo: string;
       routes: ProjectRoute[];
+      /** The domains an admin delegated to it: its maintainers give host names under them. */
+      domains: string[];
       upstreams: ServiceUpstream[];
       serving: boolean;
       /** Where it set routes after having none: who set routes first holds a host name both would have. */

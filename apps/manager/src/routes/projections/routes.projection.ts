@@ -10,20 +10,25 @@ export const ROUTES = 'routes';
 const attemptKey = (deploymentId: string) => `attempt:${deploymentId}`;
 
 /**
- * Each project's routes and where its running version answers: a success brings the addresses the Worker
+ * Each project's routes, the domains delegated to it, and where its running version answers: a success brings the addresses the Worker
  * reported, stopping takes its host names off the proxy and starting puts them back (the addresses are fixed),
  * removing the deployment or the project ends them. A failed attempt changes nothing: the old version serves on.
  */
 @Injectable()
 export class RoutesProjection extends RegisteredProjection<RoutesView> {
   readonly name = ROUTES;
-  readonly version = 2;
+  readonly version = 3;
   readonly indexes = [];
 
   async apply(event: StoredEvent, views: Views<RoutesView>): Promise<void> {
     if (isRoutesEvent(event)) {
-      const { org, repo, routes } = event.data;
+      const { org, repo } = event.data;
       const view = await this.project(views, org, repo);
+      if (event.type === 'DomainsDelegated') {
+        views.put({ ...view, domains: event.data.domains });
+        return;
+      }
+      const { routes } = event.data;
       const claimedAt = routes.length === 0 ? null : (view.claimedAt ?? event.position);
       views.put({ ...view, routes, claimedAt });
       return;
@@ -74,6 +79,16 @@ export class RoutesProjection extends RegisteredProjection<RoutesView> {
     const _id = projectKey(org, repo);
     const view = await views.get(_id);
     if (view?.kind === 'project') return view;
-    return { _id, kind: 'project', org, repo, routes: [], upstreams: [], serving: false, claimedAt: null };
+    return {
+      _id,
+      kind: 'project',
+      org,
+      repo,
+      routes: [],
+      domains: [],
+      upstreams: [],
+      serving: false,
+      claimedAt: null,
+    };
   }
 }

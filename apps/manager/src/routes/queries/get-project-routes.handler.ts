@@ -1,5 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { projectKey } from '../../projects/projections/project-view';
+import { DelegatedDomains } from '../delegated-domains';
 import { DesiredRoutes } from '../desired-routes';
 import { RouteHosts } from '../route-hosts';
 import { RouteSync } from '../route-sync';
@@ -11,6 +12,7 @@ export class GetProjectRoutesHandler implements IQueryHandler<GetProjectRoutesQu
     private readonly desired: DesiredRoutes,
     private readonly hosts: RouteHosts,
     private readonly sync: RouteSync,
+    private readonly delegated: DelegatedDomains,
   ) {}
 
   async execute({ org, repo }: GetProjectRoutesQuery): Promise<ProjectRoutesAnswer> {
@@ -34,6 +36,7 @@ export class GetProjectRoutesHandler implements IQueryHandler<GetProjectRoutesQu
       org,
       repo,
       defaultHost: this.hosts.defaultHost(org, repo),
+      domains: await this.delegated.of(projectKey(org, repo)),
       serving: project?.serving ?? false,
       routes: routes.map(({ service, port, hosts }, i) => {
         const upstream = project?.upstreams.find((one) => one.service === service && one.port === port);

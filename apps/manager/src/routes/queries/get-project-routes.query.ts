@@ -13,12 +13,14 @@ export interface ProjectRoutesAnswer {
   repo: string;
   /** The first route's host name from APPS_DOMAIN (null without one). */
   defaultHost: string | null;
+  /** The domains an admin delegated to it: its maintainers give its routes host names under them. */
+  domains: string[];
   /** Whether what runs is served: a version ran and is not stopped. */
   serving: boolean;
   routes: {
     service: string;
     port: number;
-    /** The host names given to it (an admin's), without the default one. */
+    /** The host names given to it (an admin's, or a maintainer's under a delegated domain), without the default one. */
     hosts: string[];
     /** Every host name it answers at, the default one first. */
     servedAt: string[];

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { inStreams } from '../../api/live';
-import { getRoutes, setRoutes, type ProjectRoutes, type Route } from '../../api/routes';
+import { delegateDomains, getRoutes, setRoutes, type ProjectRoutes, type Route } from '../../api/routes';
 import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
 import { Section } from '../../components/page';
@@ -9,6 +9,13 @@ import { Table } from '../../components/table';
 import { Time } from '../../components/time';
 
 const toSet = ({ service, port, hosts }: Route) => ({ service, port, hosts });
+
+/** Whether `host` is under one of the project's delegated domains, where its maintainers give host names too. */
+const delegated = (host: string, domains: string[]) =>
+  domains.some((domain) => host === domain || host.endsWith(`.${domain}`));
+
+/** Host names typed into a field: separated by spaces or commas. */
+const names = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 /** A host name's certificate in words: until when it is valid, or why there is none. */
 function Certificate({ of }: { of: Route['certificates'][number] | undefined }) {
@@ -23,7 +30,8 @@ function Certificate({ of }: { of: Route['certificates'][number] | undefined }) 
 
 /**
  * Where a project answers over HTTPS: each route's service and port, its host names (the first route's default one
- * first) and where the running version answers. Maintainers add and remove routes; only admins give host names.
+ * first) and where the running version answers. Maintainers add and remove routes; admins give host names, and
+ * delegate domains under which the project's maintainers give them too.
  */
 export function Routes({ org, repo, access }: { org: string; repo: string; access: string }) {
   const routes = useResource(() => getRoutes(org, repo), `routes-${org}/${repo}`, {
@@ -40,6 +48,12 @@ export function Routes({ org, repo, access }: { org: string; repo: string; acces
         {(one) => (
           <>
             {!one.serving && <p role="status">Not served now: nothing of it runs with its routes.</p>}
+            {one.domains.length > 0 && (
+              <p>
+                Delegated to this project: <span className="mono">{one.domains.join(', ')}</span>. Its
+                maintainers give its routes host names under {one.domains.length > 1 ? 'them' : 'it'}.
+              </p>
+            )}
             <Table
               rows={one.routes}
               rowKey={(route) => route.service}
@@ -89,7 +103,7 @@ export function Routes({ org, repo, access }: { org: string; repo: string; acces
                 maintains && {
                   header: 'Remove',
                   cell: (route) =>
-                    route.hosts.length > 0 && access !== 'admin' ? (
+                    access !== 'admin' && route.hosts.some((host) => !delegated(host, one.domains)) ? (
                       'an admin gave it host names: an admin removes it'
                     ) : (
                       <Action
@@ -121,6 +135,9 @@ export function Routes({ org, repo, access }: { org: string; repo: string; acces
           added={routes.reload}
         />
       )}
+      {access === 'admin' && routes.state === 'ready' && (
+        <DelegateDomains org={org} repo={repo} current={routes.data.domains} changed={routes.reload} />
+      )}
     </Section>
   );
 }
@@ -140,10 +157,9 @@ function AddRoute(props: {
     <Form
       label="Add a route"
       submit={async () => {
-        const named = hosts.split(/[\s,]+/).filter(Boolean);
         await setRoutes(org, repo, [
           ...current.routes.map(toSet),
-          { service: service.trim(), port: Number(port), hosts: named },
+          { service: service.trim(), port: Number(port), hosts: names(hosts) },
         ]);
         setService('');
         setPort('');
@@ -160,8 +176,36 @@ function AddRoute(props: {
       <div className="row">
         <Field label="Service" value={service} set={setService} required spellCheck={false} />
         <Field label="Container port" value={port} set={setPort} required inputMode="numeric" />
-        {admin && <Field label="Host names (admins)" value={hosts} set={setHosts} spellCheck={false} />}
+        {(admin || current.domains.length > 0) && (
+          <Field
+            label={admin ? 'Host names (admins)' : `Host names (under ${current.domains.join(', ')})`}
+            value={hosts}
+            set={setHosts}
+            spellCheck={false}
+          />
+        )}
       </div>
+    </Form>
+  );
+}
+
+/** The domains delegated to the project, replaced whole (admins). */
+function DelegateDomains(props: { org: string; repo: string; current: string[]; changed: () => void }) {
+  const { org, repo, current, changed } = props;
+  const [domains, setDomains] = useState(current.join(', '));
+  return (
+    <Form
+      label="Delegate domains"
+      submit={async () => {
+        await delegateDomains(org, repo, names(domains));
+        changed();
+      }}
+    >
+      <p className="muted">
+        The project's maintainers give its routes host names under these domains (the domains themselves too),
+        without an admin. A domain is one project's; point its DNS at this server.
+      </p>
+      <Field label="Delegated domains" value={domains} set={setDomains} spellCheck={false} />
     </Form>
   );
 }
