@@ -351,6 +351,35 @@ ensure_compose_v2() {
   rm -rf "$build"
 }
 
+# ensure_caddy_dns: tools/caddy-dns built into $TD_CADDY_DNS_DIR/<stamp> (a Caddy with the rfc2136 DNS provider,
+# which Debian's caddy lacks, and the tests' DNS stand-in), with pebble, Let's Encrypt's ACME test CA, and its test
+# certificates beside them: what the wildcard certificate's test runs (docs/proxy.md, "Wildcard certificates").
+# Sets TD_CADDY_DNS to that directory.
+TD_PEBBLE_VERSION=v2.10.3
+TD_CADDY_DNS_DIR="${TD_CADDY_DNS_DIR:-/opt/testausdeploy/caddy-dns}"
+ensure_caddy_dns() {
+  local src="$TD_REPO_ROOT/tools/caddy-dns" logfile="$TD_LOG_DIR/caddy-dns-build.log" stamp build certs
+  command -v go >/dev/null || die "Go is needed to build tools/caddy-dns (Caddy with a DNS provider)"
+  stamp="$( (cd "$src" && cat go.mod go.sum ./*/*.go && echo "$TD_PEBBLE_VERSION") | sha256sum | cut -c1-16)"
+  TD_CADDY_DNS="$TD_CADDY_DNS_DIR/$stamp"
+  [[ -f "$TD_CADDY_DNS/built" ]] && return 0
+  log "building Caddy with the rfc2136 DNS provider, the DNS stand-in and pebble into $TD_CADDY_DNS (log $logfile)"
+  build="$TD_CADDY_DNS.new"
+  rm -rf "$build"
+  mkdir -p "$build"
+  run_logged "building tools/caddy-dns" "$logfile" env -C "$src" GOFLAGS=-buildvcs=false \
+    go build -o "$build/" ./caddy ./dns-standin
+  run_logged "building pebble $TD_PEBBLE_VERSION" "$logfile" env GOBIN="$build" GOFLAGS=-buildvcs=false \
+    go install "github.com/letsencrypt/pebble/v2/cmd/pebble@$TD_PEBBLE_VERSION"
+  certs="$(go env GOMODCACHE)/github.com/letsencrypt/pebble/v2@$TD_PEBBLE_VERSION/test/certs"
+  cp "$certs/localhost/cert.pem" "$build/pebble-cert.pem"
+  cp "$certs/localhost/key.pem" "$build/pebble-key.pem"
+  cp "$certs/pebble.minica.pem" "$build/pebble-ca.pem"
+  touch "$build/built"
+  rm -rf "$TD_CADDY_DNS"
+  mv "$build" "$TD_CADDY_DNS"
+}
+
 # ensure_schemathesis: schemathesis (the OpenAPI fuzzer, from PyPI) in a virtualenv of its own under
 # $TD_SCHEMATHESIS_DIR, for the test that fuzzes the Manager's API against its own document; sets TD_SCHEMATHESIS to
 # its command.

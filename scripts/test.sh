@@ -20,13 +20,16 @@ ensure_lxd_image
 ensure_compose_v2
 ensure_schemathesis
 ensure_proxy_sysctl
+ensure_caddy_dns
 
 # Tests pick their own database names on this server; the deploy policy's run under compose v2 too; the API is
-# fuzzed with schemathesis; the dashboard's tests share one browser.
+# fuzzed with schemathesis; the dashboard's tests share one browser; the wildcard certificate's test runs a Caddy
+# with a DNS provider, a DNS stand-in and pebble.
 export TEST_MONGO_URL=mongodb://127.0.0.1:27117
 export TEST_COMPOSE_V2="$TD_COMPOSE_V2"
 export TEST_SCHEMATHESIS="$TD_SCHEMATHESIS"
 export TEST_BROWSER_ENDPOINT_FILE="$TD_RUN_DIR/test-browser.endpoint"
+export TEST_CADDY_DNS="$TD_CADDY_DNS"
 
 log "npm run lint"
 npm run lint

@@ -149,6 +149,22 @@ describe('provisioning: each set-up step makes again what is missing, and says w
     assert.doesNotMatch(await succeeds('eval', env, report), /building/);
   });
 
+  it('builds Caddy with the DNS provider, the DNS stand-in and pebble into an empty directory, and nothing the second time', async () => {
+    const env = { ...logs, TD_CADDY_DNS_DIR: join(scratch, 'caddy-dns') };
+    const report = 'ensure_caddy_dns; echo "caddy-dns: $TD_CADDY_DNS" >&2';
+    const withoutGo = await step('eval', { ...env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, report);
+    assert.notEqual(withoutGo.status, 0);
+    assert.match(withoutGo.stderr, /Go is needed to build tools\/caddy-dns/);
+    const stderr = await succeeds('eval', env, report);
+    assert.match(stderr, /building Caddy with the rfc2136 DNS provider/);
+    const dir = /caddy-dns: (\S+)/.exec(stderr)?.[1] ?? '';
+    assert.match(await output(join(dir, 'caddy'), 'list-modules'), /^dns\.providers\.rfc2136$/m);
+    await stat(join(dir, 'dns-standin'));
+    await stat(join(dir, 'pebble'));
+    assert.match(await readFile(join(dir, 'pebble-ca.pem'), 'utf8'), /BEGIN CERTIFICATE/);
+    assert.doesNotMatch(await succeeds('eval', env, report), /building/);
+  });
+
   it('serves one Chromium to the browser tests, its address readable by root alone, and starts nothing the second time', async () => {
     const file = join(scratch, 'test-browser.endpoint');
     const pidfile = join(logs.TD_RUN_DIR, 'test-browser.pid');

@@ -96,9 +96,11 @@ export class CaddyUnderTest {
     };
   }
 
+  /** `binary`: Debian's caddy, or another build (the one with a DNS provider, acme-dns.ts). */
   static async start(
     home?: string,
     ports?: { httpPort: number; httpsPort: number },
+    binary = 'caddy',
   ): Promise<CaddyUnderTest> {
     await requireConnectionMigration();
     home ??= await fs.mkdtemp(path.join(os.tmpdir(), 'td-caddy-'));
@@ -110,7 +112,7 @@ export class CaddyUnderTest {
       JSON.stringify({ admin: { listen: `unix/${socket}` } }),
     );
     const log = await fs.open(path.join(home, 'caddy.log'), 'a');
-    const child = spawn('caddy', ['run', '--config', path.join(home, 'bootstrap.json')], {
+    const child = spawn(binary, ['run', '--config', path.join(home, 'bootstrap.json')], {
       env: { PATH: process.env.PATH, HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home },
       stdio: ['ignore', log.fd, log.fd],
     });

@@ -60,4 +60,43 @@ describe('Guardian configuration', () => {
         /UPSTREAM_SUBNETS: not an IPv4 subnet: 127.0.0.1\/8/.test(error.message),
     );
   });
+
+  it("takes wildcard domains only with a DNS provider and ACME, and never repeats the provider's secret", () => {
+    const provider = JSON.stringify({
+      name: 'rfc2136',
+      key_name: 'acme',
+      key: 's3cret',
+      server: '10.0.0.53:53',
+    });
+    const wildcard = loadGuardianConfig(node, {
+      PROXY_WILDCARD_DOMAINS: 'apps.example.org',
+      PROXY_DNS_PROVIDER: provider,
+    });
+    assert.deepEqual(wildcard.PROXY_WILDCARD_DOMAINS, ['apps.example.org']);
+    assert.equal(wildcard.PROXY_DNS_PROVIDER?.name, 'rfc2136');
+    assert.throws(
+      () => loadGuardianConfig(node, { PROXY_WILDCARD_DOMAINS: 'apps.example.org' }),
+      /PROXY_WILDCARD_DOMAINS: PROXY_WILDCARD_DOMAINS needs PROXY_DNS_PROVIDER/,
+    );
+    assert.throws(
+      () =>
+        loadGuardianConfig(node, {
+          PROXY_WILDCARD_DOMAINS: 'apps.example.org',
+          PROXY_DNS_PROVIDER: provider,
+          PROXY_TLS: 'internal',
+        }),
+      /PROXY_WILDCARD_DOMAINS needs PROXY_TLS=acme/,
+    );
+    assert.throws(
+      () =>
+        loadGuardianConfig(node, {
+          PROXY_WILDCARD_DOMAINS: '*.example.org',
+          PROXY_DNS_PROVIDER: '{"key":"s3cret"',
+        }),
+      (error: ConfigError) =>
+        /PROXY_WILDCARD_DOMAINS.0: must be a domain in lower case/.test(error.message) &&
+        /PROXY_DNS_PROVIDER: must be a JSON object with the provider module's "name"/.test(error.message) &&
+        !error.message.includes('s3cret'),
+    );
+  });
 });

@@ -10,6 +10,13 @@ export interface ProxySettings {
   tls: 'acme' | 'internal';
   acmeEmail?: string;
   acmeCa?: string;
+  /** A PEM file of the roots the ACME CA's HTTPS chains to. */
+  acmeCaRoot?: string;
+  /** Domains whose names one label below share a wildcard certificate over DNS-01 (wildcardOf). */
+  wildcardDomains: string[];
+  /** Caddy's `dns.providers.*` module for DNS-01, as configured (it holds a secret). */
+  dnsProvider?: Record<string, unknown>;
+  dnsResolvers: string[];
 }
 
 /** A certificate and its key in Caddy's storage, by their storage keys. */
@@ -39,6 +46,14 @@ export function caddyConfig(
   stored: StoredCertificate[] = [],
 ): Record<string, unknown> {
   const hosts = state.routes.flatMap((route) => route.hosts);
+  // Names under a wildcard domain are served with its one certificate, got over DNS-01; the rest each get their own.
+  const covered = hosts.filter((host) => wildcardOf(host, settings.wildcardDomains) !== null);
+  const own = hosts.filter((host) => !covered.includes(host));
+  const wildcards = [...new Set(covered.map((host) => wildcardOf(host, settings.wildcardDomains) as string))];
+  const policies = [
+    ...(wildcards.length > 0 ? [{ subjects: wildcards, issuers: [issuer(settings, true)] }] : []),
+    ...(own.length > 0 ? [{ subjects: own, issuers: [issuer(settings, false)] }] : []),
+  ];
   return {
     admin: { listen: `unix/${settings.adminSocket}` },
     storage: { module: 'file_system', root: settings.dataDir },
@@ -66,17 +81,26 @@ export function caddyConfig(
             listen: [`:${settings.httpsPort}`],
             logs: { default_logger_name: SERVER },
             // Certificates loaded from storage (below) are still renewed and replaced as automation does.
-            automatic_https: { ignore_loaded_certificates: true },
+            automatic_https: {
+              ignore_loaded_certificates: true,
+              ...(covered.length > 0 && { skip_certificates: covered }),
+            },
             routes: state.routes.map(caddyRoute),
           },
         },
       },
       tls: {
-        automation: { policies: hosts.length > 0 ? [{ subjects: hosts, issuers: [issuer(settings)] }] : [] },
+        automation: { policies },
         // Caddy makes a new certificate cache at every load and fills it with the managed certificates in the
         // background: a handshake in between found none (a TLS alert, one request in a few thousand at a route
-        // switch). Certificates loaded here are in the new cache before it serves.
-        ...(stored.length > 0 && { certificates: { load_storage: { pairs: stored } } }),
+        // switch). Certificates loaded here are in the new cache before it serves. The wildcard certificates are
+        // managed by name: no route names them.
+        ...((stored.length > 0 || wildcards.length > 0) && {
+          certificates: {
+            ...(wildcards.length > 0 && { automate: wildcards }),
+            ...(stored.length > 0 && { load_storage: { pairs: stored } }),
+          },
+        }),
       },
       pki: { certificate_authorities: { local: { install_trust: false } } },
     },
@@ -98,13 +122,29 @@ function caddyRoute(route: ProxyRoute): Record<string, unknown> {
   };
 }
 
-function issuer(settings: ProxySettings): Record<string, unknown> {
+function issuer(settings: ProxySettings, dns: boolean): Record<string, unknown> {
   if (settings.tls === 'internal') return { module: 'internal' };
+  const resolvers = settings.dnsResolvers;
   return {
     module: 'acme',
     ...(settings.acmeCa ? { ca: settings.acmeCa } : {}),
     ...(settings.acmeEmail ? { email: settings.acmeEmail } : {}),
+    ...(settings.acmeCaRoot ? { trusted_roots_pem_files: [settings.acmeCaRoot] } : {}),
+    ...(dns && {
+      challenges: { dns: { provider: settings.dnsProvider, ...(resolvers.length > 0 && { resolvers }) } },
+    }),
   };
+}
+
+/**
+ * The wildcard certificate that serves `host` (`*.apps.example.org` for `site.apps.example.org`: a wildcard covers
+ * one label), or null when no wildcard domain covers it.
+ */
+export function wildcardOf(host: string, domains: string[]): string | null {
+  const domain = domains.find(
+    (one) => host.endsWith(`.${one}`) && !host.slice(0, -one.length - 1).includes('.'),
+  );
+  return domain ? `*.${domain}` : null;
 }
 
 /**
@@ -130,7 +170,9 @@ export function configDifferences(expected: unknown, actual: unknown, limit = 20
         else walk(want[key], have[key], at);
       }
     } else if (JSON.stringify(want) !== JSON.stringify(have)) {
-      found.push(`${path || 'the configuration'} is ${short(have)}, not ${short(want)}`);
+      // The DNS provider's settings hold a secret: where they differ is said, not what they are.
+      if (/\.provider(\.|$)/.test(path)) found.push(`${path} differs from what was loaded`);
+      else found.push(`${path || 'the configuration'} is ${short(have)}, not ${short(want)}`);
     }
   };
   walk(expected, actual, '');

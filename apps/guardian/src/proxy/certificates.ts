@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { access, open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertificateState } from '@testausdeploy/icp';
-import type { StoredCertificate } from './caddy-config';
+import { StoredCertificate, wildcardOf } from './caddy-config';
 
 /** How much of the end of Caddy's certificate log is read: its newest attempts, whatever its size. */
 const LOG_TAIL_BYTES = 256 * 1024;
@@ -25,7 +25,8 @@ function validity(pem: Buffer): Validity | null {
 }
 
 /**
- * Each host name's certificate as Caddy holds it, from Caddy's storage (`certificates/<issuer>/<host>/<host>.crt`)
+ * Each host name's certificate as Caddy holds it (its own, or its wildcard domain's), from Caddy's storage
+ * (`certificates/<issuer>/<name>/<name>.crt`)
  * and, for why one is missing, from the newest attempts in its certificate log (`could not get certificate`,
  * cleared by `certificate obtained successfully`).
  */
@@ -33,15 +34,22 @@ export class Certificates {
   constructor(
     private readonly dataDir: string,
     private readonly log: string,
+    private readonly wildcardDomains: string[] = [],
   ) {}
+
+  /** The certificate that serves `host`: its own, or its wildcard domain's (caddy-config.ts). */
+  private nameOf(host: string): string {
+    return wildcardOf(host, this.wildcardDomains) ?? host;
+  }
 
   async of(hosts: string[], now = new Date()): Promise<CertificateState[]> {
     if (hosts.length === 0) return [];
     const [issuers, failures] = await Promise.all([this.issuers(), this.failures()]);
     return Promise.all(
       hosts.map(async (host): Promise<CertificateState> => {
-        const certificate = await this.newest(issuers, host);
-        const reason = failures.get(host) ?? null;
+        const name = this.nameOf(host);
+        const certificate = await this.newest(issuers, name);
+        const reason = failures.get(name) ?? null;
         if (!certificate || certificate.notAfter <= now) {
           return { host, state: reason ? 'failed' : 'pending', notAfter: null, reason };
         }
@@ -65,11 +73,12 @@ export class Certificates {
   async stored(hosts: string[], now = new Date()): Promise<StoredCertificate[]> {
     if (hosts.length === 0) return [];
     const issuers = await this.issuers();
+    const names = [...new Set(hosts.map((host) => this.nameOf(host)))];
     const found = await Promise.all(
-      hosts.map(async (host) => {
+      names.map(async (name) => {
         const held = await Promise.all(
           issuers.map(async (issuer) => {
-            const base = join('certificates', issuer, host, host);
+            const base = join('certificates', issuer, storageName(name), storageName(name));
             const [certificate, key] = await Promise.all([
               readFile(join(this.dataDir, `${base}.crt`)).then(validity, () => null),
               access(join(this.dataDir, `${base}.key`)).then(
@@ -98,11 +107,15 @@ export class Certificates {
     return readdir(join(this.dataDir, 'certificates')).catch(() => []);
   }
 
-  /** When the certificate for `host` that lasts longest, of any issuer, is valid. */
-  private async newest(issuers: string[], host: string): Promise<Validity | null> {
+  /** When the certificate named `name` that lasts longest, of any issuer, is valid. */
+  private async newest(issuers: string[], name: string): Promise<Validity | null> {
+    const stored = storageName(name);
     const found = await Promise.all(
       issuers.map((issuer) =>
-        readFile(join(this.dataDir, 'certificates', issuer, host, `${host}.crt`)).then(validity, () => null),
+        readFile(join(this.dataDir, 'certificates', issuer, stored, `${stored}.crt`)).then(
+          validity,
+          () => null,
+        ),
       ),
     );
     return found
@@ -144,3 +157,6 @@ export class Certificates {
     }
   }
 }
+
+/** A certificate's name as Caddy's storage keys it: `*.apps.example.org` is `wildcard_.apps.example.org`. */
+const storageName = (name: string) => name.replace(/^\*\./, 'wildcard_.');

@@ -40,7 +40,11 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly caddy: CaddyAdmin | null,
     private readonly file: DesiredStateFile<ProxyState>,
   ) {
-    this.certificates = new Certificates(config.PROXY_DATA_DIR, config.PROXY_TLS_LOG);
+    this.certificates = new Certificates(
+      config.PROXY_DATA_DIR,
+      config.PROXY_TLS_LOG,
+      config.PROXY_WILDCARD_DOMAINS,
+    );
     this.access = new AccessCounts(config.PROXY_ACCESS_LOG);
     this.limits = {
       upstreamSubnets: config.UPSTREAM_SUBNETS,
@@ -58,6 +62,10 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
           tls: config.PROXY_TLS,
           acmeEmail: config.ACME_EMAIL,
           acmeCa: config.ACME_CA,
+          acmeCaRoot: config.ACME_CA_ROOT,
+          wildcardDomains: config.PROXY_WILDCARD_DOMAINS,
+          dnsProvider: config.PROXY_DNS_PROVIDER,
+          dnsResolvers: config.PROXY_DNS_RESOLVERS,
         }
       : null;
   }
