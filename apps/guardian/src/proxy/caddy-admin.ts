@@ -31,7 +31,9 @@ export class CaddyAdmin {
       const headers: Record<string, string> = { host: '' };
       if (body !== undefined) headers['content-type'] = 'application/json';
       const req = request(
-        { socketPath: this.socket, method, path, headers, setHost: false, timeout: 60_000 },
+        // A connection of its own for each request: at every load Caddy replaces its admin server, and the old one
+        // closes the connections it kept open, so a request on one kept from the load was reset now and then.
+        { socketPath: this.socket, method, path, headers, setHost: false, timeout: 60_000, agent: false },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
