@@ -53,12 +53,16 @@ export const proxyReport = proxyState.extend({
     z.object({ host: z.string(), requests: z.number().int(), serverErrors: z.number().int() }),
   ),
   requestsSince: z.string(),
-  /** Every routed host name's requests per ended hour (`hour`: its start), of the last few hours. */
+  /**
+   * Every routed host name's requests per ended hour (`hour`: its start) of the last day, by the route's owner
+   * when they were counted.
+   */
   hours: z
     .array(
       z.object({
         host: z.string(),
         hour: z.string(),
+        owner: z.string(),
         requests: z.number().int(),
         serverErrors: z.number().int(),
       }),

@@ -22,7 +22,10 @@ describe('AccessCounts per hour', () => {
     // What an earlier Guardian's proxy logged: an hour before, and this hour until the restart.
     await writeFile(log, line(ten - 20 * 60_000, 'a.test', 200) + line(ten + 5 * 60_000, 'a.test', 502));
     const counts = new AccessCounts(log, () => now);
-    const routed = ['a.test', 'b.test'];
+    const routed = new Map([
+      ['a.test', 'project:org/a'],
+      ['b.test', 'project:org/b'],
+    ]);
     assert.deepEqual(await counts.of(routed), [
       { host: 'a.test', requests: 0, serverErrors: 0 },
       { host: 'b.test', requests: 0, serverErrors: 0 },
@@ -35,27 +38,69 @@ describe('AccessCounts per hour', () => {
       { host: 'a.test', requests: 1, serverErrors: 0 },
       { host: 'b.test', requests: 1, serverErrors: 0 },
     ]);
-    assert.deepEqual(await counts.of(['x1.test']), [{ host: 'x1.test', requests: 0, serverErrors: 0 }]);
-    assert.deepEqual(counts.hours([...routed, 'x1.test']), [
-      { host: 'a.test', hour: '2026-12-07T09:00:00.000Z', requests: 1, serverErrors: 0 },
+    assert.deepEqual(counts.hours(), [
+      {
+        host: 'a.test',
+        hour: '2026-12-07T09:00:00.000Z',
+        owner: 'project:org/a',
+        requests: 1,
+        serverErrors: 0,
+      },
     ]);
     // The hour is reported a minute after it ended, whole: before the restart and after, each host name of its own.
     now = ten + HOUR + 30_000;
     await counts.of(routed);
-    assert.equal(counts.hours(['a.test', 'b.test']).length, 1);
+    assert.equal(counts.hours().length, 1);
     now = ten + HOUR + 61_000;
     await counts.of(routed);
-    assert.deepEqual(counts.hours(['a.test', 'b.test']).slice(1), [
-      { host: 'a.test', hour: '2026-12-07T10:00:00.000Z', requests: 2, serverErrors: 1 },
-      { host: 'b.test', hour: '2026-12-07T10:00:00.000Z', requests: 1, serverErrors: 0 },
+    assert.deepEqual(counts.hours().slice(1), [
+      {
+        host: 'a.test',
+        hour: '2026-12-07T10:00:00.000Z',
+        owner: 'project:org/a',
+        requests: 2,
+        serverErrors: 1,
+      },
+      {
+        host: 'b.test',
+        hour: '2026-12-07T10:00:00.000Z',
+        owner: 'project:org/b',
+        requests: 1,
+        serverErrors: 0,
+      },
     ]);
-    assert.deepEqual(
-      counts.hours(['b.test']).map(({ host }) => host),
-      ['b.test'],
-    );
-    // Three hours later, only the last three ended hours are kept.
-    now = ten + 4 * HOUR + 61_000;
+    // A day later, only the last 24 ended hours are kept.
+    now = ten + 24 * HOUR + 61_000;
     await counts.of(routed);
-    assert.deepEqual(counts.hours(['a.test', 'b.test']), []);
+    assert.deepEqual(
+      counts.hours().map(({ hour }) => hour),
+      ['2026-12-07T10:00:00.000Z', '2026-12-07T10:00:00.000Z'],
+    );
+    now = ten + 25 * HOUR + 61_000;
+    await counts.of(routed);
+    assert.deepEqual(counts.hours(), []);
+  });
+
+  it('credits an hour to the project whose route held the host name when its requests were counted', async () => {
+    const log = join(dir, 'moved.log');
+    const ten = Date.parse('2026-12-07T10:00:00.000Z');
+    let now = ten + 10 * 60_000;
+    await writeFile(log, '');
+    const counts = new AccessCounts(log, () => now);
+    await counts.of(new Map([['a.test', 'project:org/old']]));
+    await appendFile(log, line(now + 1000, 'a.test', 200));
+    await counts.of(new Map([['a.test', 'project:org/old']]));
+    // An admin moves the host name to another project within the hour.
+    now = ten + 20 * 60_000;
+    await appendFile(log, line(now + 1000, 'a.test', 200) + line(now + 2000, 'a.test', 200));
+    await counts.of(new Map([['a.test', 'project:org/new']]));
+    now = ten + HOUR + 61_000;
+    assert.deepEqual(
+      counts.hours().map(({ owner, requests }) => [owner, requests]),
+      [
+        ['project:org/new', 2],
+        ['project:org/old', 1],
+      ],
+    );
   });
 });

@@ -80,7 +80,7 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
     }
     // Requests are counted from here on (what the access log holds already is an earlier Guardian's, but for the
     // hours it counts).
-    await this.access.of(this.state.routes.flatMap((route) => route.hosts));
+    await this.access.of(owners(this.state));
     // Loaded whole on start: Caddy without our routes here is a reboot or an upgrade, not drift. Caddy may not
     // be up yet; the timer tries again.
     await this.lock
@@ -158,17 +158,25 @@ export class ReverseProxy implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async report(): Promise<ProxyReport> {
-    const hosts = this.caddy ? this.state.routes.flatMap((route) => route.hosts) : [];
-    const [certificates, requests] = await Promise.all([this.certificates.of(hosts), this.access.of(hosts)]);
+    const routed = this.caddy ? owners(this.state) : new Map<string, string>();
+    const [certificates, requests] = await Promise.all([
+      this.certificates.of([...routed.keys()]),
+      this.access.of(routed),
+    ]);
     return {
       ...this.state,
       drift: this.drift.unacknowledged(),
       certificates,
       requests,
       requestsSince: this.access.since,
-      hours: this.access.hours(hosts),
+      hours: this.access.hours(),
     };
   }
+}
+
+/** Each routed host name's route owner. */
+function owners(state: ProxyState): Map<string, string> {
+  return new Map(state.routes.flatMap(({ owner, hosts }) => hosts.map((host) => [host, owner] as const)));
 }
 
 /** The IPv4 addresses of this host's interfaces. */

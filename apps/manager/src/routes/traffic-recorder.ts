@@ -4,13 +4,14 @@ import { ConcurrencyError } from '@testausdeploy/events';
 import { ProxyReport, ProxyState } from '@testausdeploy/icp';
 import { EventRecorder } from '../events/event-recorder';
 
-/** Hours recorded this long ago are forgotten here (a Guardian reports only its last few). */
-const REMEMBERED_MS = 24 * 60 * 60_000;
+/** Hours recorded this long ago are forgotten here (a Guardian reports its last 24). */
+const REMEMBERED_MS = 26 * 60 * 60_000;
 
 /**
  * Records the hourly request counts each Guardian reports (`hours`) as `TrafficCounted` events, each hour of a
- * host name once per Guardian, on its project's stream of that day (ProjectTraffic); the stats read model sums
- * them per project and hour. A host name no project's route holds any more is not counted.
+ * host name once per Guardian, on the stream of that day (ProjectTraffic) of the project whose route held the host
+ * name when the requests were counted; the stats read model sums them per project and hour. A project that no
+ * longer has routes is not credited.
  */
 @Injectable()
 export class TrafficRecorder {
@@ -21,10 +22,10 @@ export class TrafficRecorder {
   constructor(private readonly recorder: EventRecorder) {}
 
   async record(guardian: string, state: ProxyState, hours: ProxyReport['hours']): Promise<void> {
-    const owners = new Map(state.routes.flatMap(({ owner, hosts }) => hosts.map((host) => [host, owner])));
+    const routed = new Set(state.routes.map(({ owner }) => owner));
     const streams = new Map<string, { org: string; repo: string; day: string; hours: typeof hours }>();
     for (const hour of hours) {
-      const project = /^project:([^/]+)\/(.+)$/.exec(owners.get(hour.host) ?? '');
+      const project = /^project:([^/]+)\/(.+)$/.exec(routed.has(hour.owner) ? hour.owner : '');
       if (!project || this.recorded.has(key(guardian, hour))) continue;
       const [, org, repo] = project;
       const day = hour.hour.slice(0, 10);
