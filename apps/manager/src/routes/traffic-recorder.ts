@@ -16,7 +16,7 @@ const REMEMBERED_MS = 26 * 60 * 60_000;
 @Injectable()
 export class TrafficRecorder {
   private readonly logger = new Logger(TrafficRecorder.name);
-  /** `guardian host hour` of the hours recorded (or found recorded) by this process. */
+  /** `guardian host hour owner` of the hours recorded (or found recorded) by this process. */
   private readonly recorded = new Map<string, number>();
 
   constructor(private readonly recorder: EventRecorder) {}
@@ -64,6 +64,6 @@ export class TrafficRecorder {
   }
 }
 
-function key(guardian: string, { host, hour }: { host: string; hour: string }): string {
-  return `${guardian} ${host} ${hour}`;
+function key(guardian: string, { host, hour, owner }: { host: string; hour: string; owner: string }): string {
+  return `${guardian} ${host} ${hour} ${owner}`;
 }
