@@ -183,10 +183,15 @@ ensure_dockerd() {
 
 # ensure_proxy_sysctl: net.ipv4.tcp_migrate_req=1, as the proxy's unit sets it (docs/proxy.md, "Switching without
 # a dropped connection"). Caddy opens a new listening socket (SO_REUSEPORT) at every configuration load and closes
-# the old one; without this, the connections queued on the old one are reset. Linux 5.14 or newer.
+# the old one; without this, the connections queued on the old one are reset. Linux 5.14 or newer; an older
+# kernel serves all the same, with that rare reset (and the tests of route switches say why they fail).
 ensure_proxy_sysctl() {
   local setting=/proc/sys/net/ipv4/tcp_migrate_req
-  [[ -e "$setting" ]] || die "this kernel ($(uname -r)) has no net.ipv4.tcp_migrate_req (Linux 5.14 or newer has)"
+  if [[ ! -e "$setting" ]]; then
+    log "warning: this kernel ($(uname -r)) has no net.ipv4.tcp_migrate_req (Linux 5.14 or newer has): a route" \
+      "switch of the proxy may reset a connection being opened"
+    return 0
+  fi
   [[ "$(cat "$setting")" == 1 ]] && return 0
   log "net.ipv4.tcp_migrate_req=1 (a route switch of the proxy then resets no connection)"
   echo 1 >"$setting"

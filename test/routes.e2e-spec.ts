@@ -304,6 +304,24 @@ describe('end to end: an app at its own host name over HTTPS, through the proxy 
     await theirs.getByRole('link', { name: `www.${own}` }).waitFor();
     await maintainer.context().close();
     await served(`www.${own}`, 'other\n');
+    // Each new name is a certificate the CA counts: a maintainer adds at most 20 a week (www. was the first).
+    const many = (from: number) => Array.from({ length: 10 }, (_, i) => `n${from + i}.${own}`);
+    const flood = await system.call(
+      'PUT',
+      `/projects/${ORG}/${other}/routes`,
+      {
+        routes: [
+          { service: 'web', port: 8080, hosts: [`www.${own}`, ...many(0)] },
+          { service: 'api', port: 3000, hosts: many(10) },
+        ],
+      },
+      maintainerToken,
+    );
+    assert.equal(flood.status, 409, JSON.stringify(flood.body));
+    assert.match(
+      String(flood.body.message),
+      /at most 20 new host names a week .*, and 1 came in the last 7 days: ask an admin/,
+    );
     // Outside the delegated domain, a maintainer's host names are still refused, with the domain named.
     const outside = await system.call(
       'PUT',

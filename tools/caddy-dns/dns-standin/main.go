@@ -85,7 +85,10 @@ func (z *zone) update(w dns.ResponseWriter, request *dns.Msg, reply *dns.Msg) {
 			return
 		}
 		text := strings.Join(txt.Txt, "")
-		if rr.Header().Class == dns.ClassNONE {
+		if rr.Header().Class == dns.ClassANY {
+			delete(z.txt, owner)
+			log.Printf("removed every TXT of %s", owner)
+		} else if rr.Header().Class == dns.ClassNONE {
 			kept := z.txt[owner][:0]
 			for _, one := range z.txt[owner] {
 				if one != text {

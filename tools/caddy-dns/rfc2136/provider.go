@@ -78,6 +78,9 @@ func (p *Provider) update(ctx context.Context, zone string, records []libdns.Rec
 	if err != nil {
 		return fmt.Errorf("rfc2136: updating %s on %s: %w", zone, p.Server, err)
 	}
+	if reply.IsTsig() == nil {
+		return fmt.Errorf("rfc2136: %s answered the update of %s without a signature", p.Server, zone)
+	}
 	if reply.Rcode != dns.RcodeSuccess {
 		return fmt.Errorf("rfc2136: %s refused the update of %s: %s", p.Server, zone, dns.RcodeToString[reply.Rcode])
 	}

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { ProxyRoute, ProxyState } from '@testausdeploy/icp';
 
 export interface ProxySettings {
@@ -153,6 +154,7 @@ export function wildcardOf(host: string, domains: string[]): string | null {
  */
 export function configDifferences(expected: unknown, actual: unknown, limit = 20): string[] {
   const found: string[] = [];
+  [expected, actual] = [withoutSecrets(expected), withoutSecrets(actual)];
   const walk = (want: unknown, have: unknown, path: string) => {
     if (found.length >= limit) return;
     if (Array.isArray(want) && Array.isArray(have)) {
@@ -170,13 +172,35 @@ export function configDifferences(expected: unknown, actual: unknown, limit = 20
         else walk(want[key], have[key], at);
       }
     } else if (JSON.stringify(want) !== JSON.stringify(have)) {
-      // The DNS provider's settings hold a secret: where they differ is said, not what they are.
-      if (/\.provider(\.|$)/.test(path)) found.push(`${path} differs from what was loaded`);
-      else found.push(`${path || 'the configuration'} is ${short(have)}, not ${short(want)}`);
+      found.push(`${path || 'the configuration'} is ${short(have)}, not ${short(want)}`);
     }
   };
   walk(expected, actual, '');
   return found;
+}
+
+/** Keys this process's digests of secrets, so a digest in a report cannot be tried against guesses elsewhere. */
+const DIGEST_KEY = randomBytes(32);
+
+/**
+ * The configuration with each DNS provider's settings (`challenges.dns.provider`, which hold a secret) replaced by
+ * a keyed digest: a difference there is found and reported without a word of the secret, whatever the read-back
+ * holds in its place.
+ */
+function withoutSecrets(value: unknown, key = ''): unknown {
+  if (key === 'provider' && value !== undefined)
+    return `digest:${createHmac('sha256', DIGEST_KEY).update(canonical(value)).digest('hex').slice(0, 16)}`;
+  if (Array.isArray(value)) return value.map((item) => withoutSecrets(item));
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, withoutSecrets(item, name)]));
+}
+
+/** JSON with every object's keys in order: the same text for the same settings, as Caddy reads them back or not. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (!isObject(value)) return JSON.stringify(value) ?? 'null';
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`).join(',')}}`;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

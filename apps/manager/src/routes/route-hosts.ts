@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HOST_NAME, ProjectRoute } from '@testausdeploy/domain';
+import { HOST_NAME, isUnder, ProjectRoute } from '@testausdeploy/domain';
 import { ManagerConfig } from '../config/manager-config';
 
 /** A name as one DNS label: lower case, anything but letters, digits and `-` made `-`, at most 63 characters. */
@@ -25,6 +25,12 @@ export class RouteHosts {
     const pattern = this.config.APPS_HOST_PATTERN;
     const host = `${pattern.replaceAll('{repo}', label(repo)).replaceAll('{org}', label(org))}.${this.config.APPS_DOMAIN}`;
     return HOST_NAME.test(host) ? host : null;
+  }
+
+  /** Whether `host` is the apps domain or under it, where the projects' default host names are. */
+  underAppsDomain(host: string): boolean {
+    const domain = this.config.APPS_DOMAIN?.toLowerCase();
+    return !!domain && isUnder(host, domain);
   }
 
   /** What each route wants; what it gets is settled among projects by claimHosts. */

@@ -5,6 +5,7 @@ import { SetRoutesHandler } from './commands/set-routes.handler';
 import { DelegatedDomains } from './delegated-domains';
 import { DelegatedDomainsController } from './delegated-domains.controller';
 import { DesiredRoutes } from './desired-routes';
+import { MaintainerHostQuota } from './maintainer-host-quota';
 import { RoutesProjection } from './projections/routes.projection';
 import { GetProjectRoutesHandler } from './queries/get-project-routes.handler';
 import { RouteChanges } from './route-changes';
@@ -28,6 +29,7 @@ import { TrafficRecorder } from './traffic-recorder';
     RouteChanges,
     DesiredRoutes,
     DelegatedDomains,
+    MaintainerHostQuota,
     RouteSync,
     RouteHandover,
     TrafficRecorder,

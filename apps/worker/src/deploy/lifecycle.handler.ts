@@ -52,8 +52,8 @@ export class LifecycleHandler {
       if (action === 'restart') await this.compose.restart(project, output);
       if (action === 'remove') {
         // An old version a handover left (its retirement never came) goes too, first: it may hold the named
-        // volumes both versions share, which would then be in use.
-        await this.containers.removeContainers(other, true);
+        // volumes both versions share, which would then be in use. It stops as the live one does, given its time.
+        await this.containers.removeContainers(other);
         await this.compose.remove(project, removeVolumes, output);
         await Promise.all([live, other].map((slot) => this.gate.forget(slot)));
         await this.slots.forget(name);

@@ -10,7 +10,8 @@ import {
 import { EventRecorder } from '../../events/event-recorder';
 import { ProjectRemovals } from '../../projects/project-removals';
 import { projectKey } from '../../projects/projections/project-view';
-import { DelegatedDomains, delegationOf } from '../delegated-domains';
+import { DelegatedDomains } from '../delegated-domains';
+import { MaintainerHostQuota } from '../maintainer-host-quota';
 import { DesiredRoutes } from '../desired-routes';
 import { RouteChanges } from '../route-changes';
 import { RouteHosts } from '../route-hosts';
@@ -44,6 +45,7 @@ export class SetRoutesHandler implements ICommandHandler<SetRoutesCommand> {
     private readonly removals: ProjectRemovals,
     private readonly changes: RouteChanges,
     private readonly delegated: DelegatedDomains,
+    private readonly quota: MaintainerHostQuota,
   ) {}
 
   execute(command: SetRoutesCommand): Promise<ProjectRoutes> {
@@ -54,13 +56,15 @@ export class SetRoutesHandler implements ICommandHandler<SetRoutesCommand> {
     this.removals.ensureNotRemoving(org, repo);
     const streamId = ProjectRoutes.streamId(org, repo);
     const project = await this.recorder.load(new ProjectRoutes(org, repo), streamId);
-    const outside = (host: string) => !project.delegates(host);
+    // The apps domain's names are every project's default ones: an admin's, even under a delegated domain.
+    const outside = (host: string) => !project.delegates(host) || this.hosts.underAppsDomain(host);
     if (!byAdmin && given(routes, outside) !== given(project.routes, outside)) {
       const under = project.domains.length > 0 ? `, outside ${project.domains.join(', ')}` : '';
       throw new Forbidden(
         `only an admin gives, takes or moves a route's own host names${under}; the first route has the default one`,
       );
     }
+    if (!byAdmin) await this.quota.check(org, repo, project.routes, routes);
     const wanted = this.hosts.of(org, repo, routes).flat();
     const twice = wanted.filter((host, i) => wanted.indexOf(host) !== i);
     if (twice.length > 0)
@@ -75,8 +79,8 @@ export class SetRoutesHandler implements ICommandHandler<SetRoutesCommand> {
       .flatMap(({ hosts }) => hosts)
       .flatMap((host) => {
         if (held.has(host)) return [`${host} is ${held.get(host)}'s`];
-        const delegation = delegationOf(host, delegations);
-        return delegation && isUnder(host, delegation.domain)
+        const delegation = delegations.find(({ domain }) => isUnder(host, domain));
+        return delegation
           ? [`${host} is under ${delegation.domain}, delegated to ${delegation.project}`]
           : [];
       });
