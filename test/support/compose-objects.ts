@@ -32,11 +32,15 @@ export async function composeObjects(project: string): Promise<ComposeObjects> {
   return { containers, networks, volumes, images: own };
 }
 
-/** Removes everything of `project` from dockerd, whatever state its deployment ended in. */
-export async function removeComposeObjects(project: string): Promise<void> {
-  const objects = await composeObjects(project);
-  if (objects.containers.length) await run('docker', ['rm', '-f', '-v', ...objects.containers]);
-  if (objects.networks.length) await run('docker', ['network', 'rm', ...objects.networks]);
-  if (objects.volumes.length) await run('docker', ['volume', 'rm', '-f', ...objects.volumes]);
-  if (objects.images.length) await run('docker', ['image', 'rm', '-f', ...objects.images]);
+/**
+ * Removes everything of `projects` from dockerd, whatever state their deployments ended in: every container first,
+ * since the two compose projects of a routed project share its named volumes.
+ */
+export async function removeComposeObjects(...projects: string[]): Promise<void> {
+  const all = await Promise.all(projects.map(composeObjects));
+  const of = (kind: keyof ComposeObjects) => all.flatMap((objects) => objects[kind]);
+  if (of('containers').length) await run('docker', ['rm', '-f', '-v', ...of('containers')]);
+  if (of('networks').length) await run('docker', ['network', 'rm', ...of('networks')]);
+  if (of('volumes').length) await run('docker', ['volume', 'rm', '-f', ...of('volumes')]);
+  if (of('images').length) await run('docker', ['image', 'rm', '-f', ...of('images')]);
 }

@@ -194,7 +194,7 @@ export class System {
    */
   async composeDown(org: string, repo: string): Promise<void> {
     // Both compose projects a routed project's versions take turns in.
-    for (const slot of slotNames(org, repo)) await removeComposeObjects(slot);
+    await removeComposeObjects(...slotNames(org, repo));
   }
 
   /**
