@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import * as https from 'node:https';
 
 /** One request of a load loop: what it answered, or why it failed. */
@@ -93,6 +94,12 @@ export class HttpsLoad {
 /** The answers that failed: an error, or a status other than 200. */
 export function failed(answers: LoadAnswer[]): LoadAnswer[] {
   return answers.filter(({ error, status }) => error !== undefined || status !== 200);
+}
+
+/** Fails the test unless every answer was a 200, showing the first failures and how many there were. */
+export function assertNoneFailed(answers: LoadAnswer[]): void {
+  const failures = failed(answers);
+  assert.deepEqual(failures.slice(0, 5), [], `${failures.length} of ${answers.length} failed`);
 }
 
 /**
