@@ -359,12 +359,18 @@ ensure_compose_v2() {
 # ensure_caddy_dns: tools/caddy-dns built into $TD_CADDY_DNS_DIR/<stamp> (a Caddy with the rfc2136 DNS provider,
 # which Debian's caddy lacks, and the tests' DNS stand-in), with pebble, Let's Encrypt's ACME test CA, and its test
 # certificates beside them: what the wildcard certificate's test runs (docs/proxy.md, "Wildcard certificates").
-# Sets TD_CADDY_DNS to that directory.
+# Sets TD_CADDY_DNS to that directory; where Go 1.21 or newer is missing, to nothing (the test then says why).
 TD_PEBBLE_VERSION=v2.10.3
 TD_CADDY_DNS_DIR="${TD_CADDY_DNS_DIR:-/opt/testausdeploy/caddy-dns}"
 ensure_caddy_dns() {
-  local src="$TD_REPO_ROOT/tools/caddy-dns" logfile="$TD_LOG_DIR/caddy-dns-build.log" stamp build certs
-  command -v go >/dev/null || die "Go is needed to build tools/caddy-dns (Caddy with a DNS provider)"
+  local src="$TD_REPO_ROOT/tools/caddy-dns" logfile="$TD_LOG_DIR/caddy-dns-build.log" stamp build certs go_minor
+  TD_CADDY_DNS=""
+  go_minor="$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')" || go_minor=""
+  if [[ -z "$go_minor" ]] || ((go_minor < 21)); then
+    log "Caddy with a DNS provider (tools/caddy-dns) is not built: it needs Go 1.21 or newer (found:" \
+      "$(go env GOVERSION 2>/dev/null || echo none)); the wildcard certificate's test is skipped"
+    return 0
+  fi
   stamp="$( (cd "$src" && cat go.mod go.sum ./*/*.go && echo "$TD_PEBBLE_VERSION") | sha256sum | cut -c1-16)"
   TD_CADDY_DNS="$TD_CADDY_DNS_DIR/$stamp"
   [[ -f "$TD_CADDY_DNS/built" ]] && return 0

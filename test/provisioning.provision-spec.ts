@@ -149,12 +149,13 @@ describe('provisioning: each set-up step makes again what is missing, and says w
     assert.doesNotMatch(await succeeds('eval', env, report), /building/);
   });
 
-  it('builds Caddy with the DNS provider, the DNS stand-in and pebble into an empty directory, and nothing the second time', async () => {
+  it('builds Caddy with the DNS provider, the DNS stand-in and pebble into an empty directory, nothing the second time, and says why where Go cannot', async () => {
     const env = { ...logs, TD_CADDY_DNS_DIR: join(scratch, 'caddy-dns') };
-    const report = 'ensure_caddy_dns; echo "caddy-dns: $TD_CADDY_DNS" >&2';
-    const withoutGo = await step('eval', { ...env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, report);
-    assert.notEqual(withoutGo.status, 0);
-    assert.match(withoutGo.stderr, /Go is needed to build tools\/caddy-dns/);
+    const report = 'ensure_caddy_dns; echo "caddy-dns: ${TD_CADDY_DNS:-none}" >&2';
+    // Without Go on the PATH (as on a Debian 12 machine without one), the step goes on without them.
+    const withoutGo = await succeeds('eval', { ...env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, report);
+    assert.match(withoutGo, /tools\/caddy-dns\) is not built: it needs Go 1\.21 or newer/);
+    assert.match(withoutGo, /caddy-dns: none/);
     const stderr = await succeeds('eval', env, report);
     assert.match(stderr, /building Caddy with the rfc2136 DNS provider/);
     const dir = /caddy-dns: (\S+)/.exec(stderr)?.[1] ?? '';
