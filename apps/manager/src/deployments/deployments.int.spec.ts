@@ -5,6 +5,7 @@ import { Db } from 'mongodb';
 import { Deployment } from '@testausdeploy/domain';
 import { EventStore } from '@testausdeploy/events';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
+import { eventually } from '../../../../test/support/ports';
 import { ReadModels } from '../events/read-models';
 import { UnfinishedDeployments } from './sagas/unfinished-deployments';
 import { SourceLocks } from './source-locks';
@@ -250,6 +251,12 @@ describe('stopping, starting and removing deployed projects (no Worker reachable
       [again.body.org, again.body.repo, again.body.branch, again.body.composePath, again.body.requestedBy],
       ['testausserveri', 'site', 'main', 'compose.yml', 'admin'],
     );
+    // The redeploy runs on (and fails: no Worker) after the 202; it holds the repository's lock until then, and the
+    // next test takes that lock.
+    await eventually(async () => {
+      const { body } = await manager.http().get('/deployments/locks').set(auth).expect(200);
+      return body.length === 0 ? true : undefined;
+    }, 10_000);
     await manager.http().post(`/deployments/${crypto.randomUUID()}/redeploy`).set(auth).expect(404);
     const never = await manager.http().post(`/deployments/${requested}/rollback`).set(auth).expect(409);
     assert.match(never.body.message, /never succeeded/);
