@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -625,6 +625,20 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
       .first()
       .waitFor();
     assert.equal(await models.getByRole('status').filter({ hasText: 'rebuilt:' }).count(), 12);
+  });
+
+  it("shows the nodes with their sessions, and the Worker's capacity as it measured it", async () => {
+    await page.goto(ui('/admin/nodes'));
+    const worker = page.getByRole('listitem').filter({ has: page.getByText('worker', { exact: true }) });
+    const capacity = worker.getByRole('definition');
+    await capacity.first().waitFor();
+    const facts = await capacity.allTextContents();
+    assert.match(facts[0], new RegExp(`^${availableParallelism()} cores?, load \\d+\\.\\d\\d$`));
+    assert.match(facts[1], new RegExp(` available of ${(totalmem() / 2 ** 30).toFixed(1)} GiB$`));
+    assert.match(facts[2], /^\d+\.\d GiB free of \d+\.\d GiB$/);
+    assert.match(facts[3], /^[\w-]+: \d+\.\d GiB free of \d+\.\d GiB$/);
+    assert.match(facts[4], /^\d+ projects? \(\d+ containers?\), \d+ member containers?$/);
+    await worker.getByRole('status').filter({ hasText: 'connected' }).waitFor();
   });
 
   it('passes axe-core on every page without serious or critical violations, fits 375 px, and writes a screenshot of each', async () => {

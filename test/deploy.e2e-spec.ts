@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, statfs } from 'node:fs/promises';
+import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import type { NodeCapacity } from '@testausdeploy/icp';
+import { LxdClient } from '../apps/worker/src/containers/lxd/lxd-client';
 import { composeProjectName } from '../apps/worker/src/deploy/compose-cli';
 import { GitHost } from './support/git-host';
 import { eventually, freePort } from './support/ports';
@@ -102,6 +105,28 @@ describe('end to end: the three apps deploy a compose project from a git host on
       log.body.lines.join('\n'),
     );
     assert.ok(log.body.lines.includes('compose file checked against the deploy policy'));
+  });
+
+  it("shows the Worker's capacity as its host measures it: CPUs, memory, the repositories' disk, LXD's pool, what runs", async () => {
+    const lxd = new LxdClient(process.env.LXD_SOCKET);
+    const pool = (await lxd.networks.profile('default')).devices.root?.pool as string;
+    const [space, repos] = await Promise.all([lxd.storagePools.resources(pool), statfs(system.reposDir)]);
+    // The first test's project runs.
+    const capacity = await eventually(async () => {
+      const { body } = await system.call<{ name: string; capacity: NodeCapacity | null }[]>('GET', '/nodes');
+      const reported = body.find((node) => node.name === 'worker')?.capacity;
+      return reported && reported.projects >= 1 ? reported : undefined;
+    }, 15_000);
+    assert.equal(capacity.cpus, availableParallelism());
+    assert.equal(capacity.memory.totalBytes, totalmem());
+    assert.ok(capacity.memory.availableBytes > 0 && capacity.memory.availableBytes < totalmem());
+    assert.equal(capacity.repositories.totalBytes, repos.blocks * repos.bsize);
+    assert.ok(capacity.repositories.freeBytes <= capacity.repositories.totalBytes);
+    assert.equal(capacity.storagePool?.name, pool);
+    assert.equal(capacity.storagePool?.totalBytes, space.space.total);
+    assert.ok(capacity.projectContainers >= 1);
+    assert.equal(typeof capacity.memberContainers, 'number');
+    assert.ok(capacity.load1 >= 0);
   });
 
   it('stops, starts, restarts and removes the deployed project, each recorded with who asked', async () => {

@@ -9,6 +9,7 @@ import { WebSocket } from 'ws';
 import { signChallenge } from '../../libs/icp/src/authentication';
 import { Frame } from '../../libs/icp/src/frames';
 import { IcpHandlers } from '../../libs/icp/src/command-dispatcher';
+import type { NodeCapacity } from '../../libs/icp/src/capacity-schemas';
 import { IcpClient } from '../../libs/icp/src/icp-client';
 import { IcpServer, IcpServerOptions } from '../../libs/icp/src/icp-server';
 import { Identity, loadOrCreateIdentity } from '../../libs/icp/src/identity';
@@ -17,6 +18,19 @@ const run = promisify(execFile);
 
 /** A node that serves only `health`, answering as a Worker. */
 export const healthOnly: IcpHandlers = { health: async () => ({ service: 'worker', version: 'test' }) };
+
+const GIB = 2 ** 30;
+/** A stand-in Worker's answer to `capacity`: a small idle host, so placement takes it. */
+export const standInCapacity = (): NodeCapacity => ({
+  cpus: 2,
+  load1: 0,
+  memory: { totalBytes: 4 * GIB, availableBytes: 3 * GIB },
+  repositories: { totalBytes: 20 * GIB, freeBytes: 10 * GIB },
+  storagePool: { name: 'default', totalBytes: 20 * GIB, freeBytes: 10 * GIB },
+  projects: 0,
+  projectContainers: 0,
+  memberContainers: 0,
+});
 
 export const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 

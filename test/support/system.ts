@@ -83,6 +83,8 @@ export class System {
         NOTIFICATION_PRIVATE_HOSTS: '127.0.0.1',
         // The old version of a zero-downtime redeploy goes after a second, not 30.
         REDEPLOY_DRAIN_MS: '1000',
+        // The Workers' capacity follows what the tests deploy within two seconds, not a minute.
+        CAPACITY_INTERVAL_MS: '2000',
       },
       worker: {
         WORKER_PORT: String(workerPort),

@@ -29,6 +29,7 @@ import { MethodNotAllowedMiddleware } from './openapi/method-not-allowed.middlew
 import { ObservationsModule } from './observations/observations.module';
 import { OpenApiController } from './openapi/openapi.controller';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { PlacementModule } from './placement/placement.module';
 import { PollingModule } from './polling/polling.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -50,6 +51,7 @@ export class ManagerModule implements NestModule {
         KeysModule,
         ObservationsModule,
         NodesModule,
+        PlacementModule,
         MembersModule,
         SessionsModule,
         SignInModule,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IcpHandlers } from '@testausdeploy/icp';
 import { NodeCommands, SERVICE_VERSION } from '@testausdeploy/service';
+import { CapacityHandler } from './capacity/capacity.handler';
 import { ContainerCommands } from './containers/container-commands';
 import { ContainerLogsHandler } from './deploy/container-logs.handler';
 import { DeployHandler } from './deploy/deploy.handler';
@@ -20,6 +21,7 @@ export class WorkerCommands extends NodeCommands {
     private readonly containerCommands: ContainerCommands,
     private readonly containerLogsHandler: ContainerLogsHandler,
     private readonly retireHandler: RetireHandler,
+    private readonly capacityHandler: CapacityHandler,
   ) {
     super();
   }
@@ -35,6 +37,7 @@ export class WorkerCommands extends NodeCommands {
       usage: (data) => this.usageHandler.usage(data),
       ...this.containerCommands.handlers(),
       containerLogs: (data, context) => this.containerLogsHandler.read(data, context),
+      capacity: () => this.capacityHandler.capacity(),
     };
   }
 }

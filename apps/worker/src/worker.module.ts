@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { icpNodeProviders, loggingModule, NodeCommands, NodeServiceConfig } from '@testausdeploy/service';
+import { CapacityHandler } from './capacity/capacity.handler';
 import { loadWorkerConfig, WorkerConfig } from './config/worker-config';
 import { ContainersModule } from './containers/containers.module';
 import { DeployModule } from './deploy/deploy.module';
@@ -14,6 +15,7 @@ export class WorkerModule {
       imports: [loggingModule(node.logLevel), DeployModule, ContainersModule],
       providers: [
         { provide: WorkerConfig, useValue: loadWorkerConfig(node) },
+        CapacityHandler,
         { provide: NodeCommands, useClass: WorkerCommands },
         ...icpNodeProviders(node, 'testausdeploy-worker'),
       ],

@@ -20,6 +20,7 @@ export * from './session/session.aggregate';
 export * from './session/session.events';
 export * from './project/project.aggregate';
 export * from './project/project.events';
+export * from './placement/node-choice';
 export * from './keys/data-key.events';
 export * from './keys/data-key-ring.aggregate';
 export * from './configuration/configuration.events';

@@ -6,6 +6,7 @@ import {
   VARIABLE_VALUE_CHARACTERS,
   wellFormed,
 } from '@testausdeploy/domain';
+import { capacityCommands } from './capacity-schemas';
 import { containerCommands } from './container-schemas';
 import { firewallCommands } from './firewall-schemas';
 import { proxyCommands } from './proxy-schemas';
@@ -206,6 +207,7 @@ export const icpCommands = {
   ...firewallCommands,
   ...proxyCommands,
   ...containerCommands,
+  ...capacityCommands,
 } as const;
 
 export type IcpCommand = keyof typeof icpCommands;

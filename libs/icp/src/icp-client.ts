@@ -68,6 +68,8 @@ interface Pending {
 export class IcpClient {
   private ws: WebSocket | null = null;
   private authenticated = false;
+  /** Since when no session is open: the client's start, or the end of its last session. */
+  private lostAt: Date | null = new Date();
   private stopped = true;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -86,6 +88,11 @@ export class IcpClient {
   /** Whether a session is open and authenticated. */
   get connected(): boolean {
     return this.authenticated;
+  }
+
+  /** Since when no session has been open (since the client was made, if none ever was); null while one is. */
+  get unreachableSince(): Date | null {
+    return this.lostAt;
   }
 
   start(): void {
@@ -198,7 +205,10 @@ export class IcpClient {
     ws.on('error', (error) => logger.warn(`ICP connection to ${url}: ${error.message}`));
     ws.on('close', (code, reason) => {
       if (this.ws !== ws) return;
-      if (this.authenticated) logger.warn(`ICP session to ${url} closed (${code} ${reason.toString()})`);
+      if (this.authenticated) {
+        logger.warn(`ICP session to ${url} closed (${code} ${reason.toString()})`);
+        this.lostAt = new Date();
+      }
       this.authenticated = false;
       if (code === IcpCloseCode.Replaced) {
         // Another process holding this Manager's key took the session: do not fight it for the session.
@@ -228,6 +238,7 @@ export class IcpClient {
       return;
     }
     this.authenticated = true;
+    this.lostAt = null;
     this.attempt = 0;
     new Heartbeat(ws, this.options.heartbeatMs ?? accepted.data.heartbeatMs, () =>
       this.options.logger.warn(`ICP server at ${this.options.url} missed a heartbeat: redialling`),

@@ -99,15 +99,21 @@ describe('ICP sessions: one at a time, never locked out by a dead one, never dis
     live.ws.close();
   });
 
-  it('has the client redial and authenticate again after its session was dropped', async () => {
+  it('has the client redial and authenticate again after its session was dropped, saying since when it was down', async () => {
+    const made = Date.now();
     const client = icp.client(port, manager, worker.fingerprint);
+    assert.ok((client.unreachableSince?.getTime() ?? 0) >= made, 'down from the start until a session opens');
     await until(() => client.connected);
+    assert.equal(client.unreachableSince, null);
+    const dropped = Date.now();
     const intruder = await session(manager); // the same key: replaces the client's session
     await until(() => !client.connected);
+    assert.ok((client.unreachableSince as Date | null)!.getTime() >= dropped);
     intruder.ws.close();
     await sleep(50);
     // Replaced sessions redial after the longest backoff (100 ms here), so two holders of a key do not flap.
     await until(() => client.connected, 3000);
+    assert.equal(client.unreachableSince, null);
     assert.deepEqual(await client.request('health', {}, { timeoutMs: 2000 }), {
       service: 'worker',
       version: 'test',

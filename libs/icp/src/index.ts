@@ -2,6 +2,7 @@ export * from './commands';
 export * from './firewall-schemas';
 export * from './proxy-schemas';
 export * from './container-schemas';
+export * from './capacity-schemas';
 export * from './command-dispatcher';
 export * from './frames';
 export * from './identity';

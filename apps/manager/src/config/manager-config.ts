@@ -140,6 +140,13 @@ export const managerConfigSchema = z.object({
     .int()
     .min(1000)
     .default(24 * 3600_000),
+  /** How often every connected Worker is asked for its capacity (also when its session opens); 0: only then. */
+  CAPACITY_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * What placement takes one new project or container to need of a Worker's memory until the Worker next reports
+   * its capacity, so that a burst of new ones spreads over the nodes.
+   */
+  PLACEMENT_ESTIMATE_MIB: z.coerce.number().int().min(0).default(512),
   /** A node whose session is down this long is recorded (and notified) as unreachable; 0: never. */
   NODE_UNREACHABLE_AFTER_MS: z.coerce
     .number()

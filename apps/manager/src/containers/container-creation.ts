@@ -1,9 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Conflict, ContainerSpec, Forbidden, NotFound, RestoredFrom } from '@testausdeploy/domain';
+import {
+  chooseNode,
+  Conflict,
+  ContainerSpec,
+  Forbidden,
+  NotFound,
+  Placement,
+  RestoredFrom,
+} from '@testausdeploy/domain';
 import { ContainerInfo } from '@testausdeploy/icp';
 import { ManagerConfig } from '../config/manager-config';
 import { MemberDirectory } from '../members/member-directory';
+import { NodeCandidates } from '../placement/node-candidates';
+import { PlacementWish } from '../placement/project-placements';
 import { ContainerDirectory } from './container-directory';
 import { ContainerProgress } from './container-progress';
 import { checkQuota } from './container-quota';
@@ -16,12 +26,16 @@ export interface NewContainer {
   ownerId?: string;
   spec: ContainerSpec;
   restoredFrom?: RestoredFrom;
+  /** What the request asks of its node (a new container)... */
+  wish?: PlacementWish;
+  /** ...or the node it must go to (a restore: where its backup is). */
+  placement?: Placement;
 }
 
 /**
  * Making a container, from scratch or from a backup: checks the owner's quota and the limits, takes the
- * lowest free SSH port and records the request (one at a time, so two requests never get the same port),
- * then has the Worker make it and records how that went. A failure leaves a `failed` container, not a
+ * lowest free SSH port, places it on a node and records the request (one at a time, so two requests never get
+ * the same port), then has that node's Worker make it and records how that went. A failure leaves a `failed` container, not a
  * half-made one, and the caller gets the reason.
  */
 @Injectable()
@@ -35,6 +49,7 @@ export class ContainerCreation {
     private readonly directory: ContainerDirectory,
     private readonly members: MemberDirectory,
     private readonly progress: ContainerProgress,
+    private readonly candidates: NodeCandidates,
   ) {}
 
   /** Whether this process is creating the container now. */
@@ -52,6 +67,9 @@ export class ContainerCreation {
       ? `restoreBackup ${request.restoredFrom.backup}`
       : 'createContainer';
     try {
+      // Placed once recorded: a request no node can take ends `failed`, with the reason, as one the Worker refuses.
+      container.place(request.placement ?? (await this.place(request.wish ?? {})));
+      await this.repository.save(container, actor);
       const info = await this.progress.track(container, operation, (onProgress) => make(sshPort, onProgress));
       container.created(info.ipv4);
     } catch (error) {
@@ -104,6 +122,15 @@ export class ContainerCreation {
       throw new Forbidden(`member "${owner}" already has ${owned} containers, the most allowed`);
     }
     return member.memberId;
+  }
+
+  /** The node a new container goes to (docs/scaling.md, "Placement"). */
+  private async place(wish: PlacementWish): Promise<Placement> {
+    return chooseNode(await this.candidates.all(), {
+      kind: 'container',
+      ...wish,
+      estimateBytes: this.candidates.estimateBytes,
+    });
   }
 
   private async freeSshPort(): Promise<number> {

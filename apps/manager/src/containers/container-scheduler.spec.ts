@@ -128,7 +128,7 @@ describe('ContainerScheduler', () => {
   it('keeps the newest `keep` scheduled ones and never deletes hand-made ones', async () => {
     const made = (backup: string, hours: number) => ({
       ...{ id: `b-${backup}`, backup, incarnation: 'i', owner: 'alice', ownerId: 'a' },
-      ...{ createdAt: hoursAgo(hours), file: '', bytes: 1 },
+      ...{ createdAt: hoursAgo(hours), file: '', bytes: 1, node: 'worker' },
     });
     const backups = [made('auto-a', 72), made('manual', 100), made('auto-b', 48), made('auto-c', 24)];
     const sent = await decisions({

@@ -8,7 +8,8 @@ import { WorkerContainers } from './worker-containers';
 
 /**
  * A container left `creating` by a Manager that stopped half way ends in a definite state once a Worker is
- * connected: `running` if the Worker has it, `failed` if not. Creations this process is running are left alone.
+ * connected: `running` if the Worker has it, `failed` if not.
+ * Each container is settled when the Worker of its own node connects. Creations this process is running are left alone.
  */
 @EventsHandler(NodeSessionOpened)
 export class UnfinishedContainers implements IEventHandler<NodeSessionOpened> {
@@ -21,16 +22,18 @@ export class UnfinishedContainers implements IEventHandler<NodeSessionOpened> {
     private readonly worker: WorkerContainers,
   ) {}
 
-  handle({ kind }: NodeSessionOpened): void {
+  handle({ kind, name }: NodeSessionOpened): void {
     if (kind !== 'worker') return;
-    void this.settle().catch((error: Error) =>
+    void this.settle(name).catch((error: Error) =>
       this.logger.error(`settling unfinished containers: ${error.message}`),
     );
   }
 
-  async settle(): Promise<void> {
+  /** Settles the unfinished containers on `node` (and those requested before placements were recorded). */
+  async settle(node: string): Promise<void> {
     const unfinished = (await this.directory.live()).filter(
-      (view) => view.status === 'creating' && !this.creation.running(view.name),
+      (view) =>
+        view.status === 'creating' && !this.creation.running(view.name) && (view.node ?? node) === node,
     );
     for (const { name } of unfinished) {
       const container = await this.repository.load(name);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unavailable } from '@testausdeploy/domain';
-import { IcpCommand, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
+import { IcpClient, IcpCommand, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { NodeConnections } from '../nodes/node-connections';
+import { ContainerDirectory } from './container-directory';
 
 /** Creating, restoring and exporting take the longest: an image unpacked, a tarball written. */
 const TIMEOUT_MS = 10 * 60_000;
@@ -17,21 +18,31 @@ const AS_DOMAIN_ERROR: Partial<Record<string, new (message: string) => Error>> =
   [IcpErrorCode.Conflict]: Conflict,
 };
 
+/** Where a container command goes when the container's record does not say: a backup's node, for a restore. */
+export interface ContainerCallOptions {
+  node?: string | null;
+  onProgress?: (line: string) => void;
+}
+
 /**
- * The Worker's container commands, with its refusals turned into the API's errors in one place: a bad key or
- * unknown image is the caller's 400, a missing snapshot a 404, no Worker enrolled a 409 (until an admin enrols
- * one), anything else (not connected, LXD failing) a 503.
+ * The Worker's container commands, sent to the node the container runs on (never another), with its refusals
+ * turned into the API's errors in one place: a bad key or unknown image is the caller's 400, a missing snapshot
+ * a 404, no Worker enrolled a 409 (until an admin enrols one), the node unreachable or anything else (LXD
+ * failing) a 503.
  */
 @Injectable()
 export class WorkerContainers {
-  constructor(private readonly nodes: NodeConnections) {}
+  constructor(
+    private readonly nodes: NodeConnections,
+    private readonly directory: ContainerDirectory,
+  ) {}
 
   request<C extends IcpCommand>(
     command: C,
     data: IcpData<C>,
-    onProgress?: (line: string) => void,
+    options: ContainerCallOptions = {},
   ): Promise<IcpResult<C>> {
-    return this.call(command, data, { timeoutMs: TIMEOUT_MS, onProgress });
+    return this.call(command, data, { ...options, timeoutMs: TIMEOUT_MS });
   }
 
   /** A question answered at once (state, the images): a Worker that does not answer in 10 s is a 503. */
@@ -42,15 +53,36 @@ export class WorkerContainers {
   private async call<C extends IcpCommand>(
     command: C,
     data: IcpData<C>,
-    options: { timeoutMs: number; onProgress?: (line: string) => void },
+    { node, onProgress, timeoutMs }: ContainerCallOptions & { timeoutMs: number },
   ): Promise<IcpResult<C>> {
-    const worker = this.nodes.worker();
+    const worker = await this.workerFor(data, node);
     try {
-      return await worker.request(command, data, options);
+      return await worker.request(command, data, { timeoutMs, onProgress });
     } catch (error) {
       const Mapped = error instanceof IcpError ? AS_DOMAIN_ERROR[error.code] : undefined;
       if (Mapped) throw new Mapped((error as Error).message);
       throw new Unavailable(`the Worker could not ${command}: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * The Worker of the node given, else of the container's node; a command about no container (the images) goes
+   * to the first Worker that answers. A container requested before placements were recorded runs on the one
+   * Worker there was then: it is found only while there is still one.
+   */
+  private async workerFor(data: object, node: string | null | undefined): Promise<IcpClient> {
+    const name = 'name' in data ? String(data.name) : null;
+    const on = node ?? (name ? (await this.directory.find(name))?.node : null);
+    if (on) return this.nodes.workerOn(on);
+    const workers = this.nodes.ofKind('worker');
+    if (workers.length === 0) throw new Conflict('no Worker is enrolled: enrol one with POST /nodes');
+    if (!name) return (workers.find(({ client }) => client.connected) ?? workers[0]).client;
+    if (workers.length > 1) {
+      throw new Conflict(
+        `container "${name}" was made before placements were recorded, and ${workers.length} Workers are enrolled: ` +
+          'its node is not known (docs/scaling.md, "Upgrading from one node")',
+      );
+    }
+    return this.nodes.workerOn(workers[0].name);
   }
 }

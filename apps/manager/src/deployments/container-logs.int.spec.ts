@@ -3,7 +3,7 @@ import { request as httpRequest, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CommandContext, IcpData, Identity } from '@testausdeploy/icp';
-import { IcpFixture, until } from '../../../../test/support/icp';
+import { IcpFixture, standInCapacity, until } from '../../../../test/support/icp';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
 import { Stopping } from '../http/stopping';
 
@@ -49,6 +49,7 @@ describe('Manager REST: container logs through a Worker (real ICP, a Worker that
     const [worker] = await icp.identities('worker');
     const managerKey = manager.app.get(Identity);
     ({ port } = await icp.server(worker, () => [managerKey.fingerprint], {
+      capacity: async () => standInCapacity(),
       containerLogs,
       deploy: async (data) => {
         if (data.repo === 'broken') throw new Error('compose failed');
@@ -74,8 +75,9 @@ describe('Manager REST: container logs through a Worker (real ICP, a Worker that
       fingerprint: worker.fingerprint,
       guardian: 'guardian-1',
     });
-    for (let connected = false; !connected; await new Promise((resolve) => setTimeout(resolve, 50))) {
-      connected = (await manager.http().get('/nodes/worker-1').set(auth)).body.connected === true;
+    // Placement waits for the Worker's first capacity report.
+    for (let measured = false; !measured; await new Promise((resolve) => setTimeout(resolve, 50))) {
+      measured = (await manager.http().get('/nodes/worker-1').set(auth)).body.capacity !== null;
     }
     const server = manager.app.getHttpServer() as Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

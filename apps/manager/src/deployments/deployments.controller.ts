@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
+import { Forbidden } from '@testausdeploy/domain';
 import { Caller, CurrentCaller } from '../auth/caller';
 import { ForMembers } from '../auth/for-members.decorator';
 import { MemberDeploys } from '../projects/member-deploys';
@@ -70,10 +71,14 @@ export class DeploymentsController {
     @CurrentCaller() caller: Caller,
   ) {
     const key = new ZodBody(idempotencyKey, 'Idempotency-Key header').transform(header);
-    await this.memberDeploys.authorise(caller, body);
+    const { node, labels, ...source } = body;
+    if (node !== undefined && caller.role !== 'admin') throw new Forbidden('only an admin can name the node');
+    await this.memberDeploys.authorise(caller, source);
     // Each caller's keys are their own: another's same key must not answer with their deployment.
     const commandId = key === undefined ? null : `${caller.actor} ${key}`;
-    return this.commands.execute(new RequestDeploymentCommand(body, caller.actor, commandId));
+    return this.commands.execute(
+      new RequestDeploymentCommand(source, caller.actor, commandId, { node, labels }),
+    );
   }
 
   @Get()

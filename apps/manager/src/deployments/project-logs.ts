@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound, Unavailable } from '@testausdeploy/domain';
 import { IcpError, IcpErrorCode } from '@testausdeploy/icp';
-import { NodeConnections } from '../nodes/node-connections';
+import { ProjectPlacements } from '../placement/project-placements';
 import { DeploymentRepository } from './deployment.repository';
 import { ContainerLogsParams } from './dto/container-logs.dto';
 
@@ -15,7 +15,7 @@ export type LogReader = (onLine: (line: string) => void, signal?: AbortSignal) =
 export class ProjectLogs {
   constructor(
     private readonly repository: DeploymentRepository,
-    private readonly nodes: NodeConnections,
+    private readonly placements: ProjectPlacements,
   ) {}
 
   /**
@@ -26,8 +26,7 @@ export class ProjectLogs {
     const deployment = await this.repository.load(deploymentId);
     deployment.ensureDeployed();
     const { org, repo } = deployment.source;
-    const worker = this.nodes.worker();
-    if (!worker.connected) throw new Unavailable(`the Worker is not connected: cannot read ${org}/${repo}`);
+    const worker = await this.placements.workerOf(org, repo);
     return async (onLine, signal) => {
       const timeoutMs = params.follow ? Infinity : TAIL_TIMEOUT_MS;
       try {

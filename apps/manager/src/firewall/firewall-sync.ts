@@ -30,8 +30,12 @@ export class FirewallSync extends GuardianStateSync<FirewallReport, FirewallSync
     super(nodes, config.FIREWALL_SYNC_INTERVAL_MS);
   }
 
-  protected async send(client: IcpClient, acknowledgeDrift: { boot: string; sequence: number } | undefined) {
-    const state = await this.desired.state();
+  protected async send(
+    client: IcpClient,
+    acknowledgeDrift: { boot: string; sequence: number } | undefined,
+    guardian: string,
+  ) {
+    const state = await this.desired.state(guardian);
     return client.request('applyFirewall', { ...state, acknowledgeDrift }, { timeoutMs: 60_000 });
   }
 

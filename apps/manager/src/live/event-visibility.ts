@@ -59,7 +59,7 @@ export class EventVisibility {
     if (this.caller.role === 'admin') return true;
     if (isProjectEvent(event)) {
       const held = await this.holds(projectKey(event.data.org, event.data.repo), event.position);
-      const mine = event.type !== 'ProjectRemoved' && event.data.memberId === this.caller.memberId;
+      const mine = 'memberId' in event.data && event.data.memberId === this.caller.memberId;
       if (!mine && !(held && event.type === 'ProjectRemoved')) return held;
       // Their own role changed, or their project went: what they may see is their roles as they are now (a
       // replayed old grant is not).

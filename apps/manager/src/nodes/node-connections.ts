@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { Conflict, NodeKind } from '@testausdeploy/domain';
+import { Conflict, NodeKind, Unavailable } from '@testausdeploy/domain';
 import { IcpClient, Identity } from '@testausdeploy/icp';
 import { NodeDirectory } from './node-directory';
 import { NodeSessionOpened } from './node-session-opened.event';
@@ -70,17 +70,26 @@ export class NodeConnections implements OnApplicationBootstrap, OnApplicationShu
       .map(({ view, client }) => ({ name: view.name, client }));
   }
 
+  /** Since when the node's session has been down; null while it is up (or for a node not enrolled). */
+  unreachableSince(name: string): Date | null {
+    return this.sessions.get(name)?.client.unreachableSince ?? null;
+  }
+
   /**
-   * The Worker a deployment runs on: the first by name whose session is up, else the first enrolled (the
-   * request then fails as unavailable, with the reason recorded).
+   * The session of the Worker `node`, for a command about what runs there: never another Worker's. One not
+   * enrolled is a 409; one whose session is down a 503 that says since when (docs/scaling.md, "A node that goes
+   * away").
    */
-  worker(): IcpClient {
-    const workers = [...this.sessions.values()]
-      .filter(({ view }) => view.kind === 'worker')
-      .sort((a, b) => a.view.name.localeCompare(b.view.name));
-    const chosen = workers.find(({ client }) => client.connected) ?? workers[0];
-    if (!chosen) throw new Conflict('no Worker is enrolled: enrol one with POST /nodes');
-    return chosen.client;
+  workerOn(node: string): IcpClient {
+    const session = this.sessions.get(node);
+    if (session?.view.kind !== 'worker') throw new Conflict(`node "${node}" is not an enrolled Worker`);
+    const since = session.client.unreachableSince;
+    if (since) {
+      throw new Unavailable(
+        `node ${node} is unreachable since ${since.toISOString()}: nothing is sent elsewhere; try again once it is back`,
+      );
+    }
+    return session.client;
   }
 
   private async apply(): Promise<void> {

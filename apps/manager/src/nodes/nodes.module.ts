@@ -1,10 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { Identity, loadOrCreateIdentity } from '@testausdeploy/icp';
 import { ManagerConfig } from '../config/manager-config';
+import { ChangeNodePlacementHandler } from './commands/change-node-placement.handler';
 import { EnrolNodeHandler } from './commands/enrol-node.handler';
 import { RemoveNodeHandler } from './commands/remove-node.handler';
 import { RotateNodeKeyHandler } from './commands/rotate-node-key.handler';
+import { CapacityOnSession, NodeCapacities } from './node-capacities';
 import { NodeConnections } from './node-connections';
+import { NodeStatuses } from './node-status';
 import { NodeDirectory } from './node-directory';
 import { NodeOutages } from './node-outages';
 import { NodeRegistryListener } from './node-registry.listener';
@@ -28,6 +31,9 @@ export const MANAGER_COMMON_NAME = 'testausdeploy-manager';
         loadOrCreateIdentity(config.MANAGER_STATE_DIR, MANAGER_COMMON_NAME),
     },
     NodeConnections,
+    NodeCapacities,
+    CapacityOnSession,
+    NodeStatuses,
     NodeDirectory,
     NodeOutages,
     NodeRepository,
@@ -36,9 +42,10 @@ export const MANAGER_COMMON_NAME = 'testausdeploy-manager';
     EnrolNodeHandler,
     RotateNodeKeyHandler,
     RemoveNodeHandler,
+    ChangeNodePlacementHandler,
     ListNodesHandler,
     GetNodeHandler,
   ],
-  exports: [NodeConnections],
+  exports: [NodeConnections, NodeCapacities, NodeDirectory],
 })
 export class NodesModule {}

@@ -5,7 +5,7 @@ import {
   removeDeploymentQuery,
   requestDeploymentBody,
 } from '../deployments/dto/request-deployment.dto';
-import { enrolNodeBody, rotateNodeKeyBody } from '../nodes/dto/node.dto';
+import { enrolNodeBody, nodeDrainingBody, nodeLabelsBody, rotateNodeKeyBody } from '../nodes/dto/node.dto';
 import { allowOrganisationBody } from '../organisations/dto/allow-organisation.dto';
 import { auditPaths } from './audit.paths';
 import { configurationPaths } from './configuration.paths';
@@ -261,7 +261,9 @@ export function openApiDocument(version: string) {
           responses: { 201: json('the node', nodeStatus), 400: problem, 409: problem },
         },
         get: {
-          summary: 'The enrolled nodes, with whether their ICP session is up',
+          summary:
+            'The enrolled nodes: whether their ICP session is up (or since when it is down), labels, draining, ' +
+            "a Worker's last capacity report and the projects placed on it",
           responses: { 200: json('nodes', z.array(nodeStatus)) },
         },
       },
@@ -272,7 +274,8 @@ export function openApiDocument(version: string) {
           responses: { 200: json('the node', nodeStatus), 404: problem },
         },
         delete: {
-          summary: 'Remove a node (a Guardian only once no Worker names it)',
+          summary:
+            'Remove a node: a Worker only once nothing is placed on it, a Guardian only once no Worker names it',
           parameters: [pathParameter('name')],
           responses: { 204: { description: 'removed' }, 404: problem, 409: problem },
         },
@@ -284,6 +287,29 @@ export function openApiDocument(version: string) {
           requestBody: {
             required: true,
             content: { 'application/json': { schema: schema(rotateNodeKeyBody) } },
+          },
+          responses: { 200: json('the node', nodeStatus), 400: problem, 404: problem, 409: problem },
+        },
+      },
+      '/nodes/{name}/labels': {
+        put: {
+          summary:
+            "Set a Worker's labels, all of them: what placement matches (`containers-only`, `projects-only`)",
+          parameters: [pathParameter('name')],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schema(nodeLabelsBody) } },
+          },
+          responses: { 200: json('the node', nodeStatus), 400: problem, 404: problem, 409: problem },
+        },
+      },
+      '/nodes/{name}/draining': {
+        put: {
+          summary: 'Drain a Worker (nothing new is placed on it; what runs there stays), or end draining',
+          parameters: [pathParameter('name')],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schema(nodeDrainingBody) } },
           },
           responses: { 200: json('the node', nodeStatus), 400: problem, 404: problem, 409: problem },
         },

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManagerConfig } from '../config/manager-config';
 import { DeploymentView } from '../deployments/projections/deployment-view';
-import { NodeConnections } from '../nodes/node-connections';
+import { Unavailable } from '@testausdeploy/domain';
+import { ProjectPlacements } from '../placement/project-placements';
 import { ObservationRecorder } from '../observations/observation-recorder';
 import { BranchFollower } from './branch-follower';
 import { RepositoryPoller } from './repository-poller';
@@ -19,37 +20,50 @@ const view = (repo: string) =>
     commit: running,
   }) as DeploymentView;
 
-describe('RepositoryPoller rounds (Worker and follower stood in for)', () => {
-  it('sums up each round: heads unchanged, followed, failed, and repositories backed off', async () => {
+describe('RepositoryPoller rounds (Worker, placements and follower stood in for)', () => {
+  it('sums up each round: heads unchanged, followed, failed, repositories backed off and those on a node that is down', async () => {
     const heads: Record<string, string> = { same: running, moved: 'b'.repeat(40) };
     const asked: string[] = [];
-    const nodes = {
-      worker: () => ({
-        request: async (_command: string, { repo }: { repo: string }) => {
-          asked.push(repo);
-          if (!heads[repo]) throw new Error('repository not found');
-          return { commit: heads[repo] };
-        },
-      }),
-    } as unknown as NodeConnections;
+    const worker = {
+      request: async (_command: string, { repo }: { repo: string }) => {
+        asked.push(repo);
+        if (!heads[repo]) throw new Error('repository not found');
+        return { commit: heads[repo] };
+      },
+    };
+    const placements = {
+      workerOf: async (_org: string, repo: string) => {
+        if (repo === 'down') throw new Unavailable('node b is unreachable');
+        return worker;
+      },
+    } as unknown as ProjectPlacements;
     const follower = {
       follow: async (newest: DeploymentView, commit: string) => (commit === newest.commit ? null : 'd2'),
     } as unknown as BranchFollower;
-    const sources = { all: async () => ['same', 'moved', 'gone'].map(view) } as unknown as WatchedSources;
+    const sources = {
+      all: async () => ['same', 'moved', 'gone', 'down'].map(view),
+    } as unknown as WatchedSources;
     const config = { POLL_INTERVAL_MS: 60_000, POLL_CONCURRENCY: 2 } as ManagerConfig;
     const backedOff: string[] = [];
     const observations = {
       record: async (subject: () => { streamId: string }) => void backedOff.push(subject().streamId),
     } as unknown as ObservationRecorder;
-    const poller = new RepositoryPoller(config, sources, nodes, follower, observations);
+    const poller = new RepositoryPoller(config, sources, placements, follower, observations);
 
     const first = await poller.round();
-    assert.deepEqual({ ...first, ms: 0 }, { unchanged: 1, followed: 1, failed: 1, backedOff: 0, ms: 0 });
+    assert.deepEqual(
+      { ...first, ms: 0 },
+      { unchanged: 1, followed: 1, failed: 1, backedOff: 0, unreachable: 1, ms: 0 },
+    );
     assert.ok(first.ms >= 0);
-    // The failed one waits out its back-off; the others are asked again.
+    // The failed one waits out its back-off; the others are asked again; the one whose node is down is not
+    // asked, nor backed off.
     asked.length = 0;
     const second = await poller.round();
-    assert.deepEqual({ ...second, ms: 0 }, { unchanged: 1, followed: 1, failed: 0, backedOff: 1, ms: 0 });
+    assert.deepEqual(
+      { ...second, ms: 0 },
+      { unchanged: 1, followed: 1, failed: 0, backedOff: 1, unreachable: 1, ms: 0 },
+    );
     assert.deepEqual(asked.sort(), ['moved', 'same']);
     // The back-off is recorded once, when it starts.
     assert.deepEqual(backedOff, ['observed-polling-o/gone']);

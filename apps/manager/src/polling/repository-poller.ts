@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Observations, PollingBackedOff } from '@testausdeploy/domain';
+import { Observations, PollingBackedOff, Unavailable } from '@testausdeploy/domain';
 import { ManagerConfig } from '../config/manager-config';
 import { DeploymentView } from '../deployments/projections/deployment-view';
-import { NodeConnections } from '../nodes/node-connections';
 import { ObservationRecorder } from '../observations/observation-recorder';
+import { ProjectPlacements } from '../placement/project-placements';
 import { BranchFollower } from './branch-follower';
 import { sourceKey, WatchedSources } from './watched-sources';
 
@@ -12,14 +12,14 @@ import { sourceKey, WatchedSources } from './watched-sources';
 const MAX_BACKOFF_MS = 60 * 60_000;
 
 /** What one repository's check came to. */
-type Outcome = 'unchanged' | 'followed' | 'failed' | 'backedOff';
+type Outcome = 'unchanged' | 'followed' | 'failed' | 'backedOff' | 'unreachable';
 
 /** How a round went: the repositories per outcome, and how long it took. */
 export type RoundSummary = Record<Outcome, number> & { ms: number };
 
 /**
  * Keeps deployed repositories on their branch head: on every round (the interval with ±20% jitter, never
- * two at once) it asks a Worker for the head of each deployed branch (`git ls-remote` there) and requests a
+ * two at once) it asks the Worker each project runs on for the head of its deployed branch (`git ls-remote` there) and requests a
  * deployment (actor `poller`, through BranchFollower) when it differs from what runs: one commit is deployed
  * at most once, even across restarts, so a broken commit fails once and stays failed until the next push.
  * One whose head cannot be read is backed off.
@@ -34,7 +34,7 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly config: ManagerConfig,
     private readonly sources: WatchedSources,
-    private readonly nodes: NodeConnections,
+    private readonly placements: ProjectPlacements,
     private readonly follower: BranchFollower,
     private readonly observations: ObservationRecorder,
   ) {}
@@ -55,7 +55,14 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
     // Back-off kept only for what is still followed.
     const followed = new Set(sources.map(sourceKey));
     for (const key of this.failures.keys()) if (!followed.has(key)) this.failures.delete(key);
-    const summary: RoundSummary = { unchanged: 0, followed: 0, failed: 0, backedOff: 0, ms: 0 };
+    const summary: RoundSummary = {
+      unchanged: 0,
+      followed: 0,
+      failed: 0,
+      backedOff: 0,
+      unreachable: 0,
+      ms: 0,
+    };
     let next = 0;
     const check = async () => {
       while (next < sources.length && !this.stopped) summary[await this.check(sources[next++])]++;
@@ -65,7 +72,8 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
     // bench/deploy/poller.bench.ts reads this line to tell where rounds end.
     this.logger.debug(
       `poll round: ${sources.length} repositories in ${summary.ms} ms (${summary.unchanged} unchanged, ` +
-        `${summary.followed} followed, ${summary.failed} failed, ${summary.backedOff} backed off)`,
+        `${summary.followed} followed, ${summary.failed} failed, ${summary.backedOff} backed off, ` +
+        `${summary.unreachable} on a node that is down)`,
     );
     return summary;
   }
@@ -99,10 +107,14 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
     const failing = this.failures.get(key);
     if (failing && Date.now() < failing.until) return 'backedOff';
     const { org, repo, branch } = newest;
+    // A source whose node is down is skipped: asked again when it is back, never of another node.
+    const worker = await this.placements.workerOf(org, repo).catch((error: unknown) => {
+      if (error instanceof Unavailable) return null;
+      throw error;
+    });
+    if (!worker) return 'unreachable';
     try {
-      const { commit } = await this.nodes
-        .worker()
-        .request('head', { org, repo, branch }, { timeoutMs: 30_000 });
+      const { commit } = await worker.request('head', { org, repo, branch }, { timeoutMs: 30_000 });
       this.failures.delete(key);
       return (await this.follower.follow(newest, commit, 'poller')) ? 'followed' : 'unchanged';
     } catch (error) {

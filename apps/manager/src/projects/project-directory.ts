@@ -7,7 +7,8 @@ import { DEPLOYMENTS } from '../deployments/projections/deployments.projection';
 import { MemberView } from '../members/projections/member-view';
 import { MEMBERS } from '../members/projections/members.projection';
 import { ofProjects, ProjectAccess, ProjectAccessLevel } from './project-access';
-import { projectKey, ProjectView } from './projections/project-view';
+import { NodeConnections } from '../nodes/node-connections';
+import { projectKey, ProjectPlacementView, ProjectView } from './projections/project-view';
 import { PROJECTS } from './projections/projects.projection';
 
 /** A project as the API shows it to a caller who may see it. */
@@ -24,6 +25,10 @@ export interface ProjectSummary {
     requestedAt: Date;
     status: DeploymentStatus | null;
   } | null;
+  /** The node it runs on and how it came there; null before its first deployment placed it. */
+  placement: ProjectPlacementView | null;
+  /** Since when its node has been unreachable (its commands are refused meanwhile); null while it answers. */
+  unreachableSince: Date | null;
 }
 
 /** Reads projects for the API, each caller their own. */
@@ -32,6 +37,7 @@ export class ProjectDirectory {
   constructor(
     private readonly readModels: ReadModels,
     private readonly access: ProjectAccess,
+    private readonly nodes: NodeConnections,
   ) {}
 
   async list(caller: Caller): Promise<ProjectSummary[]> {
@@ -71,7 +77,7 @@ export class ProjectDirectory {
     // A grant to a member since removed is no one's: a later member of that name is someone else.
     const present = new Set(current.map(({ memberId }) => memberId));
     const status = new Map(deployments.map(({ _id, status }) => [_id, status]));
-    return views.map(({ org, repo, roles, latest }) => ({
+    return views.map(({ org, repo, roles, latest, placement }) => ({
       org,
       repo,
       access:
@@ -82,6 +88,8 @@ export class ProjectDirectory {
         .filter(({ memberId }) => present.has(memberId))
         .map(({ member, role, grantedBy, grantedAt }) => ({ member, role, grantedBy, grantedAt })),
       latest: latest && { ...latest, status: status.get(latest.deploymentId) ?? null },
+      placement: placement ?? null,
+      unreachableSince: placement ? this.nodes.unreachableSince(placement.node) : null,
     }));
   }
 }

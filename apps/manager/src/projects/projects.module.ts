@@ -27,6 +27,6 @@ import { ProjectsProjection } from './projections/projects.projection';
     RevokeProjectRoleHandler,
     RemoveProjectHandler,
   ],
-  exports: [ProjectAccess, ProjectRemovals, MemberDeploys],
+  exports: [ProjectAccess, ProjectRemovals, MemberDeploys, ProjectRepository],
 })
 export class ProjectsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ProxyRoute, ProxyState } from '@testausdeploy/icp';
 import { ReadModels } from '../events/read-models';
+import { GuardianScope } from '../placement/guardian-scope';
 import { ProjectRoutesView, RoutesView } from './projections/routes-view';
 import { ROUTES } from './projections/routes.projection';
 import { ClaimedHosts, claimHosts } from './host-claims';
@@ -16,13 +17,19 @@ export class DesiredRoutes {
   constructor(
     private readonly readModels: ReadModels,
     private readonly hosts: RouteHosts,
+    private readonly scope: GuardianScope,
   ) {}
 
-  async state(): Promise<ProxyState> {
+  /** Every project's routes, or, for one Guardian, those of the projects placed on the Workers it guards. */
+  async state(guardian?: string): Promise<ProxyState> {
     const projects = await this.projects();
+    // Host names are claimed across every node: a name belongs to one project wherever it runs.
     const claims = this.claims(projects);
+    const holds = guardian === undefined ? () => true : await this.scope.of(guardian);
     return {
-      routes: projects.flatMap((project) => this.routesOf(project, claims.get(project._id)?.perRoute ?? [])),
+      routes: projects
+        .filter(({ org, repo }) => holds(`project:${org}/${repo}`))
+        .flatMap((project) => this.routesOf(project, claims.get(project._id)?.perRoute ?? [])),
     };
   }
 

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { EventStore } from '@testausdeploy/events';
 import { ManagerConfig } from '../config/manager-config';
 import { ReadModels } from '../events/read-models';
-import { NodeConnections } from '../nodes/node-connections';
+import { ProjectPlacements } from '../placement/project-placements';
 import { RouteSync } from './route-sync';
 
 /**
- * The end of a zero-downtime redeploy, once its success is recorded (docs/proxy.md): every Guardian's proxy is
- * brought onto the new version's upstreams, and only when all of them took it does the Worker retire the old
- * version, after REDEPLOY_DRAIN_MS for the requests it still answers. A Guardian that did not take it keeps the
- * old version serving: it stays until the next redeploy clears it.
+ * The end of a zero-downtime redeploy, once its success is recorded (docs/proxy.md): the proxy of the project's
+ * node (its Worker's Guardian) is brought onto the new version's upstreams, and only when it took it does the
+ * Worker retire the old version, after REDEPLOY_DRAIN_MS for the requests it still answers. If the Guardian did
+ * not take it, the old version keeps serving: it stays until the next redeploy clears it.
  */
 @Injectable()
 export class RouteHandover {
@@ -17,31 +17,29 @@ export class RouteHandover {
     private readonly store: EventStore,
     private readonly readModels: ReadModels,
     private readonly sync: RouteSync,
-    private readonly nodes: NodeConnections,
+    private readonly placements: ProjectPlacements,
     private readonly config: ManagerConfig,
   ) {}
 
   async complete(org: string, repo: string, retire: string, log: (line: string) => void): Promise<void> {
     const started = new Date();
     await this.readModels.waitFor(await this.store.headPosition());
-    await this.sync.syncAll();
-    const behind = this.nodes
-      .ofKind('guardian')
-      .filter(({ name }) => {
-        const status = this.sync.status(name);
-        return !status?.applied || status.at < started;
-      })
-      .map(({ name }) => name);
-    if (behind.length > 0) {
+    const guardian = await this.placements.guardianOf(org, repo);
+    if (guardian) await this.sync.sync(guardian);
+    const status = guardian ? this.sync.status(guardian) : null;
+    if (!status?.applied || status.at < started) {
       log(
-        `the proxy of ${behind.join(', ')} did not take the new route: the old version keeps running for it`,
+        `the proxy of ${guardian ?? "the project's node"} did not take the new route: the old version keeps running for it`,
       );
       return;
     }
     log(`the proxy sends requests to the new version`);
-    await this.nodes
-      .worker()
-      .request(
+    const worker = await this.placements.workerOf(org, repo).catch((error: Error) => {
+      log(`the old version was not retired: ${error.message}`);
+      return null;
+    });
+    await worker
+      ?.request(
         'retire',
         { org, repo, slot: retire, drainMs: this.config.REDEPLOY_DRAIN_MS },
         { timeoutMs: this.config.REDEPLOY_DRAIN_MS + 120_000, onProgress: log },

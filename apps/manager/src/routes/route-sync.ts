@@ -74,7 +74,7 @@ export class RouteSync extends GuardianStateSync<ProxyReport, RouteSyncStatus> {
     acknowledgeDrift: { boot: string; sequence: number } | undefined,
     guardian: string,
   ) {
-    const state = await this.desired.state();
+    const state = await this.desired.state(guardian);
     const report = await client.request('applyRoutes', { ...state, acknowledgeDrift }, { timeoutMs: 60_000 });
     await this.observeFailures(guardian, state, report.certificates);
     await this.hourly.record(guardian, state, report.hours);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { WorkerConfig } from '../config/worker-config';
 import { AddressFiltering } from './address-filtering';
 import { BackupsHandler } from './backups.handler';
+import { ContainerCapacity } from './container-capacity';
 import { ContainerCommands } from './container-commands';
 import { ContainerLifecycleHandler } from './container-lifecycle.handler';
 import { ContainerPlacement } from './container-placement';
@@ -30,7 +31,8 @@ import { SnapshotsHandler } from './snapshots.handler';
     SnapshotsHandler,
     BackupsHandler,
     ContainerCommands,
+    ContainerCapacity,
   ],
-  exports: [ContainerCommands],
+  exports: [ContainerCommands, ContainerCapacity],
 })
 export class ContainersModule {}

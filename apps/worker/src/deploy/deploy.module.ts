@@ -13,6 +13,7 @@ import { LifecycleHandler } from './lifecycle.handler';
 import { UsageHandler } from './usage.handler';
 import { WorkerAllowList } from './worker-allow-list';
 import { GitRepositories } from './git-repositories';
+import { ProjectCapacity } from './project-capacity';
 import { ProjectContainers } from './project-containers';
 import { bytes } from './policy/units';
 import { ProjectCheckouts } from './workspace/project-checkouts';
@@ -85,6 +86,11 @@ import { RetireHandler } from './handover/retire.handler';
       useFactory: (docker: Dockerode) => new ProjectContainers(docker),
     },
     {
+      provide: ProjectCapacity,
+      inject: [Dockerode],
+      useFactory: (docker: Dockerode) => new ProjectCapacity(docker),
+    },
+    {
       provide: ContainerLogs,
       inject: [Dockerode],
       useFactory: (docker: Dockerode) => new ContainerLogs(docker),
@@ -110,6 +116,14 @@ import { RetireHandler } from './handover/retire.handler';
     UsageHandler,
     ContainerLogsHandler,
   ],
-  exports: [DeployHandler, LifecycleHandler, HeadHandler, UsageHandler, ContainerLogsHandler, RetireHandler],
+  exports: [
+    DeployHandler,
+    LifecycleHandler,
+    HeadHandler,
+    UsageHandler,
+    ContainerLogsHandler,
+    RetireHandler,
+    ProjectCapacity,
+  ],
 })
 export class DeployModule {}

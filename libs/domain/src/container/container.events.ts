@@ -1,5 +1,6 @@
 import { DomainEvent } from '../aggregate-root';
 import { eventGuard } from '../event-guard';
+import type { PlacementRule } from '../placement/node-choice';
 
 export interface ContainerSpec {
   image: string;
@@ -48,6 +49,14 @@ export type ContainerRequested = DomainEvent<
     }
   >
 >;
+/**
+ * The requested container was given its node (Worker and Guardian): it is made there, and every command for it
+ * goes there only. None for a container requested before placements were recorded.
+ */
+export type ContainerPlaced = DomainEvent<
+  'ContainerPlaced',
+  Named<{ node: string; rule: PlacementRule; reason: string }>
+>;
 /** The Worker made it: it runs, with this address on the bridge. */
 export type ContainerCreated = DomainEvent<'ContainerCreated', Named<{ ipv4: string | null }>>;
 export type ContainerCreationFailed = DomainEvent<'ContainerCreationFailed', Named<{ reason: string }>>;
@@ -77,6 +86,7 @@ export type BackupDeleted = DomainEvent<'BackupDeleted', Named<{ id: string; bac
 
 export type ContainerEvent =
   | ContainerRequested
+  | ContainerPlaced
   | ContainerCreated
   | ContainerCreationFailed
   | ContainerActed
@@ -92,6 +102,7 @@ export type ContainerEvent =
 
 export const isContainerEvent = eventGuard<ContainerEvent>([
   'ContainerRequested',
+  'ContainerPlaced',
   'ContainerCreated',
   'ContainerCreationFailed',
   'ContainerActed',

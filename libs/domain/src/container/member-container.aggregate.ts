@@ -1,5 +1,6 @@
 import { AggregateRoot } from '../aggregate-root';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
+import type { Placement } from '../placement/node-choice';
 import { ContainerEvent, ContainerRequested, ContainerSchedule, ContainerSpec } from './container.events';
 
 export type ContainerStatus = 'creating' | 'running' | 'stopped' | 'failed' | 'deleted';
@@ -21,6 +22,8 @@ export interface BackupRecord {
   owner: string;
   ownerId: string;
   spec: ContainerSpec;
+  /** The Worker whose backup directory holds its file; null for one made before placements were recorded. */
+  node: string | null;
 }
 
 interface State {
@@ -29,6 +32,8 @@ interface State {
   ownerId: string;
   incarnation: string;
   spec: ContainerSpec;
+  /** The Worker it runs on; null for one requested before placements were recorded. */
+  node: string | null;
   snapshots: Set<string>;
   /** Backups of every incarnation of the name, by id: they outlive the container and belong to their owner. */
   backups: Map<string, BackupRecord>;
@@ -88,6 +93,19 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
       throw new Conflict(`container "${this.name}" already exists`);
     }
     this.record({ type: 'ContainerRequested', data: { name: this.name, ...data } });
+  }
+
+  /** The node it runs on; null before it is placed (and for one requested before placements were recorded). */
+  get node(): string | null {
+    return this.existing().node;
+  }
+
+  /** Gives the container being created its node, once. */
+  place({ node, rule, reason }: Placement): void {
+    this.ensureStatus(['creating']);
+    if (this.existing().node)
+      throw new Conflict(`container "${this.name}" runs on ${this.existing().node} already`);
+    this.record({ type: 'ContainerPlaced', data: { name: this.name, node, rule, reason } });
   }
 
   created(ipv4: string | null): void {
@@ -207,6 +225,7 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
         ownerId,
         incarnation,
         spec: { image, limits, user, sshKeys, nesting },
+        node: null,
         snapshots: new Set(),
         backups: this.state?.backups ?? new Map(),
       };
@@ -215,6 +234,9 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
     const state = this.state;
     if (!state) return;
     switch (event.type) {
+      case 'ContainerPlaced':
+        state.node = event.data.node;
+        break;
       case 'ContainerCreated':
         state.status = 'running';
         break;
@@ -242,8 +264,8 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
         break;
       case 'BackupExported': {
         const { id, key = id, backup } = event.data;
-        const { incarnation, owner, ownerId, spec } = state;
-        state.backups.set(id, { id, key, backup, incarnation, owner, ownerId, spec });
+        const { incarnation, owner, ownerId, spec, node } = state;
+        state.backups.set(id, { id, key, backup, incarnation, owner, ownerId, spec, node });
         break;
       }
       case 'BackupDeleted':

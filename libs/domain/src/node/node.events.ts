@@ -14,7 +14,19 @@ export type NodeKeyRotated = DomainEvent<
 /** The node left the registry: the Manager stops dialling it. */
 export type NodeRemoved = DomainEvent<'NodeRemoved', { name: string }>;
 
-export type NodeEvent = NodeEnrolled | NodeKeyRotated | NodeRemoved;
+/** An admin gave the Worker these labels (all of them, in place of the old): what placement can ask for. */
+export type NodeLabelled = DomainEvent<'NodeLabelled', { name: string; labels: string[] }>;
+
+/** A drained Worker takes no new project or container; what runs on it stays. */
+export type NodeDrainingSet = DomainEvent<'NodeDrainingSet', { name: string; draining: boolean }>;
+
+export type NodeEvent = NodeEnrolled | NodeKeyRotated | NodeRemoved | NodeLabelled | NodeDrainingSet;
 
 /** Narrows an event read from the log (of any stream) to a node's. */
-export const isNodeEvent = eventGuard<NodeEvent>(['NodeEnrolled', 'NodeKeyRotated', 'NodeRemoved']);
+export const isNodeEvent = eventGuard<NodeEvent>([
+  'NodeEnrolled',
+  'NodeKeyRotated',
+  'NodeRemoved',
+  'NodeLabelled',
+  'NodeDrainingSet',
+]);

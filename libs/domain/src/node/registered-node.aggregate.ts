@@ -1,7 +1,11 @@
 import { AggregateRoot } from '../aggregate-root';
-import { Conflict, NotFound } from '../errors';
+import { Conflict, InvalidInput, NotFound } from '../errors';
 import { NodeEnrolment, NodeEnrolmentProps, normaliseFingerprint } from './node-enrolment';
 import { NodeEvent } from './node.events';
+
+/** A Worker's label: what placement matches (`gpu`, `ssd`, `containers-only`). */
+export const NODE_LABEL = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const MAX_LABELS = 16;
 
 /**
  * A Worker or Guardian in the Manager's registry, one stream per name. A removed node's name can be enrolled
@@ -9,6 +13,8 @@ import { NodeEvent } from './node.events';
  */
 export class RegisteredNode extends AggregateRoot<NodeEvent> {
   private state: NodeEnrolmentProps | null = null;
+  private labels: string[] = [];
+  private draining = false;
 
   constructor(readonly name: string) {
     super();
@@ -39,9 +45,45 @@ export class RegisteredNode extends AggregateRoot<NodeEvent> {
     });
   }
 
-  remove(): void {
+  /** Removed only when nothing runs on it (`placed`: what does, by the Manager's read models). */
+  remove(placed: readonly string[] = []): void {
     this.current();
+    if (placed.length > 0) {
+      const listed =
+        placed.slice(0, 5).join(', ') + (placed.length > 5 ? ` and ${placed.length - 5} more` : '');
+      throw new Conflict(`node "${this.name}" still runs ${listed}: move or remove them first`);
+    }
     this.record({ type: 'NodeRemoved', data: { name: this.name } });
+  }
+
+  /** Sets the Worker's labels, all of them: what placement can ask for (docs/scaling.md). */
+  label(labels: readonly string[]): void {
+    if (this.current().kind !== 'worker')
+      throw new InvalidInput(`"${this.name}" is a guardian: label its Worker`);
+    const next = [...new Set(labels)].sort();
+    for (const label of next) {
+      if (!NODE_LABEL.test(label)) {
+        throw new InvalidInput(
+          `"${label}" is not a valid label (lower-case letters, digits and "-", at most 32, starting with a letter or digit)`,
+        );
+      }
+    }
+    if (next.length > MAX_LABELS) throw new InvalidInput(`a node has at most ${MAX_LABELS} labels`);
+    if (next.join() === this.labels.join())
+      throw new Conflict(`node "${this.name}" has these labels already`);
+    this.record({ type: 'NodeLabelled', data: { name: this.name, labels: next } });
+  }
+
+  /** Starts or ends draining: a drained Worker takes nothing new, and what runs on it stays. */
+  setDraining(draining: boolean): void {
+    if (this.current().kind !== 'worker')
+      throw new InvalidInput(`"${this.name}" is a guardian: drain its Worker`);
+    if (draining === this.draining) {
+      throw new Conflict(
+        `node "${this.name}" is ${draining ? 'being drained already' : 'not being drained'}`,
+      );
+    }
+    this.record({ type: 'NodeDrainingSet', data: { name: this.name, draining } });
   }
 
   protected apply(event: NodeEvent): void {
@@ -54,6 +96,14 @@ export class RegisteredNode extends AggregateRoot<NodeEvent> {
         break;
       case 'NodeRemoved':
         this.state = null;
+        this.labels = [];
+        this.draining = false;
+        break;
+      case 'NodeLabelled':
+        this.labels = event.data.labels;
+        break;
+      case 'NodeDrainingSet':
+        this.draining = event.data.draining;
         break;
     }
   }

@@ -84,4 +84,53 @@ describe('RegisteredNode', () => {
       previousFingerprint: key('a'),
     });
   });
+
+  it("sets a Worker's labels whole, sorted and once each, and refuses bad ones and a Guardian's", () => {
+    const node = new RegisteredNode('worker-1');
+    node.loadFromHistory([{ type: 'NodeEnrolled', data: NodeEnrolment.create(worker).props }]);
+    node.label(['ssd', 'gpu', 'ssd']);
+    assert.deepEqual(node.pendingEvents[0].data, { name: 'worker-1', labels: ['gpu', 'ssd'] });
+    assert.throws(() => node.label(['ssd', 'gpu']), /has these labels already/);
+    assert.throws(() => node.label(['GPU']), /"GPU" is not a valid label/);
+    assert.throws(() => node.label(Array.from({ length: 17 }, (_, i) => `l${i}`)), /at most 16 labels/);
+    node.label([]);
+    const guardian = new RegisteredNode('guardian-1');
+    guardian.loadFromHistory([
+      {
+        type: 'NodeEnrolled',
+        data: NodeEnrolment.create({ ...worker, name: 'guardian-1', kind: 'guardian', guardian: null }).props,
+      },
+    ]);
+    assert.throws(() => guardian.label(['gpu']), /is a guardian: label its Worker/);
+    assert.throws(() => guardian.setDraining(true), /is a guardian: drain its Worker/);
+  });
+
+  it('drains and undrains a Worker, each once, and is removed only when nothing runs on it', () => {
+    const node = new RegisteredNode('worker-1');
+    node.loadFromHistory([{ type: 'NodeEnrolled', data: NodeEnrolment.create(worker).props }]);
+    node.setDraining(true);
+    assert.throws(() => node.setDraining(true), /being drained already/);
+    node.setDraining(false);
+    assert.throws(() => node.setDraining(false), /not being drained/);
+    const placed = [
+      'project acme/a',
+      'project acme/b',
+      'container c',
+      'container d',
+      'container e',
+      'container f',
+    ];
+    assert.throws(
+      () => node.remove(placed),
+      (error: Error) =>
+        error instanceof Conflict &&
+        error.message ===
+          'node "worker-1" still runs project acme/a, project acme/b, container c, container d, container e and 1 more: move or remove them first',
+    );
+    node.remove([]);
+    assert.deepEqual(
+      node.commit().map(({ type }) => type),
+      ['NodeDrainingSet', 'NodeDrainingSet', 'NodeRemoved'],
+    );
+  });
 });

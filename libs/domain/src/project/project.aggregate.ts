@@ -1,5 +1,6 @@
 import { AggregateRoot } from '../aggregate-root';
 import { Conflict, NotFound } from '../errors';
+import type { Placement } from '../placement/node-choice';
 import { ProjectEvent, ProjectRole } from './project.events';
 
 /** Who a role is given to: a member's id (who they are) and name (how people know them). */
@@ -14,6 +15,7 @@ export interface ProjectMember {
  */
 export class Project extends AggregateRoot<ProjectEvent> {
   private readonly roles = new Map<string, ProjectRole>();
+  private placedOn: string | null = null;
 
   constructor(
     readonly org: string,
@@ -24,6 +26,25 @@ export class Project extends AggregateRoot<ProjectEvent> {
 
   static streamId(org: string, repo: string): string {
     return `project-${org}/${repo}`;
+  }
+
+  /** The node everything of the project runs on; null before its first deployment and once it is removed. */
+  get node(): string | null {
+    return this.placedOn;
+  }
+
+  /** Gives the project its node; refused when it has one (this stream's version check makes two at once one). */
+  place({ node, rule, reason }: Placement): void {
+    if (this.placedOn) throw new Conflict(`${this.org}/${this.repo} runs on ${this.placedOn} already`);
+    this.record({ type: 'ProjectPlaced', data: { org: this.org, repo: this.repo, node, rule, reason } });
+  }
+
+  /** Records that the project now runs on `to` (deployed there and switched, then removed where it ran). */
+  moved(to: string): void {
+    const from = this.placedOn;
+    if (!from) throw new Conflict(`${this.org}/${this.repo} runs nowhere yet: deploy it first`);
+    if (from === to) throw new Conflict(`${this.org}/${this.repo} runs on ${to} already`);
+    this.record({ type: 'ProjectMoved', data: { org: this.org, repo: this.repo, from, to } });
   }
 
   roleOf(memberId: string): ProjectRole | null {
@@ -63,8 +84,23 @@ export class Project extends AggregateRoot<ProjectEvent> {
   }
 
   protected apply(event: ProjectEvent): void {
-    if (event.type === 'ProjectRoleGranted') this.roles.set(event.data.memberId, event.data.role);
-    else if (event.type === 'ProjectRoleRevoked') this.roles.delete(event.data.memberId);
-    else this.roles.clear();
+    switch (event.type) {
+      case 'ProjectRoleGranted':
+        this.roles.set(event.data.memberId, event.data.role);
+        break;
+      case 'ProjectRoleRevoked':
+        this.roles.delete(event.data.memberId);
+        break;
+      case 'ProjectRemoved':
+        this.roles.clear();
+        this.placedOn = null;
+        break;
+      case 'ProjectPlaced':
+        this.placedOn = event.data.node;
+        break;
+      case 'ProjectMoved':
+        this.placedOn = event.data.to;
+        break;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { DomainEvent } from '../aggregate-root';
 import { eventGuard } from '../event-guard';
+import type { PlacementRule } from '../placement/node-choice';
 
 /** What a member may do on a project: a maintainer runs it, a viewer watches it. */
 export type ProjectRole = 'maintainer' | 'viewer';
@@ -27,10 +28,28 @@ export type ProjectRoleRevoked = DomainEvent<
  */
 export type ProjectRemoved = DomainEvent<'ProjectRemoved', { org: string; repo: string }>;
 
-export type ProjectEvent = ProjectRoleGranted | ProjectRoleRevoked | ProjectRemoved;
+/**
+ * The project was given its node (Worker and Guardian) before its first deployment: everything of it runs there,
+ * and every command for it goes there only. `reason` says why in words, with the figures it was chosen by.
+ */
+export type ProjectPlaced = DomainEvent<
+  'ProjectPlaced',
+  { org: string; repo: string; node: string; rule: PlacementRule; reason: string }
+>;
+
+/** An admin moved the project: it was deployed on `to` and switched there, then removed from `from`. */
+export type ProjectMoved = DomainEvent<
+  'ProjectMoved',
+  { org: string; repo: string; from: string; to: string }
+>;
+
+export type ProjectEvent =
+  ProjectRoleGranted | ProjectRoleRevoked | ProjectRemoved | ProjectPlaced | ProjectMoved;
 
 export const isProjectEvent = eventGuard<ProjectEvent>([
   'ProjectRoleGranted',
   'ProjectRoleRevoked',
   'ProjectRemoved',
+  'ProjectPlaced',
+  'ProjectMoved',
 ]);

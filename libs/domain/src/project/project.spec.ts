@@ -47,4 +47,39 @@ describe('Project', () => {
       ['ProjectRoleGranted', 'ProjectRoleGranted', 'ProjectRemoved', 'ProjectRoleGranted'],
     );
   });
+
+  it('is placed once, moves only to another node, and is placed anew after it was removed', () => {
+    const project = new Project('acme', 'site');
+    assert.throws(() => project.moved('b'), /runs nowhere yet/);
+    project.place({ node: 'a', rule: 'capacity', reason: 'most free capacity' });
+    assert.equal(project.node, 'a');
+    assert.throws(
+      () => project.place({ node: 'b', rule: 'named', reason: 'b was named' }),
+      /runs on a already/,
+    );
+    assert.throws(() => project.moved('a'), /runs on a already/);
+    project.moved('b');
+    assert.equal(project.node, 'b');
+    project.remove();
+    assert.equal(project.node, null);
+    project.place({ node: 'c', rule: 'named', reason: 'c was named in the request' });
+    assert.deepEqual(
+      project
+        .commit()
+        .map(({ type, data }) => [type, 'node' in data ? data.node : 'to' in data ? data.to : null]),
+      [
+        ['ProjectPlaced', 'a'],
+        ['ProjectMoved', 'b'],
+        ['ProjectRemoved', null],
+        ['ProjectPlaced', 'c'],
+      ],
+    );
+  });
+
+  it('keeps its placement apart from its roles: a placed project nobody holds can still be claimed', () => {
+    const project = new Project('acme', 'site');
+    project.place({ node: 'a', rule: 'capacity', reason: 'most free capacity' });
+    project.claim(ada);
+    assert.equal(project.roleOf('id-ada'), 'maintainer');
+  });
 });

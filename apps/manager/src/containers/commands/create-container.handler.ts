@@ -37,8 +37,10 @@ export class CreateContainerHandler implements ICommandHandler<CreateContainerCo
       sshKeys: body.sshKeys,
       nesting: body.nesting,
     };
-    return this.creation.create({ name: body.name, owner, spec }, caller.actor, (sshPort, onProgress) =>
-      this.worker.request('createContainer', { name: body.name, ...spec, sshPort }, onProgress),
+    if (body.node !== undefined && !admin) throw new Forbidden('only an admin can name the node');
+    const wish = { node: body.node, labels: body.labels };
+    return this.creation.create({ name: body.name, owner, spec, wish }, caller.actor, (sshPort, onProgress) =>
+      this.worker.request('createContainer', { name: body.name, ...spec, sshPort }, { onProgress }),
     );
   }
 }

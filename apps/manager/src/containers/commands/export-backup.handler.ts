@@ -33,7 +33,11 @@ export class ExportBackupHandler implements ICommandHandler<ExportBackupCommand>
         },
         work: (container) =>
           this.progress.track(container, `exportBackup ${backup}`, (onProgress) =>
-            this.worker.request('exportBackup', { name, backup: id, maxBytes: room!.maxBytes }, onProgress),
+            this.worker.request(
+              'exportBackup',
+              { name, backup: id, maxBytes: room!.maxBytes },
+              { onProgress },
+            ),
           ),
         record: (container, { file, bytes, createdAt }) =>
           container.backupExported({ id, backup, file, bytes, createdAt }),

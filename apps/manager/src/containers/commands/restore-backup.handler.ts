@@ -22,9 +22,21 @@ export class RestoreBackupHandler implements ICommandHandler<RestoreBackupComman
       ownerId,
       spec,
       restoredFrom: { name, backup: backup.backup, id },
+      // The backup's file is in its node's backup directory: the container is made there.
+      ...(backup.node && {
+        placement: {
+          node: backup.node,
+          rule: 'named' as const,
+          reason: `where its backup ${backup.backup} is`,
+        },
+      }),
     };
     return this.creation.create(request, caller.actor, (sshPort, onProgress) =>
-      this.worker.request('restoreBackup', { name, backup: key, newName, sshPort }, onProgress),
+      this.worker.request(
+        'restoreBackup',
+        { name, backup: key, newName, sshPort },
+        { node: backup.node, onProgress },
+      ),
     );
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { containerLimits, containerName, sshKeys, unixUser } from '@testausdeploy/icp';
 import { asOfParameter } from '../../http/as-of';
 import { memberName } from '../../members/dto/member.dto';
+import { placementFields } from '../../placement/dto/placement.dto';
 
 /** Body of `POST /containers`; the Worker checks the keys and the image, the Manager the quotas and ownership. */
 export const createContainerBody = z
@@ -16,6 +17,7 @@ export const createContainerBody = z
     owner: memberName.optional(),
     /** Containers inside the container: only an admin may allow it. */
     nesting: z.boolean().default(false),
+    ...placementFields,
   })
   .strict();
 export type CreateContainerBody = z.infer<typeof createContainerBody>;

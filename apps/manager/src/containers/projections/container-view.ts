@@ -1,4 +1,10 @@
-import { ContainerSchedule, ContainerSpec, ContainerStatus, RestoredFrom } from '@testausdeploy/domain';
+import {
+  ContainerSchedule,
+  ContainerSpec,
+  ContainerStatus,
+  PlacementRule,
+  RestoredFrom,
+} from '@testausdeploy/domain';
 
 /** An exported backup, of the incarnation it was made of and owned by that incarnation's owner. */
 export interface BackupView {
@@ -10,6 +16,8 @@ export interface BackupView {
   file: string;
   bytes: number;
   createdAt: string;
+  /** The Worker whose backup directory holds the file; null for one exported before placements were recorded. */
+  node: string | null;
 }
 
 /**
@@ -33,6 +41,9 @@ export interface ContainerView extends ContainerSpec {
   backups: BackupView[];
   schedule: ContainerSchedule;
   restoredFrom: RestoredFrom | null;
+  /** The Worker it runs on, and how that was chosen; null until placed (and for one from before placements). */
+  node: string | null;
+  placement: { rule: PlacementRule; reason: string } | null;
   requestedAt: Date;
   updatedAt: Date;
   position: number;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { IndexDescription } from 'mongodb';
 import { ContainerEvent, isContainerEvent } from '@testausdeploy/domain';
 import { StoredEvent, Views } from '@testausdeploy/events';
 import { RegisteredProjection } from '../../events/registered-projection';
@@ -9,6 +10,8 @@ export const CONTAINERS = 'containers';
 /** How each event after the request changes a view. */
 function change(view: ContainerView, event: ContainerEvent): Partial<ContainerView> {
   switch (event.type) {
+    case 'ContainerPlaced':
+      return { node: event.data.node, placement: { rule: event.data.rule, reason: event.data.reason } };
     case 'ContainerCreated':
       return { status: 'running', ipv4: event.data.ipv4 };
     case 'ContainerCreationFailed':
@@ -31,9 +34,9 @@ function change(view: ContainerView, event: ContainerEvent): Partial<ContainerVi
       return { snapshots: view.snapshots.filter(({ snapshot }) => snapshot !== event.data.snapshot) };
     case 'BackupExported': {
       const { id, backup, file, bytes, createdAt } = event.data;
-      const { incarnation, owner, ownerId } = view;
+      const { incarnation, owner, ownerId, node } = view;
       return {
-        backups: [...view.backups, { id, backup, incarnation, owner, ownerId, file, bytes, createdAt }],
+        backups: [...view.backups, { id, backup, incarnation, owner, ownerId, file, bytes, createdAt, node }],
       };
     }
     case 'BackupDeleted':
@@ -47,8 +50,8 @@ function change(view: ContainerView, event: ContainerEvent): Partial<ContainerVi
 @Injectable()
 export class ContainersProjection extends RegisteredProjection<ContainerView> {
   readonly name = CONTAINERS;
-  readonly version = 2;
-  readonly indexes = [{ key: { ownerId: 1 } }];
+  readonly version = 3;
+  readonly indexes: IndexDescription[] = [{ key: { ownerId: 1 } }, { key: { node: 1 } }];
 
   async apply(event: StoredEvent, views: Views<ContainerView>): Promise<void> {
     if (!isContainerEvent(event)) return;
@@ -74,6 +77,8 @@ export class ContainersProjection extends RegisteredProjection<ContainerView> {
         backups: view?.backups ?? [],
         schedule: { snapshots: null, backups: null },
         restoredFrom: restoredFrom ?? null,
+        node: null,
+        placement: null,
         requestedAt: at,
         updatedAt: at,
         position,

@@ -1,5 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ContainerInfo } from '@testausdeploy/icp';
+import { NodeConnections } from '../../nodes/node-connections';
 import { ContainerRepository } from '../container.repository';
 import { ContainerDirectory } from '../container-directory';
 import { WorkerContainers } from '../worker-containers';
@@ -7,7 +8,8 @@ import { GetContainerQuery } from './get-container.query';
 
 /**
  * One container as recorded, with `live`: its state, addresses and resource use as LXD reports them now (null
- * when the Worker cannot say, e.g. it is not connected, or the container is not running on it).
+ * when the Worker cannot say, e.g. it is not connected, or the container is not running on it), and
+ * `unreachableSince`: since when its node's Worker has been unreachable (null while it answers).
  */
 @QueryHandler(GetContainerQuery)
 export class GetContainerHandler implements IQueryHandler<GetContainerQuery> {
@@ -15,6 +17,7 @@ export class GetContainerHandler implements IQueryHandler<GetContainerQuery> {
     private readonly repository: ContainerRepository,
     private readonly directory: ContainerDirectory,
     private readonly worker: WorkerContainers,
+    private readonly nodes: NodeConnections,
   ) {}
 
   async execute({ name, caller, live: withLive }: GetContainerQuery) {
@@ -24,6 +27,7 @@ export class GetContainerHandler implements IQueryHandler<GetContainerQuery> {
     const live: ContainerInfo | null = active
       ? await this.worker.ask('showContainer', { name }).catch(() => null)
       : null;
-    return { ...view, live };
+    const unreachableSince = view?.node ? this.nodes.unreachableSince(view.node) : null;
+    return { ...view, live, unreachableSince };
   }
 }

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
 import { Conflict, LifecycleAction, Unavailable } from '@testausdeploy/domain';
 import { ReadModels } from '../../events/read-models';
-import { NodeConnections } from '../../nodes/node-connections';
+import { ProjectPlacements } from '../../placement/project-placements';
 import { RoutedServices } from '../../routes/routed-services';
 import { DeploymentRepository } from '../deployment.repository';
 import { SourceLocks } from '../source-locks';
@@ -13,14 +13,14 @@ import { ChangeLifecycleCommand } from './change-lifecycle.command';
 const LIFECYCLE_TIMEOUT_MS = 5 * 60_000;
 
 /**
- * Checks the action against the deployment's status, has the Worker carry it out, and only then records it:
+ * Checks the action against the deployment's status, has the Worker of its node carry it out, and only then records it:
  * a refused or failed action records nothing, and the caller gets the reason.
  */
 @CommandHandler(ChangeLifecycleCommand)
 export class ChangeLifecycleHandler implements ICommandHandler<ChangeLifecycleCommand> {
   constructor(
     private readonly repository: DeploymentRepository,
-    private readonly nodes: NodeConnections,
+    private readonly placements: ProjectPlacements,
     private readonly readModels: ReadModels,
     private readonly queries: QueryBus,
     private readonly locks: SourceLocks,
@@ -58,7 +58,8 @@ export class ChangeLifecycleHandler implements ICommandHandler<ChangeLifecycleCo
   }
 
   private async worker(org: string, repo: string, action: LifecycleAction, removeVolumes: boolean) {
-    const worker = this.nodes.worker(); // none enrolled: 409, until an admin enrols one
+    // None enrolled: 409, until an admin enrols one; its node unreachable: 503.
+    const worker = await this.placements.workerOf(org, repo);
     const routedTo = await this.routed.routedTo(org, repo);
     const data = { org, repo, action, removeVolumes, ...(routedTo.length > 0 && { routedTo }) };
     try {

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Conflict, Unavailable } from '@testausdeploy/domain';
 import { ReadModels } from '../../events/read-models';
-import { NodeConnections } from '../../nodes/node-connections';
+import { ProjectPlacements } from '../../placement/project-placements';
 import { newestOfEachSource } from '../../polling/watched-sources';
 import { DeploymentRepository } from '../deployment.repository';
 import { DeploymentView } from '../projections/deployment-view';
@@ -13,14 +13,14 @@ const REMOVE_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * The deployment side of removing a project: not while it is being deployed; the Worker removes everything of
- * it first (if that fails, nothing is recorded); then the newest attempt of each of its sources is recorded as
+ * it first, on its node (if that fails or the node is unreachable, nothing is recorded); then the newest attempt of each of its sources is recorded as
  * removed, so that no poller or webhook deploys it again. A project never deployed has nothing on a Worker.
  */
 @CommandHandler(RemoveProjectDeploymentsCommand)
 export class RemoveProjectDeploymentsHandler implements ICommandHandler<RemoveProjectDeploymentsCommand> {
   constructor(
     private readonly readModels: ReadModels,
-    private readonly nodes: NodeConnections,
+    private readonly placements: ProjectPlacements,
     private readonly locks: SourceLocks,
     private readonly repository: DeploymentRepository,
   ) {}
@@ -40,8 +40,9 @@ export class RemoveProjectDeploymentsHandler implements ICommandHandler<RemovePr
     if (views.length === 0) return;
     const lock = { org, repo, deploymentId: views[0].id, requestedBy: actor };
     await this.locks.run(lock, async () => {
+      const worker = await this.placements.workerOf(org, repo);
       try {
-        await this.nodes.worker().request('removeProject', { org, repo }, { timeoutMs: REMOVE_TIMEOUT_MS });
+        await worker.request('removeProject', { org, repo }, { timeoutMs: REMOVE_TIMEOUT_MS });
       } catch (error) {
         throw new Unavailable(`the Worker could not remove ${org}/${repo}: ${(error as Error).message}`);
       }

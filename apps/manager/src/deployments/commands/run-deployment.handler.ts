@@ -4,8 +4,8 @@ import { Deployment } from '@testausdeploy/domain';
 import { IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { ManagerConfig } from '../../config/manager-config';
 import { ConfigurationValues } from '../../configuration/configuration-values';
-import { NodeConnections } from '../../nodes/node-connections';
 import { ReadModels } from '../../events/read-models';
+import { ProjectPlacements } from '../../placement/project-placements';
 import { ProjectAccess } from '../../projects/project-access';
 import { ProjectRemovals } from '../../projects/project-removals';
 import { RouteHandover } from '../../routes/route-handover';
@@ -28,7 +28,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
 
   constructor(
     private readonly repository: DeploymentRepository,
-    private readonly nodes: NodeConnections,
+    private readonly placements: ProjectPlacements,
     private readonly config: ManagerConfig,
     private readonly buildLogs: BuildLogs,
     private readonly locks: SourceLocks,
@@ -137,8 +137,9 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
       ...(routes.length > 0 && { routes }),
       ...(routedTo.length > 0 && { routedTo }),
     };
-    return this.nodes
-      .worker()
-      .request('deploy', data, { timeoutMs: this.config.DEPLOY_TIMEOUT_MS, onProgress });
+    return (await this.placements.workerOf(org, repo)).request('deploy', data, {
+      timeoutMs: this.config.DEPLOY_TIMEOUT_MS,
+      onProgress,
+    });
   }
 }

@@ -13,6 +13,7 @@ import {
 import { named } from '../../http/named';
 import { queryInteger } from '../../http/query-integer';
 import { asOfParameter } from '../../http/as-of';
+import { placementFields } from '../../placement/dto/placement.dto';
 
 /** A GitHub organisation's name, by GitHub's rules. */
 export const githubOrg = named(ORG_NAME, orgNameProblem);
@@ -27,6 +28,8 @@ export const requestDeploymentBody = z
     repo: githubRepo,
     branch: named(BRANCH_NAME, branchNameProblem).default('main'),
     composePath: named(COMPOSE_PATH, composePathProblem).default('docker-compose.yml'),
+    /** Where a repository deployed for the first time goes; a project that runs somewhere must be there. */
+    ...placementFields,
   })
   .strict();
 export type RequestDeploymentBody = z.infer<typeof requestDeploymentBody>;

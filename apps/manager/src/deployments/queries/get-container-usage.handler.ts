@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Unavailable } from '@testausdeploy/domain';
 import { IcpResult } from '@testausdeploy/icp';
-import { NodeConnections } from '../../nodes/node-connections';
+import { ProjectPlacements } from '../../placement/project-placements';
 import { DeploymentRepository } from '../deployment.repository';
 import { GetContainerUsageQuery } from './get-container-usage.query';
 
@@ -9,12 +9,13 @@ import { GetContainerUsageQuery } from './get-container-usage.query';
 export class GetContainerUsageHandler implements IQueryHandler<GetContainerUsageQuery> {
   constructor(
     private readonly repository: DeploymentRepository,
-    private readonly nodes: NodeConnections,
+    private readonly placements: ProjectPlacements,
   ) {}
 
   async execute({ deploymentId }: GetContainerUsageQuery): Promise<IcpResult<'usage'>> {
     const { org, repo } = (await this.repository.load(deploymentId)).source;
-    const worker = this.nodes.worker(); // none enrolled: 409, until an admin enrols one
+    // None enrolled: 409, until an admin enrols one; its node unreachable: 503.
+    const worker = await this.placements.workerOf(org, repo);
     try {
       return await worker.request('usage', { org, repo }, { timeoutMs: 30_000 });
     } catch (error) {

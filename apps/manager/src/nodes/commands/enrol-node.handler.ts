@@ -3,8 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Conflict, NodeEnrolment } from '@testausdeploy/domain';
 import { NodeDirectory } from '../node-directory';
 import { NodeRepository } from '../node.repository';
-import { NodeConnections } from '../node-connections';
-import { NodeStatus, nodeStatus } from '../node-status';
+import { NodeStatus, NodeStatuses } from '../node-status';
 import { NodeView } from '../projections/node-view';
 import { EnrolNodeCommand } from './enrol-node.command';
 import { keyTakenBy } from './key-taken-by';
@@ -14,7 +13,7 @@ export class EnrolNodeHandler implements ICommandHandler<EnrolNodeCommand> {
   constructor(
     private readonly repository: NodeRepository,
     private readonly directory: NodeDirectory,
-    private readonly connections: NodeConnections,
+    private readonly statuses: NodeStatuses,
   ) {}
 
   async execute({ enrolment, actor }: EnrolNodeCommand): Promise<NodeStatus> {
@@ -32,6 +31,6 @@ export class EnrolNodeHandler implements ICommandHandler<EnrolNodeCommand> {
     const node = await this.repository.load(name);
     node.enrol(checked);
     await this.repository.save(node, { actor, correlationId: randomUUID(), causationId: null });
-    return nodeStatus((await this.directory.find(name)) as NodeView, this.connections.connected(name));
+    return this.statuses.one((await this.directory.find(name)) as NodeView);
   }
 }

@@ -3,8 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { normaliseFingerprint } from '@testausdeploy/domain';
 import { NodeDirectory } from '../node-directory';
 import { NodeRepository } from '../node.repository';
-import { NodeConnections } from '../node-connections';
-import { NodeStatus, nodeStatus } from '../node-status';
+import { NodeStatus, NodeStatuses } from '../node-status';
 import { NodeView } from '../projections/node-view';
 import { keyTakenBy } from './key-taken-by';
 import { RotateNodeKeyCommand } from './rotate-node-key.command';
@@ -14,7 +13,7 @@ export class RotateNodeKeyHandler implements ICommandHandler<RotateNodeKeyComman
   constructor(
     private readonly repository: NodeRepository,
     private readonly directory: NodeDirectory,
-    private readonly connections: NodeConnections,
+    private readonly statuses: NodeStatuses,
   ) {}
 
   async execute({ name, fingerprint, actor }: RotateNodeKeyCommand): Promise<NodeStatus> {
@@ -23,6 +22,6 @@ export class RotateNodeKeyHandler implements ICommandHandler<RotateNodeKeyComman
     const others = (await this.directory.all()).filter((view) => view.name !== name);
     keyTakenBy(others, normaliseFingerprint(fingerprint));
     await this.repository.save(node, { actor, correlationId: randomUUID(), causationId: null });
-    return nodeStatus((await this.directory.find(name)) as NodeView, this.connections.connected(name));
+    return this.statuses.one((await this.directory.find(name)) as NodeView);
   }
 }

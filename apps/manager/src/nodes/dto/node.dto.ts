@@ -7,6 +7,7 @@ import {
   nodeUrlProblem,
 } from '@testausdeploy/domain';
 import { named } from '../../http/named';
+import { nodeLabel } from '../../placement/dto/placement.dto';
 
 const nodeName = named(NODE_NAME, nodeNameProblem);
 const fingerprint = z
@@ -38,6 +39,14 @@ export const enrolNodeBody = z.discriminatedUnion('kind', [
   z.object({ ...node, kind: z.literal('guardian') }).strict(),
 ]);
 export type EnrolNodeBody = z.infer<typeof enrolNodeBody>;
+
+/** Body of `PUT /nodes/:name/labels`: every label the Worker has from now on. */
+export const nodeLabelsBody = z.object({ labels: z.array(nodeLabel).max(16) }).strict();
+export type NodeLabelsBody = z.infer<typeof nodeLabelsBody>;
+
+/** Body of `PUT /nodes/:name/draining`. */
+export const nodeDrainingBody = z.object({ draining: z.boolean() }).strict();
+export type NodeDrainingBody = z.infer<typeof nodeDrainingBody>;
 
 /** Body of `PUT /nodes/:name/fingerprint`. */
 export const rotateNodeKeyBody = z.object({ fingerprint }).strict();

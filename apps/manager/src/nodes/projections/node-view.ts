@@ -13,5 +13,9 @@ export interface NodeView {
   enrolledAt: Date;
   /** When the pinned key last changed; null if never. */
   keyRotatedAt: Date | null;
+  /** A Worker's labels, what placement matches; none for a Guardian. */
+  labels: string[];
+  /** A drained Worker takes nothing new; what runs on it stays. */
+  draining: boolean;
   position: number;
 }

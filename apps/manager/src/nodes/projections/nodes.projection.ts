@@ -9,7 +9,7 @@ export const NODES = 'nodes';
 @Injectable()
 export class NodesProjection extends RegisteredProjection<NodeView> {
   readonly name = NODES;
-  readonly version = 1;
+  readonly version = 2;
   readonly indexes = [];
 
   async apply(event: StoredEvent, views: Views<NodeView>): Promise<void> {
@@ -26,6 +26,8 @@ export class NodesProjection extends RegisteredProjection<NodeView> {
           enrolledBy: event.metadata.actor,
           enrolledAt: event.metadata.time,
           keyRotatedAt: null,
+          labels: [],
+          draining: false,
           position,
         });
         break;
@@ -41,6 +43,12 @@ export class NodesProjection extends RegisteredProjection<NodeView> {
         break;
       case 'NodeRemoved':
         views.delete(event.data.name);
+        break;
+      case 'NodeLabelled':
+        if (view) views.put({ ...view, labels: event.data.labels, position });
+        break;
+      case 'NodeDrainingSet':
+        if (view) views.put({ ...view, draining: event.data.draining, position });
         break;
     }
   }

@@ -1,20 +1,19 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { NotFound } from '@testausdeploy/domain';
-import { NodeConnections } from '../node-connections';
 import { NodeDirectory } from '../node-directory';
-import { NodeStatus, nodeStatus } from '../node-status';
+import { NodeStatus, NodeStatuses } from '../node-status';
 import { GetNodeQuery } from './get-node.query';
 
 @QueryHandler(GetNodeQuery)
 export class GetNodeHandler implements IQueryHandler<GetNodeQuery> {
   constructor(
     private readonly directory: NodeDirectory,
-    private readonly connections: NodeConnections,
+    private readonly statuses: NodeStatuses,
   ) {}
 
   async execute({ name }: GetNodeQuery): Promise<NodeStatus> {
     const view = await this.directory.find(name);
     if (!view) throw new NotFound(`node "${name}" is not enrolled`);
-    return nodeStatus(view, this.connections.connected(name));
+    return this.statuses.one(view);
   }
 }

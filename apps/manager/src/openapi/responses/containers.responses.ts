@@ -19,6 +19,7 @@ const backupFields = {
   file: z.string(),
   bytes: z.number().int(),
   createdAt: time,
+  node: z.string().nullable(),
 };
 export const backupView = describing<BackupView>()(z.strictObject(backupFields));
 export const listedBackups = z.array(
@@ -52,12 +53,19 @@ export const containerView = describing<Omit<ContainerView, '_id'>>()(
     restoredFrom: z
       .strictObject({ name: z.string(), backup: z.string(), id: z.string().optional() })
       .nullable(),
+    node: z.string().nullable(),
+    placement: z
+      .strictObject({ rule: z.enum(['named', 'labels', 'capacity']), reason: z.string() })
+      .nullable(),
     requestedAt: time,
     updatedAt: time,
     position: z.number().int(),
   }),
 );
-export const liveContainerView = containerView.extend({ live: containerInfo.nullable() });
+export const liveContainerView = containerView.extend({
+  live: containerInfo.nullable(),
+  unreachableSince: time.nullable(),
+});
 
 const allowance = { used: z.number().int(), max: z.number().int() };
 export const memberUsage = describing<MemberUsage>()(

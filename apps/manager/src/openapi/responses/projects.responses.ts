@@ -20,6 +20,16 @@ export const project = describing<ProjectSummary>()(
         status: z.enum(STATUSES).nullable(),
       })
       .nullable(),
+    placement: z
+      .strictObject({
+        node: z.string(),
+        rule: z.enum(['named', 'labels', 'capacity', 'moved']),
+        reason: z.string(),
+        by: z.string(),
+        at: time,
+      })
+      .nullable(),
+    unreachableSince: time.nullable(),
   }),
 );
 

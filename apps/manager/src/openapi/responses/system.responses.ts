@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { firewallState } from '@testausdeploy/icp';
+import { firewallState, nodeCapacity } from '@testausdeploy/icp';
 import { RebuildProgress } from '@testausdeploy/events';
 import { AuditPage } from '../../audit/queries/search-audit.query';
 import { ChainReport } from '../../audit/queries/verify-audit.query';
@@ -19,10 +19,16 @@ export const nodeStatus = describing<NodeStatus>()(
     url: z.string(),
     fingerprint: z.string(),
     guardian: z.string().nullable(),
+    labels: z.array(z.string()),
+    draining: z.boolean(),
     enrolledBy: z.string(),
     enrolledAt: time,
     keyRotatedAt: time.nullable(),
     connected: z.boolean(),
+    unreachableSince: time.nullable(),
+    capacity: nodeCapacity.extend({ at: time }).nullable(),
+    projects: z.array(z.string()),
+    containers: z.array(z.string()),
   }),
 );
 

@@ -1,4 +1,4 @@
-import { ProjectRole } from '@testausdeploy/domain';
+import { PlacementRule, ProjectRole } from '@testausdeploy/domain';
 
 /** A member's role on a project, as granted. */
 export interface ProjectRoleView {
@@ -25,7 +25,18 @@ export interface ProjectView {
   since: number;
   /** The newest deployment's id, branch and compose file; null while nothing was deployed. */
   latest: { deploymentId: string; branch: string; composePath: string; requestedAt: Date } | null;
+  /** The node it runs on, how it came there and who asked; null before its first deployment. */
+  placement: ProjectPlacementView | null;
   position: number;
+}
+
+export interface ProjectPlacementView {
+  node: string;
+  rule: PlacementRule | 'moved';
+  /** The reason it was placed with; for a move, the node it came from. */
+  reason: string;
+  by: string;
+  at: Date;
 }
 
 export const projectKey = (org: string, repo: string) => `${org}/${repo}`;

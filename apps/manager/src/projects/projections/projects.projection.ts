@@ -3,7 +3,7 @@ import { IndexDescription } from 'mongodb';
 import { isDeploymentEvent, isProjectEvent } from '@testausdeploy/domain';
 import { StoredEvent, Views } from '@testausdeploy/events';
 import { RegisteredProjection } from '../../events/registered-projection';
-import { projectKey, ProjectView } from './project-view';
+import { projectKey, ProjectPlacementView, ProjectView } from './project-view';
 
 export const PROJECTS = 'projects';
 
@@ -11,8 +11,8 @@ export const PROJECTS = 'projects';
 @Injectable()
 export class ProjectsProjection extends RegisteredProjection<ProjectView> {
   readonly name = PROJECTS;
-  readonly version = 2;
-  readonly indexes: IndexDescription[] = [{ key: { 'roles.memberId': 1 } }];
+  readonly version = 3;
+  readonly indexes: IndexDescription[] = [{ key: { 'roles.memberId': 1 } }, { key: { 'placement.node': 1 } }];
 
   async apply(event: StoredEvent, views: Views<ProjectView>): Promise<void> {
     const requested = isDeploymentEvent(event) && event.type === 'DeploymentRequested' ? event : null;
@@ -29,6 +29,13 @@ export class ProjectsProjection extends RegisteredProjection<ProjectView> {
       views.put({ ...view, latest, position });
     } else if (granting?.type === 'ProjectRemoved') {
       views.delete(view._id);
+    } else if (granting?.type === 'ProjectPlaced' || granting?.type === 'ProjectMoved') {
+      const { by, at } = { by: event.metadata.actor, at: event.metadata.time };
+      const placement: ProjectPlacementView =
+        granting.type === 'ProjectPlaced'
+          ? { node: granting.data.node, rule: granting.data.rule, reason: granting.data.reason, by, at }
+          : { node: granting.data.to, rule: 'moved', reason: `moved from ${granting.data.from}`, by, at };
+      views.put({ ...view, placement, position });
     } else if (granting) {
       const others = view.roles.filter(({ memberId }) => memberId !== granting.data.memberId);
       if (granting.type === 'ProjectRoleRevoked') {
@@ -44,5 +51,14 @@ export class ProjectsProjection extends RegisteredProjection<ProjectView> {
 }
 
 function empty(org: string, repo: string, since: number): ProjectView {
-  return { _id: projectKey(org, repo), org, repo, since, roles: [], latest: null, position: 0 };
+  return {
+    _id: projectKey(org, repo),
+    org,
+    repo,
+    since,
+    roles: [],
+    latest: null,
+    placement: null,
+    position: 0,
+  };
 }

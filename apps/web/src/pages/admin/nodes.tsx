@@ -7,8 +7,12 @@ import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
 import { Status } from '../../components/status';
 import { Time } from '../../components/time';
+import { NodeCapacity } from './node-capacity';
 
-/** Workers and Guardians: enrol with their key's fingerprint, pin a new key, remove; their ICP session. */
+/**
+ * Workers and Guardians: enrol with their key's fingerprint, pin a new key, remove; their ICP session and a Worker's
+ * capacity.
+ */
 export function Nodes() {
   const nodes = useResource(listNodes, 'nodes', { everyMs: 5000, refreshOn: inStreams('node-') });
   const [form, setForm] = useState({ name: '', kind: 'worker', url: '', fingerprint: '', guardian: '' });
@@ -75,6 +79,12 @@ export function Nodes() {
                     )}
                     {node.guardian && <>; Guardian {node.guardian}</>}
                   </div>
+                  {node.kind === 'worker' &&
+                    (node.capacity ? (
+                      <NodeCapacity capacity={node.capacity} />
+                    ) : (
+                      <div className="muted small">No capacity reported yet.</div>
+                    ))}
                   <div className="toolbar">
                     <Field
                       label={`New fingerprint of ${node.name}`}

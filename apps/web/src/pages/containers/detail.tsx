@@ -22,6 +22,7 @@ import { Field, Form } from '../../components/form';
 import { LogView } from '../../components/log-view';
 import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
+import { RunsOn } from '../../components/runs-on';
 import { SshLine } from '../../components/ssh-line';
 import { Status } from '../../components/status';
 import { Time } from '../../components/time';
@@ -85,6 +86,18 @@ function Summary({ container, changed }: Part) {
         </dd>
         <dt>Owner</dt>
         <dd>{container.owner}</dd>
+        <dt>Runs on</dt>
+        <dd>
+          {container.node ? (
+            <RunsOn
+              node={container.node}
+              reason={container.placement?.reason}
+              unreachableSince={container.unreachableSince}
+            />
+          ) : (
+            '—'
+          )}
+        </dd>
         <dt>Image</dt>
         <dd className="mono">{container.image}</dd>
         <dt>Address</dt>

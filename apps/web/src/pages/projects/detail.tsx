@@ -12,6 +12,7 @@ import { Action } from '../../components/action';
 import { Field, Form } from '../../components/form';
 import { Page, Section } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
+import { RunsOn } from '../../components/runs-on';
 import { Status } from '../../components/status';
 import { Table } from '../../components/table';
 import { Time } from '../../components/time';
@@ -21,7 +22,7 @@ import { Routes } from './routes';
 import { Variables } from './variables';
 
 /**
- * One project: what is deployed from it, where it answers over HTTPS, who holds which role; an admin grants and
+ * One project: what is deployed from it and on which node, where it answers over HTTPS, who holds which role; an admin grants and
  * revokes roles here.
  */
 export function ProjectPage({ org, repo }: { org: string; repo: string }) {
@@ -47,6 +48,18 @@ export function ProjectPage({ org, repo }: { org: string; repo: string }) {
                   <dd className="mono">{one.latest.branch}</dd>
                   <dt>Compose file</dt>
                   <dd className="mono">{one.latest.composePath}</dd>
+                  <dt>Runs on</dt>
+                  <dd>
+                    {one.placement ? (
+                      <RunsOn
+                        node={one.placement.node}
+                        reason={one.placement.reason}
+                        unreachableSince={one.unreachableSince}
+                      />
+                    ) : (
+                      'placed at its first run'
+                    )}
+                  </dd>
                 </dl>
               ) : (
                 <p>Nothing is deployed from it yet.</p>

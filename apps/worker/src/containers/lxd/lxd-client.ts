@@ -8,6 +8,7 @@ import { LxdNetworks } from './lxd-networks';
 import { LxdOperations } from './lxd-operations';
 import { DEFAULT_LXD_SOCKET, LxdSocket } from './lxd-socket';
 import { LxdSnapshots } from './lxd-snapshots';
+import { LxdStoragePools } from './lxd-storage-pools';
 
 /**
  * The Worker's LXD client, one member per API resource, over LXD's unix socket. Every method either returns
@@ -25,6 +26,7 @@ export class LxdClient {
   readonly exec: LxdExec;
   readonly images: LxdImages;
   readonly networks: LxdNetworks;
+  readonly storagePools: LxdStoragePools;
 
   constructor(socketPath: string = DEFAULT_LXD_SOCKET) {
     this.socket = new LxdSocket(socketPath);
@@ -37,5 +39,6 @@ export class LxdClient {
     this.exec = new LxdExec(this.socket, this.operations);
     this.images = new LxdImages(this.socket);
     this.networks = new LxdNetworks(this.socket);
+    this.storagePools = new LxdStoragePools(this.socket);
   }
 }

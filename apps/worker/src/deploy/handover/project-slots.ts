@@ -53,3 +53,9 @@ export function slotNames(org: string, repo: string): [string, string] {
   const own = composeProjectName(org, repo);
   return [own, own.replace(/^td_([^_]+)_/, 'td_$1--b_')];
 }
+
+/** The project's own name of either of its compose projects; null for a compose project that is not one of ours. */
+export function slotOwner(composeProject: string): string | null {
+  const match = /^td_([a-z0-9-]+?)(--b)?_([a-z0-9-]+)$/.exec(composeProject);
+  return match ? `td_${match[1]}_${match[3]}` : null;
+}

@@ -1,0 +1,327 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  FirewallState,
+  IcpData,
+  IcpHandlers,
+  Identity,
+  IcpServer,
+  NodeCapacity,
+  ProxyState,
+} from '@testausdeploy/icp';
+import { IcpFixture, standInCapacity } from '../../../../test/support/icp';
+import { auth, ManagerApp } from '../../../../test/support/manager-app';
+import { eventually } from '../../../../test/support/ports';
+
+const ORG = 'example-org';
+const GIB = 2 ** 30;
+
+/** A stand-in Worker on 127.0.0.1 speaking ICP: it reports `capacity` and records every command it is sent. */
+class StandInWorker {
+  readonly asked: { command: string; repo?: string }[] = [];
+  server!: IcpServer;
+  port = 0;
+
+  constructor(
+    readonly name: string,
+    readonly capacity: () => NodeCapacity,
+    readonly publishes: number,
+  ) {}
+
+  /** What its projects run: one web container, published on the Worker's own port. */
+  containers(repo: string) {
+    const ports = [{ ip: '0.0.0.0', privatePort: 80, publicPort: this.publishes, protocol: 'tcp' }];
+    return [{ name: `${repo}-web-1`, service: 'web', state: 'running', status: 'Up', ports }];
+  }
+
+  handlers(): IcpHandlers {
+    const seen = (command: string, repo?: string) => this.asked.push({ command, repo });
+    return {
+      capacity: async () => this.capacity(),
+      deploy: async ({ repo }: IcpData<'deploy'>) => {
+        seen('deploy', repo);
+        return {
+          commit: 'a'.repeat(40),
+          composeDigest: `sha256:${'b'.repeat(64)}`,
+          containers: this.containers(repo),
+          diskBytes: 1,
+        };
+      },
+      lifecycle: async ({ repo, action }: IcpData<'lifecycle'>) => {
+        seen(action, repo);
+        return { containers: action === 'start' || action === 'restart' ? this.containers(repo) : [] };
+      },
+      usage: async ({ repo }: IcpData<'usage'>) => {
+        seen('usage', repo);
+        return { containers: [] };
+      },
+    };
+  }
+}
+
+/** A stand-in Guardian: takes every firewall and proxy state it is sent and keeps the last of each. */
+class StandInGuardian {
+  firewall: FirewallState | null = null;
+  routes: ProxyState | null = null;
+  port = 0;
+
+  handlers(): IcpHandlers {
+    return {
+      applyFirewall: async ({ open, forwards }) => {
+        this.firewall = { open, forwards };
+        return { open, forwards, drift: [], dockerUser: null };
+      },
+      applyRoutes: async ({ routes }) => {
+        this.routes = { routes };
+        return {
+          routes,
+          drift: [],
+          certificates: [],
+          requests: [],
+          requestsSince: new Date().toISOString(),
+          hours: [],
+        };
+      },
+    };
+  }
+}
+
+const capacity = (memoryFreeGiB: number): NodeCapacity => ({
+  ...standInCapacity(),
+  memory: { totalBytes: 16 * GIB, availableBytes: memoryFreeGiB * GIB },
+  repositories: { totalBytes: 100 * GIB, freeBytes: 90 * GIB },
+});
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+describe('placement across two nodes (real database; stand-in Workers and Guardians speaking ICP on 127.0.0.1)', () => {
+  let manager: ManagerApp;
+  let icp: IcpFixture;
+  let managerKey: Identity;
+  const freeGiB: Record<string, number> = { a: 4, b: 12 };
+  const workers = {
+    a: new StandInWorker('worker-a', () => capacity(freeGiB.a), 8001),
+    b: new StandInWorker('worker-b', () => capacity(freeGiB.b), 8002),
+  };
+  const guardians = { a: new StandInGuardian(), b: new StandInGuardian() };
+  let workerKeys: Record<'a' | 'b', Identity>;
+
+  const deploy = (repo: string, extra: object = {}, who: Record<string, string> = auth) =>
+    manager
+      .http()
+      .post('/deployments')
+      .set(who)
+      .send({ org: ORG, repo, ...extra });
+  const outcome = (id: string) =>
+    eventually(async () => {
+      const { body } = await manager.http().get(`/deployments/${id}`).set(auth);
+      return body.status === 'requested' ? undefined : (body as { status: string; reason: string | null });
+    }, 10_000);
+  const project = async (repo: string) =>
+    (await manager.http().get(`/projects/${ORG}/${repo}`).set(auth).expect(200)).body;
+  const listen = async (node: 'a' | 'b', port = 0) => {
+    const { server, port: bound } = await icp.server(
+      workerKeys[node],
+      () => [managerKey.fingerprint],
+      workers[node].handlers(),
+      { port },
+    );
+    workers[node].server = server;
+    workers[node].port = bound;
+  };
+
+  before(async () => {
+    manager = await ManagerApp.start('placement', { ALLOWED_ORGS: ORG, CAPACITY_INTERVAL_MS: '200' });
+    managerKey = manager.app.get(Identity);
+    icp = await IcpFixture.create();
+    const [keyA, keyB, guardA, guardB] = await icp.identities(
+      'worker-a',
+      'worker-b',
+      'guardian-a',
+      'guardian-b',
+    );
+    workerKeys = { a: keyA, b: keyB };
+    await listen('a');
+    await listen('b');
+    for (const [node, key] of [
+      ['a', guardA],
+      ['b', guardB],
+    ] as const) {
+      const { port } = await icp.server(key, () => [managerKey.fingerprint], guardians[node].handlers());
+      const enrol = (body: object) => manager.http().post('/nodes').set(auth).send(body).expect(201);
+      await enrol({
+        name: `guardian-${node}`,
+        kind: 'guardian',
+        url: `wss://127.0.0.1:${port}`,
+        fingerprint: key.fingerprint,
+      });
+      await enrol({
+        name: `worker-${node}`,
+        kind: 'worker',
+        url: `wss://127.0.0.1:${workers[node].port}`,
+        fingerprint: workerKeys[node].fingerprint,
+        guardian: `guardian-${node}`,
+      });
+    }
+    await eventually(async () => {
+      const { body } = await manager.http().get('/nodes').set(auth);
+      return body.every(
+        (node: { kind: string; capacity: unknown }) => node.kind === 'guardian' || node.capacity,
+      )
+        ? true
+        : undefined;
+    }, 10_000);
+  });
+
+  after(async () => {
+    await icp?.cleanUp();
+    await manager?.stop();
+  });
+
+  it('places a new project on the node with the most free capacity, records why, and sends its commands there only', async () => {
+    const { deploymentId } = (await deploy('roomy').expect(202)).body;
+    assert.equal((await outcome(deploymentId)).status, 'succeeded');
+    const { placement } = await project('roomy');
+    assert.equal(placement.node, 'worker-b');
+    assert.equal(placement.rule, 'capacity');
+    assert.equal(
+      placement.reason,
+      'most free capacity: 75% of memory free, its scarcest resource (worker-a 25%)',
+    );
+    assert.deepEqual(workers.b.asked, [{ command: 'deploy', repo: 'roomy' }]);
+    await manager.http().post(`/deployments/${deploymentId}/stop`).set(auth).expect(200);
+    await manager.http().get(`/deployments/${deploymentId}/containers`).set(auth).expect(200);
+    assert.deepEqual(workers.b.asked.slice(1), [
+      { command: 'stop', repo: 'roomy' },
+      { command: 'usage', repo: 'roomy' },
+    ]);
+    assert.deepEqual(workers.a.asked, []);
+    const audit = await manager.http().get(`/audit?streamId=project-${ORG}/roomy`).set(auth).expect(200);
+    assert.deepEqual(
+      audit.body.entries.map(({ type }: { type: string }) => type),
+      ['ProjectPlaced'],
+    );
+  });
+
+  it("gives each Guardian the firewall of its own node's projects only", async () => {
+    const started = await manager
+      .http()
+      .post(`/deployments/${(await project('roomy')).latest.deploymentId}/start`)
+      .set(auth);
+    assert.equal(started.status, 200, started.body.message);
+    freeGiB.a = 14; // a is now the freer node
+    await eventually(async () => {
+      const { body } = await manager.http().get('/nodes/worker-a').set(auth);
+      return body.capacity.memory.availableBytes === 14 * GIB ? true : undefined;
+    }, 5000);
+    const { deploymentId } = (await deploy('second').expect(202)).body;
+    assert.equal((await outcome(deploymentId)).status, 'succeeded');
+    assert.equal((await project('second')).placement.node, 'worker-a');
+    await eventually(async () => {
+      const owners = (guardian: StandInGuardian) => guardian.firewall?.open.map(({ owner }) => owner) ?? [];
+      return owners(guardians.a).join() === `project:${ORG}/second` &&
+        owners(guardians.b).join() === `project:${ORG}/roomy`
+        ? true
+        : undefined;
+    }, 10_000).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify([guardians.a.firewall, guardians.b.firewall])}`);
+    });
+  });
+
+  it('follows labels, an admin’s named node and draining, and refuses what no node can take with every reason', async () => {
+    await manager
+      .http()
+      .put('/nodes/worker-b/labels')
+      .set(auth)
+      .send({ labels: ['gpu'] })
+      .expect(200);
+    const { deploymentId } = (await deploy('trainer', { labels: ['gpu'] }).expect(202)).body;
+    assert.equal((await outcome(deploymentId)).status, 'succeeded');
+    assert.deepEqual(
+      [(await project('trainer')).placement.node, (await project('trainer')).placement.rule],
+      ['worker-b', 'labels'],
+    );
+    const tpu = await deploy('other', { labels: ['tpu'] }).expect(409);
+    assert.equal(tpu.body.message, 'no node can take a new project: worker-a lacks tpu; worker-b lacks tpu');
+    // A project placed elsewhere is not moved by a request.
+    const moved = await deploy('second', { node: 'worker-b' }).expect(409);
+    assert.match(moved.body.message, /runs on worker-a, not worker-b: move it with POST/);
+    await manager.http().put('/nodes/worker-a/draining').set(auth).send({ draining: true }).expect(200);
+    await manager.http().put('/nodes/worker-a/draining').set(auth).send({ draining: true }).expect(409);
+    const named = await deploy('pinned', { node: 'worker-a' }).expect(409);
+    assert.match(named.body.message, /worker-a is being drained/);
+    const { deploymentId: next } = (await deploy('next').expect(202)).body;
+    await outcome(next);
+    assert.equal((await project('next')).placement.node, 'worker-b', 'a drained node takes nothing new');
+    // What runs on the drained node stays, and is still served there.
+    const { deploymentId: again } = (await deploy('second').expect(202)).body;
+    assert.equal((await outcome(again)).status, 'succeeded');
+    assert.equal(workers.a.asked.filter(({ command }) => command === 'deploy').length, 2);
+    await manager.http().put('/nodes/worker-a/draining').set(auth).send({ draining: false }).expect(200);
+    const { deploymentId: chosen } = (await deploy('chosen', { node: 'worker-a' }).expect(202)).body;
+    await outcome(chosen);
+    assert.deepEqual((await project('chosen')).placement, {
+      ...(await project('chosen')).placement,
+      node: 'worker-a',
+      rule: 'named',
+      reason: 'worker-a was named in the request',
+      by: 'admin',
+    });
+  });
+
+  it('refuses a member naming a node, and bad labels, with the reason', async () => {
+    const token = (await manager.http().post('/members').set(auth).send({ name: 'mallory' }).expect(201)).body
+      .token;
+    const refused = await deploy('sneaky', { node: 'worker-a' }, bearer(token)).expect(403);
+    assert.match(refused.body.message, /only an admin can name the node/);
+    await deploy('sneaky', { labels: ['Not A Label'] }).expect(400);
+    await manager
+      .http()
+      .put('/nodes/worker-a/labels')
+      .set(auth)
+      .send({ labels: ['x'.repeat(40)] })
+      .expect(400);
+    await manager
+      .http()
+      .put('/nodes/guardian-a/labels')
+      .set(auth)
+      .send({ labels: ['gpu'] })
+      .expect(400);
+  });
+
+  it('shows a node that went away as unreachable, refuses its projects’ commands with 503, and leaves the other node alone', async () => {
+    const { latest } = await project('roomy');
+    const port = workers.b.port;
+    await workers.b.server.close();
+    const down = await eventually(async () => {
+      const { body } = await manager.http().get('/nodes/worker-b').set(auth);
+      return body.unreachableSince ? body : undefined;
+    }, 10_000);
+    assert.equal(down.connected, false);
+    assert.deepEqual(down.projects, [`${ORG}/next`, `${ORG}/roomy`, `${ORG}/trainer`]);
+    assert.equal((await project('roomy')).unreachableSince, down.unreachableSince);
+    const stop = await manager.http().post(`/deployments/${latest.deploymentId}/stop`).set(auth).expect(503);
+    assert.match(stop.body.message, /^node worker-b is unreachable since .*: nothing is sent elsewhere/);
+    await deploy('roomy').expect(503);
+    const before = workers.a.asked.length;
+    const { deploymentId } = (await deploy('second').expect(202)).body;
+    assert.equal((await outcome(deploymentId)).status, 'succeeded', 'the other node deploys on');
+    assert.equal(workers.a.asked.length, before + 1);
+    assert.equal((await project('second')).unreachableSince, null);
+    // Back on its address: its session opens again, and its projects' commands go to it.
+    await listen('b', port);
+    await eventually(
+      async () => ((await project('roomy')).unreachableSince === null ? true : undefined),
+      10_000,
+    );
+    await manager.http().post(`/deployments/${latest.deploymentId}/stop`).set(auth).expect(200);
+    assert.deepEqual(workers.b.asked.at(-1), { command: 'stop', repo: 'roomy' });
+  });
+
+  it('removes a Worker only once nothing is placed on it', async () => {
+    const refused = await manager.http().delete('/nodes/worker-a').set(auth).expect(409);
+    assert.match(
+      refused.body.message,
+      /^node "worker-a" still runs project example-org\/chosen, project example-org\/second: move or remove them first$/,
+    );
+  });
+});

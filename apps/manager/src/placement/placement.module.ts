@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { GuardianScope } from './guardian-scope';
+import { NodeCandidates } from './node-candidates';
+import { NodeWorkloads } from './node-workloads';
+import { ProjectPlacements } from './project-placements';
+
+/**
+ * Where projects and members' containers run: placed by rule when they are new; their commands go to that node
+ * only.
+ */
+@Global()
+@Module({
+  providers: [NodeCandidates, ProjectPlacements, NodeWorkloads, GuardianScope],
+  exports: [ProjectPlacements, NodeCandidates, NodeWorkloads, GuardianScope],
+})
+export class PlacementModule {}
