@@ -21,6 +21,8 @@ interface ContainerView {
   sshPort: number;
   message?: string;
   live?: { status: string; usage: { memoryBytes: number } } | null;
+  node: string | null;
+  placement: { rule: string; reason: string } | null;
 }
 
 type Call = (method: string, path: string, body?: object) => Promise<{ status: number; body: ContainerView }>;
@@ -188,9 +190,13 @@ describe('end to end: members’ containers in LXD, reached over SSH', () => {
       audit.body.entries.map(({ type, actor }) => [type, actor]),
       [
         ['ContainerRequested', 'member:alice'],
+        ['ContainerPlaced', 'member:alice'],
         ['ContainerCreated', 'member:alice'],
       ],
     );
+    // Made where its backup's file is: the node the original ran on.
+    assert.deepEqual(restored.body.placement, { rule: 'named', reason: 'where its backup nightly is' });
+    assert.equal(restored.body.node, 'worker');
     assert.equal((await alice('DELETE', `/containers/${copy}`, { confirm: copy })).status, 204);
   });
 

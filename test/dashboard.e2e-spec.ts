@@ -627,7 +627,7 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     assert.equal(await models.getByRole('status').filter({ hasText: 'rebuilt:' }).count(), 12);
   });
 
-  it("shows the nodes with their sessions, and the Worker's capacity as it measured it", async () => {
+  it("shows the nodes with their sessions, the Worker's capacity as it measured it and what runs on it; labels and drains it", async () => {
     await page.goto(ui('/admin/nodes'));
     const worker = page.getByRole('listitem').filter({ has: page.getByText('worker', { exact: true }) });
     const capacity = worker.getByRole('definition');
@@ -638,7 +638,29 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     assert.match(facts[2], /^\d+\.\d GiB free of \d+\.\d GiB$/);
     assert.match(facts[3], /^[\w-]+: \d+\.\d GiB free of \d+\.\d GiB$/);
     assert.match(facts[4], /^\d+ projects? \(\d+ containers?\), \d+ member containers?$/);
-    await worker.getByRole('status').filter({ hasText: 'connected' }).waitFor();
+    await worker.getByText('connected', { exact: true }).waitFor();
+    await worker.getByRole('link', { name: `${ORG}/${repo}` }).click();
+    const runsOn = page.locator('dt', { hasText: 'Runs on' }).locator('xpath=following-sibling::dd[1]');
+    assert.match(
+      await runsOn.innerText(),
+      /^worker \(most free capacity: \d+% of .+ free, its scarcest resource\)$/,
+    );
+    await page.goto(ui('/admin/nodes'));
+    await worker.getByLabel('Labels of worker').fill('ssd, gpu');
+    await worker.getByRole('button', { name: 'Set labels' }).click();
+    await worker.getByText('gpu, ssd', { exact: true }).waitFor();
+    await worker.getByRole('button', { name: 'Drain', exact: true }).click();
+    await worker.getByText('draining', { exact: true }).waitFor();
+    await worker.getByRole('button', { name: 'End draining' }).click();
+    await worker.getByRole('button', { name: 'Drain', exact: true }).waitFor();
+    const audit = await system.call<{ entries: { type: string }[] }>(
+      'GET',
+      '/audit?streamId=node-worker&order=oldest',
+    );
+    assert.deepEqual(
+      audit.body.entries.map(({ type }) => type),
+      ['NodeEnrolled', 'NodeLabelled', 'NodeDrainingSet', 'NodeDrainingSet'],
+    );
   });
 
   it('passes axe-core on every page without serious or critical violations, fits 375 px, and writes a screenshot of each', async () => {

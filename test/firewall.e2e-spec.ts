@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GitHost } from './support/git-host';
 import { eventually, freePort } from './support/ports';
+import { allowedTcp } from './support/guardian-table';
 import { System } from './support/system';
 import { webSite } from './support/web-site';
 
@@ -30,22 +31,7 @@ describe('end to end: the Guardian opens and closes what the deployments publish
   const owner = `project:${ORG}/${repo}`;
   let port: number;
 
-  /** The host ports the Guardian's table lets in, read from the kernel. */
-  const allowedTcp = async (): Promise<number[]> => {
-    const json = await system.guardianNetns.exec(
-      'nft',
-      '-j',
-      'list',
-      'set',
-      'inet',
-      'testausdeploy',
-      'allowed_tcp',
-    );
-    const set = (JSON.parse(json) as { nftables: { set?: { elem?: number[] } }[] }).nftables.find(
-      (item) => item.set,
-    );
-    return set?.set?.elem ?? [];
-  };
+  const allowed = () => allowedTcp(system.guardianNetns);
   const firewall = async () => (await system.call<FirewallView>('GET', '/firewall')).body;
 
   before(async () => {
@@ -80,17 +66,17 @@ describe('end to end: the Guardian opens and closes what the deployments publish
       return body.status === 'requested' ? undefined : body;
     }, 180_000);
 
-    await eventually(async () => ((await allowedTcp()).includes(port) ? true : undefined), 10_000);
+    await eventually(async () => ((await allowed()).includes(port) ? true : undefined), 10_000);
     const view = await firewall();
     assert.deepEqual(view.desired.open, [{ owner, protocol: 'tcp', port }]);
     assert.equal(view.guardians[0].lastSync?.applied, true);
 
     assert.equal((await system.call('POST', `/deployments/${id}/stop`)).status, 200);
-    await eventually(async () => ((await allowedTcp()).includes(port) ? undefined : true), 10_000);
+    await eventually(async () => ((await allowed()).includes(port) ? undefined : true), 10_000);
     assert.deepEqual((await firewall()).desired.open, []);
 
     assert.equal((await system.call('POST', `/deployments/${id}/start`)).status, 200);
-    await eventually(async () => ((await allowedTcp()).includes(port) ? true : undefined), 10_000);
+    await eventually(async () => ((await allowed()).includes(port) ? true : undefined), 10_000);
   });
 
   it('sends the state again to a Guardian that restarted without it', async () => {
@@ -100,7 +86,7 @@ describe('end to end: the Guardian opens and closes what the deployments publish
       await system.guardianNetns.exec('nft', 'delete', 'table', 'inet', 'testausdeploy');
     });
     await eventually(
-      async () => ((await allowedTcp().catch((): number[] => [])).includes(port) ? true : undefined),
+      async () => ((await allowed().catch((): number[] => [])).includes(port) ? true : undefined),
       30_000,
     );
   });
@@ -108,7 +94,7 @@ describe('end to end: the Guardian opens and closes what the deployments publish
   it('records drift the Guardian found and restored, in its name', async () => {
     await system.guardianNetns.exec('nft', 'flush', 'set', 'inet', 'testausdeploy', 'allowed_tcp');
     // The Guardian finds it within a second; the Manager collects the report when it syncs.
-    await eventually(async () => ((await allowedTcp()).includes(port) ? true : undefined), 30_000);
+    await eventually(async () => ((await allowed()).includes(port) ? true : undefined), 30_000);
     const entries = await eventually(async () => {
       await system.call('POST', '/firewall/sync');
       const { body } = await system.call<{ entries: { actor: string; data: { differences: string[] } }[] }>(

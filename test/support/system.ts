@@ -16,7 +16,7 @@ import { eventually, freePorts } from './ports';
 
 const run = promisify(execFile);
 const DIST = resolve(__dirname, '..', '..', 'apps');
-type App = 'manager' | 'worker' | 'guardian';
+export type App = 'manager' | 'worker' | 'guardian';
 /** In start order: the nodes listen before the Manager dials them. */
 const APPS: readonly App[] = ['guardian', 'worker', 'manager'];
 const REPOS = 'repos';
@@ -148,6 +148,16 @@ export class System {
     return system;
   }
 
+  /** The environment the Worker runs with; a second node's Worker starts from it. */
+  get workerEnv(): Record<string, string> {
+    return { ...this.env.worker };
+  }
+
+  /** The environment the Guardian runs with; a second node's Guardian starts from it. */
+  get guardianEnv(): Record<string, string> {
+    return { ...this.env.guardian };
+  }
+
   /** The Worker's bare repositories. */
   get reposDir(): string {
     return join(this.dir, REPOS);
@@ -270,7 +280,7 @@ export class System {
 }
 
 /** Starts an app from the build, its output appended to `<dir>/<app>.log`. */
-function launch(app: App, dir: string, env: Record<string, string>): ChildProcess {
+export function launch(app: App, dir: string, env: Record<string, string>): ChildProcess {
   const child = spawn('node', [main(app)], {
     env: { ...process.env, LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -281,7 +291,7 @@ function launch(app: App, dir: string, env: Record<string, string>): ChildProces
   return child;
 }
 
-function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   return new Promise<void>((done) => {
     if (child.exitCode !== null || child.signalCode !== null) return done();
     child.once('exit', () => done());
@@ -289,6 +299,6 @@ function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): P
   });
 }
 
-function main(app: App): string {
+export function main(app: App): string {
   return join(DIST, app, 'src', 'main.js');
 }

@@ -37,7 +37,7 @@ export const ROUTES: Route[] = [
     page: ({ org, repo }) => <ProjectPage org={org} repo={repo} />,
   },
   { pattern: '/deployments', label: 'Deployments', admin: false, page: () => <Deployments /> },
-  { pattern: '/deployments/new', admin: false, page: () => <NewDeployment /> },
+  { pattern: '/deployments/new', admin: false, page: (_, me) => <NewDeployment me={me} /> },
   { pattern: '/deployments/:id', admin: false, page: ({ id }) => <DeploymentPage id={id} /> },
   { pattern: '/containers', label: 'Containers', admin: false, page: (_, me) => <Containers me={me} /> },
   { pattern: '/containers/:name', admin: false, page: ({ name }) => <ContainerPage name={name} /> },

@@ -268,7 +268,7 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
     });
   });
 
-  it('refuses a member naming a node, and bad labels, with the reason', async () => {
+  it('refuses a member naming a node, bad labels and labels on a Guardian, with the reason', async () => {
     const token = (await manager.http().post('/members').set(auth).send({ name: 'mallory' }).expect(201)).body
       .token;
     const refused = await deploy('sneaky', { node: 'worker-a' }, bearer(token)).expect(403);
@@ -285,7 +285,7 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
       .put('/nodes/guardian-a/labels')
       .set(auth)
       .send({ labels: ['gpu'] })
-      .expect(400);
+      .expect(409);
   });
 
   it('shows a node that went away as unreachable, refuses its projects’ commands with 503, and leaves the other node alone', async () => {

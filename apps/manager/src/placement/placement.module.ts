@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { GuardianScope } from './guardian-scope';
 import { NodeCandidates } from './node-candidates';
+import { NodeReconciliation } from './node-reconciliation';
 import { NodeWorkloads } from './node-workloads';
 import { ProjectPlacements } from './project-placements';
 
@@ -10,7 +11,7 @@ import { ProjectPlacements } from './project-placements';
  */
 @Global()
 @Module({
-  providers: [NodeCandidates, ProjectPlacements, NodeWorkloads, GuardianScope],
+  providers: [NodeCandidates, ProjectPlacements, NodeWorkloads, GuardianScope, NodeReconciliation],
   exports: [ProjectPlacements, NodeCandidates, NodeWorkloads, GuardianScope],
 })
 export class PlacementModule {}

@@ -11,3 +11,7 @@ export const enrolNode = (body: Enrolment) => answer(api.POST('/nodes', { body }
 export const rekeyNode = (name: string, fingerprint: string) =>
   answer(api.PUT('/nodes/{name}/fingerprint', { ...byName(name), body: { fingerprint } }));
 export const removeNode = (name: string) => answer(api.DELETE('/nodes/{name}', byName(name)));
+export const labelNode = (name: string, labels: string[]) =>
+  answer(api.PUT('/nodes/{name}/labels', { ...byName(name), body: { labels } }));
+export const drainNode = (name: string, draining: boolean) =>
+  answer(api.PUT('/nodes/{name}/draining', { ...byName(name), body: { draining } }));

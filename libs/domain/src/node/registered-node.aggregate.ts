@@ -59,7 +59,7 @@ export class RegisteredNode extends AggregateRoot<NodeEvent> {
   /** Sets the Worker's labels, all of them: what placement can ask for (docs/scaling.md). */
   label(labels: readonly string[]): void {
     if (this.current().kind !== 'worker')
-      throw new InvalidInput(`"${this.name}" is a guardian: label its Worker`);
+      throw new Conflict(`"${this.name}" is a guardian: label its Worker`);
     const next = [...new Set(labels)].sort();
     for (const label of next) {
       if (!NODE_LABEL.test(label)) {
@@ -77,7 +77,7 @@ export class RegisteredNode extends AggregateRoot<NodeEvent> {
   /** Starts or ends draining: a drained Worker takes nothing new, and what runs on it stays. */
   setDraining(draining: boolean): void {
     if (this.current().kind !== 'worker')
-      throw new InvalidInput(`"${this.name}" is a guardian: drain its Worker`);
+      throw new Conflict(`"${this.name}" is a guardian: drain its Worker`);
     if (draining === this.draining) {
       throw new Conflict(
         `node "${this.name}" is ${draining ? 'being drained already' : 'not being drained'}`,

@@ -25,11 +25,29 @@ export type CertificateFailed = DomainEvent<
   { org: string; repo: string; host: string; guardian: string; reason: string }
 >;
 
-export type ObservationEvent = PollingBackedOff | ScheduledBackupFailed | NodeUnreachable | CertificateFailed;
+/** One thing on a node found other than the log says: `subject` is `project:org/repo` or `container:name`. */
+export interface StateDifference {
+  subject: string;
+  recorded: string;
+  found: string;
+}
+
+/**
+ * When a Worker's session opened, what runs on it was read and compared with what the log says should: these
+ * differed (a container stopped or gone while the node was away, say). The log is not rewritten: an admin acts.
+ */
+export type NodeStateDiffered = DomainEvent<
+  'NodeStateDiffered',
+  { node: string; differences: StateDifference[] }
+>;
+
+export type ObservationEvent =
+  PollingBackedOff | ScheduledBackupFailed | NodeUnreachable | CertificateFailed | NodeStateDiffered;
 
 export const isObservationEvent = eventGuard<ObservationEvent>([
   'PollingBackedOff',
   'ScheduledBackupFailed',
   'NodeUnreachable',
   'CertificateFailed',
+  'NodeStateDiffered',
 ]);

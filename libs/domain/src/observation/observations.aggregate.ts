@@ -1,6 +1,7 @@
 import { AggregateRoot } from '../aggregate-root';
 import {
   CertificateFailed,
+  NodeStateDiffered,
   NodeUnreachable,
   ObservationEvent,
   PollingBackedOff,
@@ -42,6 +43,10 @@ export class Observations extends AggregateRoot<ObservationEvent> {
 
   nodeUnreachable(data: NodeUnreachable['data']): void {
     this.record({ type: 'NodeUnreachable', data });
+  }
+
+  nodeStateDiffered(data: NodeStateDiffered['data']): void {
+    this.record({ type: 'NodeStateDiffered', data });
   }
 
   certificateFailed(data: CertificateFailed['data']): void {

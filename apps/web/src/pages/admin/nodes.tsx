@@ -8,10 +8,11 @@ import { Loaded, useResource } from '../../components/resource';
 import { Status } from '../../components/status';
 import { Time } from '../../components/time';
 import { NodeCapacity } from './node-capacity';
+import { WorkerPlacement } from './worker-placement';
 
 /**
- * Workers and Guardians: enrol with their key's fingerprint, pin a new key, remove; their ICP session and a Worker's
- * capacity.
+ * Workers and Guardians: enrol with their key's fingerprint, pin a new key, remove; their ICP session; a Worker's
+ * capacity, labels and draining, and what runs on it.
  */
 export function Nodes() {
   const nodes = useResource(listNodes, 'nodes', { everyMs: 5000, refreshOn: inStreams('node-') });
@@ -66,7 +67,13 @@ export function Nodes() {
                 <li key={node.name} className="node">
                   <div>
                     <strong>{node.name}</strong> <span className="muted">{node.kind}</span>{' '}
-                    <Status value={node.connected ? 'connected' : 'disconnected'} />
+                    <Status value={node.connected ? 'connected' : 'unreachable'} />
+                    {node.unreachableSince && (
+                      <span className="small">
+                        {' '}
+                        since <Time at={node.unreachableSince} />
+                      </span>
+                    )}
                   </div>
                   <div className="mono small">{node.url}</div>
                   <div className="mono small">fingerprint {node.fingerprint}</div>
@@ -85,6 +92,7 @@ export function Nodes() {
                     ) : (
                       <div className="muted small">No capacity reported yet.</div>
                     ))}
+                  {node.kind === 'worker' && <WorkerPlacement node={node} reload={nodes.reload} />}
                   <div className="toolbar">
                     <Field
                       label={`New fingerprint of ${node.name}`}

@@ -2,6 +2,7 @@ import { useState, type ChangeEvent } from 'react';
 import { createContainer, type Limits } from '../../api/containers';
 import type { WhoAmI } from '../../api/session';
 import { Field, Form } from '../../components/form';
+import { PlacementFields, placementOf } from '../../components/placement-fields';
 import { Section } from '../../components/page';
 import { navigate } from '../../router';
 import { ImageChoice } from './image-choice';
@@ -31,6 +32,8 @@ export function CreateContainer({
   const [keys, setKeys] = useState('');
   const [image, setImage] = useState('');
   const [owner, setOwner] = useState('');
+  const [node, setNode] = useState('');
+  const [labels, setLabels] = useState('');
   const upload = async (event: ChangeEvent<HTMLInputElement>) => {
     const files = [...(event.target.files ?? [])];
     const texts = await Promise.all(files.map((file) => file.slice(0, 64 * 1024).text()));
@@ -47,6 +50,7 @@ export function CreateContainer({
             sshKeys: keysOf(keys),
             ...(image ? { image } : {}),
             ...(me.role === 'admin' && owner.trim() ? { owner: owner.trim() } : {}),
+            ...placementOf(node, labels),
           });
           created();
           navigate(`/containers/${encodeURIComponent(made.name)}`);
@@ -105,6 +109,13 @@ export function CreateContainer({
             hint="Empty: you"
           />
         )}
+        <PlacementFields
+          admin={me.role === 'admin'}
+          node={node}
+          setNode={setNode}
+          labels={labels}
+          setLabels={setLabels}
+        />
       </Form>
     </Section>
   );

@@ -1,18 +1,25 @@
 import { useState } from 'react';
 import { requestDeployment } from '../../api/deployments';
 import { listOrganisations } from '../../api/organisations';
+import type { WhoAmI } from '../../api/session';
 import { Field, Form } from '../../components/form';
+import { PlacementFields, placementOf } from '../../components/placement-fields';
 import { Page } from '../../components/page';
 import { Loaded, useResource } from '../../components/resource';
 import { navigate } from '../../router';
 
-/** Deploy a repository of an allowed organisation: branch and compose path; a refusal shows the API's reason. */
-export function NewDeployment() {
+/**
+ * Deploy a repository of an allowed organisation: branch and compose path, and for a new project where it goes;
+ * a refusal shows the API's reason.
+ */
+export function NewDeployment({ me }: { me: WhoAmI }) {
   const organisations = useResource(listOrganisations, 'organisations');
   const [org, setOrg] = useState('');
   const [repo, setRepo] = useState('');
   const [branch, setBranch] = useState('main');
   const [composePath, setComposePath] = useState('docker-compose.yml');
+  const [node, setNode] = useState('');
+  const [labels, setLabels] = useState('');
   return (
     <Page title="New deployment">
       <Loaded
@@ -28,6 +35,7 @@ export function NewDeployment() {
                 repo: repo.trim(),
                 branch: branch.trim(),
                 composePath: composePath.trim(),
+                ...placementOf(node, labels),
               });
               navigate(`/deployments/${deploymentId}`);
             }}
@@ -49,6 +57,13 @@ export function NewDeployment() {
               required
               spellCheck={false}
               hint="Path inside the repository"
+            />
+            <PlacementFields
+              admin={me.role === 'admin'}
+              node={node}
+              setNode={setNode}
+              labels={labels}
+              setLabels={setLabels}
             />
           </Form>
         )}
