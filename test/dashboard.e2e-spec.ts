@@ -640,6 +640,20 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     assert.match(facts[4], /^\d+ projects? \(\d+ containers?\), \d+ member containers?$/);
     await worker.getByText('connected', { exact: true }).waitFor();
     await worker.getByRole('link', { name: `${ORG}/${repo}` }).click();
+    // The one node there is: a move is refused, with the reason.
+    const move = page.getByRole('region', { name: 'Move' });
+    await move.getByLabel('To node').fill('worker');
+    await move.getByRole('button', { name: 'Move' }).click();
+    await move
+      .getByRole('alert')
+      .getByText(`${ORG}/${repo} runs on worker already`, { exact: false })
+      .waitFor();
+    await move.getByLabel('To node').fill('elsewhere');
+    await move.getByRole('button', { name: 'Move' }).click();
+    await move
+      .getByRole('alert')
+      .getByText('node "elsewhere" is not an enrolled Worker', { exact: false })
+      .waitFor();
     const runsOn = page.locator('dt', { hasText: 'Runs on' }).locator('xpath=following-sibling::dd[1]');
     assert.match(
       await runsOn.innerText(),

@@ -4,11 +4,13 @@
  * applyRoutes) on 127.0.0.1. For 1, 5 and 50 nodes (BENCH_NODES_SIZES), on a fresh database each:
  *
  * - the sessions held, and the Manager's CPU over BENCH_NODES_IDLE_SECONDS (30) of idle: heartbeats, capacity
- *   reports every CAPACITY_INTERVAL_MS and firewall and route syncs every FIREWALL_SYNC_INTERVAL_MS (both 10 s
- *   here, six times production's, so the cost shows in a short run), as a share of one core and per node;
+ *   reports every CAPACITY_INTERVAL_MS and firewall and route syncs every FIREWALL_SYNC_INTERVAL_MS (both
+ *   BENCH_NODES_INTERVAL_MS: 10 s, six times production's, so the cost shows in a short run), as a share of one
+ *   core and per node;
  * - one firewall sync of every Guardian (`POST /firewall/sync`): time, and the Manager's CPU per node;
- * - BENCH_NODES_DEPLOYMENTS (1,000) deployments of new repositories, 8 requests at a time, each placed by rule
- *   on its first run, until all have succeeded: time, the Manager's CPU per deployment, and how evenly they spread.
+ * - BENCH_NODES_DEPLOYMENTS (1,000; 0 leaves them out) deployments of new repositories, 8 requests at a time,
+ *   each placed by rule on its first run, until all have succeeded: time, the Manager's CPU per deployment, and
+ *   how evenly they spread (each stand-in Worker's reported memory shrinks with each project it runs).
  *
  * The baseline is the same run with one node: growth from it (and from 5 to 50) is what the figures show.
  * `npm run bench:nodes`; needs the test database (TEST_MONGO_URL). Figures go to docs/performance.md.
@@ -32,6 +34,8 @@ const config = {
   sizes: (process.env.BENCH_NODES_SIZES ?? '1,5,50').split(',').map(Number),
   idleSeconds: int('BENCH_NODES_IDLE_SECONDS', 30),
   deployments: int('BENCH_NODES_DEPLOYMENTS', 1000),
+  /** CAPACITY_INTERVAL_MS and FIREWALL_SYNC_INTERVAL_MS of the Manager (production: 60000 each). */
+  intervalMs: int('BENCH_NODES_INTERVAL_MS', 10_000),
 };
 const ORG = 'bench-org';
 const TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -59,8 +63,8 @@ async function measure(size: number, dir: string): Promise<Figures> {
     ALLOWED_ORGS: ORG,
     POLL_INTERVAL_MS: '0',
     MASTER_KEY_FILE: testMasterKeyFile(),
-    CAPACITY_INTERVAL_MS: '10000',
-    FIREWALL_SYNC_INTERVAL_MS: '10000',
+    CAPACITY_INTERVAL_MS: String(config.intervalMs),
+    FIREWALL_SYNC_INTERVAL_MS: String(config.intervalMs),
     LOG_LEVEL: 'warn',
   };
   const fingerprint = (
@@ -102,22 +106,7 @@ async function measure(size: number, dir: string): Promise<Figures> {
     const syncMs = now() - syncStart;
     const syncCpu = cpuSeconds(manager.pid!) - syncFrom;
 
-    const placeFrom = cpuSeconds(manager.pid!);
-    const placeStart = now();
-    const ids: string[] = [];
-    await concurrently(8, config.deployments, async (_, i) => {
-      ids.push((await call('POST', '/deployments', { org: ORG, repo: `r${i}` })).deploymentId);
-    });
-    await eventually(async () => {
-      const stats = (await call('GET', '/stats')) as { overall: { succeeded: number } };
-      return stats.overall.succeeded >= config.deployments ? true : undefined;
-    }, 30 * 60_000);
-    const placeMs = now() - placeStart;
-    const placeCpu = cpuSeconds(manager.pid!) - placeFrom;
-    const placed = ((await call('GET', '/nodes')) as { kind: string; projects: string[] }[])
-      .filter((one) => one.kind === 'worker')
-      .map((one) => one.projects.length);
-    log(`${size} nodes: ${config.deployments} deployments in ${(placeMs / 1000).toFixed(1)} s`);
+    const place = config.deployments > 0 ? await placeAll(call, manager.pid!) : null;
     return {
       nodes: size,
       sessions,
@@ -125,15 +114,41 @@ async function measure(size: number, dir: string): Promise<Figures> {
       idleCpuMsPerNodeMinute: (idleCpu * 1000 * 60) / config.idleSeconds / size,
       syncMs,
       syncCpuMsPerNode: (syncCpu * 1000) / size,
-      placeSeconds: placeMs / 1000,
-      cpuMsPerDeployment: (placeCpu * 1000) / config.deployments,
-      spread: `${Math.min(...placed)}–${Math.max(...placed)}`,
+      placeSeconds: place?.seconds ?? NaN,
+      cpuMsPerDeployment: place?.cpuMsPerDeployment ?? NaN,
+      spread: place?.spread ?? '-',
     };
   } finally {
     await stopProcess(manager);
     await Promise.all(nodes.flatMap((node) => node.servers.map((server) => server.close())));
   }
 }
+
+/** BENCH_NODES_DEPLOYMENTS new projects deployed, placed by rule, until all have succeeded. */
+async function placeAll(call: Call, pid: number) {
+  const from = cpuSeconds(pid);
+  const start = now();
+  await concurrently(8, config.deployments, async (_, i) => {
+    await call('POST', '/deployments', { org: ORG, repo: `r${i}` });
+  });
+  await eventually(async () => {
+    const stats = (await call('GET', '/stats')) as { overall: { succeeded: number } };
+    return stats.overall.succeeded >= config.deployments ? true : undefined;
+  }, 30 * 60_000);
+  const ms = now() - start;
+  const cpu = cpuSeconds(pid) - from;
+  const placed = ((await call('GET', '/nodes')) as { kind: string; projects: string[] }[])
+    .filter((one) => one.kind === 'worker')
+    .map((one) => one.projects.length);
+  log(`${placed.length} nodes: ${config.deployments} deployments in ${(ms / 1000).toFixed(1)} s`);
+  return {
+    seconds: ms / 1000,
+    cpuMsPerDeployment: (cpu * 1000) / config.deployments,
+    spread: `${Math.min(...placed)}–${Math.max(...placed)}`,
+  };
+}
+
+type Call = (method: string, path: string, body?: object) => Promise<unknown>;
 
 async function enrol(
   call: (method: string, path: string, body?: object) => Promise<unknown>,

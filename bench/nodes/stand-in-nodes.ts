@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { IcpHandlers, IcpServer, loadOrCreateIdentity } from '@testausdeploy/icp';
-import { standInCapacity } from '../../test/support/icp';
+import { standInCapacity, standInGuardian } from '../../test/support/icp';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -8,36 +8,36 @@ const quiet = { log: () => undefined, warn: () => undefined, error: () => undefi
 export const asked = new Map<string, number>();
 const count = (command: string) => asked.set(command, (asked.get(command) ?? 0) + 1);
 
-const worker: IcpHandlers = {
-  health: async () => ({ service: 'worker', version: 'bench' }),
-  capacity: async () => (count('capacity'), standInCapacity()),
-  deploy: async () => {
-    count('deploy');
-    return {
-      commit: 'a'.repeat(40),
-      composeDigest: `sha256:${'b'.repeat(64)}`,
-      containers: [],
-      diskBytes: 0,
-    };
-  },
-};
+/** What one deployed project takes of a stand-in Worker's memory, so its reports follow what it runs. */
+const PROJECT_BYTES = 16 * 2 ** 20;
+
+/** A Worker's answers: its capacity report shrinks with each project it deployed, as a real host's would. */
+function worker(): IcpHandlers {
+  let deployed = 0;
+  return {
+    health: async () => ({ service: 'worker', version: 'bench' }),
+    capacity: async () => {
+      count('capacity');
+      const capacity = standInCapacity();
+      const availableBytes = Math.max(0, capacity.memory.availableBytes - deployed * PROJECT_BYTES);
+      return { ...capacity, memory: { ...capacity.memory, availableBytes }, projects: deployed };
+    },
+    deploy: async () => {
+      count('deploy');
+      deployed++;
+      return {
+        commit: 'a'.repeat(40),
+        composeDigest: `sha256:${'b'.repeat(64)}`,
+        containers: [],
+        diskBytes: 0,
+      };
+    },
+  };
+}
 const guardian: IcpHandlers = {
   health: async () => ({ service: 'guardian', version: 'bench' }),
-  applyFirewall: async ({ open, forwards }) => (
-    count('applyFirewall'),
-    { open, forwards, drift: [], dockerUser: null }
-  ),
-  applyRoutes: async ({ routes }) => {
-    count('applyRoutes');
-    return {
-      routes,
-      drift: [],
-      certificates: [],
-      requests: [],
-      requestsSince: new Date().toISOString(),
-      hours: [],
-    };
-  },
+  applyFirewall: async (state) => (count('applyFirewall'), standInGuardian.firewall(state)),
+  applyRoutes: async (state) => (count('applyRoutes'), standInGuardian.routes(state)),
 };
 
 /** A simulated node: an ICP server answering like a Worker, and one like its Guardian, on 127.0.0.1. */
@@ -61,7 +61,7 @@ export async function standInNodes(dir: string, first: number, total: number, ma
         identity,
         trustedFingerprints: async () => [manager],
         logger: quiet,
-        handlers: kind === 'worker' ? worker : guardian,
+        handlers: kind === 'worker' ? worker() : guardian,
       });
       return { server, port: (await server.listen()).port, fingerprint: identity.fingerprint };
     };

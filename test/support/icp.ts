@@ -10,6 +10,8 @@ import { signChallenge } from '../../libs/icp/src/authentication';
 import { Frame } from '../../libs/icp/src/frames';
 import { IcpHandlers } from '../../libs/icp/src/command-dispatcher';
 import type { NodeCapacity } from '../../libs/icp/src/capacity-schemas';
+import type { FirewallReport, FirewallState } from '../../libs/icp/src/firewall-schemas';
+import type { ProxyReport, ProxyState } from '../../libs/icp/src/proxy-schemas';
 import { IcpClient } from '../../libs/icp/src/icp-client';
 import { IcpServer, IcpServerOptions } from '../../libs/icp/src/icp-server';
 import { Identity, loadOrCreateIdentity } from '../../libs/icp/src/identity';
@@ -31,6 +33,24 @@ export const standInCapacity = (): NodeCapacity => ({
   projectContainers: 0,
   memberContainers: 0,
 });
+
+/** A stand-in Guardian's answers: it takes whatever state it is sent, and reports no drift. */
+export const standInGuardian = {
+  firewall: ({ open, forwards }: FirewallState): FirewallReport => ({
+    open,
+    forwards,
+    drift: [],
+    dockerUser: null,
+  }),
+  routes: ({ routes }: ProxyState): ProxyReport => ({
+    routes,
+    drift: [],
+    certificates: [],
+    requests: [],
+    requestsSince: new Date().toISOString(),
+    hours: [],
+  }),
+};
 
 export const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 

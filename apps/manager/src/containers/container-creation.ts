@@ -28,8 +28,8 @@ export interface NewContainer {
   restoredFrom?: RestoredFrom;
   /** What the request asks of its node (a new container)... */
   wish?: PlacementWish;
-  /** ...or the node it must go to (a restore: where its backup is). */
-  placement?: Placement;
+  /** ...or the node it must go to (a restore: where its backup is), decided once the request is recorded. */
+  placement?: () => Placement;
 }
 
 /**
@@ -60,7 +60,8 @@ export class ContainerCreation {
   async create(
     request: NewContainer,
     actor: string,
-    make: (sshPort: number, onProgress: (line: string) => void) => Promise<ContainerInfo>,
+    /** Has the Worker of `node` make it. */
+    make: (sshPort: number, onProgress: (line: string) => void, node: string) => Promise<ContainerInfo>,
   ) {
     const { container, sshPort } = await this.reserve(request, actor);
     const operation = request.restoredFrom
@@ -68,9 +69,12 @@ export class ContainerCreation {
       : 'createContainer';
     try {
       // Placed once recorded: a request no node can take ends `failed`, with the reason, as one the Worker refuses.
-      container.place(request.placement ?? (await this.place(request.wish ?? {})));
+      const placement = request.placement ? request.placement() : await this.place(request.wish ?? {});
+      container.place(placement);
       await this.repository.save(container, actor);
-      const info = await this.progress.track(container, operation, (onProgress) => make(sshPort, onProgress));
+      const info = await this.progress.track(container, operation, (onProgress) =>
+        make(sshPort, onProgress, placement.node),
+      );
       container.created(info.ipv4);
     } catch (error) {
       container.creationFailed((error as Error).message);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unavailable } from '@testausdeploy/domain';
 import { IcpClient, IcpCommand, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { NodeConnections } from '../nodes/node-connections';
-import { ContainerDirectory } from './container-directory';
+import { ContainerRepository } from './container.repository';
 
 /** Creating, restoring and exporting take the longest: an image unpacked, a tarball written. */
 const TIMEOUT_MS = 10 * 60_000;
@@ -18,8 +18,9 @@ const AS_DOMAIN_ERROR: Partial<Record<string, new (message: string) => Error>> =
   [IcpErrorCode.Conflict]: Conflict,
 };
 
-/** Where a container command goes when the container's record does not say: a backup's node, for a restore. */
+/** Where a container command goes when the container's record does not say: a backup's node. */
 export interface ContainerCallOptions {
+  /** `null`: a backup from before placements were recorded. */
   node?: string | null;
   onProgress?: (line: string) => void;
 }
@@ -34,7 +35,7 @@ export interface ContainerCallOptions {
 export class WorkerContainers {
   constructor(
     private readonly nodes: NodeConnections,
-    private readonly directory: ContainerDirectory,
+    private readonly repository: ContainerRepository,
   ) {}
 
   request<C extends IcpCommand>(
@@ -66,23 +67,41 @@ export class WorkerContainers {
   }
 
   /**
-   * The Worker of the node given, else of the container's node; a command about no container (the images) goes
-   * to the first Worker that answers. A container requested before placements were recorded runs on the one
-   * Worker there was then: it is found only while there is still one.
+   * The Worker of the node given, else of the container's own record (its stream, not a read model that may lag
+   * behind a name used again); a command about no container (the images) goes to the first Worker that answers.
+   * `null` is a backup or container from before placements were recorded: the one Worker there was then.
    */
   private async workerFor(data: object, node: string | null | undefined): Promise<IcpClient> {
     const name = 'name' in data ? String(data.name) : null;
-    const on = node ?? (name ? (await this.directory.find(name))?.node : null);
+    const on = node !== undefined ? node : name ? await this.nodeOf(name) : undefined;
     if (on) return this.nodes.workerOn(on);
+    if (on === undefined) {
+      const workers = this.nodes.ofKind('worker');
+      if (workers.length === 0) throw new Conflict('no Worker is enrolled: enrol one with POST /nodes');
+      return (workers.find(({ client }) => client.connected) ?? workers[0]).client;
+    }
+    return this.nodes.workerOn(this.legacyNode(name ?? 'the backup'));
+  }
+
+  /** The node of a container, or null where it has none (from before placements were recorded). */
+  private async nodeOf(name: string): Promise<string | null | undefined> {
+    const container = await this.repository.load(name);
+    return container.status === null ? undefined : container.node;
+  }
+
+  /**
+   * Where something from before placements were recorded is: on the one Worker there was then, found only while
+   * there is still one (docs/scaling.md, "Upgrading from one node").
+   */
+  legacyNode(what: string): string {
     const workers = this.nodes.ofKind('worker');
     if (workers.length === 0) throw new Conflict('no Worker is enrolled: enrol one with POST /nodes');
-    if (!name) return (workers.find(({ client }) => client.connected) ?? workers[0]).client;
     if (workers.length > 1) {
       throw new Conflict(
-        `container "${name}" was made before placements were recorded, and ${workers.length} Workers are enrolled: ` +
+        `${what} was made before placements were recorded, and ${workers.length} Workers are enrolled: ` +
           'its node is not known (docs/scaling.md, "Upgrading from one node")',
       );
     }
-    return this.nodes.workerOn(workers[0].name);
+    return workers[0].name;
   }
 }

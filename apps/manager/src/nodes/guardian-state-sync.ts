@@ -66,6 +66,12 @@ export abstract class GuardianStateSync<R extends { drift: DriftReport[] }, S ex
     await Promise.all(this.nodes.ofKind('guardian').map(({ name }) => this.sync(name)));
   }
 
+  /** Brings the Guardians named in line, or all of them when that is not known (`null`). */
+  async syncSome(names: string[] | null): Promise<void> {
+    if (!names) return this.syncAll();
+    await Promise.all(names.map((name) => this.sync(name)));
+  }
+
   sync(name: string): Promise<void> {
     const entry = this.entry(name);
     if (entry.running) {

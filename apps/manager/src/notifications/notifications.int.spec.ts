@@ -210,7 +210,17 @@ describe('Manager notifications: channels, delivery with retries, across a resta
   });
 
   it('waits twice as long before each try again, and tells a project its poller backs off, no other project', async () => {
-    await http().post('/deployments').set(auth).send({ org: 'acme', repo: 'elsewhere' }).expect(202);
+    const { body } = await http()
+      .post('/deployments')
+      .set(auth)
+      .send({ org: 'acme', repo: 'elsewhere' })
+      .expect(202);
+    // It fails (no Worker) and is told to the channels that hear of failures before the receiver starts refusing.
+    await until('the deployment ended', async () => {
+      const view = await http().get(`/deployments/${body.deploymentId}`).set(auth);
+      return view.body.status === 'failed';
+    });
+    await sleep(300);
     const hear = async (path: string, repo: string) =>
       channel(auth, {
         name: `${repo} poller`,

@@ -3,6 +3,8 @@ import { memberDeploysBody } from '../organisations/dto/allow-organisation.dto';
 import { githubOrg, githubRepo } from '../deployments/dto/request-deployment.dto';
 import { memberName } from '../members/dto/member.dto';
 import { grantProjectRoleBody, removeProjectBody } from '../projects/dto/project.dto';
+import { moveProjectBody } from '../placement/dto/move-project.dto';
+import { accepted } from './responses/deployments.responses';
 import { memberDeploys, project, projectRole } from './responses/projects.responses';
 import { json, jsonBody as body, pathParameter, problem } from './openapi-helpers';
 
@@ -34,6 +36,21 @@ export function projectPaths() {
           204: { description: 'removed' },
           400: problem,
           403: problem,
+          404: problem,
+          409: problem,
+          503: problem,
+        },
+      },
+    },
+    '/projects/{org}/{repo}/move': {
+      post: {
+        summary:
+          'Move a running project to another Worker (admins): it is deployed there (the source its newest deployment ran), then its routes and ports switch, then it is removed where it ran; a failed move changes nothing. 409 for a project that does not run or runs there already, a drained node; 503 while either node is unreachable',
+        parameters: repository,
+        requestBody: body(moveProjectBody),
+        responses: {
+          202: json('accepted: `{ deploymentId }`', accepted),
+          400: problem,
           404: problem,
           409: problem,
           503: problem,

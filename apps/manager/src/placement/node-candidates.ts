@@ -28,17 +28,33 @@ export class NodeCandidates {
 
   async all(): Promise<NodeCandidate[]> {
     const workers = (await this.directory.all()).filter((view) => view.kind === 'worker');
-    const projects = this.readModels.collection<ProjectView>(PROJECTS);
-    const containers = this.readModels.collection<ContainerView>(CONTAINERS);
-    const since = async (name: string, at: Date) =>
-      (await projects.countDocuments({ 'placement.node': name, 'placement.at': { $gt: at } })) +
-      (await containers.countDocuments({ node: name, requestedAt: { $gt: at } }));
-    return Promise.all(
-      workers.map(async ({ name, labels, draining }) => {
-        const capacity = this.capacities.of(name);
-        const placedSince = capacity ? await since(name, capacity.at) : 0;
-        return { name, labels, draining, connected: this.connections.connected(name), capacity, placedSince };
-      }),
-    );
+    const measured = workers.map(({ name }) => ({ name, capacity: this.capacities.of(name) }));
+    const oldest = Math.min(...measured.flatMap(({ capacity }) => (capacity ? [capacity.at.getTime()] : [])));
+    // What was placed since the oldest report (a minute's worth at most), counted per node in memory.
+    const since = Number.isFinite(oldest) ? new Date(oldest) : new Date();
+    const [projects, containers] = await Promise.all([
+      this.readModels
+        .collection<ProjectView>(PROJECTS)
+        .find({ 'placement.at': { $gt: since } }, { projection: { placement: 1 } })
+        .toArray(),
+      this.readModels
+        .collection<ContainerView>(CONTAINERS)
+        .find(
+          { node: { $ne: null }, requestedAt: { $gt: since } },
+          { projection: { node: 1, requestedAt: 1 } },
+        )
+        .toArray(),
+    ]);
+    const placed = [
+      ...projects.flatMap(({ placement }) => (placement ? [{ node: placement.node, at: placement.at }] : [])),
+      ...containers.map(({ node, requestedAt }) => ({ node, at: requestedAt })),
+    ];
+    return workers.map(({ name, labels, draining }) => {
+      const capacity = this.capacities.of(name);
+      const placedSince = capacity
+        ? placed.filter(({ node, at }) => node === name && at > capacity.at).length
+        : 0;
+      return { name, labels, draining, connected: this.connections.connected(name), capacity, placedSince };
+    });
   }
 }

@@ -9,7 +9,7 @@ import {
   NodeCapacity,
   ProxyState,
 } from '@testausdeploy/icp';
-import { IcpFixture, standInCapacity } from '../../../../test/support/icp';
+import { IcpFixture, standInCapacity, standInGuardian } from '../../../../test/support/icp';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
 import { eventually } from '../../../../test/support/ports';
 
@@ -19,6 +19,8 @@ const GIB = 2 ** 30;
 /** A stand-in Worker on 127.0.0.1 speaking ICP: it reports `capacity` and records every command it is sent. */
 class StandInWorker {
   readonly asked: { command: string; repo?: string }[] = [];
+  /** Repositories whose deploy it refuses, as a compose file that does not come up would. */
+  readonly failing = new Set<string>();
   server!: IcpServer;
   port = 0;
 
@@ -40,6 +42,7 @@ class StandInWorker {
       capacity: async () => this.capacity(),
       deploy: async ({ repo }: IcpData<'deploy'>) => {
         seen('deploy', repo);
+        if (this.failing.has(repo)) throw new Error('the containers did not come up');
         return {
           commit: 'a'.repeat(40),
           composeDigest: `sha256:${'b'.repeat(64)}`,
@@ -50,6 +53,10 @@ class StandInWorker {
       lifecycle: async ({ repo, action }: IcpData<'lifecycle'>) => {
         seen(action, repo);
         return { containers: action === 'start' || action === 'restart' ? this.containers(repo) : [] };
+      },
+      removeProject: async ({ repo }: IcpData<'removeProject'>) => {
+        seen('removeProject', repo);
+        return {};
       },
       usage: async ({ repo }: IcpData<'usage'>) => {
         seen('usage', repo);
@@ -67,21 +74,8 @@ class StandInGuardian {
 
   handlers(): IcpHandlers {
     return {
-      applyFirewall: async ({ open, forwards }) => {
-        this.firewall = { open, forwards };
-        return { open, forwards, drift: [], dockerUser: null };
-      },
-      applyRoutes: async ({ routes }) => {
-        this.routes = { routes };
-        return {
-          routes,
-          drift: [],
-          certificates: [],
-          requests: [],
-          requestsSince: new Date().toISOString(),
-          hours: [],
-        };
-      },
+      applyFirewall: async (state) => standInGuardian.firewall((this.firewall = state)),
+      applyRoutes: async (state) => standInGuardian.routes((this.routes = state)),
     };
   }
 }
@@ -244,7 +238,7 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
     assert.equal(tpu.body.message, 'no node can take a new project: worker-a lacks tpu; worker-b lacks tpu');
     // A project placed elsewhere is not moved by a request.
     const moved = await deploy('second', { node: 'worker-b' }).expect(409);
-    assert.match(moved.body.message, /runs on worker-a, not worker-b: move it with POST/);
+    assert.match(moved.body.message, /runs on worker-a, not worker-b: a project stays on its node/);
     await manager.http().put('/nodes/worker-a/draining').set(auth).send({ draining: true }).expect(200);
     await manager.http().put('/nodes/worker-a/draining').set(auth).send({ draining: true }).expect(409);
     const named = await deploy('pinned', { node: 'worker-a' }).expect(409);
@@ -322,6 +316,66 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
     assert.match(
       refused.body.message,
       /^node "worker-a" still runs project example-org\/chosen, project example-org\/second: move or remove them first$/,
+    );
+  });
+
+  it('moves a running project: deployed on the new node, switched there, removed where it ran; a failed move changes nothing', async () => {
+    const move = (repo: string, node: string, who: Record<string, string> = auth) =>
+      manager.http().post(`/projects/${ORG}/${repo}/move`).set(who).send({ node });
+    const stopped = await move('roomy', 'worker-a').expect(409);
+    assert.match(
+      stopped.body.message,
+      /^only a project that runs moves: the newest deployment of example-org\/roomy is stopped$/,
+    );
+    assert.match((await move('second', 'worker-a').expect(409)).body.message, /runs on worker-a already/);
+    await move('second', 'Not A Node').expect(400);
+    await move('second', 'worker-c').expect(400);
+    const token = (await manager.http().post('/members').set(auth).send({ name: 'mover' }).expect(201)).body
+      .token;
+    await move('second', 'worker-b', bearer(token)).expect(403);
+
+    const { deploymentId } = (await move('second', 'worker-b').expect(202)).body;
+    const moved = await outcome(deploymentId);
+    assert.equal(moved.status, 'succeeded', moved.reason ?? '');
+    const { placement } = await project('second');
+    assert.deepEqual(
+      [placement.node, placement.rule, placement.reason],
+      ['worker-b', 'moved', 'moved from worker-a'],
+    );
+    assert.deepEqual(workers.b.asked.at(-1), { command: 'deploy', repo: 'second' });
+    assert.deepEqual(workers.a.asked.at(-1), { command: 'removeProject', repo: 'second' });
+    const deployment = (await manager.http().get(`/deployments/${deploymentId}`).set(auth)).body;
+    assert.equal(deployment.moveTo, 'worker-b');
+    await eventually(async () => {
+      const owners = (guardian: StandInGuardian) => guardian.firewall?.open.map(({ owner }) => owner) ?? [];
+      return owners(guardians.b).includes(`project:${ORG}/second`) &&
+        !owners(guardians.a).includes(`project:${ORG}/second`)
+        ? true
+        : undefined;
+    }, 10_000);
+    const audit = await manager
+      .http()
+      .get(`/audit?streamId=project-${ORG}/second&order=oldest`)
+      .set(auth)
+      .expect(200);
+    assert.deepEqual(
+      audit.body.entries.map(({ type }: { type: string }) => type),
+      ['ProjectPlaced', 'ProjectMoved'],
+    );
+
+    workers.a.failing.add('next');
+    const { deploymentId: failing } = (await move('next', 'worker-a').expect(202)).body;
+    const failed = await outcome(failing);
+    assert.equal(failed.status, 'failed');
+    assert.match(
+      failed.reason ?? '',
+      /^moving to worker-a failed, and example-org\/next runs on where it ran: /,
+    );
+    assert.equal((await project('next')).placement.node, 'worker-b');
+    assert.deepEqual(
+      workers.a.asked.at(-1),
+      { command: 'removeProject', repo: 'next' },
+      'the new node is cleared',
     );
   });
 });

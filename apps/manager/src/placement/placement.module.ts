@@ -1,5 +1,10 @@
 import { Global, Module } from '@nestjs/common';
+import { AffectedGuardians } from './affected-guardians';
+import { MoveProjectHandler } from './commands/move-project.handler';
+import { ProjectMoves } from './project-moves';
+import { ProjectMovesController } from './project-moves.controller';
 import { GuardianScope } from './guardian-scope';
+import { LegacyPlacements } from './legacy-placements';
 import { NodeCandidates } from './node-candidates';
 import { NodeReconciliation } from './node-reconciliation';
 import { NodeWorkloads } from './node-workloads';
@@ -11,7 +16,18 @@ import { ProjectPlacements } from './project-placements';
  */
 @Global()
 @Module({
-  providers: [NodeCandidates, ProjectPlacements, NodeWorkloads, GuardianScope, NodeReconciliation],
-  exports: [ProjectPlacements, NodeCandidates, NodeWorkloads, GuardianScope],
+  controllers: [ProjectMovesController],
+  providers: [
+    ProjectMoves,
+    MoveProjectHandler,
+    NodeCandidates,
+    ProjectPlacements,
+    NodeWorkloads,
+    GuardianScope,
+    NodeReconciliation,
+    LegacyPlacements,
+    AffectedGuardians,
+  ],
+  exports: [ProjectPlacements, NodeCandidates, NodeWorkloads, GuardianScope, AffectedGuardians, ProjectMoves],
 })
 export class PlacementModule {}

@@ -64,10 +64,20 @@ export class ProjectPlacements {
   }
 
   /**
-   * The Worker of the project's node: a 503 while that node is unreachable, never another Worker. A project
-   * deployed before placements were recorded is placed by rule first.
+   * The Worker of the project's node, for a command about what runs there: a 503 while that node is
+   * unreachable, never another Worker; a 409 for a project placed nowhere (nothing of it runs anywhere).
    */
   async workerOf(org: string, repo: string): Promise<IcpClient> {
+    const node = await this.nodeOf(org, repo);
+    if (node) return this.connections.workerOn(node);
+    if (this.connections.ofKind('worker').length === 0) {
+      throw new Conflict('no Worker is enrolled: enrol one with POST /nodes');
+    }
+    throw new Conflict(`${org}/${repo} runs on no node yet: deploy it first`);
+  }
+
+  /** The Worker a deployment runs on: the project's node, placed by rule now if this is its first run. */
+  async workerToDeploy(org: string, repo: string): Promise<IcpClient> {
     return this.connections.workerOn(await this.place(org, repo, {}, 'system'));
   }
 
@@ -78,7 +88,7 @@ export class ProjectPlacements {
   }
 
   private async check(project: Project, node: string, { node: named, labels = [] }: PlacementWish) {
-    const moveIt = `move it with POST /projects/${project.org}/${project.repo}/move`;
+    const moveIt = 'a project stays on its node (docs/scaling.md)';
     if (named !== undefined && named !== node) {
       throw new Conflict(`${project.org}/${project.repo} runs on ${node}, not ${named}: ${moveIt}`);
     }

@@ -107,17 +107,15 @@ export class RepositoryPoller implements OnApplicationBootstrap, OnApplicationSh
     const failing = this.failures.get(key);
     if (failing && Date.now() < failing.until) return 'backedOff';
     const { org, repo, branch } = newest;
-    // A source whose node is down is skipped: asked again when it is back, never of another node.
-    const worker = await this.placements.workerOf(org, repo).catch((error: unknown) => {
-      if (error instanceof Unavailable) return null;
-      throw error;
-    });
-    if (!worker) return 'unreachable';
     try {
-      const { commit } = await worker.request('head', { org, repo, branch }, { timeoutMs: 30_000 });
+      const { commit } = await (
+        await this.placements.workerOf(org, repo)
+      ).request('head', { org, repo, branch }, { timeoutMs: 30_000 });
       this.failures.delete(key);
       return (await this.follower.follow(newest, commit, 'poller')) ? 'followed' : 'unchanged';
     } catch (error) {
+      // A source whose node is down is skipped: asked again when it is back, never of another node.
+      if (error instanceof Unavailable) return 'unreachable';
       const count = (failing?.count ?? 0) + 1;
       const wait = Math.min(this.config.POLL_INTERVAL_MS * 2 ** count, MAX_BACKOFF_MS);
       this.failures.set(key, { count, until: Date.now() + wait });

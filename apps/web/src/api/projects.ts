@@ -16,3 +16,6 @@ export const removeProject = (org: string, repo: string, confirm: string) =>
   answer(api.DELETE('/projects/{org}/{repo}', { ...byRepository(org, repo), body: { confirm } }));
 export const revokeRole = (org: string, repo: string, name: string) =>
   answer(api.DELETE('/projects/{org}/{repo}/members/{name}', byMember(org, repo, name)));
+/** Moves the project to another node (admins): answers the deployment that carries the move out. */
+export const moveProject = (org: string, repo: string, node: string) =>
+  answer(api.POST('/projects/{org}/{repo}/move', { ...byRepository(org, repo), body: { node } }));

@@ -100,9 +100,9 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
     return this.existing().node;
   }
 
-  /** Gives the container being created its node, once. */
+  /** Gives the container its node, once: when it is being created, or one made before placements were recorded. */
   place({ node, rule, reason }: Placement): void {
-    this.ensureStatus(['creating']);
+    this.ensureStatus(['creating', 'running', 'stopped']);
     if (this.existing().node)
       throw new Conflict(`container "${this.name}" runs on ${this.existing().node} already`);
     this.record({ type: 'ContainerPlaced', data: { name: this.name, node, rule, reason } });

@@ -33,6 +33,7 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
     requestedBy: string;
     pinned: PinnedVersion | null;
     configurationVersion: number;
+    moveTo: string | null;
     /** What the attempt ran, once it succeeded: what a rollback to it restores. */
     ran: { commit: string; composeDigest: string } | null;
   } | null = null;
@@ -68,12 +69,21 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
     return this.state?.configurationVersion ?? 0;
   }
 
-  /** A new attempt: of the branch's head, or of `pinned`'s commit (a rollback), with that configuration version. */
+  /** The node a move runs this attempt on (its project runs elsewhere until it succeeds), or null. */
+  get moveTo(): string | null {
+    return this.state?.moveTo ?? null;
+  }
+
+  /**
+   * A new attempt: of the branch's head, or of `pinned`'s commit (a rollback), with that configuration version;
+   * with `moveTo`, on that node instead of the project's own (a move).
+   */
   request(
     source: DeploymentSource,
     requestedBy: string,
     configurationVersion: number,
     pinned?: PinnedVersion,
+    moveTo?: string,
   ): void {
     if (this.state) throw new Conflict(`deployment ${this.id} was already requested`);
     this.record({
@@ -84,6 +94,7 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
         requestedBy,
         ...(pinned && { pinned }),
         configurationVersion,
+        ...(moveTo && { moveTo }),
       },
     });
   }
@@ -184,13 +195,15 @@ export class Deployment extends AggregateRoot<DeploymentEvent> {
   protected apply(event: DeploymentEvent): void {
     switch (event.type) {
       case 'DeploymentRequested': {
-        const { org, repo, branch, composePath, pinned, requestedBy, configurationVersion } = event.data;
+        const { org, repo, branch, composePath, pinned, requestedBy, configurationVersion, moveTo } =
+          event.data;
         this.state = {
           status: 'requested',
           source: { org, repo, branch, composePath },
           requestedBy,
           pinned: pinned ?? null,
           configurationVersion: configurationVersion ?? 0,
+          moveTo: moveTo ?? null,
           ran: null,
         };
         break;

@@ -33,6 +33,11 @@ export type DeploymentRequested = DomainEvent<
      * deployments were given variables: those ran with none (version 0).
      */
     configurationVersion?: number;
+    /**
+     * A move: the project runs on another node than this node now; this attempt runs there, and once it has
+     * succeeded the project is recorded as moved and removed from the node it ran on (docs/scaling.md).
+     */
+    moveTo?: string;
   }
 >;
 

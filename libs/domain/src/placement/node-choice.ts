@@ -9,8 +9,11 @@ export const ONLY_LABELS: Record<WorkloadKind, string> = {
   container: 'containers-only',
 };
 
-/** How a node was chosen: named in the request, the freest of those with the labels asked for, or the freest. */
-export type PlacementRule = 'named' | 'labels' | 'capacity';
+/**
+ * How a node was chosen: named in the request, the freest of those with the labels asked for, the freest, or
+ * the only Worker there was when something made before placements were recorded got its node.
+ */
+export type PlacementRule = 'named' | 'labels' | 'capacity' | 'only';
 
 export interface Placement {
   node: string;

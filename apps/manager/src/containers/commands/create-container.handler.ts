@@ -39,8 +39,11 @@ export class CreateContainerHandler implements ICommandHandler<CreateContainerCo
     };
     if (body.node !== undefined && !admin) throw new Forbidden('only an admin can name the node');
     const wish = { node: body.node, labels: body.labels };
-    return this.creation.create({ name: body.name, owner, spec, wish }, caller.actor, (sshPort, onProgress) =>
-      this.worker.request('createContainer', { name: body.name, ...spec, sshPort }, { onProgress }),
+    return this.creation.create(
+      { name: body.name, owner, spec, wish },
+      caller.actor,
+      (sshPort, onProgress, node) =>
+        this.worker.request('createContainer', { name: body.name, ...spec, sshPort }, { node, onProgress }),
     );
   }
 }

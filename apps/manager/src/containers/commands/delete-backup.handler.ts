@@ -22,8 +22,9 @@ export class DeleteBackupHandler implements ICommandHandler<DeleteBackupCommand>
   async execute({ selector, caller }: DeleteBackupCommand): Promise<void> {
     await this.locks.run(await this.lookup.containerName(selector), async () => {
       const { container, backup } = await this.lookup.find(selector, caller);
+      // Asked of the node whose backup directory holds it: its answer that the file is gone is the one that counts.
       await this.worker
-        .request('deleteBackup', { name: container.name, backup: backup.key })
+        .request('deleteBackup', { name: container.name, backup: backup.key }, { node: backup.node })
         .catch((error: unknown) => {
           if (!(error instanceof NotFound)) throw error;
         });

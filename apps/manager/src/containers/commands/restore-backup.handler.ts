@@ -23,20 +23,14 @@ export class RestoreBackupHandler implements ICommandHandler<RestoreBackupComman
       spec,
       restoredFrom: { name, backup: backup.backup, id },
       // The backup's file is in its node's backup directory: the container is made there.
-      ...(backup.node && {
-        placement: {
-          node: backup.node,
-          rule: 'named' as const,
-          reason: `where its backup ${backup.backup} is`,
-        },
+      placement: () => ({
+        node: backup.node ?? this.worker.legacyNode(`the backup ${backup.backup}`),
+        rule: 'named' as const,
+        reason: `where its backup ${backup.backup} is`,
       }),
     };
-    return this.creation.create(request, caller.actor, (sshPort, onProgress) =>
-      this.worker.request(
-        'restoreBackup',
-        { name, backup: key, newName, sshPort },
-        { node: backup.node, onProgress },
-      ),
+    return this.creation.create(request, caller.actor, (sshPort, onProgress, node) =>
+      this.worker.request('restoreBackup', { name, backup: key, newName, sshPort }, { node, onProgress }),
     );
   }
 }

@@ -11,6 +11,8 @@ export class RequestDeploymentCommand extends Command<{ deploymentId: string }> 
     readonly commandId: string | null,
     /** Where the project goes if this is its first deployment (else: where it runs must match). */
     readonly wish: PlacementWish = {},
+    /** A move's deployment: it runs on this node (MoveProjectHandler checked it). */
+    readonly moveTo?: string,
   ) {
     super();
   }

@@ -23,6 +23,7 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
     actor,
     commandId,
     wish,
+    moveTo,
   }: RequestDeploymentCommand): Promise<{ deploymentId: string }> {
     const validated = DeploymentSource.create(source);
     if (!(await this.organisations.isAllowed(validated.props.org))) {
@@ -37,7 +38,13 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
     await this.placements.ensureReachable(org, repo);
     const deployment = new Deployment(randomUUID());
     // The newest configuration when asked for: what the attempt runs with, whatever changes while it waits.
-    deployment.request(validated, actor, await this.configuration.currentVersion(org, repo));
+    deployment.request(
+      validated,
+      actor,
+      await this.configuration.currentVersion(org, repo),
+      undefined,
+      moveTo,
+    );
     const { events } = await this.repository.save(deployment, {
       actor,
       correlationId: deployment.id,

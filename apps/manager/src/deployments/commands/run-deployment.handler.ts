@@ -5,6 +5,8 @@ import { IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
 import { ManagerConfig } from '../../config/manager-config';
 import { ConfigurationValues } from '../../configuration/configuration-values';
 import { ReadModels } from '../../events/read-models';
+import { NodeConnections } from '../../nodes/node-connections';
+import { ProjectMoves } from '../../placement/project-moves';
 import { ProjectPlacements } from '../../placement/project-placements';
 import { ProjectAccess } from '../../projects/project-access';
 import { ProjectRemovals } from '../../projects/project-removals';
@@ -40,6 +42,8 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     private readonly removals: ProjectRemovals,
     private readonly routed: RoutedServices,
     private readonly handover: RouteHandover,
+    private readonly moves: ProjectMoves,
+    private readonly connections: NodeConnections,
   ) {}
 
   async execute({ deploymentId, cause }: RunDeploymentCommand): Promise<void> {
@@ -74,10 +78,15 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const rollBackTo = await this.rollbackTarget(deployment, error);
+        const { moveTo } = deployment;
+        // A move that failed replaced nothing: the project runs on where it ran, and the new node is cleared.
+        if (moveTo) await this.moves.abandon(org, repo, moveTo, log);
         deployment.fail(
           rollBackTo
             ? `${reason}; rolling back to ${rollBackTo.commit} (deployment ${rollBackTo.id})`
-            : reason,
+            : moveTo
+              ? `moving to ${moveTo} failed, and ${org}/${repo} runs on where it ran: ${reason}`
+              : reason,
           held.commit,
         );
         await this.buildLogs.close(deploymentId);
@@ -86,8 +95,10 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
         if (rollBackTo) await this.commands.execute(new RollbackDeploymentCommand(rollBackTo.id, 'system'));
         return;
       }
-      if (handover?.mode !== 'beside') await this.buildLogs.close(deploymentId);
       await this.repository.save(deployment, cause);
+      if (deployment.moveTo)
+        await this.moves.complete(org, repo, deployment.moveTo, deployment.requestedBy, log);
+      if (handover?.mode !== 'beside') await this.buildLogs.close(deploymentId);
       return handover?.mode === 'beside' ? { slot: handover.retire, log } : null;
     });
     // The routes switch to the upstreams the recorded success reports, and the old version goes after its drain
@@ -114,8 +125,8 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
    * back again; a failed build or an unreachable Worker left the old containers running, so nothing to undo.
    */
   private async rollbackTarget(deployment: Deployment, error: unknown) {
-    if (!(error instanceof IcpError) || error.code !== IcpErrorCode.Unhealthy || deployment.pinned)
-      return null;
+    const replacedNothing = deployment.pinned || deployment.moveTo;
+    if (!(error instanceof IcpError) || error.code !== IcpErrorCode.Unhealthy || replacedNothing) return null;
     return this.previous.of(deployment.source, deployment.id);
   }
 
@@ -124,7 +135,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
    * are the project's routes as they are now, a rollback's too: the routes are not part of a version.
    */
   private async deploy(deployment: Deployment, onProgress: (line: string) => void) {
-    const { pinned, configurationVersion } = deployment;
+    const { pinned, configurationVersion, moveTo } = deployment;
     const { org, repo } = deployment.source;
     const variables = await this.configuration.at(org, repo, configurationVersion);
     const routes = await this.routed.of(org, repo);
@@ -135,9 +146,13 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
       ...(pinned && { commit: pinned.commit, composeDigest: pinned.composeDigest }),
       ...(variables.length > 0 && { variables }),
       ...(routes.length > 0 && { routes }),
-      ...(routedTo.length > 0 && { routedTo }),
+      // A new node serves nothing of the project yet: nothing there to keep.
+      ...(routedTo.length > 0 && !moveTo && { routedTo }),
     };
-    return (await this.placements.workerOf(org, repo)).request('deploy', data, {
+    const worker = moveTo
+      ? this.connections.workerOn(moveTo)
+      : await this.placements.workerToDeploy(org, repo);
+    return worker.request('deploy', data, {
       timeoutMs: this.config.DEPLOY_TIMEOUT_MS,
       onProgress,
     });

@@ -23,6 +23,8 @@ export interface DeploymentView {
   configurationVersion: number;
   /** For a rollback: the attempt whose commit and compose file (and configuration) it restores. */
   rollbackOf: string | null;
+  /** For a move: the node it runs on, which its project moves to once it succeeds. */
+  moveTo: string | null;
   requestedAt: Date;
   /** Where in the log it was requested: whether it is of its project as it is now (see ProjectView.since). */
   requestedPosition: number;

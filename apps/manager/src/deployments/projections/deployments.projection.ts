@@ -16,7 +16,7 @@ const STATUS_AFTER: Record<DeploymentLifecycleEvent['type'], DeploymentStatus> =
 @Injectable()
 export class DeploymentsProjection extends RegisteredProjection<DeploymentView> {
   readonly name = DEPLOYMENTS;
-  readonly version = 7;
+  readonly version = 8;
   readonly indexes = [{ key: { requestedAt: -1 } }];
 
   async apply(event: StoredEvent, views: Views<DeploymentView>): Promise<void> {
@@ -26,7 +26,7 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
     const view = await views.get(event.data.deploymentId);
     if (event.type === 'DeploymentRequested') {
       if (view) return;
-      const { deploymentId, requestedBy, pinned, configurationVersion = 0, ...source } = event.data;
+      const { deploymentId, requestedBy, pinned, configurationVersion = 0, moveTo, ...source } = event.data;
       views.put({
         _id: deploymentId,
         ...source,
@@ -41,6 +41,7 @@ export class DeploymentsProjection extends RegisteredProjection<DeploymentView> 
         handover: null,
         requestedBy,
         rollbackOf: pinned?.rollbackOf ?? null,
+        moveTo: moveTo ?? null,
         requestedAt: at,
         requestedPosition: position,
         updatedAt: at,

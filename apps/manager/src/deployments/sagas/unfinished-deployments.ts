@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus, EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import { ReadModels } from '../../events/read-models';
+import { NodeCapacities } from '../../nodes/node-capacities';
 import { NodeSessionOpened } from '../../nodes/node-session-opened.event';
 import { ProjectPlacements } from '../../placement/project-placements';
 import { RunDeploymentCommand } from '../commands/run-deployment.command';
@@ -32,6 +33,7 @@ export class UnfinishedDeployments
     private readonly readModels: ReadModels,
     private readonly commands: CommandBus,
     private readonly placements: ProjectPlacements,
+    private readonly capacities: NodeCapacities,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,6 +52,8 @@ export class UnfinishedDeployments
   /** Runs again the unfinished deployments of the projects on `node` (and those not placed yet); `*`: all. */
   async resume(node = '*'): Promise<void> {
     await this.readModels.started;
+    // A project not placed yet is placed by its first run, which needs the Worker's capacity.
+    if (node !== '*') await this.capacities.refresh(node);
     const unfinished = await this.readModels
       .collection<DeploymentView>(DEPLOYMENTS)
       .find({ status: 'requested' }, { projection: { _id: 1, org: 1, repo: 1 } })

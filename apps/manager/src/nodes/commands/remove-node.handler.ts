@@ -25,6 +25,7 @@ export class RemoveNodeHandler implements ICommandHandler<RemoveNodeCommand> {
     node.remove([
       ...placed.projects.map((project) => `project ${project}`),
       ...placed.containers.map((container) => `container ${container}`),
+      ...placed.backups.map((backup) => `backup ${backup}`),
     ]);
     await this.repository.save(node, { actor, correlationId: randomUUID(), causationId: null });
   }

@@ -55,7 +55,7 @@ export const containerView = describing<Omit<ContainerView, '_id'>>()(
       .nullable(),
     node: z.string().nullable(),
     placement: z
-      .strictObject({ rule: z.enum(['named', 'labels', 'capacity']), reason: z.string() })
+      .strictObject({ rule: z.enum(['named', 'labels', 'capacity', 'only']), reason: z.string() })
       .nullable(),
     requestedAt: time,
     updatedAt: time,

@@ -32,6 +32,7 @@ export const deploymentView = describing<Omit<DeploymentView, '_id'>>()(
     requestedBy: z.string(),
     configurationVersion: z.number().int().nonnegative(),
     rollbackOf: z.string().nullable(),
+    moveTo: z.string().nullable(),
     requestedAt: time,
     requestedPosition: z.number().int(),
     updatedAt: time,

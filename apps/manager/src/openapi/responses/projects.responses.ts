@@ -23,7 +23,7 @@ export const project = describing<ProjectSummary>()(
     placement: z
       .strictObject({
         node: z.string(),
-        rule: z.enum(['named', 'labels', 'capacity', 'moved']),
+        rule: z.enum(['named', 'labels', 'capacity', 'only', 'moved']),
         reason: z.string(),
         by: z.string(),
         at: time,

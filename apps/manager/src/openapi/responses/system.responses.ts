@@ -29,6 +29,7 @@ export const nodeStatus = describing<NodeStatus>()(
     capacity: nodeCapacity.extend({ at: time }).nullable(),
     projects: z.array(z.string()),
     containers: z.array(z.string()),
+    backups: z.array(z.string()),
   }),
 );
 

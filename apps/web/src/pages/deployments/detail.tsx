@@ -115,6 +115,15 @@ function Summary({
         <dd>
           {deployment.requestedBy}, <Time at={deployment.requestedAt} />
         </dd>
+        {deployment.moveTo && (
+          <>
+            <dt>Move</dt>
+            <dd>
+              to <span className="mono">{deployment.moveTo}</span>: once it succeeds the project runs there,
+              and is removed where it ran
+            </dd>
+          </>
+        )}
         {deployment.rollbackOf && (
           <>
             <dt>Rollback of</dt>

@@ -18,6 +18,7 @@ import { Table } from '../../components/table';
 import { Time } from '../../components/time';
 import { TypedName } from '../../components/typed-name';
 import { Link, navigate } from '../../router';
+import { Move } from './move';
 import { Routes } from './routes';
 import { Variables } from './variables';
 
@@ -69,6 +70,7 @@ export function ProjectPage({ org, repo }: { org: string; repo: string }) {
             <Routes org={org} repo={repo} access={one.access} />
             <Roles project={one} reload={project.reload} />
             {one.access !== 'viewer' && <Variables org={org} repo={repo} />}
+            {one.access === 'admin' && one.placement && <Move project={one} />}
             {one.access !== 'viewer' && <Remove org={org} repo={repo} />}
           </>
         )}

@@ -1,0 +1,50 @@
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { chooseNode, Conflict } from '@testausdeploy/domain';
+import { RequestDeploymentCommand } from '../../deployments/commands/request-deployment.command';
+import { DeploymentView } from '../../deployments/projections/deployment-view';
+import { DEPLOYMENTS } from '../../deployments/projections/deployments.projection';
+import { ReadModels } from '../../events/read-models';
+import { NodeConnections } from '../../nodes/node-connections';
+import { NodeCandidates } from '../node-candidates';
+import { ProjectPlacements } from '../project-placements';
+import { MoveProjectCommand } from './move-project.command';
+
+/**
+ * Checks a move before anything is recorded: the project runs (its newest deployment succeeded) on a node that
+ * answers, since it is removed there at the end; the new node could take it if named for a new project. Then
+ * requests the deployment that carries the move out, of the same source as the running one.
+ */
+@CommandHandler(MoveProjectCommand)
+export class MoveProjectHandler implements ICommandHandler<MoveProjectCommand> {
+  constructor(
+    private readonly placements: ProjectPlacements,
+    private readonly candidates: NodeCandidates,
+    private readonly connections: NodeConnections,
+    private readonly readModels: ReadModels,
+    private readonly commands: CommandBus,
+  ) {}
+
+  async execute({ org, repo, node, actor }: MoveProjectCommand): Promise<{ deploymentId: string }> {
+    const from = await this.placements.nodeOf(org, repo);
+    if (!from) throw new Conflict(`${org}/${repo} runs on no node yet: deploy it first`);
+    if (from === node) throw new Conflict(`${org}/${repo} runs on ${node} already`);
+    const estimateBytes = this.candidates.estimateBytes;
+    chooseNode(await this.candidates.all(), { kind: 'project', node, estimateBytes });
+    this.connections.workerOn(from);
+    const newest = await this.readModels
+      .collection<DeploymentView>(DEPLOYMENTS)
+      .find({ org, repo })
+      .sort({ requestedAt: -1 })
+      .limit(1)
+      .next();
+    if (newest?.status !== 'succeeded') {
+      throw new Conflict(
+        `only a project that runs moves: the newest deployment of ${org}/${repo} is ${newest?.status ?? 'none'}`,
+      );
+    }
+    const { branch, composePath } = newest;
+    return this.commands.execute(
+      new RequestDeploymentCommand({ org, repo, branch, composePath }, actor, null, {}, node),
+    );
+  }
+}

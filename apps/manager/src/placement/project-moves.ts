@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { NodeConnections } from '../nodes/node-connections';
+import { ProjectRepository } from '../projects/project.repository';
+
+const REMOVE_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * The end of a move (docs/scaling.md, "Moving a project"): once the project's deployment on the new node has
+ * succeeded, the project is recorded as moved (its commands, firewall and routes go to the new node from then
+ * on) and removed from the old one; a move that failed is cleared from the new node, and the project runs on
+ * where it ran.
+ */
+@Injectable()
+export class ProjectMoves {
+  constructor(
+    private readonly projects: ProjectRepository,
+    private readonly connections: NodeConnections,
+  ) {}
+
+  async complete(org: string, repo: string, to: string, actor: string, log: (line: string) => void) {
+    const project = await this.projects.load(org, repo);
+    const from = project.node;
+    project.moved(to);
+    await this.projects.save(project, actor);
+    log(`${org}/${repo} runs on ${to} now`);
+    if (from) await this.remove(org, repo, from, log);
+  }
+
+  async abandon(org: string, repo: string, to: string, log: (line: string) => void) {
+    await this.remove(org, repo, to, log);
+  }
+
+  private async remove(org: string, repo: string, node: string, log: (line: string) => void) {
+    try {
+      await this.connections
+        .workerOn(node)
+        .request('removeProject', { org, repo }, { timeoutMs: REMOVE_TIMEOUT_MS });
+      log(`removed from ${node}`);
+    } catch (error) {
+      log(`not removed from ${node}: ${(error as Error).message}; remove what is left there by hand`);
+    }
+  }
+}
