@@ -641,15 +641,15 @@ describe('the dashboard in Chromium, against the real Manager, Worker and Guardi
     await worker.getByText('connected', { exact: true }).waitFor();
     await worker.getByRole('link', { name: `${ORG}/${repo}` }).click();
     // The one node there is: a move is refused, with the reason.
-    const move = page.getByRole('region', { name: 'Move' });
+    const move = page.getByRole('region', { name: 'Move', exact: true });
     await move.getByLabel('To node').fill('worker');
-    await move.getByRole('button', { name: 'Move' }).click();
+    await move.getByRole('button', { name: 'Move', exact: true }).click();
     await move
       .getByRole('alert')
       .getByText(`${ORG}/${repo} runs on worker already`, { exact: false })
       .waitFor();
     await move.getByLabel('To node').fill('elsewhere');
-    await move.getByRole('button', { name: 'Move' }).click();
+    await move.getByRole('button', { name: 'Move', exact: true }).click();
     await move
       .getByRole('alert')
       .getByText('node "elsewhere" is not an enrolled Worker', { exact: false })

@@ -199,7 +199,13 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
     assert.ok(await eventually(async () => ((await served(ports[onB])) ? true : undefined), 15_000));
   });
 
-  it('keeps a Worker enrolled while something runs on it, and drains it so nothing new goes there', async () => {
+  it('refuses a move within one Docker engine, keeps a Worker enrolled while something runs on it, and drains it', async () => {
+    // The two Workers here share one dockerd: a move would have the new copy taken over and removed with the old.
+    const move = await system.call<{ message: string }>('POST', `/projects/${ORG}/${onA}/move`, {
+      node: 'worker-b',
+    });
+    assert.equal(move.status, 409);
+    assert.match(move.body.message, /^worker and worker-b run projects on one Docker engine/);
     const removed = await system.call<{ message: string }>('DELETE', '/nodes/worker-b');
     assert.equal(removed.status, 409);
     assert.match(removed.body.message, new RegExp(`still runs project ${ORG}/${onB}`));

@@ -22,6 +22,8 @@ export const nodeCapacity = z.object({
   projectContainers: z.number().int().nonnegative(),
   /** Members' containers in LXD; null where the Worker cannot reach LXD. */
   memberContainers: z.number().int().nonnegative().nullable(),
+  /** The id of the Docker engine it runs projects on: two Workers with one engine share its containers. */
+  dockerEngine: z.string().max(200),
 });
 export type NodeCapacity = z.infer<typeof nodeCapacity>;
 

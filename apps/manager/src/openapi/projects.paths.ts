@@ -45,7 +45,7 @@ export function projectPaths() {
     '/projects/{org}/{repo}/move': {
       post: {
         summary:
-          'Move a running project to another Worker (admins): it is deployed there (the source its newest deployment ran), then its routes and ports switch, then it is removed where it ran; a failed move changes nothing. 409 for a project that does not run or runs there already, a drained node; 503 while either node is unreachable',
+          'Move a running project to another Worker (admins): it is deployed there (its branch head, as a redeploy would), then its routes and ports switch, then it is removed where it ran; a failed move changes nothing. 403 for an organisation no longer allowed; 409 for a project that does not run or runs there already, a drained node, two Workers on one Docker engine; 503 while either node is unreachable',
         parameters: repository,
         requestBody: body(moveProjectBody),
         responses: {

@@ -22,7 +22,8 @@ type Data = {
 /**
  * The Guardians whose firewall or routes an event can change: those of the node its project or container is
  * placed on (both nodes of a move), so that a deployment on one node sends nothing to the others. Null when
- * that is not known (a project removed, a node enrolled): then every Guardian is sent its state.
+ * that is not known (a project removed) or is every node (routes changed, which can pass a host name to a
+ * project elsewhere): then every Guardian is sent its state.
  */
 @Injectable()
 export class AffectedGuardians {
@@ -41,6 +42,8 @@ export class AffectedGuardians {
   }
 
   private async nodesOf(type: string, data: Data): Promise<string[] | null> {
+    // Host names are claimed across nodes: a name one project gives up can go to a project on another node.
+    if (type === 'RoutesChanged') return null;
     if (type === 'ProjectMoved' && data.from && data.to) return [data.from, data.to];
     if (type === 'ProjectPlaced' || type === 'ContainerPlaced') return data.node ? [data.node] : null;
     if (type.startsWith('Container') && data.name) {

@@ -47,24 +47,33 @@ export class LegacyPlacements implements OnApplicationBootstrap {
       .find({ placement: null, latest: { $ne: null } }, { projection: { org: 1, repo: 1 } })
       .toArray();
     for (const { org, repo } of projects) {
-      const project = await this.projects.load(org, repo);
-      if (project.node) continue;
-      project.place(placement);
-      await this.projects.save(project, 'system');
+      await this.each(`${org}/${repo}`, async () => {
+        const project = await this.projects.load(org, repo);
+        if (project.node) return;
+        project.place(placement);
+        await this.projects.save(project, 'system');
+      });
     }
     const containers = await this.readModels
       .collection<ContainerView>(CONTAINERS)
       .find({ node: null, status: { $in: ['creating', 'running', 'stopped'] } }, { projection: { name: 1 } })
       .toArray();
     for (const { name } of containers) {
-      const container = await this.recorder.load(new MemberContainer(name), MemberContainer.streamId(name));
-      if (container.node) continue;
-      container.place(placement);
-      await this.recorder.saveAs(MemberContainer.streamId(name), container, 'system');
+      await this.each(name, async () => {
+        const container = await this.recorder.load(new MemberContainer(name), MemberContainer.streamId(name));
+        if (container.node) return;
+        container.place(placement);
+        await this.recorder.saveAs(MemberContainer.streamId(name), container, 'system');
+      });
     }
     const placed = projects.length + containers.length;
     if (placed > 0)
       this.logger.log(`placed ${placed} projects and containers from before placements on ${node}`);
     return placed;
+  }
+
+  /** One placement; one that fails (a command on it at the same moment) is logged, and the others go on. */
+  private async each(what: string, place: () => Promise<void>): Promise<void> {
+    await place().catch((error: Error) => this.logger.warn(`placing ${what}: ${error.message}`));
   }
 }

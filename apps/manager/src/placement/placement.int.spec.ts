@@ -80,8 +80,8 @@ class StandInGuardian {
   }
 }
 
-const capacity = (memoryFreeGiB: number): NodeCapacity => ({
-  ...standInCapacity(),
+const capacity = (memoryFreeGiB: number, engine: string): NodeCapacity => ({
+  ...standInCapacity(engine),
   memory: { totalBytes: 16 * GIB, availableBytes: memoryFreeGiB * GIB },
   repositories: { totalBytes: 100 * GIB, freeBytes: 90 * GIB },
 });
@@ -93,8 +93,8 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
   let managerKey: Identity;
   const freeGiB: Record<string, number> = { a: 4, b: 12 };
   const workers = {
-    a: new StandInWorker('worker-a', () => capacity(freeGiB.a), 8001),
-    b: new StandInWorker('worker-b', () => capacity(freeGiB.b), 8002),
+    a: new StandInWorker('worker-a', () => capacity(freeGiB.a, 'engine-a'), 8001),
+    b: new StandInWorker('worker-b', () => capacity(freeGiB.b, 'engine-b'), 8002),
   };
   const guardians = { a: new StandInGuardian(), b: new StandInGuardian() };
   let workerKeys: Record<'a' | 'b', Identity>;
@@ -377,5 +377,10 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
       { command: 'removeProject', repo: 'next' },
       'the new node is cleared',
     );
+    // The failed move replaced nothing: the version that runs is still acted on, and the move can be tried again.
+    workers.a.failing.delete('next');
+    const { deploymentId: again } = (await move('next', 'worker-a').expect(202)).body;
+    assert.equal((await outcome(again)).status, 'succeeded');
+    assert.equal((await project('next')).placement.node, 'worker-a');
   });
 });

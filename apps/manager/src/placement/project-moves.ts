@@ -6,9 +6,9 @@ const REMOVE_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * The end of a move (docs/scaling.md, "Moving a project"): once the project's deployment on the new node has
- * succeeded, the project is recorded as moved (its commands, firewall and routes go to the new node from then
- * on) and removed from the old one; a move that failed is cleared from the new node, and the project runs on
- * where it ran.
+ * come up, the project is recorded as moved (its commands, firewall and routes go to the new node from then
+ * on), and after the success is recorded it is removed from the old one; a move that failed is cleared from the
+ * new node, and the project runs on where it ran.
  */
 @Injectable()
 export class ProjectMoves {
@@ -17,13 +17,23 @@ export class ProjectMoves {
     private readonly connections: NodeConnections,
   ) {}
 
-  async complete(org: string, repo: string, to: string, actor: string, log: (line: string) => void) {
+  /**
+   * Records that the project runs on `to` (its commands, firewall and routes go there from now on) and answers
+   * the node it ran on; a switch made already (an attempt run again after the Manager stopped) is not made twice.
+   */
+  async switch(org: string, repo: string, to: string, actor: string, log: (line: string) => void) {
     const project = await this.projects.load(org, repo);
+    if (project.node === to) return project.movedFrom;
     const from = project.node;
     project.moved(to);
     await this.projects.save(project, actor);
     log(`${org}/${repo} runs on ${to} now`);
-    if (from) await this.remove(org, repo, from, log);
+    return from;
+  }
+
+  /** Removes everything of the project from the node it was moved away from. */
+  async removeFrom(org: string, repo: string, from: string, log: (line: string) => void) {
+    await this.remove(org, repo, from, log);
   }
 
   async abandon(org: string, repo: string, to: string, log: (line: string) => void) {

@@ -4,16 +4,17 @@ import { slotOwner } from './handover/project-slots';
 
 /**
  * Deployed projects' share of the Worker's capacity, from dockerd: the projects with a container (both slots of
- * one project count once) and their running containers. Only compose projects named as this Worker names them.
+ * one project count once) and their running containers, and which engine it is. Only compose projects named as
+ * this Worker names them.
  */
 export class ProjectCapacity {
   constructor(private readonly docker: Dockerode) {}
 
-  async measure(): Promise<Pick<NodeCapacity, 'projects' | 'projectContainers'>> {
-    const containers = await this.docker.listContainers({
-      all: true,
-      filters: { label: ['com.docker.compose.project'] },
-    });
+  async measure(): Promise<Pick<NodeCapacity, 'projects' | 'projectContainers' | 'dockerEngine'>> {
+    const [containers, engine] = await Promise.all([
+      this.docker.listContainers({ all: true, filters: { label: ['com.docker.compose.project'] } }),
+      this.docker.info() as Promise<{ ID: string }>,
+    ]);
     const projects = new Set<string>();
     let running = 0;
     for (const container of containers) {
@@ -22,6 +23,6 @@ export class ProjectCapacity {
       projects.add(owner);
       if (container.State === 'running') running++;
     }
-    return { projects: projects.size, projectContainers: running };
+    return { projects: projects.size, projectContainers: running, dockerEngine: engine.ID };
   }
 }

@@ -16,6 +16,7 @@ export interface ProjectMember {
 export class Project extends AggregateRoot<ProjectEvent> {
   private readonly roles = new Map<string, ProjectRole>();
   private placedOn: string | null = null;
+  private lastMovedFrom: string | null = null;
 
   constructor(
     readonly org: string,
@@ -31,6 +32,11 @@ export class Project extends AggregateRoot<ProjectEvent> {
   /** The node everything of the project runs on; null before its first deployment and once it is removed. */
   get node(): string | null {
     return this.placedOn;
+  }
+
+  /** The node its last move took it from; null if it never moved. */
+  get movedFrom(): string | null {
+    return this.lastMovedFrom;
   }
 
   /** Gives the project its node; refused when it has one (this stream's version check makes two at once one). */
@@ -94,12 +100,14 @@ export class Project extends AggregateRoot<ProjectEvent> {
       case 'ProjectRemoved':
         this.roles.clear();
         this.placedOn = null;
+        this.lastMovedFrom = null;
         break;
       case 'ProjectPlaced':
         this.placedOn = event.data.node;
         break;
       case 'ProjectMoved':
         this.placedOn = event.data.to;
+        this.lastMovedFrom = event.data.from;
         break;
     }
   }

@@ -58,8 +58,9 @@ describe('Project', () => {
       /runs on a already/,
     );
     assert.throws(() => project.moved('a'), /runs on a already/);
+    assert.equal(project.movedFrom, null);
     project.moved('b');
-    assert.equal(project.node, 'b');
+    assert.deepEqual([project.node, project.movedFrom], ['b', 'a']);
     project.remove();
     assert.equal(project.node, null);
     project.place({ node: 'c', rule: 'named', reason: 'c was named in the request' });

@@ -5,7 +5,7 @@ import { ProjectPlacements } from '../../placement/project-placements';
 import { RoutedServices } from '../../routes/routed-services';
 import { DeploymentRepository } from '../deployment.repository';
 import { SourceLocks } from '../source-locks';
-import { DeploymentView } from '../projections/deployment-view';
+import { DeploymentView, notAFailedMove } from '../projections/deployment-view';
 import { DEPLOYMENTS } from '../projections/deployments.projection';
 import { GetDeploymentQuery } from '../queries/get-deployment.query';
 import { ChangeLifecycleCommand } from './change-lifecycle.command';
@@ -44,7 +44,7 @@ export class ChangeLifecycleHandler implements ICommandHandler<ChangeLifecycleCo
     }
     const newer = await this.readModels
       .collection<DeploymentView>(DEPLOYMENTS)
-      .find({ org, repo })
+      .find({ org, repo, ...notAFailedMove })
       .sort({ requestedAt: -1 })
       .limit(1)
       .next();

@@ -95,9 +95,13 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
         if (rollBackTo) await this.commands.execute(new RollbackDeploymentCommand(rollBackTo.id, 'system'));
         return;
       }
+      // A move switches before its success is recorded: a Manager that stops in between runs the attempt again,
+      // and finds the switch made.
+      const movedFrom = deployment.moveTo
+        ? await this.moves.switch(org, repo, deployment.moveTo, deployment.requestedBy, log)
+        : null;
       await this.repository.save(deployment, cause);
-      if (deployment.moveTo)
-        await this.moves.complete(org, repo, deployment.moveTo, deployment.requestedBy, log);
+      if (movedFrom) await this.moves.removeFrom(org, repo, movedFrom, log);
       if (handover?.mode !== 'beside') await this.buildLogs.close(deploymentId);
       return handover?.mode === 'beside' ? { slot: handover.retire, log } : null;
     });

@@ -56,10 +56,11 @@ export class UnfinishedDeployments
     if (node !== '*') await this.capacities.refresh(node);
     const unfinished = await this.readModels
       .collection<DeploymentView>(DEPLOYMENTS)
-      .find({ status: 'requested' }, { projection: { _id: 1, org: 1, repo: 1 } })
+      .find({ status: 'requested' }, { projection: { _id: 1, org: 1, repo: 1, moveTo: 1 } })
       .toArray();
-    for (const { _id: deploymentId, org, repo } of unfinished) {
-      const on = node === '*' ? null : await this.placements.nodeOf(org, repo);
+    for (const { _id: deploymentId, org, repo, moveTo } of unfinished) {
+      // A move runs on the node it moves to.
+      const on = node === '*' ? null : (moveTo ?? (await this.placements.nodeOf(org, repo)));
       if (on !== null && on !== node) continue;
       this.logger.warn(
         `deployment ${deploymentId} was left unfinished by a stopped Manager: running it again`,

@@ -1,9 +1,10 @@
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { chooseNode, Conflict } from '@testausdeploy/domain';
 import { RequestDeploymentCommand } from '../../deployments/commands/request-deployment.command';
-import { DeploymentView } from '../../deployments/projections/deployment-view';
+import { DeploymentView, notAFailedMove } from '../../deployments/projections/deployment-view';
 import { DEPLOYMENTS } from '../../deployments/projections/deployments.projection';
 import { ReadModels } from '../../events/read-models';
+import { NodeCapacities } from '../../nodes/node-capacities';
 import { NodeConnections } from '../../nodes/node-connections';
 import { NodeCandidates } from '../node-candidates';
 import { ProjectPlacements } from '../project-placements';
@@ -11,7 +12,8 @@ import { MoveProjectCommand } from './move-project.command';
 
 /**
  * Checks a move before anything is recorded: the project runs (its newest deployment succeeded) on a node that
- * answers, since it is removed there at the end; the new node could take it if named for a new project. Then
+ * answers, since it is removed there at the end; the new node could take it if named for a new project, and
+ * runs another Docker engine (one engine would hold both copies under one compose name). Then
  * requests the deployment that carries the move out, of the same source as the running one.
  */
 @CommandHandler(MoveProjectCommand)
@@ -20,6 +22,7 @@ export class MoveProjectHandler implements ICommandHandler<MoveProjectCommand> {
     private readonly placements: ProjectPlacements,
     private readonly candidates: NodeCandidates,
     private readonly connections: NodeConnections,
+    private readonly capacities: NodeCapacities,
     private readonly readModels: ReadModels,
     private readonly commands: CommandBus,
   ) {}
@@ -31,9 +34,16 @@ export class MoveProjectHandler implements ICommandHandler<MoveProjectCommand> {
     const estimateBytes = this.candidates.estimateBytes;
     chooseNode(await this.candidates.all(), { kind: 'project', node, estimateBytes });
     this.connections.workerOn(from);
+    const engines = [from, node].map((name) => this.capacities.of(name)?.dockerEngine);
+    if (engines[0] && engines[0] === engines[1]) {
+      throw new Conflict(
+        `${from} and ${node} run projects on one Docker engine: the project's containers would be taken over, ` +
+          'then removed with the old copy',
+      );
+    }
     const newest = await this.readModels
       .collection<DeploymentView>(DEPLOYMENTS)
-      .find({ org, repo })
+      .find({ org, repo, ...notAFailedMove })
       .sort({ requestedAt: -1 })
       .limit(1)
       .next();
