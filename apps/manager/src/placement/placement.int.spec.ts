@@ -238,7 +238,10 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
     assert.equal(tpu.body.message, 'no node can take a new project: worker-a lacks tpu; worker-b lacks tpu');
     // A project placed elsewhere is not moved by a request.
     const moved = await deploy('second', { node: 'worker-b' }).expect(409);
-    assert.match(moved.body.message, /runs on worker-a, not worker-b: a project stays on its node/);
+    assert.match(
+      moved.body.message,
+      /runs on worker-a, not worker-b: an admin moves it with POST \/projects\/example-org\/second\/move$/,
+    );
     await manager.http().put('/nodes/worker-a/draining').set(auth).send({ draining: true }).expect(200);
     await manager.http().put('/nodes/worker-a/draining').set(auth).send({ draining: true }).expect(409);
     const named = await deploy('pinned', { node: 'worker-a' }).expect(409);

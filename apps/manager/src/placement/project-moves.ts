@@ -31,16 +31,8 @@ export class ProjectMoves {
     return from;
   }
 
-  /** Removes everything of the project from the node it was moved away from. */
-  async removeFrom(org: string, repo: string, from: string, log: (line: string) => void) {
-    await this.remove(org, repo, from, log);
-  }
-
-  async abandon(org: string, repo: string, to: string, log: (line: string) => void) {
-    await this.remove(org, repo, to, log);
-  }
-
-  private async remove(org: string, repo: string, node: string, log: (line: string) => void) {
+  /** Removes everything of the project from `node`: the one it moved away from, or the one a failed move left. */
+  async removeFrom(org: string, repo: string, node: string, log: (line: string) => void) {
     try {
       await this.connections
         .workerOn(node)

@@ -88,7 +88,7 @@ export class ProjectPlacements {
   }
 
   private async check(project: Project, node: string, { node: named, labels = [] }: PlacementWish) {
-    const moveIt = 'a project stays on its node (docs/scaling.md)';
+    const moveIt = `an admin moves it with POST /projects/${project.org}/${project.repo}/move`;
     if (named !== undefined && named !== node) {
       throw new Conflict(`${project.org}/${project.repo} runs on ${node}, not ${named}: ${moveIt}`);
     }

@@ -80,7 +80,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
         const rollBackTo = await this.rollbackTarget(deployment, error);
         const { moveTo } = deployment;
         // A move that failed replaced nothing: the project runs on where it ran, and the new node is cleared.
-        if (moveTo) await this.moves.abandon(org, repo, moveTo, log);
+        if (moveTo) await this.moves.removeFrom(org, repo, moveTo, log);
         deployment.fail(
           rollBackTo
             ? `${reason}; rolling back to ${rollBackTo.commit} (deployment ${rollBackTo.id})`
