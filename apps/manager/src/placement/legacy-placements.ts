@@ -46,12 +46,20 @@ export class LegacyPlacements implements OnApplicationBootstrap {
       .collection<ProjectView>(PROJECTS)
       .find({ placement: null, latest: { $ne: null } }, { projection: { org: 1, repo: 1 } })
       .toArray();
+    let placed = 0;
+    // One that fails (a command on it at the same moment) is logged, and the others go on.
+    const each = (what: string, place: () => Promise<boolean>) =>
+      place().then(
+        (done) => void (placed += done ? 1 : 0),
+        (error: Error) => this.logger.warn(`placing ${what}: ${error.message}`),
+      );
     for (const { org, repo } of projects) {
-      await this.each(`${org}/${repo}`, async () => {
+      await each(`${org}/${repo}`, async () => {
         const project = await this.projects.load(org, repo);
-        if (project.node) return;
+        if (project.node) return false;
         project.place(placement);
         await this.projects.save(project, 'system');
+        return true;
       });
     }
     const containers = await this.readModels
@@ -59,21 +67,16 @@ export class LegacyPlacements implements OnApplicationBootstrap {
       .find({ node: null, status: { $in: ['creating', 'running', 'stopped'] } }, { projection: { name: 1 } })
       .toArray();
     for (const { name } of containers) {
-      await this.each(name, async () => {
+      await each(name, async () => {
         const container = await this.recorder.load(new MemberContainer(name), MemberContainer.streamId(name));
-        if (container.node) return;
+        if (container.node) return false;
         container.place(placement);
         await this.recorder.saveAs(MemberContainer.streamId(name), container, 'system');
+        return true;
       });
     }
-    const placed = projects.length + containers.length;
     if (placed > 0)
       this.logger.log(`placed ${placed} projects and containers from before placements on ${node}`);
     return placed;
-  }
-
-  /** One placement; one that fails (a command on it at the same moment) is logged, and the others go on. */
-  private async each(what: string, place: () => Promise<void>): Promise<void> {
-    await place().catch((error: Error) => this.logger.warn(`placing ${what}: ${error.message}`));
   }
 }

@@ -5,7 +5,7 @@ import { IcpClient } from '@testausdeploy/icp';
 import { ContainerView } from '../containers/projections/container-view';
 import { CONTAINERS } from '../containers/projections/containers.projection';
 import { DeploymentView } from '../deployments/projections/deployment-view';
-import { DEPLOYMENTS } from '../deployments/projections/deployments.projection';
+import { newestDeployment } from '../deployments/newest-deployment';
 import { ReadModels } from '../events/read-models';
 import { NodeConnections } from '../nodes/node-connections';
 import { NodeSessionOpened } from '../nodes/node-session-opened.event';
@@ -66,11 +66,10 @@ export class NodeReconciliation implements IEventHandler<NodeSessionOpened> {
 
   private async projects(worker: IcpClient, projects: string[]): Promise<StateDifference[]> {
     const differences: StateDifference[] = [];
-    const deployments = this.readModels.collection<DeploymentView>(DEPLOYMENTS);
     for (const project of projects) {
       const slash = project.indexOf('/');
       const [org, repo] = [project.slice(0, slash), project.slice(slash + 1)];
-      const newest = await deployments.find({ org, repo }).sort({ requestedAt: -1 }).limit(1).next();
+      const newest = await newestDeployment(this.readModels, org, repo);
       const recorded = newest && EXPECTED[newest.status];
       if (!recorded) continue;
       const { containers } = await worker.request('usage', { org, repo }, { timeoutMs: ASK_TIMEOUT_MS });

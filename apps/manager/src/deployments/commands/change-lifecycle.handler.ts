@@ -5,8 +5,8 @@ import { ProjectPlacements } from '../../placement/project-placements';
 import { RoutedServices } from '../../routes/routed-services';
 import { DeploymentRepository } from '../deployment.repository';
 import { SourceLocks } from '../source-locks';
-import { DeploymentView, notAFailedMove } from '../projections/deployment-view';
-import { DEPLOYMENTS } from '../projections/deployments.projection';
+import { newestDeployment } from '../newest-deployment';
+import { DeploymentView } from '../projections/deployment-view';
 import { GetDeploymentQuery } from '../queries/get-deployment.query';
 import { ChangeLifecycleCommand } from './change-lifecycle.command';
 
@@ -42,12 +42,7 @@ export class ChangeLifecycleHandler implements ICommandHandler<ChangeLifecycleCo
         `${org}/${repo} is being deployed (deployment ${busy.deploymentId} by ${busy.requestedBy}, since ${busy.since.toISOString()}): try again when it ends`,
       );
     }
-    const newer = await this.readModels
-      .collection<DeploymentView>(DEPLOYMENTS)
-      .find({ org, repo, ...notAFailedMove })
-      .sort({ requestedAt: -1 })
-      .limit(1)
-      .next();
+    const newer = await newestDeployment(this.readModels, org, repo);
     if (newer && newer.id !== deploymentId) {
       throw new Conflict(`deployment ${newer.id} of ${org}/${repo} is newer: act on that one`);
     }

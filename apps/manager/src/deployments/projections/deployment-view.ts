@@ -32,9 +32,3 @@ export interface DeploymentView {
   /** Global position of the last event applied to this view: where to look in the audit log. */
   position: number;
 }
-
-/**
- * Every deployment but a move that failed: that one replaced nothing, so the attempt before it is the one that
- * runs, and the one to act on (a filter of the deployments read model).
- */
-export const notAFailedMove = { $or: [{ moveTo: null }, { status: { $ne: 'failed' as const } }] };

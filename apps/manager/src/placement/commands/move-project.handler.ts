@@ -1,8 +1,7 @@
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { chooseNode, Conflict } from '@testausdeploy/domain';
 import { RequestDeploymentCommand } from '../../deployments/commands/request-deployment.command';
-import { DeploymentView, notAFailedMove } from '../../deployments/projections/deployment-view';
-import { DEPLOYMENTS } from '../../deployments/projections/deployments.projection';
+import { newestDeployment } from '../../deployments/newest-deployment';
 import { ReadModels } from '../../events/read-models';
 import { NodeCapacities } from '../../nodes/node-capacities';
 import { NodeConnections } from '../../nodes/node-connections';
@@ -41,12 +40,7 @@ export class MoveProjectHandler implements ICommandHandler<MoveProjectCommand> {
           'then removed with the old copy',
       );
     }
-    const newest = await this.readModels
-      .collection<DeploymentView>(DEPLOYMENTS)
-      .find({ org, repo, ...notAFailedMove })
-      .sort({ requestedAt: -1 })
-      .limit(1)
-      .next();
+    const newest = await newestDeployment(this.readModels, org, repo);
     if (newest?.status !== 'succeeded') {
       throw new Conflict(
         `only a project that runs moves: the newest deployment of ${org}/${repo} is ${newest?.status ?? 'none'}`,
