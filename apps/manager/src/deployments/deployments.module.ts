@@ -43,5 +43,6 @@ import { UnfinishedDeployments } from './sagas/unfinished-deployments';
     DeploymentSaga,
     UnfinishedDeployments,
   ],
+  exports: [SourceLocks],
 })
 export class DeploymentsModule {}

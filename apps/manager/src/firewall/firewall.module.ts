@@ -18,5 +18,6 @@ import { GetFirewallHandler } from './queries/get-firewall.handler';
     RecordFirewallDriftHandler,
     GetFirewallHandler,
   ],
+  exports: [FirewallSync],
 })
 export class FirewallModule {}

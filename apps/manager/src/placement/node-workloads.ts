@@ -15,6 +15,8 @@ const LIVE: ContainerStatus[] = ['creating', 'running', 'stopped'];
 
 export interface Workloads {
   projects: string[];
+  /** Projects that moved away, whose old copy is still to be removed there. */
+  leftOvers: string[];
   containers: string[];
   backups: string[];
 }
@@ -29,7 +31,10 @@ export class NodeWorkloads {
     const [projects, containers] = await Promise.all([
       this.readModels
         .collection<ProjectView>(PROJECTS)
-        .find({ 'placement.node': { $in: nodes } }, { projection: { placement: 1 } })
+        .find(
+          { $or: [{ 'placement.node': { $in: nodes } }, { 'placement.leftOn': { $in: nodes } }] },
+          { projection: { placement: 1 } },
+        )
         .sort({ _id: 1 })
         .toArray(),
       this.readModels
@@ -46,6 +51,9 @@ export class NodeWorkloads {
         node,
         {
           projects: projects.filter(({ placement }) => placement?.node === node).map(({ _id }) => _id),
+          leftOvers: projects
+            .filter(({ placement }) => placement?.leftOn.includes(node))
+            .map(({ _id }) => _id),
           containers: containers
             .filter((view) => view.node === node && LIVE.includes(view.status))
             .map(({ _id }) => _id),

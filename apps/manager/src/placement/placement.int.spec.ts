@@ -9,8 +9,9 @@ import {
   NodeCapacity,
   ProxyState,
 } from '@testausdeploy/icp';
-import { IcpFixture, standInCapacity, standInGuardian } from '../../../../test/support/icp';
+import { IcpFixture, sleep, standInCapacity, standInGuardian } from '../../../../test/support/icp';
 import { auth, ManagerApp } from '../../../../test/support/manager-app';
+import { ManagerConfig } from '../config/manager-config';
 import { eventually } from '../../../../test/support/ports';
 
 const ORG = 'example-org';
@@ -21,6 +22,8 @@ class StandInWorker {
   readonly asked: { command: string; repo?: string }[] = [];
   /** Repositories whose deploy it refuses, as a compose file that does not come up would. */
   readonly failing = new Set<string>();
+  /** Awaited before it answers a `removeProject` (after recording it): to look around then, or to hang. */
+  beforeRemoving: ((repo: string) => Promise<void>) | null = null;
   server!: IcpServer;
   port = 0;
 
@@ -40,13 +43,14 @@ class StandInWorker {
     const seen = (command: string, repo?: string) => this.asked.push({ command, repo });
     return {
       capacity: async () => this.capacity(),
-      deploy: async ({ repo }: IcpData<'deploy'>) => {
+      deploy: async ({ repo, routes }: IcpData<'deploy'>) => {
         seen('deploy', repo);
         if (this.failing.has(repo)) throw new Error('the containers did not come up');
         return {
           commit: 'a'.repeat(40),
           composeDigest: `sha256:${'b'.repeat(64)}`,
           containers: this.containers(repo),
+          upstreams: routes?.map(({ service, port }) => ({ service, port, address: '10.210.0.2' })),
           diskBytes: 1,
         };
       },
@@ -56,6 +60,7 @@ class StandInWorker {
       },
       removeProject: async ({ repo }: IcpData<'removeProject'>) => {
         seen('removeProject', repo);
+        await this.beforeRemoving?.(repo);
         return {};
       },
       usage: async ({ repo }: IcpData<'usage'>) => {
@@ -66,19 +71,40 @@ class StandInWorker {
   }
 }
 
-/** A stand-in Guardian: takes every firewall and proxy state it is sent and keeps the last of each. */
+/**
+ * A stand-in Guardian: takes every firewall and proxy state it is sent and keeps the last of each. A slow one
+ * answers `answerAfterMs` later, or once `held` resolves, and keeps the states it answered for apart.
+ */
 class StandInGuardian {
   firewall: FirewallState | null = null;
   routes: ProxyState | null = null;
+  answerAfterMs = 0;
+  held: Promise<void> | null = null;
+  answered: { firewall: FirewallState | null; routes: ProxyState | null } = { firewall: null, routes: null };
   port = 0;
 
   handlers(): IcpHandlers {
+    const slowly = async () => {
+      await sleep(this.answerAfterMs);
+      await this.held;
+    };
     return {
-      applyFirewall: async (state) => standInGuardian.firewall((this.firewall = state)),
-      applyRoutes: async (state) => standInGuardian.routes((this.routes = state)),
+      applyFirewall: async (state) => {
+        this.firewall = state;
+        await slowly();
+        return standInGuardian.firewall((this.answered.firewall = state));
+      },
+      applyRoutes: async (state) => {
+        this.routes = state;
+        await slowly();
+        return standInGuardian.routes((this.answered.routes = state));
+      },
     };
   }
 }
+
+const owners = (state: { open: { owner: string }[] } | { routes: { owner: string }[] } | null) =>
+  state ? ('open' in state ? state.open : state.routes).map(({ owner }) => owner) : [];
 
 const capacity = (memoryFreeGiB: number, engine: string): NodeCapacity => ({
   ...standInCapacity(engine),
@@ -86,6 +112,7 @@ const capacity = (memoryFreeGiB: number, engine: string): NodeCapacity => ({
   repositories: { totalBytes: 100 * GIB, freeBytes: 90 * GIB },
 });
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const env = { ALLOWED_ORGS: ORG, CAPACITY_INTERVAL_MS: '200' };
 
 describe('placement across two nodes (real database; stand-in Workers and Guardians speaking ICP on 127.0.0.1)', () => {
   let manager: ManagerApp;
@@ -112,6 +139,15 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
     }, 10_000);
   const project = async (repo: string) =>
     (await manager.http().get(`/projects/${ORG}/${repo}`).set(auth).expect(200)).body;
+  const move = (repo: string, node: string, who: Record<string, string> = auth) =>
+    manager.http().post(`/projects/${ORG}/${repo}/move`).set(who).send({ node });
+  /** Once the old copy of its last move is removed, and that is recorded. */
+  const moveFinished = (repo: string) =>
+    eventually(async () => ((await project(repo)).placement.leftOn.length === 0 ? true : undefined), 10_000);
+  const eventTypes = async (repo: string) =>
+    (
+      await manager.http().get(`/audit?streamId=project-${ORG}/${repo}&order=oldest`).set(auth).expect(200)
+    ).body.entries.map(({ type }: { type: string }) => type);
   const listen = async (node: 'a' | 'b', port = 0) => {
     const { server, port: bound } = await icp.server(
       workerKeys[node],
@@ -124,7 +160,7 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
   };
 
   before(async () => {
-    manager = await ManagerApp.start('placement', { ALLOWED_ORGS: ORG, CAPACITY_INTERVAL_MS: '200' });
+    manager = await ManagerApp.start('placement', env);
     managerKey = manager.app.get(Identity);
     icp = await IcpFixture.create();
     const [keyA, keyB, guardA, guardB] = await icp.identities(
@@ -323,8 +359,6 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
   });
 
   it('moves a running project: deployed on the new node, switched there, removed where it ran; a failed move changes nothing', async () => {
-    const move = (repo: string, node: string, who: Record<string, string> = auth) =>
-      manager.http().post(`/projects/${ORG}/${repo}/move`).set(who).send({ node });
     const stopped = await move('roomy', 'worker-a').expect(409);
     assert.match(
       stopped.body.message,
@@ -346,6 +380,7 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
       ['worker-b', 'moved', 'moved from worker-a'],
     );
     assert.deepEqual(workers.b.asked.at(-1), { command: 'deploy', repo: 'second' });
+    await moveFinished('second');
     assert.deepEqual(workers.a.asked.at(-1), { command: 'removeProject', repo: 'second' });
     const deployment = (await manager.http().get(`/deployments/${deploymentId}`).set(auth)).body;
     assert.equal(deployment.moveTo, 'worker-b');
@@ -356,15 +391,7 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
         ? true
         : undefined;
     }, 10_000);
-    const audit = await manager
-      .http()
-      .get(`/audit?streamId=project-${ORG}/second&order=oldest`)
-      .set(auth)
-      .expect(200);
-    assert.deepEqual(
-      audit.body.entries.map(({ type }: { type: string }) => type),
-      ['ProjectPlaced', 'ProjectMoved'],
-    );
+    assert.deepEqual(await eventTypes('second'), ['ProjectPlaced', 'ProjectMoved', 'ProjectMoveFinished']);
 
     workers.a.failing.add('next');
     const { deploymentId: failing } = (await move('next', 'worker-a').expect(202)).body;
@@ -385,5 +412,125 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
     const { deploymentId: again } = (await move('next', 'worker-a').expect(202)).body;
     assert.equal((await outcome(again)).status, 'succeeded');
     assert.equal((await project('next')).placement.node, 'worker-a');
+    await moveFinished('next');
+  });
+
+  it("removes a moved project's old copy only once the new node's Guardian has taken its rules and routes", async () => {
+    await manager
+      .http()
+      .put(`/projects/${ORG}/chosen/routes`)
+      .set(auth)
+      .send({ routes: [{ service: 'web', port: 80, hosts: ['chosen.example.org'] }] })
+      .expect(200);
+    const atRemoval: { firewall: string[]; routes: string[]; leftOn: string[] }[] = [];
+    workers.a.beforeRemoving = async () => {
+      const { firewall, routes } = guardians.b.answered;
+      const { leftOn } = (await project('chosen')).placement;
+      atRemoval.push({ firewall: owners(firewall), routes: owners(routes), leftOn });
+    };
+    guardians.b.answerAfterMs = 400;
+    try {
+      const { deploymentId } = (await move('chosen', 'worker-b').expect(202)).body;
+      assert.equal((await outcome(deploymentId)).status, 'succeeded');
+      await moveFinished('chosen');
+    } finally {
+      workers.a.beforeRemoving = null;
+      guardians.b.answerAfterMs = 0;
+    }
+    const chosen = `project:${ORG}/chosen`;
+    assert.equal(atRemoval.length, 1);
+    assert.ok(atRemoval[0].firewall.includes(chosen), `guardian-b's rules then: ${atRemoval[0].firewall}`);
+    assert.ok(atRemoval[0].routes.includes(chosen), `guardian-b's routes then: ${atRemoval[0].routes}`);
+    assert.deepEqual(atRemoval[0].leftOn, ['worker-a'], 'the project page shows the old copy meanwhile');
+    assert.deepEqual(workers.a.asked.at(-1), { command: 'removeProject', repo: 'chosen' });
+  });
+
+  it('removes the old copy when the old node comes back, if it was away when the move ended', async () => {
+    // guardian-a confirms only once worker-b is away: the removal then finds worker-b unreachable.
+    let release!: () => void;
+    guardians.a.held = new Promise((resolve) => (release = resolve));
+    const port = workers.b.port;
+    const { deploymentId } = (await move('chosen', 'worker-a').expect(202)).body;
+    try {
+      assert.equal((await outcome(deploymentId)).status, 'succeeded');
+      await workers.b.server.close();
+      await eventually(async () => ((await project('trainer')).unreachableSince ? true : undefined), 10_000);
+    } finally {
+      release();
+      guardians.a.held = null;
+    }
+    const { lines } = await eventually(async () => {
+      const { body } = await manager.http().get(`/deployments/${deploymentId}/logs`).set(auth).expect(200);
+      return body.running ? undefined : (body as { lines: string[] });
+    }, 10_000);
+    assert.match(lines.join('\n'), /not removed from worker-b yet: node worker-b is unreachable since /);
+    assert.deepEqual((await project('chosen')).placement.leftOn, ['worker-b']);
+    const removals = () =>
+      workers.b.asked.filter(({ command, repo }) => command === 'removeProject' && repo === 'chosen').length;
+    assert.equal(removals(), 0);
+
+    await listen('b', port);
+    await moveFinished('chosen');
+    assert.equal(removals(), 1);
+    assert.deepEqual((await eventTypes('chosen')).slice(-2), ['ProjectMoved', 'ProjectMoveFinished']);
+  });
+
+  it('finishes a move when the Manager starts again, if it stopped between the switch and the removal', async () => {
+    // worker-b does not answer the removal: the Manager stops before it knows the old copy is gone.
+    let asked!: () => void;
+    const removing = new Promise<void>((resolve) => (asked = resolve));
+    let answer!: () => void;
+    workers.b.beforeRemoving = async () => {
+      asked();
+      await new Promise<void>((resolve) => (answer = resolve));
+    };
+    const { deploymentId } = (await move('second', 'worker-a').expect(202)).body;
+    await removing;
+    const { MONGO_URL } = manager.app.get(ManagerConfig);
+    await manager.stopKeepingDatabase();
+    workers.b.beforeRemoving = null;
+    answer();
+    const removals = () =>
+      workers.b.asked.filter(({ command, repo }) => command === 'removeProject' && repo === 'second').length;
+    assert.equal(removals(), 1);
+
+    manager = await ManagerApp.start('placement', { ...env, MONGO_URL });
+    managerKey = manager.app.get(Identity);
+    assert.equal((await outcome(deploymentId)).status, 'succeeded');
+    await moveFinished('second');
+    assert.equal(removals(), 2);
+    assert.equal((await project('second')).placement.node, 'worker-a');
+    assert.deepEqual((await eventTypes('second')).slice(-2), ['ProjectMoved', 'ProjectMoveFinished']);
+  });
+
+  it("keeps a node enrolled while a moved project's old copy is on it, and removes that copy with the project", async () => {
+    // guardian-b holds its answer: the move of `chosen` (on worker-a now) to worker-b stays unfinished meanwhile.
+    let release!: () => void;
+    guardians.b.held = new Promise((resolve) => (release = resolve));
+    const removals = () =>
+      workers.a.asked.filter(({ command, repo }) => command === 'removeProject' && repo === 'chosen').length;
+    const before = removals();
+    try {
+      const { deploymentId } = (await move('chosen', 'worker-b').expect(202)).body;
+      assert.equal((await outcome(deploymentId)).status, 'succeeded');
+      assert.deepEqual((await project('chosen')).placement.leftOn, ['worker-a']);
+      const refused = await manager.http().delete('/nodes/worker-a').set(auth).expect(409);
+      assert.match(refused.body.message, /, the old copy of project example-org\/chosen[,:]/);
+      await manager
+        .http()
+        .delete(`/projects/${ORG}/chosen`)
+        .set(auth)
+        .send({ confirm: `${ORG}/chosen` })
+        .expect(204);
+      assert.equal(removals(), before + 1, 'the old copy goes first, without waiting for guardian-b');
+    } finally {
+      release();
+      guardians.b.held = null;
+    }
+    assert.deepEqual((await eventTypes('chosen')).slice(-3), [
+      'ProjectMoved',
+      'ProjectMoveFinished',
+      'ProjectRemoved',
+    ]);
   });
 });

@@ -1,4 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { DeploymentsModule } from '../deployments/deployments.module';
+import { FirewallModule } from '../firewall/firewall.module';
+import { RoutesModule } from '../routes/routes.module';
 import { AffectedGuardians } from './affected-guardians';
 import { MoveProjectHandler } from './commands/move-project.handler';
 import { ProjectMoves } from './project-moves';
@@ -9,6 +12,8 @@ import { NodeCandidates } from './node-candidates';
 import { NodeReconciliation } from './node-reconciliation';
 import { NodeWorkloads } from './node-workloads';
 import { ProjectPlacements } from './project-placements';
+import { GuardianConfirmation } from './guardian-confirmation';
+import { UnfinishedMoves } from './unfinished-moves';
 
 /**
  * Where projects and members' containers run: placed by rule when they are new; their commands go to that node
@@ -16,6 +21,7 @@ import { ProjectPlacements } from './project-placements';
  */
 @Global()
 @Module({
+  imports: [FirewallModule, RoutesModule, DeploymentsModule],
   controllers: [ProjectMovesController],
   providers: [
     ProjectMoves,
@@ -27,6 +33,8 @@ import { ProjectPlacements } from './project-placements';
     NodeReconciliation,
     LegacyPlacements,
     AffectedGuardians,
+    GuardianConfirmation,
+    UnfinishedMoves,
   ],
   exports: [ProjectPlacements, NodeCandidates, NodeWorkloads, GuardianScope, AffectedGuardians, ProjectMoves],
 })

@@ -40,6 +40,6 @@ import { TrafficRecorder } from './traffic-recorder';
     DelegateDomainsHandler,
     GetProjectRoutesHandler,
   ],
-  exports: [RoutedServices, RouteHandover],
+  exports: [RoutedServices, RouteHandover, RouteSync],
 })
 export class RoutesModule {}

@@ -17,6 +17,7 @@ export class Project extends AggregateRoot<ProjectEvent> {
   private readonly roles = new Map<string, ProjectRole>();
   private placedOn: string | null = null;
   private lastMovedFrom: string | null = null;
+  private readonly left = new Set<string>();
 
   constructor(
     readonly org: string,
@@ -39,18 +40,33 @@ export class Project extends AggregateRoot<ProjectEvent> {
     return this.lastMovedFrom;
   }
 
+  /**
+   * The nodes it moved away from whose Worker has not yet removed what it left there; a node it moved back to is
+   * not one of them.
+   */
+  get leftOn(): string[] {
+    return [...this.left];
+  }
+
   /** Gives the project its node; refused when it has one (this stream's version check makes two at once one). */
   place({ node, rule, reason }: Placement): void {
     if (this.placedOn) throw new Conflict(`${this.org}/${this.repo} runs on ${this.placedOn} already`);
     this.record({ type: 'ProjectPlaced', data: { org: this.org, repo: this.repo, node, rule, reason } });
   }
 
-  /** Records that the project now runs on `to` (deployed there and switched, then removed where it ran). */
+  /** Records that the project now runs on `to` (deployed there and switched); what it left where it ran stays. */
   moved(to: string): void {
     const from = this.placedOn;
     if (!from) throw new Conflict(`${this.org}/${this.repo} runs nowhere yet: deploy it first`);
     if (from === to) throw new Conflict(`${this.org}/${this.repo} runs on ${to} already`);
     this.record({ type: 'ProjectMoved', data: { org: this.org, repo: this.repo, from, to } });
+  }
+
+  /** Records that what the project left on `from` was removed there: its move away from `from` is finished. */
+  moveFinished(from: string): void {
+    if (!this.left.has(from))
+      throw new Conflict(`${this.org}/${this.repo} left nothing on ${from} to remove`);
+    this.record({ type: 'ProjectMoveFinished', data: { org: this.org, repo: this.repo, from } });
   }
 
   roleOf(memberId: string): ProjectRole | null {
@@ -101,6 +117,7 @@ export class Project extends AggregateRoot<ProjectEvent> {
         this.roles.clear();
         this.placedOn = null;
         this.lastMovedFrom = null;
+        this.left.clear();
         break;
       case 'ProjectPlaced':
         this.placedOn = event.data.node;
@@ -108,6 +125,11 @@ export class Project extends AggregateRoot<ProjectEvent> {
       case 'ProjectMoved':
         this.placedOn = event.data.to;
         this.lastMovedFrom = event.data.from;
+        this.left.add(event.data.from);
+        this.left.delete(event.data.to);
+        break;
+      case 'ProjectMoveFinished':
+        this.left.delete(event.data.from);
         break;
     }
   }

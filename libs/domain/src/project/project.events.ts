@@ -37,14 +37,28 @@ export type ProjectPlaced = DomainEvent<
   { org: string; repo: string; node: string; rule: PlacementRule; reason: string }
 >;
 
-/** An admin moved the project: it was deployed on `to` and switched there, then removed from `from`. */
+/**
+ * An admin moved the project: it was deployed on `to` and switched there. What it left on `from` is still to be
+ * removed there, until `ProjectMoveFinished` says it was.
+ */
 export type ProjectMoved = DomainEvent<
   'ProjectMoved',
   { org: string; repo: string; from: string; to: string }
 >;
 
+/** The Worker of `from`, a node the project moved away from, removed what the project left there. */
+export type ProjectMoveFinished = DomainEvent<
+  'ProjectMoveFinished',
+  { org: string; repo: string; from: string }
+>;
+
 export type ProjectEvent =
-  ProjectRoleGranted | ProjectRoleRevoked | ProjectRemoved | ProjectPlaced | ProjectMoved;
+  | ProjectRoleGranted
+  | ProjectRoleRevoked
+  | ProjectRemoved
+  | ProjectPlaced
+  | ProjectMoved
+  | ProjectMoveFinished;
 
 export const isProjectEvent = eventGuard<ProjectEvent>([
   'ProjectRoleGranted',
@@ -52,4 +66,5 @@ export const isProjectEvent = eventGuard<ProjectEvent>([
   'ProjectRemoved',
   'ProjectPlaced',
   'ProjectMoved',
+  'ProjectMoveFinished',
 ]);

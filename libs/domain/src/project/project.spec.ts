@@ -77,6 +77,32 @@ describe('Project', () => {
     );
   });
 
+  it('keeps what it left on each node it moved away from until that is removed, but not on a node it came back to', () => {
+    const project = new Project('acme', 'site');
+    project.place({ node: 'a', rule: 'capacity', reason: 'most free capacity' });
+    project.moved('b');
+    project.moved('c');
+    assert.deepEqual(project.leftOn, ['a', 'b']);
+    assert.throws(() => project.moveFinished('c'), /left nothing on c to remove/);
+    project.moveFinished('b');
+    assert.deepEqual(project.leftOn, ['a']);
+    project.moved('a');
+    assert.deepEqual(project.leftOn, ['c']);
+    project.remove();
+    assert.deepEqual(project.leftOn, []);
+    assert.deepEqual(
+      project.commit().map(({ type }) => type),
+      [
+        'ProjectPlaced',
+        'ProjectMoved',
+        'ProjectMoved',
+        'ProjectMoveFinished',
+        'ProjectMoved',
+        'ProjectRemoved',
+      ],
+    );
+  });
+
   it('keeps its placement apart from its roles: a placed project nobody holds can still be claimed', () => {
     const project = new Project('acme', 'site');
     project.place({ node: 'a', rule: 'capacity', reason: 'most free capacity' });

@@ -50,7 +50,7 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
     const requested = await this.repository.load(deploymentId);
     const { org, repo } = requested.source;
     const lock = { org, repo, deploymentId, requestedBy: requested.requestedBy };
-    const retiring = await this.locks.run(lock, async (held) => {
+    const after = await this.locks.run(lock, async (held) => {
       // Read again once the lock is held: whoever held it before may have ended this attempt (its project removed).
       const deployment = await this.repository.load(deploymentId);
       if (deployment.status !== 'requested') return;
@@ -101,16 +101,17 @@ export class RunDeploymentHandler implements ICommandHandler<RunDeploymentComman
         ? await this.moves.switch(org, repo, deployment.moveTo, deployment.requestedBy, log)
         : null;
       await this.repository.save(deployment, cause);
-      if (movedFrom) await this.moves.removeFrom(org, repo, movedFrom, log);
-      if (handover?.mode !== 'beside') await this.buildLogs.close(deploymentId);
-      return handover?.mode === 'beside' ? { slot: handover.retire, log } : null;
+      const retire = handover?.mode === 'beside' ? handover.retire : null;
+      if (!retire && !movedFrom) await this.buildLogs.close(deploymentId);
+      return { retire, movedFrom, actor: deployment.requestedBy, log };
     });
-    // The routes switch to the upstreams the recorded success reports, and the old version goes after its drain
-    // time, with the source free again: a stop, a restart or the next deployment need not wait for the drain.
-    if (retiring) {
-      await this.handover.complete(org, repo, retiring.slot, retiring.log);
-      await this.buildLogs.close(deploymentId);
-    }
+    if (!after || (!after.retire && !after.movedFrom)) return;
+    // With the source free again, so that a stop, a restart or the next deployment need not wait: the routes switch
+    // to the upstreams the recorded success reports, and the old version goes after its drain time; a move's old
+    // copy goes once the new node's Guardian has the project's rules and routes.
+    if (after.retire) await this.handover.complete(org, repo, after.retire, after.log);
+    if (after.movedFrom) await this.moves.finish(org, repo, after.movedFrom, after.actor, after.log);
+    await this.buildLogs.close(deploymentId);
   }
 
   /** Whether its project is being removed, or was removed since it was requested: then it never runs. */

@@ -24,6 +24,7 @@ export class RemoveNodeHandler implements ICommandHandler<RemoveNodeCommand> {
     const node = await this.repository.load(name);
     node.remove([
       ...placed.projects.map((project) => `project ${project}`),
+      ...placed.leftOvers.map((project) => `the old copy of project ${project}`),
       ...placed.containers.map((container) => `container ${container}`),
       ...placed.backups.map((backup) => `backup ${backup}`),
     ]);

@@ -27,6 +27,11 @@ export const project = describing<ProjectSummary>()(
         reason: z.string(),
         by: z.string(),
         at: time,
+        leftOn: z
+          .array(z.string())
+          .describe(
+            'the nodes it moved away from where what it left is still to be removed (done when their Worker answers)',
+          ),
       })
       .nullable(),
     unreachableSince: time.nullable(),

@@ -28,6 +28,8 @@ export const nodeStatus = describing<NodeStatus>()(
     unreachableSince: time.nullable(),
     capacity: nodeCapacity.extend({ at: time }).nullable(),
     projects: z.array(z.string()),
+    /** Projects that moved away, whose old copy is still to be removed there. */
+    leftOvers: z.array(z.string()),
     containers: z.array(z.string()),
     backups: z.array(z.string()),
   }),

@@ -37,6 +37,8 @@ export interface ProjectPlacementView {
   reason: string;
   by: string;
   at: Date;
+  /** The nodes it moved away from where what it left is still to be removed (docs/scaling.md, "Moving a project"). */
+  leftOn: string[];
 }
 
 export const projectKey = (org: string, repo: string) => `${org}/${repo}`;

@@ -7,12 +7,19 @@ import { projectKey, ProjectPlacementView, ProjectView } from './project-view';
 
 export const PROJECTS = 'projects';
 
-/** Projects: the roles granted on each repository, and what was deployed from it last; a removed one is gone. */
+/**
+ * Projects: the roles granted on each repository, what was deployed from it last, and where it runs (with the
+ * nodes it moved away from that still hold what it left); a removed one is gone.
+ */
 @Injectable()
 export class ProjectsProjection extends RegisteredProjection<ProjectView> {
   readonly name = PROJECTS;
-  readonly version = 3;
-  readonly indexes: IndexDescription[] = [{ key: { 'roles.memberId': 1 } }, { key: { 'placement.node': 1 } }];
+  readonly version = 4;
+  readonly indexes: IndexDescription[] = [
+    { key: { 'roles.memberId': 1 } },
+    { key: { 'placement.node': 1 } },
+    { key: { 'placement.leftOn': 1 } },
+  ];
 
   async apply(event: StoredEvent, views: Views<ProjectView>): Promise<void> {
     const requested = isDeploymentEvent(event) && event.type === 'DeploymentRequested' ? event : null;
@@ -33,9 +40,30 @@ export class ProjectsProjection extends RegisteredProjection<ProjectView> {
       const { by, at } = { by: event.metadata.actor, at: event.metadata.time };
       const placement: ProjectPlacementView =
         granting.type === 'ProjectPlaced'
-          ? { node: granting.data.node, rule: granting.data.rule, reason: granting.data.reason, by, at }
-          : { node: granting.data.to, rule: 'moved', reason: `moved from ${granting.data.from}`, by, at };
+          ? {
+              node: granting.data.node,
+              rule: granting.data.rule,
+              reason: granting.data.reason,
+              by,
+              at,
+              leftOn: [],
+            }
+          : {
+              node: granting.data.to,
+              rule: 'moved',
+              reason: `moved from ${granting.data.from}`,
+              by,
+              at,
+              leftOn: [
+                ...(view.placement?.leftOn ?? []).filter((node) => node !== granting.data.to),
+                granting.data.from,
+              ],
+            };
       views.put({ ...view, placement, position });
+    } else if (granting?.type === 'ProjectMoveFinished') {
+      const { placement } = view;
+      const leftOn = placement?.leftOn.filter((node) => node !== granting.data.from) ?? [];
+      views.put({ ...view, placement: placement && { ...placement, leftOn }, position });
     } else if (granting) {
       const others = view.roles.filter(({ memberId }) => memberId !== granting.data.memberId);
       if (granting.type === 'ProjectRoleRevoked') {

@@ -30,6 +30,19 @@ export function WorkerPlacement({ node, reload }: { node: NodeStatus; reload: ()
           </span>
         ))}
         .
+        {node.leftOvers.length > 0 && (
+          <>
+            {' '}
+            Old copies still to be removed:{' '}
+            {node.leftOvers.map((project, i) => (
+              <span key={project}>
+                {i > 0 && ', '}
+                <Link to={`/projects/${project}`}>{project}</Link>
+              </span>
+            ))}
+            .
+          </>
+        )}
       </div>
       <div className="toolbar">
         <Field

@@ -60,6 +60,13 @@ export function ProjectPage({ org, repo }: { org: string; repo: string }) {
                     ) : (
                       'placed at its first run'
                     )}
+                    {one.placement && one.placement.leftOn.length > 0 && (
+                      <span className="reason">
+                        {' '}
+                        Its old copy on {one.placement.leftOn.join(', ')} is still to be removed; it is tried
+                        again when that node connects.
+                      </span>
+                    )}
                   </dd>
                 </dl>
               ) : (
