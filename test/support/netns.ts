@@ -1,6 +1,6 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -91,7 +91,13 @@ export class NetworkNamespace {
   async startDockerd(): Promise<Dockerd> {
     const dir = await mkdtemp(join(tmpdir(), 'netns-dockerd-'));
     const socket = `unix://${dir}/docker.sock`;
+    // Its own key, as on a host of its own: Docker 20.10 derives the engine's ID from the key, by default the
+    // host dockerd's /etc/docker/key.json, and a Manager refuses a move between two Workers of one engine ID.
+    // The key's path is a setting of daemon.json only (no flag for it in Debian's dockerd).
+    await writeFile(join(dir, 'daemon.json'), JSON.stringify({ 'deprecated-key-path': `${dir}/key.json` }));
     const args = [
+      '--config-file',
+      `${dir}/daemon.json`,
       '--data-root',
       `${dir}/data`,
       '--exec-root',
@@ -117,7 +123,8 @@ export class Dockerd {
   constructor(
     private readonly child: ChildProcess,
     private readonly dir: string,
-    private readonly socket: string,
+    /** Where it answers, for `DOCKER_HOST` and `docker -H`: `unix://…/docker.sock`. */
+    readonly socket: string,
   ) {}
 
   async ready(): Promise<void> {

@@ -119,9 +119,11 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
   let icp: IcpFixture;
   let managerKey: Identity;
   const freeGiB: Record<string, number> = { a: 4, b: 12 };
+  /** The Docker engine each reports. */
+  const engines: Record<string, string> = { a: 'engine-a', b: 'engine-b' };
   const workers = {
-    a: new StandInWorker('worker-a', () => capacity(freeGiB.a, 'engine-a'), 8001),
-    b: new StandInWorker('worker-b', () => capacity(freeGiB.b, 'engine-b'), 8002),
+    a: new StandInWorker('worker-a', () => capacity(freeGiB.a, engines.a), 8001),
+    b: new StandInWorker('worker-b', () => capacity(freeGiB.b, engines.b), 8002),
   };
   const guardians = { a: new StandInGuardian(), b: new StandInGuardian() };
   let workerKeys: Record<'a' | 'b', Identity>;
@@ -366,6 +368,24 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
     );
     assert.match((await move('second', 'worker-a').expect(409)).body.message, /runs on worker-a already/);
     await move('second', 'Not A Node').expect(400);
+    // Two Workers on one Docker engine: the new copy would take the old one's containers over.
+    const reported = (engine: string) =>
+      eventually(async () => {
+        const { body } = await manager.http().get('/nodes').set(auth);
+        const b = body.find(({ name }: { name: string }) => name === 'worker-b');
+        return b.capacity?.dockerEngine === engine ? true : undefined;
+      }, 10_000);
+    engines.b = 'engine-a';
+    try {
+      await reported('engine-a');
+      assert.match(
+        (await move('second', 'worker-b').expect(409)).body.message,
+        /^worker-a and worker-b run projects on one Docker engine: /,
+      );
+    } finally {
+      engines.b = 'engine-b';
+      await reported('engine-b');
+    }
     await move('second', 'worker-c').expect(400);
     const token = (await manager.http().post('/members').set(auth).send({ name: 'mover' }).expect(201)).body
       .token;

@@ -1,5 +1,5 @@
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { chooseNode, Conflict } from '@testausdeploy/domain';
+import { chooseNode, Conflict, Unavailable } from '@testausdeploy/domain';
 import { RequestDeploymentCommand } from '../../deployments/commands/request-deployment.command';
 import { newestDeployment } from '../../deployments/newest-deployment';
 import { ReadModels } from '../../events/read-models';
@@ -33,8 +33,12 @@ export class MoveProjectHandler implements ICommandHandler<MoveProjectCommand> {
     const estimateBytes = this.candidates.estimateBytes;
     chooseNode(await this.candidates.all(), { kind: 'project', node, estimateBytes });
     this.connections.workerOn(from);
-    const engines = [from, node].map((name) => this.capacities.of(name)?.dockerEngine);
-    if (engines[0] && engines[0] === engines[1]) {
+    const engines = [from, node].map((name) => {
+      const engine = this.capacities.of(name)?.dockerEngine;
+      if (!engine) throw new Unavailable(`${name} has not reported its capacity yet: try again in a minute`);
+      return engine;
+    });
+    if (engines[0] === engines[1]) {
       throw new Conflict(
         `${from} and ${node} run projects on one Docker engine: the project's containers would be taken over, ` +
           'then removed with the old copy',
