@@ -40,7 +40,11 @@ export const ROUTES: Route[] = [
   { pattern: '/deployments/new', admin: false, page: (_, me) => <NewDeployment me={me} /> },
   { pattern: '/deployments/:id', admin: false, page: ({ id }) => <DeploymentPage id={id} /> },
   { pattern: '/containers', label: 'Containers', admin: false, page: (_, me) => <Containers me={me} /> },
-  { pattern: '/containers/:name', admin: false, page: ({ name }) => <ContainerPage name={name} /> },
+  {
+    pattern: '/containers/:name',
+    admin: false,
+    page: ({ name }, me) => <ContainerPage name={name} admin={me.role === 'admin'} />,
+  },
   { pattern: '/audit', label: 'Audit', admin: false, page: () => <Audit /> },
   {
     pattern: '/notifications',

@@ -80,6 +80,18 @@ const named = z.object({ name: containerName }).strict();
 const snapshotRef = z.object({ name: containerName, snapshot: snapshotName }).strict();
 const backupRef = z.object({ name: containerName, backup: backupName }).strict();
 
+/**
+ * A backup file is carried between two Workers (a container's move) through the Manager in pieces of at most
+ * this many bytes: base64 in one frame, they stay well under ICP's 1 MiB.
+ */
+export const BACKUP_PIECE_BYTES = 512 * 1024;
+const offset = z.number().int().min(0);
+const piece = z
+  .string()
+  .max(Math.ceil(BACKUP_PIECE_BYTES / 3) * 4)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex');
+
 export const containerCommands = {
   /** Creates, starts and sets up a container; progress lines follow the steps until sshd answers. */
   createContainer: {
@@ -135,12 +147,42 @@ export const containerCommands = {
    * export past `maxBytes` (what is left of the owner's backup quota) is stopped and nothing is kept.
    */
   exportBackup: {
-    data: backupRef.extend({ maxBytes: z.number().int().positive() }).strict(),
+    data: backupRef
+      .extend({
+        maxBytes: z.number().int().positive(),
+        /** With the container's snapshots (a move's backup); a member's backup is the container alone. */
+        snapshots: z.boolean().optional(),
+      })
+      .strict(),
     result: backupInfo,
   },
   /** The backups of a container name, also after the container was deleted. */
   listBackups: { data: named, result: z.object({ backups: z.array(backupInfo) }) },
   deleteBackup: { data: backupRef, result: z.object({ name: z.string(), backup: z.string() }) },
+  /**
+   * Up to BACKUP_PIECE_BYTES of a backup's file from `offset` on (none past its end), the file's size, and from
+   * offset 0 its SHA-256 (null past it).
+   */
+  readBackup: {
+    data: backupRef.extend({ offset }).strict(),
+    result: z.object({ piece, bytes: z.number().int().nonnegative(), sha256: sha256.nullable() }),
+  },
+  /**
+   * Writes a backup's file that another Worker read, one piece after the other from offset 0; the file of
+   * `bytes` in all is a backup once its last piece is written and its SHA-256 is `sha256`. A file of that name
+   * is refused, as is a piece out of order; one from offset 0 starts again.
+   */
+  writeBackup: {
+    data: backupRef
+      .extend({
+        offset,
+        piece,
+        bytes: z.number().int().positive(),
+        sha256,
+      })
+      .strict(),
+    result: z.object({ written: z.number().int().nonnegative(), done: z.boolean() }),
+  },
   /** Imports a backup as a new, started container with a fresh MAC, its own address and SSH port. */
   restoreBackup: {
     data: backupRef.extend({ newName: containerName, sshPort }).strict(),

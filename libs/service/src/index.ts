@@ -6,3 +6,4 @@ export * from './icp-node.providers';
 export * from './version';
 export * from './ipv4';
 export * from './keyed-lock';
+export * from './sizes';

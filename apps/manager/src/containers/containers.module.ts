@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { BackupLookup } from './backup-lookup';
 import { BackupsController } from './backups.controller';
 import { ActOnContainerHandler } from './commands/act-on-container.handler';
+import { MoveContainerHandler } from './commands/move-container.handler';
 import { ChangeContainerLimitsHandler } from './commands/change-container-limits.handler';
 import { CreateContainerHandler } from './commands/create-container.handler';
 import { CreateSnapshotHandler } from './commands/create-snapshot.handler';
@@ -19,6 +20,8 @@ import { ContainerImagesController } from './container-images.controller';
 import { ContainerChange } from './container-change';
 import { ContainerCreation } from './container-creation';
 import { ContainerLocks } from './container-locks';
+import { ContainerMoves } from './container-moves';
+import { ContainerMovesController } from './container-moves.controller';
 import { ContainerDirectory } from './container-directory';
 import { ContainerProgress } from './container-progress';
 import { ContainerScheduler } from './container-scheduler';
@@ -45,6 +48,7 @@ import { WorkerContainers } from './worker-containers';
     BackupsController,
     QuotaController,
     ContainerImagesController,
+    ContainerMovesController,
   ],
   providers: [
     ContainersProjection,
@@ -72,6 +76,8 @@ import { WorkerContainers } from './worker-containers';
     ExportBackupHandler,
     RestoreBackupHandler,
     DeleteBackupHandler,
+    ContainerMoves,
+    MoveContainerHandler,
     ListContainersHandler,
     ListBackupsHandler,
     GetContainerHandler,

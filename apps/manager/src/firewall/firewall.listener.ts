@@ -4,9 +4,13 @@ import { NodeSessionOpened } from '../nodes/node-session-opened.event';
 import { AffectedGuardians } from '../placement/affected-guardians';
 import { FirewallSync } from './firewall-sync';
 
-/** Events that can change the rules: a deployment's outcome, its project started, stopped or moved, a container made or deleted. */
+/**
+ * Events that can change the rules: a deployment's outcome, its project started, stopped or moved, a container
+ * made, moved or deleted.
+ */
 const CHANGES_PORTS = new Set([
   'ContainerCreated',
+  'ContainerMoved',
   'ContainerDeleted',
   'DeploymentSucceeded',
   'DeploymentStarted',

@@ -10,6 +10,7 @@ import {
   sshKeysBody,
 } from '../containers/dto/container.dto';
 import { z } from 'zod';
+import { moveBody } from '../placement/dto/move.dto';
 import {
   backupView,
   containerImages,
@@ -83,6 +84,12 @@ export function containerPaths() {
     },
     '/containers/{name}/start': { post: change('Start it') },
     '/containers/{name}/stop': { post: change('Stop it') },
+    '/containers/{name}/move': {
+      post: change(
+        'Move it to another Worker (admins): stopped, backed up, carried there and restored under its name and SSH port, running again if it ran; a failed move leaves it where it was. 409 for a drained or projects-only node, or where it runs already; 503 while either node is unreachable',
+        { requestBody: body(moveBody) },
+      ),
+    },
     '/containers/{name}/restart': { post: change('Restart it') },
     '/containers/{name}/limits': {
       put: change('Change its limits within the quota', { requestBody: body(containerLimitsBody) }),

@@ -3,7 +3,7 @@ import { memberDeploysBody } from '../organisations/dto/allow-organisation.dto';
 import { githubOrg, githubRepo } from '../deployments/dto/request-deployment.dto';
 import { memberName } from '../members/dto/member.dto';
 import { grantProjectRoleBody, removeProjectBody } from '../projects/dto/project.dto';
-import { moveProjectBody } from '../placement/dto/move-project.dto';
+import { moveBody } from '../placement/dto/move.dto';
 import { accepted } from './responses/deployments.responses';
 import { memberDeploys, project, projectRole } from './responses/projects.responses';
 import { json, jsonBody as body, pathParameter, problem } from './openapi-helpers';
@@ -47,7 +47,7 @@ export function projectPaths() {
         summary:
           'Move a running project to another Worker (admins): it is deployed there (its branch head, as a redeploy would), then its routes and ports switch, then it is removed where it ran; a failed move changes nothing. 403 for an organisation no longer allowed; 409 for a project that does not run or runs there already, a drained node, two Workers on one Docker engine; 503 while either node is unreachable',
         parameters: repository,
-        requestBody: body(moveProjectBody),
+        requestBody: body(moveBody),
         responses: {
           202: json('accepted: `{ deploymentId }`', accepted),
           400: problem,

@@ -44,7 +44,8 @@ export class AffectedGuardians {
   private async nodesOf(type: string, data: Data): Promise<string[] | null> {
     // Host names are claimed across nodes: a name one project gives up can go to a project on another node.
     if (type === 'RoutesChanged') return null;
-    if (type === 'ProjectMoved' && data.from && data.to) return [data.from, data.to];
+    if ((type === 'ProjectMoved' || type === 'ContainerMoved') && data.from && data.to)
+      return [data.from, data.to];
     if (type === 'ProjectPlaced' || type === 'ContainerPlaced') return data.node ? [data.node] : null;
     if (type.startsWith('Container') && data.name) {
       const view = await this.readModels.collection<ContainerView>(CONTAINERS).findOne({ _id: data.name });

@@ -4,7 +4,7 @@ import { Actor } from '../auth/actor.decorator';
 import { ZodBody } from '../http/zod-body.pipe';
 import { ProjectParams, projectParams } from '../projects/dto/project.dto';
 import { MoveProjectCommand } from './commands/move-project.command';
-import { MoveProjectBody, moveProjectBody } from './dto/move-project.dto';
+import { MoveBody, moveBody } from './dto/move.dto';
 
 /** Admins move a project to another node (docs/scaling.md, "Moving a project"). */
 @Controller('projects')
@@ -16,7 +16,7 @@ export class ProjectMovesController {
   @HttpCode(HttpStatus.ACCEPTED)
   move(
     @Param(new ZodBody(projectParams)) { org, repo }: ProjectParams,
-    @Body(new ZodBody(moveProjectBody)) { node }: MoveProjectBody,
+    @Body(new ZodBody(moveBody)) { node }: MoveBody,
     @Actor() actor: string,
   ) {
     return this.commands.execute(new MoveProjectCommand(org, repo, node, actor));

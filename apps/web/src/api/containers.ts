@@ -29,6 +29,9 @@ export const setSshKeys = (name: string, sshKeys: string[]) =>
   answer(api.PUT('/containers/{name}/ssh-keys', { ...byName(name), body: { sshKeys } }));
 export const setSchedule = (name: string, schedule: Schedule) =>
   answer(api.PUT('/containers/{name}/schedule', { ...byName(name), body: schedule }));
+/** Moves the container to another node (admins): answers it as it runs there once moved. */
+export const moveContainer = (name: string, node: string) =>
+  answer(api.POST('/containers/{name}/move', { ...byName(name), body: { node } }));
 export const containerProgress = (name: string) =>
   answer(api.GET('/containers/{name}/progress', byName(name)));
 export const quota = () => answer(api.GET('/quota'));

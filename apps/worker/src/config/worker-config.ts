@@ -74,6 +74,14 @@ const settings = z.object({
   HEALTH_SETTLE_MS: z.coerce.number().int().min(0).default(3_000),
   /** LXD's unix socket, through which the Worker manages members' containers. */
   LXD_SOCKET: z.string().default(DEFAULT_LXD_SOCKET),
+  /**
+   * The LXD project of members' containers. Two Workers on one LXD (as in the tests) each take their own, with
+   * its own default profile (network, pool): neither then sees nor touches the other's containers.
+   */
+  LXD_PROJECT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be an LXD project name (a-z, 0-9, -)')
+    .default('default'),
   /** LXD image aliases members' containers may be created from. */
   CONTAINER_IMAGES: env.list('testausdeploy/bookworm'),
   /** Where exported container backups are written; not inside LXD's storage pool. */

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { BackupInfo, CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
-import { KeyedLock } from '@testausdeploy/service';
-import { WorkerConfig } from '../config/worker-config';
-import { conflict, notFound, quotaExceeded } from './container-errors';
+import { CommandContext, IcpData, IcpError, IcpErrorCode, IcpResult } from '@testausdeploy/icp';
+import { KeyedLock, mib } from '@testausdeploy/service';
+import { BackupDirectory } from './backup-directory';
+import { conflict, quotaExceeded } from './container-errors';
 import { ContainerPlacement } from './container-placement';
 import { ContainerSetup } from './container-setup';
 import { LxdClient } from './lxd/lxd-client';
@@ -28,7 +27,7 @@ export class BackupsHandler {
 
   constructor(
     private readonly lxd: LxdClient,
-    private readonly config: WorkerConfig,
+    private readonly directory: BackupDirectory,
     private readonly containers: MemberContainers,
     private readonly placement: ContainerPlacement,
     private readonly setup: ContainerSetup,
@@ -39,21 +38,21 @@ export class BackupsHandler {
   }
 
   private async exportAlone(
-    { name, backup, maxBytes }: IcpData<'exportBackup'>,
+    { name, backup, maxBytes, snapshots = false }: IcpData<'exportBackup'>,
     context: CommandContext,
   ): Promise<IcpResult<'exportBackup'>> {
     const { usage } = await this.containers.info(name);
-    const file = this.file(name, backup);
-    if (await exists(file)) throw conflict(`backup ${backup} of ${name} exists`);
-    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    const file = this.directory.file(name, backup);
+    if (await this.directory.exists(name, backup)) throw conflict(`backup ${backup} of ${name} exists`);
+    await this.directory.prepare(name);
     // LXD writes its whole copy before a byte of it is streamed here: what the disk holds decides up front.
     const holds = usage.diskBytes ?? 0;
     if (holds > maxBytes) throw tooLarge(maxBytes, `${name} holds ${mib(holds)}, more`);
-    await this.ensureRoom(holds);
+    await this.directory.ensureRoom(holds);
     const inLxd = `export-${randomBytes(4).toString('hex')}`;
     const partial = `${file}.${inLxd}.partial`;
     context.progress(`backing up ${name}`);
-    await this.lxd.backups.create(name, inLxd);
+    await this.lxd.backups.create(name, inLxd, { withSnapshots: snapshots });
     try {
       let reported = 0;
       const bytes = await this.lxd.backups.exportToFile(name, inLxd, partial, async (written) => {
@@ -61,14 +60,14 @@ export class BackupsHandler {
         if (written - reported < PROGRESS_EVERY_BYTES) return;
         reported = written;
         context.progress(`${mib(written)} written`);
-        await this.ensureRoom(PROGRESS_EVERY_BYTES);
+        await this.directory.ensureRoom(PROGRESS_EVERY_BYTES);
       });
       // A link fails if the name was taken meanwhile, where a rename would overwrite that backup.
       await fs.link(partial, file).catch((err: NodeJS.ErrnoException) => {
         throw err.code === 'EEXIST' ? conflict(`backup ${backup} of ${name} exists`) : err;
       });
       context.progress(`${mib(bytes)} written to ${file}`);
-      return this.info(name, backup);
+      return this.directory.info(name, backup);
     } finally {
       await fs.rm(partial, { force: true });
       await this.lxd.backups.delete(name, inLxd).catch(() => undefined);
@@ -76,15 +75,12 @@ export class BackupsHandler {
   }
 
   async list({ name }: IcpData<'listBackups'>): Promise<IcpResult<'listBackups'>> {
-    const entries = await fs.readdir(path.join(this.config.BACKUP_DIR, name)).catch(() => []);
-    const backups = entries.filter((entry) => entry.endsWith('.tar')).map((entry) => entry.slice(0, -4));
-    const infos = await Promise.all(backups.map((backup) => this.info(name, backup)));
-    return { backups: infos.sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
+    return { backups: await this.directory.list(name) };
   }
 
   async delete({ name, backup }: IcpData<'deleteBackup'>): Promise<IcpResult<'deleteBackup'>> {
-    await this.info(name, backup);
-    await fs.rm(this.file(name, backup));
+    await this.directory.info(name, backup);
+    await fs.rm(this.directory.file(name, backup));
     return { name, backup };
   }
 
@@ -93,7 +89,7 @@ export class BackupsHandler {
     { name, backup, newName, sshPort }: IcpData<'restoreBackup'>,
     context: CommandContext,
   ): Promise<IcpResult<'restoreBackup'>> {
-    const file = (await this.info(name, backup)).file;
+    const file = (await this.directory.info(name, backup)).file;
     if (
       await this.lxd.instances.get(newName).then(
         () => true,
@@ -134,42 +130,8 @@ export class BackupsHandler {
       throw err;
     }
   }
-
-  /** Refuses to go on when writing `next` more bytes would leave less than the room kept free. */
-  private async ensureRoom(next: number): Promise<void> {
-    const { bavail, bsize } = await fs.statfs(this.config.BACKUP_DIR);
-    const keep = this.config.BACKUP_MIN_FREE_MIB * 1024 * 1024;
-    if (bavail * bsize - next < keep) {
-      throw quotaExceeded(
-        `the backup directory has ${mib(bavail * bsize)} free, and the Worker keeps ${mib(keep)} of it free`,
-      );
-    }
-  }
-
-  private file(name: string, backup: string): string {
-    return path.join(this.config.BACKUP_DIR, name, `${backup}.tar`);
-  }
-
-  private async info(name: string, backup: string): Promise<BackupInfo> {
-    const file = this.file(name, backup);
-    const stat = await fs.stat(file).catch(() => {
-      throw notFound(`backup ${backup} of ${name}`);
-    });
-    return { name, backup, file, bytes: stat.size, createdAt: stat.mtime.toISOString() };
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then(
-    () => true,
-    () => false,
-  );
 }
 
 function tooLarge(maxBytes: number, what: string) {
   return quotaExceeded(`${what} than the ${mib(maxBytes)} left of its owner's backup quota`);
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext, IcpHandlers } from '@testausdeploy/icp';
+import { BackupTransferHandler } from './backup-transfer.handler';
 import { BackupsHandler } from './backups.handler';
 import { asIcpError } from './container-errors';
 import { ContainerLifecycleHandler } from './container-lifecycle.handler';
@@ -26,6 +27,7 @@ export class ContainerCommands {
     private readonly queries: ContainerQueriesHandler,
     private readonly snapshots: SnapshotsHandler,
     private readonly backups: BackupsHandler,
+    private readonly transfer: BackupTransferHandler,
   ) {}
 
   handlers(): IcpHandlers {
@@ -46,6 +48,8 @@ export class ContainerCommands {
       listBackups: passingLxdErrors((data) => this.backups.list(data)),
       deleteBackup: passingLxdErrors((data) => this.backups.delete(data)),
       restoreBackup: passingLxdErrors((data, context) => this.backups.restore(data, context)),
+      readBackup: (data) => this.transfer.read(data),
+      writeBackup: (data) => this.transfer.write(data),
     };
   }
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { WorkerConfig } from '../config/worker-config';
 import { AddressFiltering } from './address-filtering';
+import { BackupDirectory } from './backup-directory';
+import { BackupTransferHandler } from './backup-transfer.handler';
 import { BackupsHandler } from './backups.handler';
 import { ContainerCapacity } from './container-capacity';
 import { ContainerCommands } from './container-commands';
@@ -19,7 +21,7 @@ import { SnapshotsHandler } from './snapshots.handler';
     {
       provide: LxdClient,
       inject: [WorkerConfig],
-      useFactory: (config: WorkerConfig) => new LxdClient(config.LXD_SOCKET),
+      useFactory: (config: WorkerConfig) => new LxdClient(config.LXD_SOCKET, config.LXD_PROJECT),
     },
     MemberContainers,
     AddressFiltering,
@@ -29,7 +31,9 @@ import { SnapshotsHandler } from './snapshots.handler';
     ContainerLifecycleHandler,
     ContainerQueriesHandler,
     SnapshotsHandler,
+    BackupDirectory,
     BackupsHandler,
+    BackupTransferHandler,
     ContainerCommands,
     ContainerCapacity,
   ],

@@ -57,6 +57,15 @@ export type ContainerPlaced = DomainEvent<
   'ContainerPlaced',
   Named<{ node: string; rule: PlacementRule; reason: string }>
 >;
+/**
+ * An admin moved the container to another node (Worker and Guardian), through a backup restored there under its
+ * own name and SSH port: it runs there now, with this address on that node's bridge, and every command for it
+ * goes there. Its backups stay where they were made.
+ */
+export type ContainerMoved = DomainEvent<
+  'ContainerMoved',
+  Named<{ from: string; to: string; ipv4: string | null; reason: string }>
+>;
 /** The Worker made it: it runs, with this address on the bridge. */
 export type ContainerCreated = DomainEvent<'ContainerCreated', Named<{ ipv4: string | null }>>;
 export type ContainerCreationFailed = DomainEvent<'ContainerCreationFailed', Named<{ reason: string }>>;
@@ -87,6 +96,7 @@ export type BackupDeleted = DomainEvent<'BackupDeleted', Named<{ id: string; bac
 export type ContainerEvent =
   | ContainerRequested
   | ContainerPlaced
+  | ContainerMoved
   | ContainerCreated
   | ContainerCreationFailed
   | ContainerActed
@@ -103,6 +113,7 @@ export type ContainerEvent =
 export const isContainerEvent = eventGuard<ContainerEvent>([
   'ContainerRequested',
   'ContainerPlaced',
+  'ContainerMoved',
   'ContainerCreated',
   'ContainerCreationFailed',
   'ContainerActed',

@@ -108,6 +108,21 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
     this.record({ type: 'ContainerPlaced', data: { name: this.name, node, rule, reason } });
   }
 
+  /** Refuses a move to where it runs, or of a container that is not running or stopped, or has no node yet. */
+  ensureMovable(to: string): string {
+    this.ensureActive();
+    const from = this.existing().node;
+    if (!from) throw new Conflict(`container "${this.name}" runs on no known node: it cannot be moved`);
+    if (from === to) throw new Conflict(`container "${this.name}" runs on ${to} already`);
+    return from;
+  }
+
+  /** It runs on `to` now, at `ipv4` there. */
+  moved(to: string, ipv4: string | null, reason: string): void {
+    const from = this.ensureMovable(to);
+    this.record({ type: 'ContainerMoved', data: { name: this.name, from, to, ipv4, reason } });
+  }
+
   created(ipv4: string | null): void {
     this.ensureStatus(['creating']);
     this.record({ type: 'ContainerCreated', data: { name: this.name, ipv4 } });
@@ -236,6 +251,9 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
     switch (event.type) {
       case 'ContainerPlaced':
         state.node = event.data.node;
+        break;
+      case 'ContainerMoved':
+        state.node = event.data.to;
         break;
       case 'ContainerCreated':
         state.status = 'running';

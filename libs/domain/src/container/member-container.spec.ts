@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NotFound } from '../errors';
+import { Conflict, NotFound } from '../errors';
 import { memberUpcasters } from '../member/member.upcasters';
 import { containerUpcasters } from './container.upcasters';
 import { ContainerEvent, ContainerRequested } from './container.events';
@@ -27,11 +27,12 @@ const exported = (id: string, backup: string): ContainerEvent => ({
 });
 const member = (memberId: string): ContainerActor => ({ actor: 'x', memberId, admin: false });
 const admin: ContainerActor = { actor: 'admin', memberId: null, admin: true };
-const message = (act: () => unknown) => {
+/** The message of the refusal `act` meets, of the kind given. */
+const message = (act: () => unknown, kind: typeof NotFound | typeof Conflict = NotFound) => {
   try {
     act();
   } catch (error) {
-    assert.ok(error instanceof NotFound, String(error));
+    assert.ok(error instanceof kind, String(error));
     return error.message;
   }
   assert.fail('not refused');
@@ -119,5 +120,54 @@ describe('container and member events of schema version 1', () => {
     );
     assert.throws(() => box.backup('nightly'), NotFound);
     assert.equal(box.backupById('nightly', member('legacy-alice')).owner, 'alice');
+  });
+});
+
+describe('MemberContainer: a move to another node', () => {
+  const placed = (): ContainerEvent[] => [
+    requested('alice', 'id-alice', 'one'),
+    {
+      type: 'ContainerPlaced',
+      data: { name: 'box', node: 'worker-a', rule: 'capacity', reason: 'most free' },
+    },
+    { type: 'ContainerCreated', data: { name: 'box', ipv4: '10.0.0.2' } },
+    exported('b-1', 'nightly'),
+  ];
+  const refusal = (act: () => unknown) => message(act, Conflict);
+
+  it('runs on the new node from then on, and its backups stay on the node that made them', () => {
+    const container = made(...placed());
+    container.moved('worker-b', '10.0.1.2', 'moved from worker-a by admin');
+    assert.equal(container.node, 'worker-b');
+    const [event] = container.pendingEvents;
+    assert.deepEqual(event.data, {
+      name: 'box',
+      from: 'worker-a',
+      to: 'worker-b',
+      ipv4: '10.0.1.2',
+      reason: 'moved from worker-a by admin',
+    });
+    assert.equal(container.backup('nightly').node, 'worker-a');
+  });
+
+  it('refuses a move to where it runs, of one with no known node, and of one not running or stopped', () => {
+    assert.equal(
+      refusal(() => made(...placed()).ensureMovable('worker-a')),
+      'container "box" runs on worker-a already',
+    );
+    assert.equal(
+      refusal(() => made(requested('alice', 'id-alice', 'one')).ensureMovable('worker-b')),
+      'container "box" is creating',
+    );
+    const legacy = made(requested('alice', 'id-alice', 'one'), {
+      type: 'ContainerCreated',
+      data: { name: 'box', ipv4: null },
+    });
+    assert.equal(
+      refusal(() => legacy.ensureMovable('worker-b')),
+      'container "box" runs on no known node: it cannot be moved',
+    );
+    const deleted = made(...placed(), { type: 'ContainerDeleted', data: { name: 'box' } });
+    assert.throws(() => deleted.ensureMovable('worker-b'), NotFound);
   });
 });

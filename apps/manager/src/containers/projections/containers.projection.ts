@@ -12,6 +12,10 @@ function change(view: ContainerView, event: ContainerEvent): Partial<ContainerVi
   switch (event.type) {
     case 'ContainerPlaced':
       return { node: event.data.node, placement: { rule: event.data.rule, reason: event.data.reason } };
+    case 'ContainerMoved': {
+      const { to, ipv4, reason } = event.data;
+      return { node: to, ipv4, placement: { rule: 'named', reason } };
+    }
     case 'ContainerCreated':
       return { status: 'running', ipv4: event.data.ipv4 };
     case 'ContainerCreationFailed':

@@ -98,6 +98,13 @@ export class PortRulesProjection extends RegisteredProjection<PortRulesView> {
         port: SSH_PORT,
       };
       views.put({ _id: owner, kind: 'rules', open: [], forwards: [forward], position });
+    } else if (event.type === 'ContainerMoved') {
+      const rules = await views.get(owner);
+      if (rules?.kind !== 'rules') return;
+      const forwards = event.data.ipv4
+        ? rules.forwards.map((rule) => ({ ...rule, address: event.data.ipv4! }))
+        : [];
+      views.put({ ...rules, forwards, position });
     } else if (event.type === 'ContainerCreationFailed' || event.type === 'ContainerDeleted') {
       views.delete(attempt);
       views.delete(owner);

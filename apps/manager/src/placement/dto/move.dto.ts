@@ -2,6 +2,6 @@ import { z } from 'zod';
 import { NODE_NAME, nodeNameProblem } from '@testausdeploy/domain';
 import { named } from '../../http/named';
 
-/** Body of `POST /projects/:org/:repo/move`: the Worker it is to run on. */
-export const moveProjectBody = z.object({ node: named(NODE_NAME, nodeNameProblem) }).strict();
-export type MoveProjectBody = z.infer<typeof moveProjectBody>;
+/** Body of a move (`POST /projects/:org/:repo/move`, `POST /containers/:name/move`): the Worker to run on. */
+export const moveBody = z.object({ node: named(NODE_NAME, nodeNameProblem) }).strict();
+export type MoveBody = z.infer<typeof moveBody>;

@@ -29,10 +29,14 @@ import { Time } from '../../components/time';
 import { TypedName } from '../../components/typed-name';
 import { mib } from '../../components/units';
 import { navigate } from '../../router';
+import { Move } from './move';
 import { Schedule } from './schedule';
 
-/** One member container: state, SSH line, actions, limits, keys, snapshots, backups with their progress. */
-export function ContainerPage({ name }: { name: string }) {
+/**
+ * One member container: state, SSH line, actions, limits, keys, snapshots, backups with their progress; an admin
+ * moves it to another node.
+ */
+export function ContainerPage({ name, admin }: { name: string; admin: boolean }) {
   const container = useResource(() => getContainer(name), name, {
     everyMs: 5000,
     refreshOn: inStream(`container-${name}`),
@@ -55,6 +59,7 @@ export function ContainerPage({ name }: { name: string }) {
           <Schedule key={one.name} container={one} changed={container.reload} />
           <Limits container={one} changed={container.reload} />
           <Keys container={one} changed={container.reload} />
+          {admin && one.node && <Move container={one} changed={container.reload} />}
           <Remove container={one} />
         </Page>
       )}

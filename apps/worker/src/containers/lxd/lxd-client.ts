@@ -13,7 +13,7 @@ import { LxdStoragePools } from './lxd-storage-pools';
 /**
  * The Worker's LXD client, one member per API resource, over LXD's unix socket. Every method either returns
  * what LXD answered or throws an LxdError with LXD's message and status; background operations have finished
- * (successfully) by the time a method returns. Provide it with `new LxdClient(config.LXD_SOCKET)`.
+ * (successfully) by the time a method returns. Provide it with `new LxdClient(config.LXD_SOCKET, config.LXD_PROJECT)`.
  */
 export class LxdClient {
   readonly socket: LxdSocket;
@@ -28,8 +28,8 @@ export class LxdClient {
   readonly networks: LxdNetworks;
   readonly storagePools: LxdStoragePools;
 
-  constructor(socketPath: string = DEFAULT_LXD_SOCKET) {
-    this.socket = new LxdSocket(socketPath);
+  constructor(socketPath: string = DEFAULT_LXD_SOCKET, project = 'default') {
+    this.socket = new LxdSocket(socketPath, project);
     this.operations = new LxdOperations(this.socket);
     this.instances = new LxdInstances(this.socket, this.operations);
     this.state = new LxdInstanceStates(this.socket);

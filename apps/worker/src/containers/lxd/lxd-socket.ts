@@ -24,9 +24,15 @@ export function instancePath(name: string, ...rest: string[]): string {
     .join('/');
 }
 
-/** HTTP over LXD's unix socket. Knows LXD's response envelope: an `error` response becomes an LxdError. */
+/**
+ * HTTP over LXD's unix socket, every request in one LXD project. Knows LXD's response envelope: an `error`
+ * response becomes an LxdError.
+ */
 export class LxdSocket {
-  constructor(readonly socketPath: string = DEFAULT_LXD_SOCKET) {}
+  constructor(
+    readonly socketPath: string = DEFAULT_LXD_SOCKET,
+    readonly project = 'default',
+  ) {}
 
   /** LXD's parsed answer (sync or async). */
   async call<T>(request: LxdRequest): Promise<LxdResponse<T>> {
@@ -87,7 +93,12 @@ export class LxdSocket {
     }
     return new Promise((resolve, reject) => {
       const req = http.request(
-        { socketPath: this.socketPath, path: request.path, method: request.method ?? 'GET', headers },
+        {
+          socketPath: this.socketPath,
+          path: this.inProject(request.path),
+          method: request.method ?? 'GET',
+          headers,
+        },
         resolve,
       );
       req.on('error', (err) =>
@@ -96,6 +107,11 @@ export class LxdSocket {
       if (payload instanceof Readable) pipeline(payload, req).catch(reject);
       else req.end(payload);
     });
+  }
+
+  private inProject(path: string): string {
+    if (this.project === 'default') return path;
+    return `${path}${path.includes('?') ? '&' : '?'}project=${encodeURIComponent(this.project)}`;
   }
 }
 
