@@ -117,6 +117,30 @@ describe('the dashboard in Chromium: a member’s container in LXD, from the pag
     await page.waitForURL(new RegExp(`/ui/containers/${name}$`));
   });
 
+  it('offers an admin, not the member, to move the container to another node, and says why a move is refused', async () => {
+    await page.getByRole('region', { name: 'Snapshots' }).waitFor();
+    assert.equal(
+      await page.getByRole('region', { name: 'Move' }).count(),
+      0,
+      'the member has no Move section',
+    );
+    const admin = await browser.newPage();
+    try {
+      await admin.goto(system.api);
+      await admin.getByLabel('API token').fill(system.token);
+      await admin.getByRole('button', { name: 'Sign in' }).click();
+      await admin.getByRole('heading', { name: 'Overview', exact: true }).waitFor({ timeout: 60_000 });
+      await admin.goto(`${system.api}/ui/containers/${name}`);
+      const move = admin.getByRole('region', { name: 'Move' });
+      await move.getByText('Its backups stay on worker.').waitFor();
+      await move.getByLabel('To node').fill('worker');
+      await move.getByRole('button', { name: 'Move' }).click();
+      await move.getByRole('alert').getByText(`container "${name}" runs on worker already`).waitFor();
+    } finally {
+      await admin.close();
+    }
+  });
+
   it('makes a snapshot and restores it from the page: a file deleted after it is back', async () => {
     const snapshots = page.getByRole('region', { name: 'Snapshots' });
     await snapshots.getByLabel('Snapshot name').fill('before');
