@@ -22,6 +22,7 @@ const ORG = 'e2e-org';
 
 interface Container {
   node: string | null;
+  moving: { from: string; to: string } | null;
   status: string;
   sshPort: number;
   ipv4: string | null;
@@ -347,6 +348,44 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
     );
     assert.deepEqual(await readdir(join(backupsA, box)), [], "the move's backup is gone");
     await rm(blocked);
+
+    // The Manager is killed while the backup is carried: started again, it undoes the move.
+    const cut = moveTo('worker-b').catch(() => null);
+    await eventually(async () => {
+      const { body } = await system.call<{ running: boolean; lines: string[] }>(
+        'GET',
+        `/containers/${box}/progress`,
+      );
+      return body?.running && body.lines.some((line) => line.startsWith('carrying ')) ? true : undefined;
+    }, 60_000);
+    assert.equal((await system.call<Container>('GET', `/containers/${box}`)).body.moving?.to, 'worker-b');
+    await system.crash('manager');
+    await cut;
+    const undone = await eventually(async () => {
+      const { status, body } = await system.call<Container>('GET', `/containers/${box}`);
+      return status === 200 && body.moving === null ? body : undefined;
+    }, 60_000);
+    assert.deepEqual([undone.node, undone.status], ['worker', 'running']);
+    const abandoned = await system.call<{ entries: { data: { reason: string } }[] }>(
+      'GET',
+      `/audit?streamId=container-${box}&type=ContainerMoveAbandoned&order=oldest`,
+    );
+    const [failedReason, stopReason] = abandoned.body.entries.map(({ data }) => data.reason);
+    assert.match(failedReason, /writeBackup/, 'the failed move was abandoned too');
+    assert.equal(stopReason, `the Manager stopped during the move; ${box} stays on worker`);
+    assert.equal(
+      await sshWhenUp(key.key, sshPort, 'carol', 'cat notes'),
+      'after\n',
+      'started again where it ran',
+    );
+    assert.deepEqual(await lxd.instances(), [], 'nothing of it on node b');
+    for (const dir of [backupsA, join(b.dir, 'backups')]) {
+      assert.deepEqual(
+        await readdir(join(dir, box)),
+        [],
+        `no move's backup, whole or not, is left in ${dir}`,
+      );
+    }
 
     const moved = await moveTo('worker-b');
     assert.equal(moved.status, 200, JSON.stringify(moved.body));

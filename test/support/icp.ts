@@ -22,8 +22,11 @@ const run = promisify(execFile);
 export const healthOnly: IcpHandlers = { health: async () => ({ service: 'worker', version: 'test' }) };
 
 const GIB = 2 ** 30;
-/** A stand-in Worker's answer to `capacity`: a small idle host, so placement takes it, with its own engine. */
-export const standInCapacity = (dockerEngine = 'stand-in'): NodeCapacity => ({
+/**
+ * A stand-in Worker's answer to `capacity`: a small idle host, so placement takes it, with its own Docker engine
+ * and LXD.
+ */
+export const standInCapacity = (dockerEngine = 'stand-in', containerHost = dockerEngine): NodeCapacity => ({
   cpus: 2,
   load1: 0,
   memory: { totalBytes: 4 * GIB, availableBytes: 3 * GIB },
@@ -32,6 +35,7 @@ export const standInCapacity = (dockerEngine = 'stand-in'): NodeCapacity => ({
   projects: 0,
   projectContainers: 0,
   memberContainers: 0,
+  containerHost,
   dockerEngine,
 });
 

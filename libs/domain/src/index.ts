@@ -35,3 +35,4 @@ export * from './routes/routes.events';
 export * from './routes/project-routes.aggregate';
 export * from './routes/traffic.events';
 export * from './routes/project-traffic.aggregate';
+export * from './placement/separate-nodes';

@@ -22,6 +22,11 @@ export const nodeCapacity = z.object({
   projectContainers: z.number().int().nonnegative(),
   /** Members' containers in LXD; null where the Worker cannot reach LXD. */
   memberContainers: z.number().int().nonnegative().nullable(),
+  /**
+   * Which LXD and project hold its members' containers (the server certificate's fingerprint, `/`, the project):
+   * two Workers with one share their containers' names. Null where the Worker cannot reach LXD.
+   */
+  containerHost: z.string().max(300).nullable(),
   /** The id of the Docker engine it runs projects on: two Workers with one engine share its containers. */
   dockerEngine: z.string().max(200),
 });

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { NotFound } from '@testausdeploy/domain';
+import { MoveUnderWay, NotFound } from '@testausdeploy/domain';
 import { ContainerInfo } from '@testausdeploy/icp';
 import { mib } from '@testausdeploy/service';
 import { NodeConnections } from '../nodes/node-connections';
@@ -12,15 +12,6 @@ const NO_QUOTA = Number.MAX_SAFE_INTEGER;
 const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
 
 type Log = (line: string) => void;
-
-export interface ContainerMove {
-  name: string;
-  from: string;
-  to: string;
-  sshPort: number;
-  /** Running, it is stopped for the backup and runs on the new node; stopped, it stays stopped there. */
-  running: boolean;
-}
 
 /**
  * The Workers' part of moving a container (docs/containers.md, "Moving a container"): stopped on the old node,
@@ -45,16 +36,18 @@ export class ContainerMoves {
     this.connections.workerOn(to);
   }
 
-  /** The SSH port it keeps on its new node: the one its request took, which no other live container has. */
-  async sshPortOf(name: string): Promise<number> {
-    return (await this.directory.find(name))!.sshPort;
+  /** Names the move's backup: a member's backups are named by id (`b-…`), so it never meets one of theirs. */
+  newBackupName(): string {
+    return `move-${randomBytes(6).toString('hex')}`;
   }
 
-  /** Makes the container run on `to`; answers it as it runs there, and the name of the move's backup. */
-  async carry(move: ContainerMove, log: Log): Promise<{ info: ContainerInfo; key: string }> {
-    const { name, from, to, sshPort, running } = move;
-    const key = `move-${randomBytes(6).toString('hex')}`;
-    let restored = false;
+  /**
+   * Makes the container run on the move's node, as it ran or was stopped, and answers it as it runs there. Its
+   * SSH port is the one its request took, which no other live container has.
+   */
+  async carry(name: string, move: MoveUnderWay, log: Log): Promise<ContainerInfo> {
+    const { from, to, backup: key, running } = move;
+    const { sshPort } = (await this.directory.find(name))!;
     if (running) {
       log(`stopping ${name} on ${from}`);
       await this.worker.request('containerAction', { name, action: 'stop' }, { node: from });
@@ -72,20 +65,13 @@ export class ContainerMoves {
         { name, backup: key, newName: name, sshPort },
         { node: to, onProgress: log },
       );
-      restored = true;
-      if (running) return { info, key };
+      if (running) return info;
       log(`stopping ${name} on ${to}, as it was`);
-      return {
-        info: await this.worker.request('containerAction', { name, action: 'stop' }, { node: to }),
-        key,
-      };
+      return await this.worker.request('containerAction', { name, action: 'stop' }, { node: to });
     } catch (error) {
       log(`the move failed: ${(error as Error).message}; ${name} stays on ${from}`);
-      if (restored) {
-        await this.quietly(to, `delete ${name}`, log, () =>
-          this.worker.request('deleteContainer', { name }, { node: to }),
-        );
-      }
+      // Also when the restore's answer did not come (a timeout): the new node may have made it all the same.
+      await this.quietly(to, `delete ${name}`, log, () => this.deleteIfThere(name, to));
       await this.removeBackups(name, key, [from, to], log);
       if (running) {
         await this.quietly(from, `start ${name}`, log, () =>
@@ -97,12 +83,24 @@ export class ContainerMoves {
   }
 
   /** Once the move is recorded: the old copy and the move's backups go. What fails is said and left. */
-  async clearAfter(name: string, from: string, to: string, key: string, log: Log): Promise<void> {
+  async clearAfter(name: string, { from, to, backup }: MoveUnderWay, log: Log): Promise<void> {
     await this.quietly(from, `delete ${name}`, log, () =>
       this.worker.request('deleteContainer', { name }, { node: from }),
     );
-    await this.removeBackups(name, key, [from, to], log);
+    await this.removeBackups(name, backup, [from, to], log);
     log(`${name} runs on ${to}`);
+  }
+
+  /**
+   * Undoes a move a stopped Manager left under way: whatever was restored on the new node and the move's backups
+   * go, and a container that ran is started again where it ran. Throws, changing nothing it cannot redo, while
+   * either node does not answer.
+   */
+  async undo(name: string, { from, to, backup, running }: MoveUnderWay, log: Log): Promise<void> {
+    this.ensureReachable(from, to);
+    await this.deleteIfThere(name, to);
+    await this.removeBackups(name, backup, [from, to], log);
+    if (running) await this.worker.request('containerAction', { name, action: 'start' }, { node: from });
   }
 
   /** The backup's file from `from` to `to`, piece after piece; the new Worker checks its SHA-256 at the end. */
@@ -129,6 +127,12 @@ export class ContainerMoves {
       ({ piece } = await read(offset));
     }
     log(`${mib(bytes)} carried to ${to}, its SHA-256 checked there`);
+  }
+
+  private async deleteIfThere(name: string, node: string): Promise<void> {
+    await this.worker.request('deleteContainer', { name }, { node }).catch((error: Error) => {
+      if (!(error instanceof NotFound)) throw error;
+    });
   }
 
   private async removeBackups(name: string, backup: string, nodes: string[], log: Log): Promise<void> {

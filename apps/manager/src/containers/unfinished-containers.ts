@@ -3,13 +3,17 @@ import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import { NodeSessionOpened } from '../nodes/node-session-opened.event';
 import { ContainerCreation } from './container-creation';
 import { ContainerDirectory } from './container-directory';
+import { ContainerLocks } from './container-locks';
+import { ContainerMoves } from './container-moves';
 import { ContainerRepository } from './container.repository';
 import { WorkerContainers } from './worker-containers';
 
 /**
  * A container left `creating` by a Manager that stopped half way ends in a definite state once a Worker is
- * connected: `running` if the Worker has it, `failed` if not.
- * Each container is settled when the Worker of its own node connects. Creations this process is running are left alone.
+ * connected: `running` if the Worker has it, `failed` if not. A move left under way is undone once both of its
+ * nodes answer (ContainerMoves.undo). Each container is settled when the Worker of one of its nodes connects.
+ * Creations this process is running are left alone, and a move it is running holds the container's lock until
+ * it is done or undone.
  */
 @EventsHandler(NodeSessionOpened)
 export class UnfinishedContainers implements IEventHandler<NodeSessionOpened> {
@@ -20,6 +24,8 @@ export class UnfinishedContainers implements IEventHandler<NodeSessionOpened> {
     private readonly repository: ContainerRepository,
     private readonly creation: ContainerCreation,
     private readonly worker: WorkerContainers,
+    private readonly locks: ContainerLocks,
+    private readonly moves: ContainerMoves,
   ) {}
 
   handle({ kind, name }: NodeSessionOpened): void {
@@ -27,6 +33,31 @@ export class UnfinishedContainers implements IEventHandler<NodeSessionOpened> {
     void this.settle(name).catch((error: Error) =>
       this.logger.error(`settling unfinished containers: ${error.message}`),
     );
+    void this.undoMoves(name).catch((error: Error) =>
+      this.logger.error(`undoing the moves a stop cut short: ${error.message}`),
+    );
+  }
+
+  /** Undoes the moves a stopped Manager left under way from or to `node`, under each container's lock. */
+  async undoMoves(node: string): Promise<void> {
+    const moving = (await this.directory.live()).filter(
+      (view) => view.moving && (view.moving.from === node || view.moving.to === node),
+    );
+    for (const { name } of moving) {
+      const log = (line: string) => this.logger.warn(`${name}: ${line}`);
+      await this.locks
+        .run(name, async () => {
+          const container = await this.repository.load(name);
+          const { moving: move } = container.status === null ? { moving: null } : container;
+          if (!move || (move.from !== node && move.to !== node)) return;
+          await this.moves.undo(name, move, log);
+          container.moveAbandoned(`the Manager stopped during the move; ${name} stays on ${move.from}`);
+          await this.repository.save(container, 'manager');
+          log(`the move to ${move.to} that a stop cut short is undone`);
+        })
+        // The other node answers later: its session opening tries again.
+        .catch((error: Error) => log(`the move a stop cut short is not undone yet: ${error.message}`));
+    }
   }
 
   /** Settles the unfinished containers on `node` (and those requested before placements were recorded). */

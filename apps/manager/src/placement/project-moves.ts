@@ -46,8 +46,16 @@ export class ProjectMoves {
     return from;
   }
 
-  /** Removes everything of the project from the node a failed move left it on. */
+  /**
+   * Removes everything of the project from the node a failed move left it on, unless the project runs there: a
+   * move whose switch was made already (its attempt run again after a stop, or a second move to the same node)
+   * fails like any redeploy there, and must not take the running copy with it.
+   */
   async removeFrom(org: string, repo: string, node: string, log: (line: string) => void) {
+    if ((await this.projects.load(org, repo)).node === node) {
+      log(`not removed from ${node}: ${org}/${repo} runs there`);
+      return;
+    }
     try {
       await this.remove(org, repo, node);
       log(`removed from ${node}`);

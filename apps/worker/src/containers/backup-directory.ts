@@ -18,6 +18,11 @@ export class BackupDirectory {
     return path.join(this.config.BACKUP_DIR, name, `${backup}.tar`);
   }
 
+  /** Where `writeBackup` writes the backup `file` until it is whole. */
+  incoming(file: string): string {
+    return `${file}.incoming`;
+  }
+
   /** The directory a backup of `name` is written to, made if missing. */
   async prepare(name: string): Promise<void> {
     await fs.mkdir(path.join(this.config.BACKUP_DIR, name), { recursive: true, mode: 0o700 });

@@ -52,7 +52,7 @@ export class BackupTransferHandler {
     }
     if (await this.directory.exists(name, backup)) throw conflict(`backup ${backup} of ${name} exists`);
     const file = this.directory.file(name, backup);
-    const incoming = `${file}.incoming`;
+    const incoming = this.directory.incoming(file);
     if (offset === 0) {
       await this.directory.prepare(name);
       await this.directory.ensureRoom(bytes);
@@ -64,6 +64,8 @@ export class BackupTransferHandler {
       );
       if (has !== offset)
         throw conflict(`${has} bytes of backup ${backup} of ${name} are written, not ${offset}`);
+      // Checked for each piece too: the room there was at the first may have gone to an export meanwhile.
+      await this.directory.ensureRoom(content.length);
       await fs.appendFile(incoming, content);
     }
     if (written < bytes) return { written, done: false };

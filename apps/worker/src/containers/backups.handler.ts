@@ -78,9 +78,15 @@ export class BackupsHandler {
     return { backups: await this.directory.list(name) };
   }
 
+  /** Also an unfinished copy of it that `writeBackup` left (a move cut short), which is all there may be. */
   async delete({ name, backup }: IcpData<'deleteBackup'>): Promise<IcpResult<'deleteBackup'>> {
-    await this.directory.info(name, backup);
-    await fs.rm(this.directory.file(name, backup));
+    const file = this.directory.file(name, backup);
+    const incoming = await fs.rm(this.directory.incoming(file)).then(
+      () => true,
+      () => false,
+    );
+    if (!incoming) await this.directory.info(name, backup);
+    await fs.rm(file, { force: incoming });
     return { name, backup };
   }
 

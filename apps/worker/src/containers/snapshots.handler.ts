@@ -28,14 +28,18 @@ export class SnapshotsHandler {
   }
 
   /**
-   * Puts the container's files back. Its limits and authorized_keys stay as they are now: a restore must not
-   * bring back a key the member has since removed. A running container is restarted by LXD and answered
-   * for once its sshd does (a CPU change between snapshot and now applies from the next restart).
+   * Puts the container's files back. Its limits, authorized_keys, address and SSH port stay as they are now: a
+   * restore must not bring back a key the member has since removed, nor the address or network of a snapshot taken
+   * before the container moved to this node (another container may have that address here now). A running
+   * container is restarted by LXD and answered for once its sshd does (a CPU change between snapshot and now
+   * applies from the next restart).
    */
   async restore({ name, snapshot }: IcpData<'restoreSnapshot'>): Promise<IcpResult<'restoreSnapshot'>> {
     const container = await this.containers.get(name);
     const keys = await this.setup.readKeys(container);
+    const { eth0, ssh } = (await this.lxd.instances.get(name)).devices;
     await this.lxd.snapshots.restore(name, snapshot);
+    await this.lxd.instances.update(name, { devices: { eth0, ssh } });
     await this.containers.applyLimits(name, container.limits);
     const running = await this.containers.running(name);
     if (keys) await this.setup.writeKeys(container, keys.toString(), running);

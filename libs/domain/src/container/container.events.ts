@@ -58,6 +58,21 @@ export type ContainerPlaced = DomainEvent<
   Named<{ node: string; rule: PlacementRule; reason: string }>
 >;
 /**
+ * An admin started to move the container to `to` (docs/containers.md, "Moving a container"): it is stopped on
+ * `from` if it `running`, and carried there as the backup `backup`. Until `ContainerMoved` or
+ * `ContainerMoveAbandoned` it takes no other change, and a Manager that stopped meanwhile undoes the move when it
+ * can reach both nodes.
+ */
+export type ContainerMoveStarted = DomainEvent<
+  'ContainerMoveStarted',
+  Named<{ from: string; to: string; backup: string; running: boolean }>
+>;
+/** The move did not happen: what it made was removed, and the container runs on (or is stopped) where it was. */
+export type ContainerMoveAbandoned = DomainEvent<
+  'ContainerMoveAbandoned',
+  Named<{ to: string; reason: string }>
+>;
+/**
  * An admin moved the container to another node (Worker and Guardian), through a backup restored there under its
  * own name and SSH port: it runs there now, with this address on that node's bridge, and every command for it
  * goes there. Its backups stay where they were made.
@@ -96,6 +111,8 @@ export type BackupDeleted = DomainEvent<'BackupDeleted', Named<{ id: string; bac
 export type ContainerEvent =
   | ContainerRequested
   | ContainerPlaced
+  | ContainerMoveStarted
+  | ContainerMoveAbandoned
   | ContainerMoved
   | ContainerCreated
   | ContainerCreationFailed
@@ -113,6 +130,8 @@ export type ContainerEvent =
 export const isContainerEvent = eventGuard<ContainerEvent>([
   'ContainerRequested',
   'ContainerPlaced',
+  'ContainerMoveStarted',
+  'ContainerMoveAbandoned',
   'ContainerMoved',
   'ContainerCreated',
   'ContainerCreationFailed',

@@ -26,8 +26,19 @@ export interface BackupRecord {
   node: string | null;
 }
 
+/** A move under way: recorded before the Workers act, so that one cut short can be undone. */
+export interface MoveUnderWay {
+  from: string;
+  to: string;
+  /** The move's backup, on both nodes. */
+  backup: string;
+  /** Whether it ran before the move stopped it. */
+  running: boolean;
+}
+
 interface State {
   status: ContainerStatus;
+  moving: MoveUnderWay | null;
   owner: string;
   ownerId: string;
   incarnation: string;
@@ -117,10 +128,27 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
     return from;
   }
 
-  /** It runs on `to` now, at `ipv4` there. */
-  moved(to: string, ipv4: string | null, reason: string): void {
+  /** The move under way, if one is. */
+  get moving(): MoveUnderWay | null {
+    return this.existing().moving;
+  }
+
+  startMove(to: string, backup: string): MoveUnderWay {
     const from = this.ensureMovable(to);
+    const move = { from, to, backup, running: this.existing().status === 'running' };
+    this.record({ type: 'ContainerMoveStarted', data: { name: this.name, ...move } });
+    return move;
+  }
+
+  /** It runs on the move's node now, at `ipv4` there. */
+  moved(ipv4: string | null, reason: string): void {
+    const { from, to } = this.underWay();
     this.record({ type: 'ContainerMoved', data: { name: this.name, from, to, ipv4, reason } });
+  }
+
+  moveAbandoned(reason: string): void {
+    const { to } = this.underWay();
+    this.record({ type: 'ContainerMoveAbandoned', data: { name: this.name, to, reason } });
   }
 
   created(ipv4: string | null): void {
@@ -241,6 +269,7 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
         incarnation,
         spec: { image, limits, user, sshKeys, nesting },
         node: null,
+        moving: null,
         snapshots: new Set(),
         backups: this.state?.backups ?? new Map(),
       };
@@ -252,8 +281,17 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
       case 'ContainerPlaced':
         state.node = event.data.node;
         break;
+      case 'ContainerMoveStarted': {
+        const { from, to, backup, running } = event.data;
+        state.moving = { from, to, backup, running };
+        break;
+      }
+      case 'ContainerMoveAbandoned':
+        state.moving = null;
+        break;
       case 'ContainerMoved':
         state.node = event.data.to;
+        state.moving = null;
         break;
       case 'ContainerCreated':
         state.status = 'running';
@@ -309,8 +347,15 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
   }
 
   private ensureStatus(allowed: ContainerStatus[]): void {
-    const { status } = this.existing();
+    const { status, moving } = this.existing();
     if (status === 'deleted') throw new NotFound(`container "${this.name}" was deleted`);
     if (!allowed.includes(status)) throw new Conflict(`container "${this.name}" is ${status}`);
+    if (moving) throw new Conflict(`container "${this.name}" is being moved to ${moving.to}`);
+  }
+
+  private underWay(): MoveUnderWay {
+    const { moving } = this.existing();
+    if (!moving) throw new Conflict(`container "${this.name}" is not being moved`);
+    return moving;
   }
 }

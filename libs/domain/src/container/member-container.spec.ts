@@ -135,12 +135,26 @@ describe('MemberContainer: a move to another node', () => {
   ];
   const refusal = (act: () => unknown) => message(act, Conflict);
 
-  it('runs on the new node from then on, and its backups stay on the node that made them', () => {
+  it('runs on the new node once moved, takes no other change while the move is under way, and keeps its backups where they were made', () => {
     const container = made(...placed());
-    container.moved('worker-b', '10.0.1.2', 'moved from worker-a by admin');
+    const move = container.startMove('worker-b', 'move-1');
+    assert.deepEqual(move, { from: 'worker-a', to: 'worker-b', backup: 'move-1', running: true });
+    assert.equal(
+      refusal(() => container.act('stop')),
+      'container "box" is being moved to worker-b',
+    );
+    assert.equal(
+      refusal(() => container.ensureDeletable('box')),
+      'container "box" is being moved to worker-b',
+    );
+    assert.equal(
+      refusal(() => container.startMove('worker-c', 'move-2')),
+      'container "box" is being moved to worker-b',
+    );
+    container.moved('10.0.1.2', 'moved from worker-a by admin');
     assert.equal(container.node, 'worker-b');
-    const [event] = container.pendingEvents;
-    assert.deepEqual(event.data, {
+    assert.equal(container.moving, null);
+    assert.deepEqual(container.pendingEvents[1].data, {
       name: 'box',
       from: 'worker-a',
       to: 'worker-b',
@@ -148,6 +162,19 @@ describe('MemberContainer: a move to another node', () => {
       reason: 'moved from worker-a by admin',
     });
     assert.equal(container.backup('nightly').node, 'worker-a');
+    container.act('stop');
+  });
+
+  it('stays where it ran when a move is abandoned, and takes changes again', () => {
+    const container = made(...placed(), { type: 'ContainerActed', data: { name: 'box', action: 'stop' } });
+    assert.equal(container.startMove('worker-b', 'move-1').running, false);
+    container.moveAbandoned('the new node could not write the backup');
+    assert.deepEqual([container.node, container.moving], ['worker-a', null]);
+    assert.equal(
+      refusal(() => container.moveAbandoned('again')),
+      'container "box" is not being moved',
+    );
+    container.act('start');
   });
 
   it('refuses a move to where it runs, of one with no known node, and of one not running or stopped', () => {

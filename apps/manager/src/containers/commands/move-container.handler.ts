@@ -1,56 +1,56 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { chooseNode } from '@testausdeploy/domain';
+import { chooseNode, ensureSeparate } from '@testausdeploy/domain';
+import { NodeCapacities } from '../../nodes/node-capacities';
 import { NodeCandidates } from '../../placement/node-candidates';
-import { ContainerChange } from '../container-change';
+import { ContainerDirectory } from '../container-directory';
+import { ContainerLocks } from '../container-locks';
 import { ContainerMoves } from '../container-moves';
 import { ContainerProgress } from '../container-progress';
 import { ContainerRepository } from '../container.repository';
 import { MoveContainerCommand } from './move-container.command';
 
 /**
- * Moves a container as one change of it: the new node must take containers (named by an admin, so only
- * draining, a `projects-only` label or no storage pool refuse it) and both Workers must answer. The move is
- * recorded once the container runs on the new node; what is left on the old one is removed after that. Its
- * progress lines are the container's last operation.
+ * Moves a container, one change of it like the others (under its lock, checked first): the new node must take
+ * containers (named by an admin, so only draining, a `projects-only` label or no storage pool refuse it), both
+ * Workers must answer, and they must not keep containers in one LXD project. The move is recorded as started before the Workers act, so that one cut short by a
+ * stop is undone later (UnfinishedContainers); as done once the container runs on the new node, and what is
+ * left on the old one is removed after that. Its progress lines are the container's last operation.
  */
 @CommandHandler(MoveContainerCommand)
 export class MoveContainerHandler implements ICommandHandler<MoveContainerCommand> {
   constructor(
-    private readonly change: ContainerChange,
     private readonly repository: ContainerRepository,
+    private readonly directory: ContainerDirectory,
+    private readonly locks: ContainerLocks,
     private readonly candidates: NodeCandidates,
     private readonly moves: ContainerMoves,
     private readonly progress: ContainerProgress,
+    private readonly capacities: NodeCapacities,
   ) {}
 
   async execute({ name, node, caller }: MoveContainerCommand) {
+    const { actor } = caller;
     const container = await this.repository.loadFor(name, caller);
-    return this.progress.track(container, `move to ${node}`, async (log) => {
-      let carried: { from: string; key: string } | undefined;
-      const view = await this.change.run(name, caller, {
-        check: async (current) => {
-          const from = current.ensureMovable(node);
-          const estimateBytes = this.candidates.estimateBytes;
-          chooseNode(await this.candidates.all(), { kind: 'container', node, estimateBytes });
-          this.moves.ensureReachable(from, node);
-        },
-        work: async (current) => {
-          const move = {
-            name,
-            from: current.node!,
-            to: node,
-            sshPort: await this.moves.sshPortOf(name),
-            running: current.status === 'running',
-          };
-          const { info, key } = await this.moves.carry(move, log);
-          carried = { from: move.from, key };
-          return info;
-        },
-        record: (current, info) =>
-          current.moved(node, info.ipv4, `moved from ${carried!.from} by ${caller.actor}`),
-      });
-      await this.moves.clearAfter(name, carried!.from, node, carried!.key, log);
-      return view;
-    });
+    return this.progress.track(container, `move to ${node}`, (log) =>
+      this.locks.run(name, async () => {
+        const current = await this.repository.loadFor(name, caller);
+        const from = current.ensureMovable(node);
+        const estimateBytes = this.candidates.estimateBytes;
+        chooseNode(await this.candidates.all(), { kind: 'container', node, estimateBytes });
+        this.moves.ensureReachable(from, node);
+        ensureSeparate('container', from, node, (name) => this.capacities.of(name)?.containerHost);
+        const move = current.startMove(node, this.moves.newBackupName());
+        await this.repository.save(current, actor);
+        const info = await this.moves.carry(name, move, log).catch(async (error: Error) => {
+          current.moveAbandoned(error.message);
+          await this.repository.save(current, actor);
+          throw error;
+        });
+        current.moved(info.ipv4, `moved from ${from} by ${actor}`);
+        await this.repository.save(current, actor);
+        await this.moves.clearAfter(name, move, log);
+        return this.directory.find(name);
+      }),
+    );
   }
 }

@@ -44,6 +44,8 @@ export interface ContainerView extends ContainerSpec {
   /** The Worker it runs on, and how that was chosen; null until placed (and for one from before placements). */
   node: string | null;
   placement: { rule: PlacementRule; reason: string } | null;
+  /** A move under way: it takes no other change until it is done or undone. */
+  moving: { from: string; to: string } | null;
   requestedAt: Date;
   updatedAt: Date;
   position: number;

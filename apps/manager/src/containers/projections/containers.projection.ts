@@ -12,9 +12,13 @@ function change(view: ContainerView, event: ContainerEvent): Partial<ContainerVi
   switch (event.type) {
     case 'ContainerPlaced':
       return { node: event.data.node, placement: { rule: event.data.rule, reason: event.data.reason } };
+    case 'ContainerMoveStarted':
+      return { moving: { from: event.data.from, to: event.data.to } };
+    case 'ContainerMoveAbandoned':
+      return { moving: null };
     case 'ContainerMoved': {
       const { to, ipv4, reason } = event.data;
-      return { node: to, ipv4, placement: { rule: 'named', reason } };
+      return { node: to, ipv4, placement: { rule: 'named', reason }, moving: null };
     }
     case 'ContainerCreated':
       return { status: 'running', ipv4: event.data.ipv4 };
@@ -54,7 +58,7 @@ function change(view: ContainerView, event: ContainerEvent): Partial<ContainerVi
 @Injectable()
 export class ContainersProjection extends RegisteredProjection<ContainerView> {
   readonly name = CONTAINERS;
-  readonly version = 3;
+  readonly version = 4;
   readonly indexes: IndexDescription[] = [{ key: { ownerId: 1 } }, { key: { node: 1 } }];
 
   async apply(event: StoredEvent, views: Views<ContainerView>): Promise<void> {
@@ -83,6 +87,7 @@ export class ContainersProjection extends RegisteredProjection<ContainerView> {
         restoredFrom: restoredFrom ?? null,
         node: null,
         placement: null,
+        moving: null,
         requestedAt: at,
         updatedAt: at,
         position,

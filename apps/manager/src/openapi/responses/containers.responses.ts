@@ -57,6 +57,8 @@ export const containerView = describing<Omit<ContainerView, '_id'>>()(
     placement: z
       .strictObject({ rule: z.enum(['named', 'labels', 'capacity', 'only']), reason: z.string() })
       .nullable(),
+    /** A move under way: it takes no other change until it is done or undone. */
+    moving: z.strictObject({ from: z.string(), to: z.string() }).nullable(),
     requestedAt: time,
     updatedAt: time,
     position: z.number().int(),

@@ -1,5 +1,5 @@
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { chooseNode, Conflict, Unavailable } from '@testausdeploy/domain';
+import { chooseNode, Conflict, ensureSeparate } from '@testausdeploy/domain';
 import { RequestDeploymentCommand } from '../../deployments/commands/request-deployment.command';
 import { newestDeployment } from '../../deployments/newest-deployment';
 import { ReadModels } from '../../events/read-models';
@@ -33,17 +33,7 @@ export class MoveProjectHandler implements ICommandHandler<MoveProjectCommand> {
     const estimateBytes = this.candidates.estimateBytes;
     chooseNode(await this.candidates.all(), { kind: 'project', node, estimateBytes });
     this.connections.workerOn(from);
-    const engines = [from, node].map((name) => {
-      const engine = this.capacities.of(name)?.dockerEngine;
-      if (!engine) throw new Unavailable(`${name} has not reported its capacity yet: try again in a minute`);
-      return engine;
-    });
-    if (engines[0] === engines[1]) {
-      throw new Conflict(
-        `${from} and ${node} run projects on one Docker engine: the project's containers would be taken over, ` +
-          'then removed with the old copy',
-      );
-    }
+    ensureSeparate('project', from, node, (name) => this.capacities.of(name)?.dockerEngine);
     const newest = await newestDeployment(this.readModels, org, repo);
     if (newest?.status !== 'succeeded') {
       throw new Conflict(

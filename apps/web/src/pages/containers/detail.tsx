@@ -59,7 +59,7 @@ export function ContainerPage({ name, admin }: { name: string; admin: boolean })
           <Schedule key={one.name} container={one} changed={container.reload} />
           <Limits container={one} changed={container.reload} />
           <Keys container={one} changed={container.reload} />
-          {admin && one.node && <Move container={one} changed={container.reload} />}
+          {admin && one.node && !one.moving && <Move container={one} changed={container.reload} />}
           <Remove container={one} />
         </Page>
       )}
@@ -102,6 +102,7 @@ function Summary({ container, changed }: Part) {
           ) : (
             '—'
           )}
+          {container.moving && <span className="reason"> Being moved to {container.moving.to}.</span>}
         </dd>
         <dt>Image</dt>
         <dd className="mono">{container.image}</dd>
