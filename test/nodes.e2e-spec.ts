@@ -407,6 +407,12 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
     const restored = await system.call('POST', `/containers/${box}/snapshots/first/restore`);
     assert.equal(restored.status, 200, 'its snapshot came with it');
     assert.equal(await sshWhenUp(key.key, sshPort, 'carol', 'cat notes'), 'kept\n');
+    // The snapshot was taken on node a: its files come back, not node a's address and bridge.
+    const device = (key: string) =>
+      run('lxc', ['config', 'device', 'get', box, 'eth0', key, '--project', lxd.name]).then(({ stdout }) =>
+        stdout.trim(),
+      );
+    assert.deepEqual([await device('ipv4.address'), await device('network')], [moved.body.ipv4, lxd.bridge]);
     const progress = await system.call<{ operation: string; lines: string[] }>(
       'GET',
       `/containers/${box}/progress`,

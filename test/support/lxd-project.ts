@@ -14,7 +14,8 @@ const lxc = (...args: string[]) => run('lxc', args).then(({ stdout }) => stdout)
 export class LxdProject {
   private constructor(
     readonly name: string,
-    private readonly bridge: string,
+    /** The bridge its containers are on. */
+    readonly bridge: string,
     /** The bridge's network, for the second Guardian's `CONTAINER_SUBNETS`. */
     readonly subnet: string,
   ) {}
