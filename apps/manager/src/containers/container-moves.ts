@@ -130,17 +130,13 @@ export class ContainerMoves {
   }
 
   private async deleteIfThere(name: string, node: string): Promise<void> {
-    await this.worker.request('deleteContainer', { name }, { node }).catch((error: Error) => {
-      if (!(error instanceof NotFound)) throw error;
-    });
+    await unlessMissing(this.worker.request('deleteContainer', { name }, { node }));
   }
 
   private async removeBackups(name: string, backup: string, nodes: string[], log: Log): Promise<void> {
     for (const node of nodes) {
       await this.quietly(node, `delete the move's backup ${backup}`, log, () =>
-        this.worker.request('deleteBackup', { name, backup }, { node }).catch((error: Error) => {
-          if (!(error instanceof NotFound)) throw error;
-        }),
+        unlessMissing(this.worker.request('deleteBackup', { name, backup }, { node })),
       );
     }
   }
@@ -153,4 +149,11 @@ export class ContainerMoves {
       this.logger.warn(line);
     });
   }
+}
+
+/** What a Worker does not have is what clearing up wanted: its NotFound is taken as done. */
+async function unlessMissing(work: Promise<unknown>): Promise<void> {
+  await work.catch((error: Error) => {
+    if (!(error instanceof NotFound)) throw error;
+  });
 }
