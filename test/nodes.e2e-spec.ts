@@ -58,6 +58,8 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
   const suffix = randomBytes(3).toString('hex');
   const onB = `fast-${suffix}`;
   const onA = `named-${suffix}`;
+  /** Placed by capacity alone: on whichever node has the larger share of its scarcest resource free. */
+  const anywhere = `roomy-${suffix}`;
   const ports: Record<string, number> = {};
 
   const deploy = async (repo: string, wish: object = {}) => {
@@ -119,14 +121,14 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
       ownDockerd: true,
       env: { worker: { LXD_PROJECT: lxd.name }, guardian: { CONTAINER_SUBNETS: lxd.subnet } },
     });
-    for (const repo of [onA, onB]) {
+    for (const repo of [onA, onB, anywhere]) {
       ports[repo] = await freePort();
       await git.push(ORG, repo, webSite(ports[repo], `hello from ${repo}`, { hostIp: '0.0.0.0' }));
     }
   });
 
   after(async () => {
-    for (const repo of [onA, onB]) await system?.composeDown(ORG, repo);
+    for (const repo of [onA, onB, anywhere]) await system?.composeDown(ORG, repo);
     await b?.stop();
     await system?.stop();
     await git?.stop();
@@ -171,6 +173,23 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
         ['worker', [`${ORG}/${onA}`]],
         ['worker-b', [`${ORG}/${onB}`]],
       ],
+    );
+  });
+
+  it('places a project asking for nothing by the capacity both Workers really report, and says why', async () => {
+    const third = await deploy(anywhere);
+    assert.equal(third.status, 'succeeded', third.reason ?? '');
+    const { node, rule, reason } = (await project(anywhere)).placement as Placement;
+    assert.equal(rule, 'capacity');
+    const other = node === 'worker' ? 'worker-b' : 'worker';
+    assert.match(
+      reason,
+      new RegExp(`^most free capacity: \\d+% of .+ free, its scarcest resource \\(${other} \\d+%\\)$`),
+    );
+    const reposDir = (name: string) => (name === 'worker' ? system.reposDir : join(b.dir, 'repos'));
+    assert.deepEqual(
+      [await cloned(reposDir(node), anywhere), await cloned(reposDir(other), anywhere)],
+      [true, false],
     );
   });
 
@@ -307,7 +326,7 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
     assert.equal((await onNodeA()).stdout.trim(), '');
   });
 
-  it("moves a member's container to the other node through a backup: its name, SSH port, keys, host key, data and snapshots go; a failed move leaves it where it ran", async () => {
+  it("moves a member's container to the other node through a backup: its name, SSH port, keys, host key, data and snapshots go; a failed or cut-short move leaves it where it ran; unreachable while its node is away", async () => {
     const key = await sshKeyPair(join(system.dir, 'member-key'));
     const { body: carol } = await system.call<{ token: string }>('POST', '/members', { name: 'carol' });
     const created = await system.call<Container>('POST', '/containers', {
@@ -453,6 +472,30 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
     }, 20_000).catch((error: Error) => {
       throw new Error(`${error.message}; node a's map: ${seen[0]}; node b's: ${seen[1]}`);
     });
+
+    // Its node's Worker killed: it is unreachable since then, its commands are refused and go nowhere else; the
+    // container itself runs on (LXD is not the Worker), and node a's side is untouched.
+    await b.crash('worker');
+    const away = await eventually(async () => {
+      const { body } = await system.call<Container & { unreachableSince: string | null }>(
+        'GET',
+        `/containers/${box}`,
+      );
+      return body.unreachableSince ? body : undefined;
+    }, 20_000);
+    const stop = await system.call<{ message: string }>('POST', `/containers/${box}/stop`);
+    assert.equal(stop.status, 503);
+    assert.match(stop.body.message, /^node worker-b is unreachable since .+: nothing is sent elsewhere/);
+    assert.equal((await system.call<Container>('GET', `/containers/${box}`)).body.status, 'running');
+    assert.equal(await ssh(key.key, sshPort, 'carol', 'cat notes'), 'kept\n');
+    assert.equal((await project(onB)).unreachableSince, away.unreachableSince, "node b's project with it");
+    b.launch('worker');
+    await b.connected(system);
+    await eventually(async () => {
+      const { body } = await system.call<{ unreachableSince: string | null }>('GET', `/containers/${box}`);
+      return body.unreachableSince === null ? true : undefined;
+    }, 20_000);
+
     assert.equal((await system.call('DELETE', `/containers/${box}`, { confirm: box })).status, 204);
     assert.deepEqual(await lxd.instances(), [], 'its commands go to node b');
   });

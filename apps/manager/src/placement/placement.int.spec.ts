@@ -150,6 +150,16 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
     (
       await manager.http().get(`/audit?streamId=project-${ORG}/${repo}&order=oldest`).set(auth).expect(200)
     ).body.entries.map(({ type }: { type: string }) => type);
+  /** Once the Manager has every Worker's capacity: placement and moves wait for it. */
+  const capacitiesReported = () =>
+    eventually(async () => {
+      const { body } = await manager.http().get('/nodes').set(auth);
+      return body.every(
+        (node: { kind: string; capacity: unknown }) => node.kind === 'guardian' || node.capacity,
+      )
+        ? true
+        : undefined;
+    }, 10_000);
   const listen = async (node: 'a' | 'b', port = 0) => {
     const { server, port: bound } = await icp.server(
       workerKeys[node],
@@ -194,14 +204,7 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
         guardian: `guardian-${node}`,
       });
     }
-    await eventually(async () => {
-      const { body } = await manager.http().get('/nodes').set(auth);
-      return body.every(
-        (node: { kind: string; capacity: unknown }) => node.kind === 'guardian' || node.capacity,
-      )
-        ? true
-        : undefined;
-    }, 10_000);
+    await capacitiesReported();
   });
 
   after(async () => {
@@ -516,6 +519,7 @@ describe('placement across two nodes (real database; stand-in Workers and Guardi
 
     manager = await ManagerApp.start('placement', { ...env, MONGO_URL });
     managerKey = manager.app.get(Identity);
+    await capacitiesReported();
     assert.equal((await outcome(deploymentId)).status, 'succeeded');
     await moveFinished('second');
     assert.equal(removals(), 2);
