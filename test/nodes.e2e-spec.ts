@@ -23,6 +23,7 @@ const ORG = 'e2e-org';
 interface Container {
   node: string | null;
   moving: { from: string; to: string } | null;
+  leftOn: string | null;
   status: string;
   sshPort: number;
   ipv4: string | null;
@@ -406,7 +407,26 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
       );
     }
 
-    const moved = await moveTo('worker-b');
+    // Node a's Worker is killed once node b restores it: the move is made, and node a's stopped copy waits for
+    // that Worker to come back.
+    const moving = moveTo('worker-b');
+    await eventually(async () => {
+      const { body } = await system.call<{ running: boolean; lines: string[] }>(
+        'GET',
+        `/containers/${box}/progress`,
+      );
+      return body?.running && body.lines.some((line) => line.startsWith('importing ')) ? true : undefined;
+    }, 120_000);
+    let moved!: Awaited<typeof moving>;
+    await system.crash('worker', async () => {
+      moved = await moving;
+      assert.equal(moved.body.leftOn, 'worker', 'its old copy is still to be removed');
+      assert.match((await run('lxc', ['info', box])).stdout, /Status: STOPPED/);
+    });
+    await eventually(async () => {
+      const { body } = await system.call<Container>('GET', `/containers/${box}`);
+      return body.leftOn === null ? true : undefined;
+    }, 60_000);
     assert.equal(moved.status, 200, JSON.stringify(moved.body));
     assert.deepEqual(
       [moved.body.node, moved.body.status, moved.body.sshPort, moved.body.placement?.reason],
@@ -458,6 +478,15 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
           reason: 'moved from worker by admin',
         },
       ],
+    );
+    const finished = await system.call<{ entries: { actor: string; data: object }[] }>(
+      'GET',
+      `/audit?streamId=container-${box}&type=ContainerMoveFinished`,
+    );
+    assert.deepEqual(
+      finished.body.entries.map(({ actor, data }) => [actor, data]),
+      [['manager', { name: box, from: 'worker' }]],
+      'finished by the Manager once node a came back',
     );
     // Its SSH forward is node b's Guardian's now, to its new address.
     const forwards = (netns: typeof b.guardianNetns) =>

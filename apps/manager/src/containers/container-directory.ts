@@ -57,6 +57,13 @@ export class ContainerDirectory {
     return (await (await this.views()).find({ status: { $in: LIVE } }).toArray()).map(current);
   }
 
+  /** The names whose move left an old copy on `node`, also of containers deleted since. */
+  async leftOn(node: string): Promise<string[]> {
+    return (await (await this.views()).find({ leftOn: node }, { projection: { _id: 1 } }).toArray()).map(
+      ({ _id }) => _id,
+    );
+  }
+
   /** Every backup of every incarnation, or those one member owns, oldest first. */
   async backups(ownerId?: string): Promise<ListedBackup[]> {
     const mine = ownerId !== undefined;

@@ -82,13 +82,19 @@ export class ContainerMoves {
     }
   }
 
-  /** Once the move is recorded: the old copy and the move's backups go. What fails is said and left. */
-  async clearAfter(name: string, { from, to, backup }: MoveUnderWay, log: Log): Promise<void> {
-    await this.quietly(from, `delete ${name}`, log, () =>
-      this.worker.request('deleteContainer', { name }, { node: from }),
-    );
+  /**
+   * Once the move is recorded: the old copy and the move's backups go. Throws while the old copy cannot be
+   * deleted (its node away): it stays to be removed, and is when that node's Worker connects again.
+   */
+  async clearAfter(
+    name: string,
+    { from, backup }: Pick<MoveUnderWay, 'from' | 'backup'>,
+    to: string,
+    log: Log,
+  ) {
+    await this.deleteIfThere(name, from);
     await this.removeBackups(name, backup, [from, to], log);
-    log(`${name} runs on ${to}`);
+    log(`nothing of ${name} is left on ${from}`);
   }
 
   /**

@@ -11,7 +11,7 @@ import { WorkerContainers } from './worker-containers';
 /**
  * A container left `creating` by a Manager that stopped half way ends in a definite state once a Worker is
  * connected: `running` if the Worker has it, `failed` if not. A move left under way is undone once both of its
- * nodes answer (ContainerMoves.undo). Each container is settled when the Worker of one of its nodes connects.
+ * nodes answer (ContainerMoves.undo), and the old copy a move left is removed once its node answers. Each container is settled when the Worker of one of its nodes connects.
  * Creations this process is running are left alone, and a move it is running holds the container's lock until
  * it is done or undone.
  */
@@ -33,9 +33,26 @@ export class UnfinishedContainers implements IEventHandler<NodeSessionOpened> {
     void this.settle(name).catch((error: Error) =>
       this.logger.error(`settling unfinished containers: ${error.message}`),
     );
-    void this.undoMoves(name).catch((error: Error) =>
-      this.logger.error(`undoing the moves a stop cut short: ${error.message}`),
-    );
+    void this.undoMoves(name)
+      .then(() => this.finishMoves(name))
+      .catch((error: Error) => this.logger.error(`settling the containers' moves: ${error.message}`));
+  }
+
+  /** Removes what moves left on `node` (their old copies, stopped, and backups), under each container's lock. */
+  async finishMoves(node: string): Promise<void> {
+    for (const name of await this.directory.leftOn(node)) {
+      const log = (line: string) => this.logger.warn(`${name}: ${line}`);
+      await this.locks
+        .run(name, async () => {
+          const container = await this.repository.load(name);
+          const { leftOn } = container;
+          if (leftOn?.from !== node || container.node === node) return;
+          await this.moves.clearAfter(name, leftOn, container.node!, log);
+          container.moveFinished();
+          await this.repository.save(container, 'manager');
+        })
+        .catch((error: Error) => log(`its old copy on ${node} is not removed yet: ${error.message}`));
+    }
   }
 
   /** Undoes the moves a stopped Manager left under way from or to `node`, under each container's lock. */

@@ -75,12 +75,15 @@ export type ContainerMoveAbandoned = DomainEvent<
 /**
  * An admin moved the container to another node (Worker and Guardian), through a backup restored there under its
  * own name and SSH port: it runs there now, with this address on that node's bridge, and every command for it
- * goes there. Its backups stay where they were made.
+ * goes there. Its backups stay where they were made. The old node keeps the stopped copy until
+ * `ContainerMoveFinished`.
  */
 export type ContainerMoved = DomainEvent<
   'ContainerMoved',
   Named<{ from: string; to: string; ipv4: string | null; reason: string }>
 >;
+/** What the move left on its old node (the stopped copy, the move's backups) is removed. */
+export type ContainerMoveFinished = DomainEvent<'ContainerMoveFinished', Named<{ from: string }>>;
 /** The Worker made it: it runs, with this address on the bridge. */
 export type ContainerCreated = DomainEvent<'ContainerCreated', Named<{ ipv4: string | null }>>;
 export type ContainerCreationFailed = DomainEvent<'ContainerCreationFailed', Named<{ reason: string }>>;
@@ -114,6 +117,7 @@ export type ContainerEvent =
   | ContainerMoveStarted
   | ContainerMoveAbandoned
   | ContainerMoved
+  | ContainerMoveFinished
   | ContainerCreated
   | ContainerCreationFailed
   | ContainerActed
@@ -133,6 +137,7 @@ export const isContainerEvent = eventGuard<ContainerEvent>([
   'ContainerMoveStarted',
   'ContainerMoveAbandoned',
   'ContainerMoved',
+  'ContainerMoveFinished',
   'ContainerCreated',
   'ContainerCreationFailed',
   'ContainerActed',

@@ -39,6 +39,8 @@ export interface MoveUnderWay {
 interface State {
   status: ContainerStatus;
   moving: MoveUnderWay | null;
+  /** A move's old node, where its stopped copy and backups are still to be removed. */
+  leftOn: Pick<MoveUnderWay, 'from' | 'backup'> | null;
   owner: string;
   ownerId: string;
   incarnation: string;
@@ -103,6 +105,11 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
     if (this.state && this.state.status !== 'failed' && this.state.status !== 'deleted') {
       throw new Conflict(`container "${this.name}" already exists`);
     }
+    if (this.state?.leftOn) {
+      throw new Conflict(
+        `the name "${this.name}" is still taken on ${this.state.leftOn.from}, by a moved container's old copy`,
+      );
+    }
     this.record({ type: 'ContainerRequested', data: { name: this.name, ...data } });
   }
 
@@ -125,6 +132,10 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
     const from = this.existing().node;
     if (!from) throw new Conflict(`container "${this.name}" runs on no known node: it cannot be moved`);
     if (from === to) throw new Conflict(`container "${this.name}" runs on ${to} already`);
+    const { leftOn } = this.existing();
+    if (leftOn) {
+      throw new Conflict(`container "${this.name}" has an old copy on ${leftOn.from} still to be removed`);
+    }
     return from;
   }
 
@@ -144,6 +155,17 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
   moved(ipv4: string | null, reason: string): void {
     const { from, to } = this.underWay();
     this.record({ type: 'ContainerMoved', data: { name: this.name, from, to, ipv4, reason } });
+  }
+
+  /** Where a move's old copy is still to be removed, if anywhere. */
+  get leftOn(): State['leftOn'] {
+    return this.state?.leftOn ?? null;
+  }
+
+  moveFinished(): void {
+    const { leftOn } = this.existing();
+    if (!leftOn) throw new Conflict(`container "${this.name}" has no old copy to remove`);
+    this.record({ type: 'ContainerMoveFinished', data: { name: this.name, from: leftOn.from } });
   }
 
   moveAbandoned(reason: string): void {
@@ -270,6 +292,7 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
         spec: { image, limits, user, sshKeys, nesting },
         node: null,
         moving: null,
+        leftOn: this.state?.leftOn ?? null,
         snapshots: new Set(),
         backups: this.state?.backups ?? new Map(),
       };
@@ -291,7 +314,11 @@ export class MemberContainer extends AggregateRoot<ContainerEvent> {
         break;
       case 'ContainerMoved':
         state.node = event.data.to;
+        state.leftOn = state.moving && { from: state.moving.from, backup: state.moving.backup };
         state.moving = null;
+        break;
+      case 'ContainerMoveFinished':
+        state.leftOn = null;
         break;
       case 'ContainerCreated':
         state.status = 'running';

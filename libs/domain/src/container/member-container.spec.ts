@@ -163,6 +163,24 @@ describe('MemberContainer: a move to another node', () => {
     });
     assert.equal(container.backup('nightly').node, 'worker-a');
     container.act('stop');
+    // Its stopped copy on worker-a keeps the name there until it is removed.
+    assert.deepEqual(container.leftOn, { from: 'worker-a', backup: 'move-1' });
+    assert.equal(
+      refusal(() => container.ensureMovable('worker-a')),
+      'container "box" has an old copy on worker-a still to be removed',
+    );
+    container.delete();
+    assert.equal(
+      refusal(() => container.request({ ...requested('bob', 'id-bob', 'two').data })),
+      'the name "box" is still taken on worker-a, by a moved container\'s old copy',
+    );
+    container.moveFinished();
+    assert.equal(container.leftOn, null);
+    assert.equal(
+      refusal(() => container.moveFinished()),
+      'container "box" has no old copy to remove',
+    );
+    container.request({ ...requested('bob', 'id-bob', 'two').data });
   });
 
   it('stays where it ran when a move is abandoned, and takes changes again', () => {

@@ -13,8 +13,8 @@ import { MoveContainerCommand } from './move-container.command';
  * Moves a container, one change of it like the others (under its lock, checked first): the new node must take
  * containers (named by an admin, so only draining, a `projects-only` label or no storage pool refuse it), both
  * Workers must answer, and they must not keep containers in one LXD project. The move is recorded as started before the Workers act, so that one cut short by a
- * stop is undone later (UnfinishedContainers); as done once the container runs on the new node, and what is
- * left on the old one is removed after that. Its progress lines are the container's last operation.
+ * stop is undone later (UnfinishedContainers); as done once the container runs on the new node; and as finished
+ * once what is left on the old one is removed, then or when that node connects again. Its progress lines are the container's last operation.
  */
 @CommandHandler(MoveContainerCommand)
 export class MoveContainerHandler implements ICommandHandler<MoveContainerCommand> {
@@ -48,7 +48,14 @@ export class MoveContainerHandler implements ICommandHandler<MoveContainerComman
         });
         current.moved(info.ipv4, `moved from ${from} by ${actor}`);
         await this.repository.save(current, actor);
-        await this.moves.clearAfter(name, move, log);
+        await this.moves.clearAfter(name, move, node, log).then(
+          async () => {
+            current.moveFinished();
+            await this.repository.save(current, actor);
+          },
+          (error: Error) =>
+            log(`its old copy on ${from} is not removed yet (${error.message}): it is when ${from} connects`),
+        );
         return this.directory.find(name);
       }),
     );

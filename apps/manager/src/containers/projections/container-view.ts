@@ -46,6 +46,8 @@ export interface ContainerView extends ContainerSpec {
   placement: { rule: PlacementRule; reason: string } | null;
   /** A move under way: it takes no other change until it is done or undone. */
   moving: { from: string; to: string } | null;
+  /** A moved container's old node, where its stopped copy is still to be removed. */
+  leftOn: string | null;
   requestedAt: Date;
   updatedAt: Date;
   position: number;

@@ -18,8 +18,10 @@ function change(view: ContainerView, event: ContainerEvent): Partial<ContainerVi
       return { moving: null };
     case 'ContainerMoved': {
       const { to, ipv4, reason } = event.data;
-      return { node: to, ipv4, placement: { rule: 'named', reason }, moving: null };
+      return { node: to, ipv4, placement: { rule: 'named', reason }, moving: null, leftOn: event.data.from };
     }
+    case 'ContainerMoveFinished':
+      return { leftOn: null };
     case 'ContainerCreated':
       return { status: 'running', ipv4: event.data.ipv4 };
     case 'ContainerCreationFailed':
@@ -58,7 +60,7 @@ function change(view: ContainerView, event: ContainerEvent): Partial<ContainerVi
 @Injectable()
 export class ContainersProjection extends RegisteredProjection<ContainerView> {
   readonly name = CONTAINERS;
-  readonly version = 4;
+  readonly version = 5;
   readonly indexes: IndexDescription[] = [{ key: { ownerId: 1 } }, { key: { node: 1 } }];
 
   async apply(event: StoredEvent, views: Views<ContainerView>): Promise<void> {
@@ -88,6 +90,7 @@ export class ContainersProjection extends RegisteredProjection<ContainerView> {
         node: null,
         placement: null,
         moving: null,
+        leftOn: view?.leftOn ?? null,
         requestedAt: at,
         updatedAt: at,
         position,

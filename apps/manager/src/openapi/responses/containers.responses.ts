@@ -59,6 +59,8 @@ export const containerView = describing<Omit<ContainerView, '_id'>>()(
       .nullable(),
     /** A move under way: it takes no other change until it is done or undone. */
     moving: z.strictObject({ from: z.string(), to: z.string() }).nullable(),
+    /** A moved container's old node, where its stopped copy is still to be removed. */
+    leftOn: z.string().nullable(),
     requestedAt: time,
     updatedAt: time,
     position: z.number().int(),

@@ -103,6 +103,12 @@ function Summary({ container, changed }: Part) {
             '—'
           )}
           {container.moving && <span className="reason"> Being moved to {container.moving.to}.</span>}
+          {container.leftOn && (
+            <span className="reason">
+              {' '}
+              Its old copy on {container.leftOn} is still to be removed; it is when that node connects.
+            </span>
+          )}
         </dd>
         <dt>Image</dt>
         <dd className="mono">{container.image}</dd>
