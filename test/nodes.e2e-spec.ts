@@ -346,6 +346,15 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
       201,
     );
     await ssh(key.key, sshPort, 'carol', 'echo after > notes');
+    /** Once the move under way has said a line starting with `step` in the container's progress. */
+    const moveReaches = (step: string) =>
+      eventually(async () => {
+        const { body } = await system.call<{ running: boolean; lines: string[] }>(
+          'GET',
+          `/containers/${box}/progress`,
+        );
+        return body?.running && body.lines.some((line) => line.startsWith(step)) ? true : undefined;
+      }, 120_000);
     const moveTo = (node: string, token?: string) =>
       system.call<Container & { message: string }>('POST', `/containers/${box}/move`, { node }, token);
     assert.equal((await moveTo('worker-b', carol.token)).status, 403, 'only admins move containers');
@@ -371,13 +380,7 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
 
     // The Manager is killed while the backup is carried: started again, it undoes the move.
     const cut = moveTo('worker-b').catch(() => null);
-    await eventually(async () => {
-      const { body } = await system.call<{ running: boolean; lines: string[] }>(
-        'GET',
-        `/containers/${box}/progress`,
-      );
-      return body?.running && body.lines.some((line) => line.startsWith('carrying ')) ? true : undefined;
-    }, 60_000);
+    await moveReaches('carrying ');
     assert.equal((await system.call<Container>('GET', `/containers/${box}`)).body.moving?.to, 'worker-b');
     await system.crash('manager');
     await cut;
@@ -410,13 +413,7 @@ describe('end to end: two Worker/Guardian pairs, placement, commands to the righ
     // Node a's Worker is killed once node b restores it: the move is made, and node a's stopped copy waits for
     // that Worker to come back.
     const moving = moveTo('worker-b');
-    await eventually(async () => {
-      const { body } = await system.call<{ running: boolean; lines: string[] }>(
-        'GET',
-        `/containers/${box}/progress`,
-      );
-      return body?.running && body.lines.some((line) => line.startsWith('importing ')) ? true : undefined;
-    }, 120_000);
+    await moveReaches('importing ');
     let moved!: Awaited<typeof moving>;
     await system.crash('worker', async () => {
       moved = await moving;
